@@ -1,0 +1,159 @@
+"""The vocabulary every data kind is declared in (SPEC §3).
+
+A kind is declared once; the table (data_access.models), the upload template, the
+validator, the entry form, the CLI import and the docs are all derived from it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+import polars as pl
+
+FieldType = Literal["str", "int", "float", "date", "time", "datetime", "bool", "month", "enum"]
+
+DEPARTMENTS: dict[str, tuple[str, str]] = {
+    # id: (English, Chinese)
+    "production": ("Production", "生产部"),
+    "warehouse": ("Warehouse / material control", "物控"),
+    "quality": ("Quality", "品管部"),
+    "sales": ("Sales", "营销部"),
+    "customer_service": ("Customer service", "客服部"),
+    "purchasing": ("Purchasing", "采购部"),
+    "hr": ("HR / admin", "人事行政部"),
+    "engineering": ("Engineering / R&D", "工程部"),
+    "finance": ("Finance", "财务部"),
+    "planning": ("Planning", "计划部"),
+    "admin": ("Master data", "基础资料"),
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: FieldType
+    en: str
+    zh: str
+    aliases: tuple[str, ...] = ()
+    required: bool = True
+    min: float | None = None
+    max: float | None = None
+    choices: tuple[str, ...] = ()
+    # Foreign key: "table" (its natural key column of the same name) or "table.column".
+    # Several targets ("materials|products") mean "must exist in one of them" (checked in Python).
+    ref: str | None = None
+    max_len: int = 120
+    help_en: str = ""
+    help_zh: str = ""
+    example: object = None
+
+    def label(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    @property
+    def ref_targets(self) -> list[tuple[str, str]]:
+        if not self.ref:
+            return []
+        out = []
+        for target in self.ref.split("|"):
+            table, _, column = target.partition(".")
+            out.append((table, column or self.name))
+        return out
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A cross-field rule. `check` is a polars expression that is true (or null) on valid rows;
+    `sql` is the same rule as a CHECK constraint so that the database refuses it too."""
+
+    id: str
+    fields: tuple[str, ...]
+    check: pl.Expr
+    en: str
+    zh: str
+    sql: str | None = None
+    warning: bool = False  # warnings are reported but do not reject the row
+
+    def message(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # also the table name
+    en: str
+    zh: str
+    department: str
+    fields: tuple[Field, ...]
+    key: tuple[str, ...]
+    rules: tuple[Rule, ...] = ()
+    master: bool = False
+    # Composite foreign keys to another kind's natural key, e.g. shipments -> orders.
+    composite_refs: tuple[tuple[tuple[str, ...], str], ...] = ()
+    date_field: str | None = None  # the field that places a row in time (Home page, filters)
+    _by_name: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self):
+        self._by_name.update({f.name: f for f in self.fields})
+        missing = [k for k in self.key if k not in self._by_name]
+        assert not missing, f"{self.name}: key fields {missing} not declared"
+
+    def field(self, name: str) -> Field:
+        return self._by_name[name]
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def label(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+def normalise_header(text: str) -> str:
+    """Case, spaces and punctuation are ignored when matching headers (SPEC §3)."""
+    return re.sub(r"[\W_]+", "", str(text)).casefold()
+
+
+# --- small helpers so that the declarations read like the spec -----------------------------
+def qty(name: str, en: str, zh: str, *aliases: str, required: bool = True, integer: bool = True, **kw) -> Field:
+    return Field(name, "int" if integer else "float", en, zh, aliases, required=required, min=0, **kw)
+
+
+def code(name: str, en: str, zh: str, *aliases: str, ref: str | None = None, required: bool = True, **kw) -> Field:
+    return Field(name, "str", en, zh, aliases, required=required, ref=ref, max_len=40, **kw)
+
+
+def text(name: str, en: str, zh: str, *aliases: str, required: bool = True, max_len: int = 200, **kw) -> Field:
+    return Field(name, "str", en, zh, aliases, required=required, max_len=max_len, **kw)
+
+
+def enum(name: str, en: str, zh: str, choices: tuple[str, ...], *aliases: str, required: bool = True, **kw) -> Field:
+    return Field(name, "enum", en, zh, aliases, required=required, choices=choices, **kw)
+
+
+def day(name: str, en: str, zh: str, *aliases: str, required: bool = True, **kw) -> Field:
+    return Field(name, "date", en, zh, aliases, required=required, **kw)
+
+
+def not_after(later: str, earlier: str, en: str, zh: str) -> Rule:
+    """`later` is empty or on/after `earlier` (end after start, closed after opened, ...)."""
+    return Rule(
+        f"{later}_after_{earlier}",
+        (later, earlier),
+        pl.col(later).is_null() | (pl.col(later) >= pl.col(earlier)),
+        en,
+        zh,
+        sql=f'"{later}" IS NULL OR "{later}" >= "{earlier}"',
+    )
+
+
+def not_more(part: str, whole: str, en: str, zh: str) -> Rule:
+    return Rule(
+        f"{part}_le_{whole}",
+        (part, whole),
+        pl.col(part).is_null() | (pl.col(part) <= pl.col(whole)),
+        en,
+        zh,
+        sql=f'"{part}" IS NULL OR "{part}" <= "{whole}"',
+    )

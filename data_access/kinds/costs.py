@@ -1,0 +1,14 @@
+"""Data kind `costs` (SPEC §3)."""
+from data_access.kinds.base import DEPARTMENTS, Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
+import polars as pl
+
+KIND = Kind(
+    "costs", "Costs", "费用", "finance", date_field="month", key=("month", "department", "category"),
+    fields=(
+        Field("month", "month", "Month", "月份", (), example="2026-01"),
+        enum("department", "Department", "部门", tuple(DEPARTMENTS), "dept", example="production"),
+        enum("category", "Category", "费用类别", ("labour", "material", "utilities", "welfare", "recruitment",
+             "complaint", "maintenance", "transport", "other"), example="utilities"),
+        qty("amount", "Amount", "金额", integer=False, example=42000),
+    ),
+)

@@ -1,0 +1,13 @@
+"""Data kind `lines` (SPEC §3)."""
+from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
+import polars as pl
+
+KIND = Kind(
+    "lines", "Lines", "产线", "admin", master=True, key=("line_code",),
+    fields=(
+        code("line_code", "Line code", "产线代码", "line", "产线", "线别", example="INJ"),
+        text("name", "Line name", "产线名称", "line name", max_len=80, example="Injection molding"),
+        enum("process", "Process", "工艺", ("injection", "dmc", "finishing", "machining"), "工序类型", example="injection",
+             help_en="injection, dmc, finishing or machining", help_zh="injection(注塑)、dmc(模压)、finishing(处理)、machining(机加工)"),
+    ),
+)

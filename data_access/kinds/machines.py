@@ -1,0 +1,13 @@
+"""Data kind `machines` (SPEC §3)."""
+from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
+import polars as pl
+
+KIND = Kind(
+    "machines", "Machines", "机台", "admin", master=True, key=("machine_code",),
+    fields=(
+        code("machine_code", "Machine code", "机台编号", "machine", "机台", "设备编号", example="INJ-01"),
+        code("line_code", "Line code", "产线代码", "line", "产线", ref="lines", example="INJ"),
+        text("name", "Machine name", "机台名称", max_len=80, example="Haitian 250T"),
+        Field("active", "bool", "Active", "在用", ("in use",), required=False, example="yes"),
+    ),
+)

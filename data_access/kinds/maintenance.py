@@ -1,0 +1,16 @@
+"""Data kind `maintenance` (SPEC §3)."""
+from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
+import polars as pl
+
+KIND = Kind(
+    "maintenance", "Maintenance", "设备维修保养", "engineering", date_field="start", key=("machine_code", "start"),
+    fields=(
+        code("machine_code", "Machine code", "机台编号", "machine", ref="machines", example="INJ-01"),
+        Field("start", "datetime", "Start", "开始时间", (), example="2026-01-05 08:00"),
+        Field("end", "datetime", "End", "结束时间", (), example="2026-01-05 11:30"),
+        enum("type", "Type", "类型", ("preventive", "corrective"), example="preventive"),
+        qty("cost", "Cost", "费用", integer=False, example=1200),
+        text("note", "Note", "备注", required=False, max_len=500),
+    ),
+    rules=(not_after("end", "start", "end is before start", "结束时间早于开始时间"),),
+)

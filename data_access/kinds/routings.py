@@ -1,0 +1,16 @@
+"""Data kind `routings` (SPEC §3)."""
+from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
+import polars as pl
+
+KIND = Kind(
+    "routings", "Routings", "工艺路线", "admin", master=True, key=("product_code", "seq"),
+    fields=(
+        code("product_code", "Product code", "产品编号", "product", "产品", ref="products", example="P-1001"),
+        qty("seq", "Operation no.", "工序号", "operation", "工序", example=10),
+        code("machine_code", "Machine code", "机台编号", "machine", "机台", ref="machines", example="INJ-01"),
+        qty("ideal_cycle_s", "Ideal cycle (s/pc)", "理想节拍(秒/件)", "cycle time", "节拍", integer=False, example=24.0),
+        qty("labour_s", "Standard labour (s/pc)", "标准工时(秒/件)", "labour time", integer=False, example=30.0),
+    ),
+    rules=(Rule("cycle_positive", ("ideal_cycle_s",), pl.col("ideal_cycle_s") > 0,
+                "ideal cycle must be greater than 0", "理想节拍必须大于 0", sql="ideal_cycle_s > 0"),),
+)

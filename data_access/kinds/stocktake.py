@@ -1,0 +1,12 @@
+"""Data kind `stocktake` (SPEC §3)."""
+from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
+import polars as pl
+
+KIND = Kind(
+    "stocktake", "Stocktake", "盘点", "warehouse", date_field="date", key=("date", "item_code"),
+    fields=(
+        day("date", "Date", "盘点日期", example="2026-01-31"),
+        code("item_code", "Item code", "物料/产品编号", "item", "料号", ref="materials|products", example="M-PA66"),
+        qty("counted_qty", "Counted qty", "盘点数量", "count", integer=False, example=1200),
+    ),
+)

@@ -1,0 +1,11 @@
+"""Data kind `suppliers` (SPEC §3)."""
+from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
+import polars as pl
+
+KIND = Kind(
+    "suppliers", "Suppliers", "供应商", "admin", master=True, key=("supplier_code",),
+    fields=(
+        code("supplier_code", "Supplier code", "供应商编号", "supplier", "供应商", example="S-01"),
+        text("name", "Supplier name", "供应商名称", max_len=120, example="Huayu Plastics"),
+    ),
+)

@@ -1,0 +1,28 @@
+"""Alembic environment: runs on the engine handed over by data_access.migrations."""
+from alembic import context
+
+from data_access import models  # noqa: F401  (registers every table on the metadata)
+
+config = context.config
+target_metadata = models.metadata
+
+
+def run_migrations_online() -> None:
+    engine = config.attributes.get("engine")
+    if engine is None:
+        from data_access.db import get_engine
+
+        engine = get_engine()
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        connection.commit()
+
+
+run_migrations_online()
