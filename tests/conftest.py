@@ -1,0 +1,67 @@
+"""Shared fixtures: a fresh database on SQLite and on PostgreSQL for every data-access test.
+
+PostgreSQL is the machine's server at 127.0.0.1:5432 (PLANTKPI_TEST_PG_URL); each test gets a
+database of its own, created from scratch and dropped afterwards.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from data_access.db import get_engine, init_db
+from data_access.loaders import clear_cache
+
+PG_ADMIN_URL = os.environ.get("PLANTKPI_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def _pg_admin() -> Engine:
+    return sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+
+
+def make_database(backend: str, tmp_path) -> tuple[Engine, callable]:
+    """A new, migrated, empty database; returns (engine, drop)."""
+    if backend == "sqlite":
+        engine = get_engine(f"sqlite:///{tmp_path / f'plantkpi-{uuid.uuid4().hex[:8]}.db'}")
+        init_db(engine)
+        return engine, engine.dispose
+    name = f"plantkpi_test_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    engine = get_engine(url)
+    init_db(engine)
+
+    def drop():
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return engine, drop
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine(request, tmp_path) -> Iterator[Engine]:
+    """A fresh migrated database, once on SQLite and once on PostgreSQL."""
+    clear_cache()
+    eng, drop = make_database(request.param, tmp_path)
+    try:
+        yield eng
+    finally:
+        drop()
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path) -> Iterator[Engine]:
+    clear_cache()
+    eng, drop = make_database("sqlite", tmp_path)
+    try:
+        yield eng
+    finally:
+        drop()
