@@ -26,3 +26,33 @@ MESSAGES = {
     "common.no_data": {"en": "No data for this selection.", "zh": "所选范围内没有数据。"},
     "common.database": {"en": "Database", "zh": "数据库"},
 }
+
+_NAV = {
+    "nav.executive": ("Monthly summary", "月度经营摘要"),
+    "nav.input.production": ("Production", "生产部"),
+    "nav.input.warehouse": ("Warehouse", "物控/仓库"),
+    "nav.input.quality": ("Quality", "品管部"),
+    "nav.input.sales": ("Sales", "营销部"),
+    "nav.input.customer_service": ("Customer service", "客服部"),
+    "nav.input.purchasing": ("Purchasing", "采购部"),
+    "nav.input.hr": ("HR / admin", "人事行政部"),
+    "nav.input.engineering": ("Engineering", "工程部"),
+    "nav.input.finance": ("Finance", "财务部"),
+    "nav.analysis.throughput": ("Throughput", "产量"),
+    "nav.analysis.quality": ("Scrap & quality", "废品与质量"),
+    "nav.analysis.delivery": ("Delivery", "交付"),
+    "nav.analysis.customer": ("Customer satisfaction", "客户满意度"),
+    "nav.analysis.equipment": ("Equipment & OEE", "设备与OEE"),
+    "nav.analysis.materials": ("Materials", "物料"),
+    "nav.analysis.purchasing": ("Purchasing & suppliers", "采购与供应商"),
+    "nav.analysis.people": ("People & cost", "人员与成本"),
+    "nav.planning.capacity": ("Capacity load", "产能负荷"),
+    "nav.planning.priority": ("Priority list", "排产优先级"),
+    "nav.planning.mrp": ("Material requirements (MRP)", "物料需求(MRP)"),
+    "nav.planning.progress": ("Progress", "生产进度"),
+    "nav.admin.master": ("Master data", "基础资料"),
+    "nav.admin.users": ("Users & roles", "用户与角色"),
+    "nav.admin.audit": ("Audit log", "操作日志"),
+    "nav.admin.backup": ("Backup & restore", "备份与恢复"),
+}
+MESSAGES.update({key: {"en": en, "zh": zh} for key, (en, zh) in _NAV.items()})
