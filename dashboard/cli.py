@@ -48,7 +48,8 @@ def cmd_serve(args) -> int:
     app = Path(__file__).parent / "app.py"
     print(f"PlantKPI: open http://localhost:{args.port} in your browser", flush=True)
     command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
-               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+               "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--client.toolbarMode", "minimal"]
     return subprocess.call(command, env=os.environ.copy())
 
 

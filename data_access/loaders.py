@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from data_access.db import data_version, get_engine
 from data_access.kinds import KINDS
+from data_access.models import stores_empty_as_blank
 
 _POLARS_TYPES = {
     "int": pl.Int64,
@@ -60,12 +61,18 @@ def read_sql(query: str, engine: Engine | None = None) -> pl.DataFrame:
         return pl.read_database(sa.text(query), conn)
 
 
-def _conform(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """Same dtypes whatever the database (SQLite and PostgreSQL report integers differently)."""
+def _conform(frame: pl.DataFrame, kind_name: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Same dtypes whatever the database (SQLite and PostgreSQL report integers differently);
+    optional key text stored as '' (see models.stores_empty_as_blank) comes back as null."""
     if frame.height == 0:
         return pl.DataFrame(schema=schema)
-    return frame.select([pl.col(c).cast(t) if c in frame.columns else pl.lit(None, t).alias(c)
-                         for c, t in schema.items()])
+    kind = KINDS[kind_name]
+    blank = {f.name for f in kind.fields if stores_empty_as_blank(kind, f)}
+    return frame.select([
+        (pl.col(c).cast(t).replace("", None) if c in blank else pl.col(c).cast(t)) if c in frame.columns
+        else pl.lit(None, t).alias(c)
+        for c, t in schema.items()
+    ])
 
 
 def load_kind(kind_name: str, engine: Engine | None = None, version: int | None = None) -> pl.DataFrame:
@@ -79,7 +86,7 @@ def load_kind(kind_name: str, engine: Engine | None = None, version: int | None 
         return hit[1]
     schema = schema_of(kind_name)
     columns = ", ".join(f'"{c}"' for c in schema)
-    frame = _conform(read_sql(f'SELECT {columns} FROM "{kind_name}"', engine), schema)
+    frame = _conform(read_sql(f'SELECT {columns} FROM "{kind_name}"', engine), kind_name, schema)
     with _lock:
         _cache[key] = (version, frame)
     return frame

@@ -7,7 +7,7 @@ quantities, enumerations and the cross-field rules as CHECK constraints. The sys
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 import sqlalchemy as sa
 from sqlmodel import Field as SQLField
@@ -17,6 +17,11 @@ from data_access.kinds import KINDS, Kind
 from data_access.kinds.base import Field
 
 metadata = SQLModel.metadata
+
+
+def utcnow() -> datetime:
+    """Timestamps are stored timezone-aware in UTC (SQLModel's UTCDateTime requires it)."""
+    return datetime.now(timezone.utc)
 
 # -------------------------------------------------------------------- system tables
 
@@ -51,7 +56,7 @@ class Batch(SQLModel, table=True):
     rows: int = 0
     replaced: int = 0
     mode: str = SQLField(default="strict", max_length=20)  # strict | valid_only | replace
-    created_at: datetime = SQLField(default_factory=datetime.now)
+    created_at: datetime = SQLField(default_factory=utcnow)
     undone_at: datetime | None = None
     undone_by: str | None = SQLField(default=None, max_length=80)
 
@@ -69,7 +74,7 @@ class ReplacedRow(SQLModel, table=True):
 class AuditEntry(SQLModel, table=True):
     __tablename__ = "audit_log"
     id: int | None = SQLField(default=None, primary_key=True)
-    at: datetime = SQLField(default_factory=datetime.now, index=True)
+    at: datetime = SQLField(default_factory=utcnow, index=True)
     user: str = SQLField(max_length=80, index=True)
     action: str = SQLField(max_length=40)  # import | form | edit | undo | master | user | restore ...
     kind: str | None = SQLField(default=None, max_length=40)
@@ -88,7 +93,7 @@ class User(SQLModel, table=True):
     failed_logins: int = 0
     locked_until: datetime | None = None
     demo: bool = False
-    created_at: datetime = SQLField(default_factory=datetime.now)
+    created_at: datetime = SQLField(default_factory=utcnow)
 
 
 class MappingPreset(SQLModel, table=True):
@@ -100,7 +105,7 @@ class MappingPreset(SQLModel, table=True):
     department: str = SQLField(max_length=40)
     kind: str = SQLField(max_length=40)
     mapping_json: str
-    updated_at: datetime = SQLField(default_factory=datetime.now)
+    updated_at: datetime = SQLField(default_factory=utcnow)
 
 
 class Commentary(SQLModel, table=True):
@@ -110,7 +115,7 @@ class Commentary(SQLModel, table=True):
     month: str = SQLField(primary_key=True, max_length=7)
     text: str = ""
     updated_by: str = SQLField(default="", max_length=80)
-    updated_at: datetime = SQLField(default_factory=datetime.now)
+    updated_at: datetime = SQLField(default_factory=utcnow)
 
 
 # -------------------------------------------------------------------- kind tables
@@ -189,4 +194,4 @@ def kind_table(name: str) -> sa.Table:
 
 
 __all__ = ["AuditEntry", "Batch", "Commentary", "DataVersion", "KIND_TABLES", "MappingPreset", "ReplacedRow",
-           "User", "kind_table", "metadata", "stores_empty_as_blank", "date", "datetime"]
+           "User", "kind_table", "metadata", "stores_empty_as_blank", "utcnow"]

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from data_access.kinds import KINDS
-from data_access.models import AuditEntry, Batch, kind_table, stores_empty_as_blank
+from data_access.models import AuditEntry, Batch, kind_table, stores_empty_as_blank, utcnow
 
 INSERT_CHUNK = 5_000
 
@@ -25,7 +25,7 @@ def new_batch(conn: Connection, kind: str, user: str, source: str, *, department
     result = conn.execute(
         sa.insert(Batch.__table__).values(kind=kind, department=department, user=user, source=source,
                                           file_name=file_name, sha256=sha256, rows=0, replaced=0,
-                                          mode=mode, created_at=datetime.now())
+                                          mode=mode, created_at=utcnow())
         .returning(Batch.__table__.c.id)
     )
     return int(result.scalar_one())
@@ -64,7 +64,7 @@ def insert_rows(conn: Connection, kind_name: str, rows: pl.DataFrame | list[dict
 def audit(conn: Connection, user: str, action: str, *, kind: str | None = None, batch_id: int | None = None,
           detail: dict | None = None) -> None:
     conn.execute(sa.insert(AuditEntry.__table__).values(
-        at=datetime.now(), user=user, action=action, kind=kind, batch_id=batch_id,
+        at=utcnow(), user=user, action=action, kind=kind, batch_id=batch_id,
         detail=json.dumps(detail or {}, ensure_ascii=False, default=json_default)))
 
 

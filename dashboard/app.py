@@ -1,0 +1,70 @@
+"""PlantKPI entry point: page config, language, login, and the navigation built per role.
+
+Streamlit runs this frame before every page (st.navigation), so language and login apply
+everywhere. It lives in dashboard/, not next to pages/, so that Streamlit's legacy page
+auto-discovery does not run pages without this frame.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from dashboard.i18n import LANG_NAMES, LANGS, set_lang, t
+from dashboard.navigation import pages_for
+from data_access.db import get_engine
+
+st.set_page_config(page_title="PlantKPI · 数字化管理看板", page_icon=":material/factory:", layout="wide")
+
+
+@dataclass(frozen=True)
+class SingleUser:
+    """Stand-in user when no login module is available: a single-user admin install."""
+
+    name: str = "admin"
+    role: str = "admin"
+    department: str | None = None
+    lang: str = "en"
+
+
+def _language(user) -> str:
+    if "lang" not in st.session_state:
+        requested = st.query_params.get("lang")
+        st.session_state.lang = requested if requested in LANGS else getattr(user, "lang", "en") or "en"
+    return st.session_state.lang
+
+
+def _on_language_change() -> None:
+    try:
+        from dashboard.auth import save_language
+
+        user = st.session_state.get("_plantkpi_user_name")
+        if user:
+            save_language(get_engine(), user, st.session_state.lang)
+    except ImportError:
+        pass
+
+
+engine = get_engine()
+set_lang(st.session_state.get("lang", "en"))
+try:
+    from dashboard.ui.login import require_login, sign_out_button
+except ImportError:  # the login module is optional in a single-user install
+    require_login, sign_out_button = (lambda _engine: SingleUser()), (lambda: None)
+
+user = require_login(engine)
+st.session_state["_plantkpi_user_name"] = user.name
+set_lang(_language(user))
+
+with st.sidebar:
+    st.selectbox(t("app.language"), LANGS, format_func=LANG_NAMES.get, key="lang", on_change=_on_language_change)
+    set_lang(st.session_state.lang)
+    sign_out_button()
+
+sections: dict[str, list] = {}
+for spec in pages_for(user.role, user.department):
+    page = st.Page(str(spec.path), title=t(spec.title_key), url_path=spec.url_path, icon=spec.icon,
+                   default=spec.file == "home.py")
+    sections.setdefault(t(spec.section), []).append(page)
+
+st.navigation(sections).run()

@@ -1,0 +1,30 @@
+"""The data-status table of the Home page, labelled in the user's language."""
+from __future__ import annotations
+
+import polars as pl
+
+from dashboard.i18n import t
+from data_access.kinds import DEPARTMENTS, KINDS
+
+
+def status_table(status: pl.DataFrame, lang: str) -> pl.DataFrame:
+    dept_index = {d: i for i, d in enumerate(DEPARTMENTS)}
+    pick = 1 if lang == "zh" else 0
+    return (
+        status.with_columns(
+            pl.col("department").replace_strict({d: names[pick] for d, names in DEPARTMENTS.items()}).alias("dept_label"),
+            pl.col("kind").replace_strict({k: kind.label(lang) for k, kind in KINDS.items()}).alias("kind_label"),
+            pl.col("missing_weeks").list.len().alias("missing"),
+            pl.col("missing_weeks").list.eval(pl.element().dt.strftime("%m-%d")).list.join(", ").alias("missing_list"),
+            pl.col("department").replace_strict(dept_index).alias("_order"),
+        )
+        .sort("_order", "kind")
+        .select(
+            pl.col("dept_label").alias(t("home.col.department", lang)),
+            pl.col("kind_label").alias(t("home.col.kind", lang)),
+            pl.col("rows").alias(t("home.col.rows", lang)),
+            pl.col("latest").alias(t("home.col.latest", lang)),
+            pl.col("missing").alias(t("home.col.missing_weeks", lang)),
+            pl.col("missing_list").alias(t("home.col.missing_list", lang)),
+        )
+    )

@@ -1,0 +1,60 @@
+"""What each department has reported (Home page, monthly summary): rows held, the latest record,
+and the recent weeks without any record."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import polars as pl
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from data_access.db import get_engine
+from data_access.kinds import TRANSACTION_KINDS
+from data_access.models import kind_table
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _as_date(value) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value)
+    if len(text) == 7:  # a YYYY-MM month field
+        return date(int(text[:4]), int(text[5:7]), 1)
+    return date.fromisoformat(text[:10])
+
+
+def data_status(engine: Engine | None = None, today: date | None = None, weeks: int = 8) -> pl.DataFrame:
+    """One row per transaction kind: department, kind, rows, latest, missing_weeks (list of the
+    Mondays of the last `weeks` complete weeks with no record). Monthly kinds (costs) count a
+    week as covered when its month has data."""
+    engine = engine or get_engine()
+    today = today or date.today()
+    this_week = week_start(today)
+    window = [this_week - timedelta(weeks=w) for w in range(weeks, 0, -1)]  # complete weeks only
+    rows = []
+    with engine.connect() as conn:
+        for kind in TRANSACTION_KINDS:
+            table = kind_table(kind.name)
+            column = table.c[kind.date_field]
+            count, latest = conn.execute(sa.select(sa.func.count(), sa.func.max(column))).one()
+            monthly = kind.field(kind.date_field).type == "month"
+            lower = window[0].strftime("%Y-%m") if monthly else window[0]
+            seen = {_as_date(v) for (v,) in conn.execute(sa.select(column).where(column >= lower).distinct())}
+            if monthly:
+                covered = {w for w in window if date(w.year, w.month, 1) in seen}
+            else:
+                covered = {week_start(d) for d in seen if d is not None}
+            missing = [w for w in window if w not in covered]
+            rows.append({
+                "department": kind.department, "kind": kind.name, "rows": int(count),
+                "latest": _as_date(latest), "missing_weeks": missing,
+            })
+    return pl.DataFrame(rows, schema={"department": pl.String, "kind": pl.String, "rows": pl.Int64,
+                                      "latest": pl.Date, "missing_weeks": pl.List(pl.Date)})

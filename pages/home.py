@@ -1,0 +1,31 @@
+"""Home: data status per department (rows, latest record, weeks missing) and headline KPIs."""
+from datetime import date
+
+import streamlit as st
+
+from dashboard.i18n import current_lang, t
+from dashboard.ui.status import status_table
+from data_access.db import get_engine
+from data_access.status import data_status
+
+WEEKS = 8
+engine = get_engine()
+lang = current_lang()
+
+st.title(t("app.title"))
+st.caption(t("app.subtitle"))
+
+status = data_status(engine, today=date.today(), weeks=WEEKS)
+if status["rows"].sum() == 0:
+    st.info(t("home.empty"))
+else:
+    try:
+        from dashboard.ui.headline import headline_tiles
+    except ImportError:
+        headline_tiles = None
+    if headline_tiles is not None:
+        headline_tiles(engine)
+
+st.subheader(t("home.title"))
+st.caption(t("home.intro", weeks=WEEKS) + " · " + t("home.as_of", date=date.today().isoformat()))
+st.dataframe(status_table(status, lang), hide_index=True, width="stretch")
