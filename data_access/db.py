@@ -58,9 +58,13 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
-@lru_cache(maxsize=16)
 def get_engine(url: str | None = None) -> Engine:
-    url = url or database_url()
+    """The engine for `url` (default: PLANTKPI_DATABASE_URL), one per URL per process."""
+    return _engine_for(url or database_url())
+
+
+@lru_cache(maxsize=32)
+def _engine_for(url: str) -> Engine:
     if is_sqlite(url):
         return _sqlite_engine(url)
     return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
