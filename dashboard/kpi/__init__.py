@@ -1,0 +1,23 @@
+"""Every KPI defined once (SPEC §5): pure polars, no Streamlit, no SQL.
+
+    from data_access.facts import load_facts
+    from dashboard.kpi import Filters, compute
+    compute(["oee", "scrap_ratio"], load_facts(engine), dims=["month", "line"],
+            filters=Filters(date_from=..., date_to=..., line="INJ"), today=date.today())
+"""
+from dashboard.kpi.analyses import (cost_structure, fold_pareto, fpy_by_stage, item_balances,
+                                    lateness_distribution, material_loss_by_material, oee_losses,
+                                    overdue_backlog, pareto, rty, scrap_pareto)
+from dashboard.kpi.compare import compare, previous_period, same_period_last_year, status, target_for
+from dashboard.kpi.delivery import delivery_lines, line_status
+from dashboard.kpi.engine import Filters, compute, compute_one, measures_table
+from dashboard.kpi.registry import (DIMENSIONS, GRAINS, HEADLINE, KPI, KPIS, MEASURES, OTHER, UNASSIGNED,
+                                    UNITS, kpi)
+
+__all__ = [
+    "DIMENSIONS", "GRAINS", "HEADLINE", "KPI", "KPIS", "MEASURES", "OTHER", "UNASSIGNED", "UNITS", "Filters",
+    "compare", "compute", "compute_one", "cost_structure", "delivery_lines", "fold_pareto", "fpy_by_stage",
+    "item_balances", "kpi", "lateness_distribution", "line_status", "material_loss_by_material", "measures_table",
+    "oee_losses", "overdue_backlog", "pareto", "previous_period", "rty", "same_period_last_year", "scrap_pareto",
+    "status", "target_for",
+]

@@ -1,0 +1,208 @@
+"""compute(): any KPIs, at any grain and by any dimensions, through one code path.
+
+1. each fact a KPI needs is filtered (period and dimension filters, before any aggregation),
+2. grouped by the requested dimensions (time grains derived from `date`) and its measures summed,
+3. the facts' aggregates are joined on the dimensions,
+4. each KPI is evaluated as an expression over the measures (null on a zero denominator).
+
+Dimensions a fact does not carry: a KPI is only given for a breakdown or a filter its data can
+honour. When a requested dimension or an active filter is not a column of a fact (e.g. customer
+for OEE, line for CSAT), that fact's measures are null, so the KPIs built on them are null —
+never a plant-wide figure passed off as the customer's or the line's.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import date
+
+import polars as pl
+
+from dashboard.kpi.delivery import DERIVED_FACTS
+from dashboard.kpi.registry import DIMENSIONS, GRAINS, KPIS, MEASURES, kpi
+
+_FILTER_DIMS = ("line", "machine", "product", "shift", "customer", "abc_class", "reason", "stage", "supplier",
+                "department", "category", "material")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Period (inclusive dates) and dimension filters; a dimension value may be one code or several."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    line: tuple[str, ...] | None = None
+    machine: tuple[str, ...] | None = None
+    product: tuple[str, ...] | None = None
+    shift: tuple[str, ...] | None = None
+    customer: tuple[str, ...] | None = None
+    abc_class: tuple[str, ...] | None = None
+    reason: tuple[str, ...] | None = None
+    stage: tuple[str, ...] | None = None
+    supplier: tuple[str, ...] | None = None
+    department: tuple[str, ...] | None = None
+    category: tuple[str, ...] | None = None
+    material: tuple[str, ...] | None = None
+
+    def __post_init__(self):
+        for name in _FILTER_DIMS:
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, (value,))
+            elif value is not None:
+                object.__setattr__(self, name, tuple(value) or None)
+
+    def dimensions(self) -> dict[str, tuple[str, ...]]:
+        """The active dimension filters."""
+        return {n: getattr(self, n) for n in _FILTER_DIMS if getattr(self, n)}
+
+    def replace(self, **changes) -> Filters:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        return Filters(**values)
+
+
+class _Resolver(Mapping):
+    """The caller's facts plus the derived ones (delivery status depends on `today`), memoised."""
+
+    def __init__(self, facts: Mapping[str, pl.DataFrame], today: date, tolerance_days: int):
+        self._facts, self._today, self._tolerance = facts, today, tolerance_days
+        self._derived: dict[str, pl.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pl.DataFrame:
+        if name in DERIVED_FACTS:
+            if name not in self._derived:
+                self._derived[name] = DERIVED_FACTS[name](self, self._today, self._tolerance)
+            return self._derived[name]
+        return self._facts[name]
+
+    def __contains__(self, name) -> bool:
+        if name in DERIVED_FACTS:
+            return True
+        return name in self._facts
+
+    def available(self, name: str) -> bool:
+        try:
+            self[name]
+            return True
+        except KeyError:
+            return False
+
+    def __iter__(self):
+        return iter(list(self._facts) + list(DERIVED_FACTS))
+
+    def __len__(self) -> int:
+        return len(self._facts) + len(DERIVED_FACTS)
+
+
+def _grain_key(grain: str) -> pl.Expr:
+    d = pl.col("date")
+    return {"day": d, "week": d.dt.truncate("1w"), "month": d.dt.truncate("1mo"),
+            "quarter": d.dt.truncate("1q"), "year": d.dt.year()}[grain].alias(grain)
+
+
+def _grain_label(grain: str) -> pl.Expr:
+    """Readable period labels, made after aggregation (cheap): 2026-W02, 2026-01, 2026-Q1."""
+    c = pl.col(grain)
+    if grain == "week":
+        return c.dt.strftime("%G-W%V")
+    if grain == "month":
+        return c.dt.strftime("%Y-%m")
+    if grain == "quarter":
+        return pl.concat_str(c.dt.year().cast(pl.String), pl.lit("-Q"), c.dt.quarter().cast(pl.String))
+    return c
+
+
+def applicable(frame: pl.DataFrame, dims: Iterable[str], filters: Filters) -> bool:
+    """Can this fact honour the breakdown and the filters?"""
+    needed = [("date" if d in GRAINS else d) for d in dims] + list(filters.dimensions())
+    return all(c in frame.columns for c in needed)
+
+
+def filter_frame(frame: pl.DataFrame, filters: Filters) -> pl.DataFrame:
+    conditions = []
+    if filters.date_from is not None:
+        conditions.append(pl.col("date") >= pl.lit(filters.date_from))
+    if filters.date_to is not None:
+        conditions.append(pl.col("date") <= pl.lit(filters.date_to))
+    for dim, values in filters.dimensions().items():
+        conditions.append(pl.col(dim).is_in(list(values)))
+    return frame.filter(*conditions) if conditions else frame
+
+
+def _check_dims(dims: Sequence[str]) -> None:
+    unknown = [d for d in dims if d not in DIMENSIONS]
+    if unknown:
+        raise ValueError(f"unknown dimension {unknown[0]!r}; known: {', '.join(DIMENSIONS)}")
+
+
+def aggregate(frame: pl.DataFrame, measure_ids: Sequence[str], dims: Sequence[str]) -> pl.DataFrame:
+    """Sum the measures of one (already filtered) fact by the dimensions."""
+    aggs = [MEASURES[m].expr.alias(m) for m in measure_ids]
+    if not dims:
+        return frame.select(aggs)
+    keys = [_grain_key(d) if d in GRAINS else pl.col(d) for d in dims]
+    return frame.group_by(keys).agg(aggs)
+
+
+def measures_table(measure_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], dims: Sequence[str] = (),
+                   filters: Filters | None = None, *, today: date | None = None,
+                   tolerance_days: int = 0) -> pl.DataFrame:
+    """The measures, aggregated by the dimensions (grain columns still as dates)."""
+    dims = list(dims)
+    _check_dims(dims)
+    filters = filters or Filters()
+    resolver = facts if isinstance(facts, _Resolver) else _Resolver(facts, today or date.today(), tolerance_days)
+    by_fact: dict[str, list[str]] = {}
+    for m in dict.fromkeys(measure_ids):
+        by_fact.setdefault(MEASURES[m].fact, []).append(m)
+    parts, missing = [], []
+    for fact_name, ids in by_fact.items():
+        frame = resolver[fact_name] if resolver.available(fact_name) else None
+        if frame is None or not applicable(frame, dims, filters):
+            missing += ids
+            continue
+        parts.append(aggregate(filter_frame(frame, filters), ids, dims))
+    if not parts:  # nothing can honour this request: no groups, or one all-null row without dims
+        return pl.DataFrame([pl.Series(d, [], pl.String) for d in dims]
+                            + [pl.Series(m, [] if dims else [None], pl.Float64) for m in missing])
+    table = parts[0]
+    for part in parts[1:]:
+        table = (table.join(part, on=dims, how="full", coalesce=True, nulls_equal=True) if dims
+                 else pl.concat([table, part], how="horizontal"))
+    present = [m for m in table.columns if m not in dims]
+    # A group missing from one fact has nothing to sum there: 0, not null.
+    table = table.with_columns([pl.col(m).fill_null(0.0) for m in present])
+    return table.with_columns([pl.lit(None, pl.Float64).alias(m) for m in missing])
+
+
+def compute(kpi_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], dims: Sequence[str] = (),
+            filters: Filters | None = None, *, today: date | None = None, tolerance_days: int = 0,
+            with_measures: bool = False, labels: bool = True) -> pl.DataFrame:
+    """One row per combination of `dims` (one row without dims), one column per KPI id.
+
+    Grains (day, week, month, quarter, year) come from each fact's date; with `labels` weeks,
+    months and quarters are shown as 2026-W02, 2026-01, 2026-Q1 (days stay dates, years ints).
+    `today` decides which open order lines are late (default: the real today)."""
+    kpis = [kpi(i) for i in kpi_ids]
+    dims = list(dict.fromkeys(dims))
+    measure_ids = list(dict.fromkeys(m for k in kpis for m in k.measures))
+    table = measures_table(measure_ids, facts, dims, filters, today=today, tolerance_days=tolerance_days)
+    values = [k.expr.alias(k.id) for k in kpis]
+    out = table.select([pl.col(d) for d in dims] + values + (
+        [pl.col(m) for m in measure_ids] if with_measures else []))
+    if dims:
+        out = out.sort(dims, nulls_last=True)
+        if labels:
+            out = out.with_columns([_grain_label(d).alias(d) for d in dims if d in GRAINS])
+    return out
+
+
+def compute_one(kpi_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], filters: Filters | None = None,
+                **kw) -> dict[str, float | None]:
+    """{kpi id: value} for the whole filtered period."""
+    row = compute(list(kpi_ids), facts, (), filters, **kw).row(0, named=True)
+    return {k: row[k] for k in kpi_ids}
+
+
+__all__ = ["Filters", "compute", "compute_one", "measures_table", "filter_frame", "applicable", "KPIS"]

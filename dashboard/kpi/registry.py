@@ -1,0 +1,276 @@
+"""Every KPI of SPEC §5, defined once: measures (sums over a fact) and KPIs (null-safe expressions
+over measures). Pages, the monthly report, the CLI and the tests all read this registry.
+
+A *fact* is a prepared polars frame (built by data_access.facts) with a `date` column and some of
+the standard dimension columns (DIMENSIONS). A *measure* is an additive aggregation of one fact
+(a sum or a count), so that any grouping of rows can be pooled: a month is the sum of its days,
+a plant the sum of its lines. A KPI is an expression over measures evaluated after aggregation,
+so a period figure always comes from the period's sums (never an average of daily ratios).
+Measures of one KPI may come from different facts (complaint_ppm: complaints / units shipped);
+each fact is aggregated by the same dimensions and the results are joined.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+# Time grains are derived from the fact's `date`; the other dimensions are fact columns.
+GRAINS = ("day", "week", "month", "quarter", "year")
+DIMENSIONS = GRAINS + ("line", "machine", "product", "shift", "customer", "abc_class", "reason", "stage",
+                       "supplier", "department", "category", "material")
+UNITS = ("ratio", "count", "pieces", "pieces_per_hour", "hours", "minutes", "days", "currency", "score",
+         "ppm", "points")
+UNASSIGNED = "Unassigned"  # reason codes missing from master data (display text: t("kpi.unassigned"))
+OTHER = "Other"            # small Pareto categories folded together (display text: t("kpi.other"))
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: str
+    fact: str
+    expr: pl.Expr  # an additive aggregation over the fact's rows
+
+
+@dataclass(frozen=True)
+class KPI:
+    id: str
+    en: str
+    zh: str
+    unit: str
+    direction: int  # +1 higher is better, -1 lower is better
+    formula_en: str
+    formula_zh: str
+    measures: tuple[str, ...]
+    expr: pl.Expr  # over measure columns, evaluated after aggregation
+    group: str  # production, quality, delivery, customer, materials, people
+    bounded: bool = False   # a fraction that always lies in [0, 1]
+    additive: bool = False  # a plain sum: a period's value is the sum of its parts (targets sum too)
+
+    def name(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def formula(self, lang: str) -> str:
+        return self.formula_zh if lang == "zh" else self.formula_en
+
+
+def ratio(numerator: str | pl.Expr, denominator: str | pl.Expr, scale: float = 1.0) -> pl.Expr:
+    """numerator / denominator, null (never 0, NaN or inf) when the denominator is 0 or null."""
+    num = pl.col(numerator) if isinstance(numerator, str) else numerator
+    den = pl.col(denominator) if isinstance(denominator, str) else denominator
+    value = num / den * scale if scale != 1.0 else num / den
+    return pl.when(den != 0).then(value).otherwise(None).cast(pl.Float64)
+
+
+def _sum(column: str | pl.Expr, where: pl.Expr | None = None) -> pl.Expr:
+    expr = pl.col(column) if isinstance(column, str) else column
+    if where is not None:
+        expr = expr.filter(where)
+    return expr.cast(pl.Float64).sum()
+
+
+def _count(where: pl.Expr | None = None) -> pl.Expr:
+    return (where.cast(pl.Float64).sum() if where is not None else pl.len().cast(pl.Float64))
+
+
+_rated = pl.col("ideal_cycle_s").is_not_null()  # production rows whose product/machine has a routing
+_operating_s = (pl.col("planned_min") - pl.col("downtime_min")) * 60
+
+MEASURES: dict[str, Measure] = {m.id: m for m in (
+    # production: one row per date, shift, machine, product (with line, ideal_cycle_s, standard_cost)
+    Measure("total", "production", _sum("total_qty")),
+    Measure("good", "production", _sum("good_qty")),
+    Measure("defect", "production", _sum("defect_qty")),
+    Measure("scrap", "production", _sum("scrap_qty")),
+    Measure("planned_qty", "production", _sum("planned_qty")),
+    Measure("planned_s", "production", _sum(pl.col("planned_min") * 60)),
+    Measure("operating_s", "production", _sum(_operating_s)),
+    Measure("rated_planned_s", "production", _sum(pl.col("planned_min") * 60, _rated)),
+    Measure("rated_operating_s", "production", _sum(_operating_s, _rated)),
+    Measure("ideal_total_s", "production", _sum(pl.col("ideal_cycle_s") * pl.col("total_qty"), _rated)),
+    Measure("ideal_good_s", "production", _sum(pl.col("ideal_cycle_s") * pl.col("good_qty"), _rated)),
+    Measure("ideal_scrap_s", "production", _sum(pl.col("ideal_cycle_s") * pl.col("scrap_qty"), _rated)),
+    Measure("ideal_defect_s", "production", _sum(pl.col("ideal_cycle_s") * pl.col("defect_qty"), _rated)),
+    Measure("labour_h", "production", _sum("labour_h")),
+    Measure("scrap_value", "production", _sum(pl.col("scrap_qty") * pl.col("standard_cost"))),
+    # downtime events (date, shift, machine, line, reason, category, minutes)
+    Measure("downtime_minutes", "downtime", _sum("minutes")),
+    Measure("breakdown_stops", "downtime", _count(pl.col("category") == "breakdown")),
+    Measure("breakdown_minutes", "downtime", _sum("minutes", pl.col("category") == "breakdown")),
+    # scrap by reason (date, shift, machine, line, product, reason, qty, value)
+    Measure("scrap_reason_qty", "scrap", _sum("qty")),
+    # inspection lots (date, stage, machine, line, product, supplier, reason)
+    Measure("inspected", "inspections", _sum("inspected_qty")),
+    Measure("passed_first", "inspections", _sum("passed_first_qty")),
+    Measure("rejected_scrapped", "inspections", _sum("rejected_qty", pl.col("disposition") == "scrap")),
+    Measure("incoming_inspected", "inspections", _sum("inspected_qty", pl.col("stage") == "incoming")),
+    Measure("incoming_passed", "inspections", _sum("passed_first_qty", pl.col("stage") == "incoming")),
+    # order lines evaluated for delivery (derived with `today`; date = promised_date)
+    Measure("due_lines", "delivery_lines", _count()),
+    Measure("on_time_lines", "delivery_lines", _count(pl.col("on_time"))),
+    Measure("otif_lines", "delivery_lines", _count(pl.col("otif"))),
+    Measure("due_qty", "delivery_lines", _sum("qty")),
+    Measure("on_time_qty", "delivery_lines", _sum("on_time_qty")),
+    Measure("due_orders", "delivery_orders", _count()),
+    Measure("on_time_orders", "delivery_orders", _count(pl.col("on_time"))),
+    # shipments (date = ship_date, customer, abc_class, product)
+    Measure("shipped_units", "order_shipments", _sum("qty")),
+    # purchase order lines evaluated for supplier delivery (date = promised_date)
+    Measure("po_due_lines", "supplier_lines", _count()),
+    Measure("po_on_time_lines", "supplier_lines", _count(pl.col("on_time"))),
+    # purchase order lines (date = order_date)
+    Measure("ppv_value", "po_lines", _sum((pl.col("unit_price") - pl.col("standard_price")) * pl.col("qty"))),
+    # surveys (date, customer, abc_class)
+    Measure("responses", "surveys", _count()),
+    Measure("satisfied", "surveys", _count(pl.col("score") >= 4)),
+    Measure("score_sum", "surveys", _sum("score")),
+    Measure("nps_responses", "surveys", _count(pl.col("nps").is_not_null())),
+    Measure("promoters", "surveys", _count(pl.col("nps") >= 9)),
+    Measure("detractors", "surveys", _count(pl.col("nps") <= 6)),
+    # complaints (date, customer, abc_class, product, reason)
+    Measure("complaint_count", "complaints", _count()),
+    Measure("complaint_cost_sum", "complaints", _sum("cost")),
+    Measure("closed_complaints", "complaints", _count(pl.col("days_to_close").is_not_null())),
+    Measure("days_to_close_sum", "complaints", _sum("days_to_close")),
+    # costs (date = first day of the month, department, category)
+    Measure("cost_amount", "costs", _sum("amount")),
+    # material issued net of returns, valued at standard price (date, material)
+    Measure("issued_value", "material_issues", _sum("value")),
+    # BOM requirement of the output (good + scrap), valued at standard price (date, line, product, material)
+    Measure("issued_qty", "material_issues", _sum("qty")),
+    Measure("required_value", "bom_requirements", _sum("value")),
+    Measure("required_qty", "bom_requirements", _sum("qty")),
+    Measure("allowed_loss_value", "bom_requirements", _sum(pl.col("value") * pl.col("loss_rate"))),
+    # attendance (date, department)
+    Measure("scheduled_h", "attendance", _sum("scheduled_h")),
+    Measure("worked_h", "attendance", _sum("worked_h")),
+    Measure("overtime_h", "attendance", _sum("overtime_h")),
+    # headcount per day and department (date, department, headcount, leaves)
+    Measure("headcount_days", "headcount", _sum("headcount")),
+    Measure("days", "headcount", pl.col("date").n_unique().cast(pl.Float64)),
+    Measure("leaves", "headcount", _sum("leaves")),
+)}
+
+
+def _kpi(id, en, zh, unit, direction, formula_en, formula_zh, measures, expr, group, **kw) -> KPI:
+    return KPI(id, en, zh, unit, direction, formula_en, formula_zh, tuple(measures), expr, group, **kw)
+
+
+def _total(id, en, zh, measure, unit, direction, group, formula_en, formula_zh) -> KPI:
+    return _kpi(id, en, zh, unit, direction, formula_en, formula_zh, [measure], pl.col(measure), group,
+                additive=True)
+
+
+KPIS: dict[str, KPI] = {k.id: k for k in (
+    # --- production -----------------------------------------------------------------------------
+    _total("total_qty", "Total output", "总产量", "total", "pieces", +1, "production", "Σ total_qty", "Σ 总产量"),
+    _total("good_qty", "Throughput (good)", "良品产量", "good", "pieces", +1, "production", "Σ good_qty", "Σ 良品数"),
+    _total("defect_qty", "Defective (reworkable)", "次品数", "defect", "pieces", -1, "production", "Σ defect_qty", "Σ 次品数"),
+    _total("scrap_qty", "Scrap", "废品数", "scrap", "pieces", -1, "production", "Σ scrap_qty", "Σ 废品数"),
+    _kpi("plan_attainment", "Plan attainment", "计划达成率", "ratio", +1, "Σ good_qty / Σ planned_qty",
+         "Σ 良品数 / Σ 计划数量", ["good", "planned_qty"], ratio("good", "planned_qty"), "production"),
+    _kpi("throughput_rate", "Throughput rate", "产出速率", "pieces_per_hour", +1,
+         "Σ total_qty / Σ operating hours (planned_min − downtime_min)", "Σ 总产量 / Σ 运行小时(计划时间 − 停机时间)",
+         ["total", "operating_s"], ratio("total", "operating_s", 3600.0), "production"),
+    _kpi("yield", "Yield", "良品率", "ratio", +1, "Σ good / Σ total", "Σ 良品数 / Σ 总产量",
+         ["good", "total"], ratio("good", "total"), "production", bounded=True),
+    _kpi("scrap_ratio", "Scrap ratio", "废品率", "ratio", -1, "Σ scrap / Σ total [SQ/PQ]", "Σ 废品数 / Σ 总产量 [SQ/PQ]",
+         ["scrap", "total"], ratio("scrap", "total"), "production", bounded=True),
+    _kpi("rework_ratio", "Rework ratio", "返工率", "ratio", -1, "Σ defect / Σ total [RQ/PQ]", "Σ 次品数 / Σ 总产量 [RQ/PQ]",
+         ["defect", "total"], ratio("defect", "total"), "production", bounded=True),
+    _kpi("availability", "Availability", "时间开动率", "ratio", +1,
+         "Σ (planned_min − downtime_min) / Σ planned_min [APT/PBT]", "Σ (计划时间 − 停机时间) / Σ 计划时间 [APT/PBT]",
+         ["operating_s", "planned_s"], ratio("operating_s", "planned_s"), "production", bounded=True),
+    _kpi("performance", "Performance", "性能开动率", "ratio", +1,
+         "Σ (ideal_cycle_s × total_qty) / Σ operating seconds", "Σ (理想节拍 × 总产量) / Σ 运行秒数",
+         ["ideal_total_s", "rated_operating_s"], ratio("ideal_total_s", "rated_operating_s"), "production"),
+    _kpi("quality_ratio", "Quality", "合格品率", "ratio", +1,
+         "Σ (ideal_cycle_s × good) / Σ (ideal_cycle_s × total)", "Σ (理想节拍 × 良品) / Σ (理想节拍 × 总产量)",
+         ["ideal_good_s", "ideal_total_s"], ratio("ideal_good_s", "ideal_total_s"), "production", bounded=True),
+    _kpi("oee", "OEE", "设备综合效率", "ratio", +1,
+         "Σ (ideal_cycle_s × good) / Σ planned seconds = availability × performance × quality",
+         "Σ (理想节拍 × 良品) / Σ 计划秒数 = 时间开动率 × 性能开动率 × 合格品率",
+         ["ideal_good_s", "rated_planned_s"], ratio("ideal_good_s", "rated_planned_s"), "production"),
+    _kpi("mtbf", "MTBF", "平均故障间隔", "hours", +1, "operating hours / breakdown stops", "运行小时 / 故障停机次数",
+         ["operating_s", "breakdown_stops"], ratio("operating_s", "breakdown_stops", 1 / 3600), "production"),
+    _kpi("mttr", "MTTR", "平均修复时间", "minutes", -1, "breakdown minutes / breakdown stops", "故障停机分钟 / 故障停机次数",
+         ["breakdown_minutes", "breakdown_stops"], ratio("breakdown_minutes", "breakdown_stops"), "production"),
+    _kpi("labour_productivity", "Labour productivity", "人均产出", "pieces_per_hour", +1, "Σ good / Σ labour_h",
+         "Σ 良品数 / Σ 人工工时", ["good", "labour_h"], ratio("good", "labour_h"), "production"),
+    _total("downtime_min", "Downtime", "停机时间", "downtime_minutes", "minutes", -1, "production",
+           "Σ downtime event minutes", "Σ 停机记录分钟"),
+    # --- quality --------------------------------------------------------------------------------
+    _total("scrap_cost", "Scrap cost", "废品成本", "scrap_value", "currency", -1, "quality",
+           "Σ scrap_qty × product standard_cost", "Σ 废品数 × 产品标准成本"),
+    _kpi("fpy", "First pass yield", "一次合格率", "ratio", +1, "Σ passed_first_qty / Σ inspected_qty [GP/IP]",
+         "Σ 一次合格数 / Σ 送检数 [GP/IP]", ["passed_first", "inspected"], ratio("passed_first", "inspected"),
+         "quality", bounded=True),
+    _kpi("incoming_pass_rate", "Incoming pass rate", "来料合格率", "ratio", +1,
+         "Σ passed_first_qty / Σ inspected_qty, incoming lots", "Σ 一次合格数 / Σ 送检数(来料检验)",
+         ["incoming_passed", "incoming_inspected"], ratio("incoming_passed", "incoming_inspected"), "quality",
+         bounded=True),
+    # --- delivery -------------------------------------------------------------------------------
+    _kpi("otd_line", "On-time delivery (lines)", "准时交货率(行)", "ratio", +1, "on-time lines / due lines",
+         "准时订单行 / 到期订单行", ["on_time_lines", "due_lines"], ratio("on_time_lines", "due_lines"), "delivery",
+         bounded=True),
+    _kpi("otd_order", "On-time delivery (orders)", "准时交货率(订单)", "ratio", +1,
+         "orders with every line on time / due orders", "所有行均准时的订单 / 到期订单",
+         ["on_time_orders", "due_orders"], ratio("on_time_orders", "due_orders"), "delivery", bounded=True),
+    _kpi("otd_qty", "On-time delivery (quantity)", "准时交货率(数量)", "ratio", +1, "qty shipped on time / qty due",
+         "准时出货数量 / 到期数量", ["on_time_qty", "due_qty"], ratio("on_time_qty", "due_qty"), "delivery", bounded=True),
+    _kpi("otif", "On time in full", "准时足量交货率", "ratio", +1,
+         "lines whose full qty left in one shipment by the promised date / due lines",
+         "承诺日期前一次足量出货的订单行 / 到期订单行", ["otif_lines", "due_lines"], ratio("otif_lines", "due_lines"),
+         "delivery", bounded=True),
+    _kpi("supplier_otd", "Supplier on-time delivery", "供应商准时交货率", "ratio", +1,
+         "PO lines received in full on time / due PO lines", "准时足量到货的采购行 / 到期采购行",
+         ["po_on_time_lines", "po_due_lines"], ratio("po_on_time_lines", "po_due_lines"), "delivery", bounded=True),
+    _total("purchase_price_variance", "Purchase price variance", "采购价格差异", "ppv_value", "currency", -1,
+           "delivery", "Σ (unit_price − standard_price) × qty", "Σ (采购单价 − 标准单价) × 数量"),
+    # --- customer -------------------------------------------------------------------------------
+    _kpi("csat", "Customer satisfaction (CSAT)", "客户满意度(CSAT)", "ratio", +1, "responses with score ≥ 4 / responses",
+         "评分 ≥ 4 的答卷 / 全部答卷", ["satisfied", "responses"], ratio("satisfied", "responses"), "customer",
+         bounded=True),
+    _kpi("satisfaction_mean", "Mean satisfaction score", "平均满意度评分", "score", +1, "Σ score / responses",
+         "Σ 评分 / 答卷数", ["score_sum", "responses"], ratio("score_sum", "responses"), "customer"),
+    _kpi("nps", "Net promoter score", "净推荐值(NPS)", "points", +1, "% responses 9–10 − % responses 0–6",
+         "9–10 分占比 − 0–6 分占比", ["promoters", "detractors", "nps_responses"],
+         ratio(pl.col("promoters") - pl.col("detractors"), "nps_responses", 100.0), "customer"),
+    _total("complaints", "Complaints", "投诉数", "complaint_count", "count", -1, "customer", "count of complaints", "投诉件数"),
+    _kpi("complaint_ppm", "Complaint PPM", "投诉PPM", "ppm", -1, "complaints / units shipped × 1,000,000",
+         "投诉数 / 出货数量 × 1,000,000", ["complaint_count", "shipped_units"],
+         ratio("complaint_count", "shipped_units", 1e6), "customer"),
+    _kpi("complaint_days_to_close", "Days to close a complaint", "投诉结案天数", "days", -1,
+         "mean (closed_date − date) of closed complaints", "已结案投诉的平均(结案日期 − 投诉日期)",
+         ["days_to_close_sum", "closed_complaints"], ratio("days_to_close_sum", "closed_complaints"), "customer"),
+    _total("complaint_cost", "Complaint cost", "投诉处理费用", "complaint_cost_sum", "currency", -1, "customer",
+           "Σ complaint cost", "Σ 投诉处理费用"),
+    # --- materials and cost ---------------------------------------------------------------------
+    _kpi("cost_per_unit", "Cost per good unit", "单位良品成本", "currency", -1, "Σ costs / Σ good_qty",
+         "Σ 费用 / Σ 良品数", ["cost_amount", "good"], ratio("cost_amount", "good"), "materials"),
+    _total("total_cost", "Total cost", "总费用", "cost_amount", "currency", -1, "materials", "Σ costs", "Σ 费用"),
+    _kpi("material_loss", "Material loss", "材料损耗率", "ratio", -1,
+         "material issued / (good + scrap output × BOM qty) − 1, valued at standard price",
+         "领料 / ((良品 + 废品) × BOM 用量) − 1，按标准单价计值", ["issued_value", "required_value"],
+         ratio("issued_value", "required_value") - 1, "materials"),
+    _kpi("material_loss_allowed", "Material loss allowed by BOM", "BOM 允许损耗率", "ratio", -1,
+         "Σ requirement × BOM loss_rate / Σ requirement", "Σ 需求量 × BOM 损耗率 / Σ 需求量",
+         ["allowed_loss_value", "required_value"], ratio("allowed_loss_value", "required_value"), "materials"),
+    # --- people ---------------------------------------------------------------------------------
+    _kpi("attendance_rate", "Attendance rate", "出勤率", "ratio", +1, "Σ worked_h / Σ scheduled_h",
+         "Σ 实际工时 / Σ 应出勤工时", ["worked_h", "scheduled_h"], ratio("worked_h", "scheduled_h"), "people"),
+    _kpi("turnover", "Staff turnover", "员工流失率", "ratio", -1, "leaves / average headcount",
+         "离职人数 / 平均在职人数", ["leaves", "headcount_days", "days"],
+         ratio("leaves", ratio("headcount_days", "days")), "people"),
+    _kpi("overtime_share", "Overtime share", "加班占比", "ratio", -1, "Σ overtime_h / Σ worked_h",
+         "Σ 加班工时 / Σ 实际工时", ["overtime_h", "worked_h"], ratio("overtime_h", "worked_h"), "people"),
+)}
+
+HEADLINE = ("good_qty", "scrap_ratio", "oee", "otd_line", "csat")
+
+
+def kpi(kpi_id: str) -> KPI:
+    try:
+        return KPIS[kpi_id]
+    except KeyError:
+        raise KeyError(f"unknown KPI {kpi_id!r}; known: {', '.join(KPIS)}") from None

@@ -1,0 +1,323 @@
+"""SQL -> the KPI engine's facts: prepared polars frames with standard dimension columns.
+
+The KPI engine (dashboard.kpi) takes polars frames only; this module reads the kinds it needs
+(only the columns it needs, through Arrow), joins master data onto the transactions and renames
+columns to the standard dimensions: date, line, machine, product, shift, customer, abc_class,
+reason, stage, supplier, department, category, material. Each fact is built once per data
+version (per database) and cached; a write bumps the version and the next read rebuilds it.
+
+Choices worth knowing:
+- production.ideal_cycle_s: the routing step of that product on that machine; when a product
+  passes the same machine in several steps, the step with the lowest seq is used (production is
+  reported per machine, not per step, so the steps cannot be told apart).
+- reasons not in the reasons master (or left empty) show as "Unassigned".
+- costs are monthly: a month's costs are dated on its first day.
+- material_moves: issued material = issue − return; valued at the material's standard price.
+- headcount: one row per day and department from the first hire to the later of the last
+  recorded date and today; an employee counts from hire_date through leave_date.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+
+import polars as pl
+from sqlalchemy.engine import Engine
+
+from data_access.db import data_version, get_engine
+from data_access.loaders import load_kind, read_sql, schema_of
+
+UNASSIGNED = "Unassigned"  # same text as dashboard.kpi.registry.UNASSIGNED (data_access may not import dashboard)
+
+_cache: dict[tuple[str, str], tuple[int, pl.DataFrame]] = {}
+_lock = threading.Lock()
+
+
+def read_columns(engine: Engine, kind: str, columns: Iterable[str]) -> pl.DataFrame:
+    """Only these columns of a kind, through Arrow, with the kind's declared dtypes."""
+    schema = schema_of(kind)
+    columns = list(columns)
+    frame = read_sql(f'SELECT {", ".join(chr(34) + c + chr(34) for c in columns)} FROM "{kind}"', engine)
+    if frame.height == 0:
+        return pl.DataFrame(schema={c: schema[c] for c in columns})
+    casts = []
+    for c in columns:
+        target = schema[c]
+        if frame.schema[c] == pl.String and target == pl.Date:
+            casts.append(pl.col(c).str.slice(0, 10).str.to_date("%Y-%m-%d"))
+        elif frame.schema[c] != target:
+            casts.append(pl.col(c).cast(target))
+    return frame.with_columns(casts) if casts else frame
+
+
+def _reason_label(frame: pl.DataFrame, reasons: pl.DataFrame, column: str = "reason_code") -> pl.DataFrame:
+    known = reasons.get_column("reason_code").to_list()
+    return frame.with_columns(
+        reason=pl.when(pl.col(column).is_in(known)).then(pl.col(column)).otherwise(pl.lit(UNASSIGNED)))
+
+
+def _machine_lines(b: _Builder) -> pl.DataFrame:
+    return b.kind("machines").select(machine=pl.col("machine_code"), line=pl.col("line_code"))
+
+
+class _Builder:
+    def __init__(self, engine: Engine, version: int):
+        self.engine, self.version = engine, version
+
+    def kind(self, name: str) -> pl.DataFrame:
+        return load_kind(name, self.engine, self.version)
+
+
+def _production(b: _Builder) -> pl.DataFrame:
+    cols = ["date", "shift", "machine_code", "product_code", "planned_min", "downtime_min", "planned_qty",
+            "total_qty", "good_qty", "defect_qty", "scrap_qty", "labour_h"]
+    rows = read_columns(b.engine, "production", cols).rename({"machine_code": "machine", "product_code": "product"})
+    cycles = (b.kind("routings").sort("seq")
+              .group_by("product_code", "machine_code").agg(pl.col("ideal_cycle_s").first())
+              .rename({"product_code": "product", "machine_code": "machine"}))
+    costs = b.kind("products").select(product=pl.col("product_code"), standard_cost=pl.col("standard_cost"))
+    return (rows.join(_machine_lines(b), on="machine", how="left")
+            .join(cycles, on=["product", "machine"], how="left")
+            .join(costs, on="product", how="left"))
+
+
+def _scrap(b: _Builder) -> pl.DataFrame:
+    rows = b.kind("scrap").rename({"machine_code": "machine", "product_code": "product"})
+    costs = b.kind("products").select(product=pl.col("product_code"), standard_cost=pl.col("standard_cost"))
+    return (_reason_label(rows, b.kind("reasons")).join(_machine_lines(b), on="machine", how="left")
+            .join(costs, on="product", how="left")
+            .select("date", "shift", "machine", "line", "product", "reason", "qty",
+                    value=pl.col("qty") * pl.col("standard_cost")))
+
+
+def _downtime(b: _Builder) -> pl.DataFrame:
+    rows = b.kind("downtime").rename({"machine_code": "machine"})
+    categories = b.kind("reasons").select("reason_code", "category")
+    return (_reason_label(rows, b.kind("reasons")).join(_machine_lines(b), on="machine", how="left")
+            .join(categories, on="reason_code", how="left")
+            .select("date", "shift", "machine", "line", "reason",
+                    pl.col("category").fill_null(UNASSIGNED), "minutes"))
+
+
+def _inspections(b: _Builder) -> pl.DataFrame:
+    rows = b.kind("inspections").rename({"machine_code": "machine", "supplier_code": "supplier"})
+    products = b.kind("products").get_column("product_code").to_list()
+    return (_reason_label(rows, b.kind("reasons")).join(_machine_lines(b), on="machine", how="left")
+            .select("date", "stage", "lot_no", "machine", "line", "supplier", "reason", "disposition",
+                    product=pl.when(pl.col("item_code").is_in(products)).then(pl.col("item_code")),
+                    material=pl.when(~pl.col("item_code").is_in(products)).then(pl.col("item_code")),
+                    inspected_qty="inspected_qty", passed_first_qty="passed_first_qty",
+                    rejected_qty="rejected_qty"))
+
+
+def _customers(b: _Builder) -> pl.DataFrame:
+    return b.kind("customers").select(customer=pl.col("customer_code"), abc_class=pl.col("abc_class"))
+
+
+def _order_lines(b: _Builder) -> pl.DataFrame:
+    return (b.kind("orders").rename({"customer_code": "customer", "product_code": "product"})
+            .join(_customers(b), on="customer", how="left")
+            .select("order_no", "line_no", "customer", "abc_class", "product", "order_date", "promised_date",
+                    pl.col("qty").cast(pl.Float64), "unit_price"))
+
+
+def _order_shipments(b: _Builder) -> pl.DataFrame:
+    lines = b.facts["order_lines"].select("order_no", "line_no", "customer", "abc_class", "product")
+    return (b.kind("shipments").join(lines, on=["order_no", "line_no"], how="left")
+            .select("order_no", "line_no", "customer", "abc_class", "product",
+                    date=pl.col("ship_date"), qty=pl.col("qty").cast(pl.Float64)))
+
+
+def _po_lines(b: _Builder) -> pl.DataFrame:
+    prices = b.kind("materials").select(material=pl.col("material_code"), standard_price=pl.col("standard_price"))
+    return (b.kind("purchase_orders").rename({"supplier_code": "supplier", "material_code": "material"})
+            .join(prices, on="material", how="left")
+            .select("po_no", "line_no", "supplier", "material", date=pl.col("order_date"),
+                    promised_date=pl.col("promised_date"), qty=pl.col("qty"), unit_price=pl.col("unit_price"),
+                    standard_price=pl.col("standard_price")))
+
+
+def _po_receipts(b: _Builder) -> pl.DataFrame:
+    return b.kind("receipts").select("po_no", "line_no", date=pl.col("receipt_date"), qty=pl.col("qty"),
+                                     accepted_qty=pl.col("accepted_qty"))
+
+
+def _surveys(b: _Builder) -> pl.DataFrame:
+    return (b.kind("surveys").rename({"customer_code": "customer"}).join(_customers(b), on="customer", how="left")
+            .select("date", "customer", "abc_class", "score", "nps", "quality", "delivery", "service"))
+
+
+def _complaints(b: _Builder) -> pl.DataFrame:
+    rows = b.kind("complaints").rename({"customer_code": "customer", "product_code": "product"})
+    return (_reason_label(rows, b.kind("reasons")).join(_customers(b), on="customer", how="left")
+            .select("complaint_no", "date", "customer", "abc_class", "product", "reason", "severity",
+                    "qty_affected", "cost", "closed_date",
+                    days_to_close=(pl.col("closed_date") - pl.col("date")).dt.total_days().cast(pl.Float64)))
+
+
+def _employees(b: _Builder) -> pl.DataFrame:
+    return b.kind("employees").select(employee=pl.col("employee_code"), department=pl.col("department"),
+                                      hire_date=pl.col("hire_date"), leave_date=pl.col("leave_date"),
+                                      hourly_rate=pl.col("hourly_rate"))
+
+
+def _attendance(b: _Builder) -> pl.DataFrame:
+    return (b.kind("attendance").rename({"employee_code": "employee"})
+            .join(_employees(b).select("employee", "department"), on="employee", how="left")
+            .select("date", "employee", "department", "scheduled_h", "worked_h", "overtime_h", "absence"))
+
+
+def headcount_by_day(employees: pl.DataFrame, end: date) -> pl.DataFrame:
+    """date, department, headcount (employed that day), leaves (left that day)."""
+    schema = {"date": pl.Date, "department": pl.String, "headcount": pl.Int64, "leaves": pl.Int64}
+    if employees.height == 0:
+        return pl.DataFrame(schema=schema)
+    start = employees.get_column("hire_date").min()
+    last = max(d for d in (end, employees.get_column("leave_date").max(), employees.get_column("hire_date").max())
+               if d is not None)
+    days = pl.DataFrame({"date": pl.date_range(start, last, "1d", eager=True)})
+    grid = days.join(employees.select("department").unique(), how="cross")
+    joins = employees.group_by("department", date=pl.col("hire_date")).agg(joined=pl.len())
+    left_after = (employees.filter(pl.col("leave_date").is_not_null())
+                  .group_by("department", date=pl.col("leave_date") + pl.duration(days=1)).agg(gone=pl.len()))
+    leaves = (employees.filter(pl.col("leave_date").is_not_null())
+              .group_by("department", date=pl.col("leave_date")).agg(leaves=pl.len()))
+    return (grid.join(joins, on=["date", "department"], how="left")
+            .join(left_after, on=["date", "department"], how="left")
+            .join(leaves, on=["date", "department"], how="left")
+            .sort("department", "date")
+            .with_columns(headcount=(pl.col("joined").fill_null(0) - pl.col("gone").fill_null(0))
+                          .cum_sum().over("department").cast(pl.Int64),
+                          leaves=pl.col("leaves").fill_null(0).cast(pl.Int64))
+            .select(list(schema)))
+
+
+def _headcount(b: _Builder) -> pl.DataFrame:
+    attendance = b.kind("attendance")
+    end = max(date.today(), attendance.get_column("date").max() or date.today())
+    return headcount_by_day(_employees(b), end)
+
+
+def _costs(b: _Builder) -> pl.DataFrame:
+    return b.kind("costs").select(date=(pl.col("month") + "-01").str.to_date("%Y-%m-%d"), department="department",
+                                  category="category", amount="amount")
+
+
+def _material_prices(b: _Builder) -> pl.DataFrame:
+    return b.kind("materials").select(material=pl.col("material_code"), standard_price=pl.col("standard_price"))
+
+
+def _material_issues(b: _Builder) -> pl.DataFrame:
+    moves = b.kind("material_moves").filter(pl.col("move").is_in(["issue", "return"]))
+    qty = pl.when(pl.col("move") == "issue").then(pl.col("qty")).otherwise(-pl.col("qty"))
+    return (moves.rename({"item_code": "material"}).join(_material_prices(b), on="material", how="inner")
+            .select("date", "material", qty=qty, value=qty * pl.col("standard_price")))
+
+
+def _bom_requirements(b: _Builder) -> pl.DataFrame:
+    output = (b.facts["production"].group_by("date", "line", "product")
+              .agg(output=(pl.col("good_qty") + pl.col("scrap_qty")).sum().cast(pl.Float64)))
+    bom = b.kind("bom").rename({"product_code": "product", "material_code": "material"})
+    return (output.join(bom, on="product", how="inner").join(_material_prices(b), on="material", how="left")
+            .select("date", "line", "product", "material", "loss_rate",
+                    qty=pl.col("output") * pl.col("qty_per_unit"),
+                    value=pl.col("output") * pl.col("qty_per_unit") * pl.col("standard_price")))
+
+
+def _material_moves(b: _Builder) -> pl.DataFrame:
+    return b.kind("material_moves").rename({"item_code": "item"})
+
+
+def _stocktakes(b: _Builder) -> pl.DataFrame:
+    return b.kind("stocktake").rename({"item_code": "item"})
+
+
+def _targets(b: _Builder) -> pl.DataFrame:
+    return b.kind("targets").select("kpi", "month", line=pl.when(pl.col("line_code") != "").then(pl.col("line_code")),
+                                   target="target")
+
+
+def _routings(b: _Builder) -> pl.DataFrame:
+    return b.kind("routings").rename({"product_code": "product", "machine_code": "machine"})
+
+
+def _master(name: str) -> Callable[[_Builder], pl.DataFrame]:
+    return lambda b: b.kind(name)
+
+
+BUILDERS: dict[str, Callable[[_Builder], pl.DataFrame]] = {
+    "production": _production,
+    "scrap": _scrap,
+    "downtime": _downtime,
+    "inspections": _inspections,
+    "order_lines": _order_lines,
+    "order_shipments": _order_shipments,
+    "po_lines": _po_lines,
+    "po_receipts": _po_receipts,
+    "surveys": _surveys,
+    "complaints": _complaints,
+    "attendance": _attendance,
+    "employees": _employees,
+    "headcount": _headcount,
+    "costs": _costs,
+    "material_issues": _material_issues,
+    "bom_requirements": _bom_requirements,
+    "material_moves": _material_moves,
+    "stocktakes": _stocktakes,
+    "targets": _targets,
+    "routings": _routings,
+    "reasons": _master("reasons"),
+    "bom": _master("bom"),
+    "materials": _master("materials"),
+    "products": _master("products"),
+    "machines": _master("machines"),
+    "lines": _master("lines"),
+    "customers": _master("customers"),
+    "suppliers": _master("suppliers"),
+}
+
+
+class Facts(Mapping):
+    """The facts of one database at one data version; each is built on first use and cached."""
+
+    def __init__(self, engine: Engine, version: int):
+        self.engine, self.version = engine, version
+        self._builder = _Builder(engine, version)
+        self._builder.facts = self
+
+    def __getitem__(self, name: str) -> pl.DataFrame:
+        if name not in BUILDERS:
+            raise KeyError(name)
+        key = (str(self.engine.url), name)
+        with _lock:
+            hit = _cache.get(key)
+        if hit and hit[0] == self.version:
+            return hit[1]
+        frame = BUILDERS[name](self._builder)
+        with _lock:
+            _cache[key] = (self.version, frame)
+        return frame
+
+    def __contains__(self, name) -> bool:
+        return name in BUILDERS
+
+    def __iter__(self):
+        return iter(BUILDERS)
+
+    def __len__(self) -> int:
+        return len(BUILDERS)
+
+
+def load_facts(engine: Engine | None = None, names: Iterable[str] | None = None) -> Facts:
+    """The facts at the current data version; `names` are built now, the others on first use."""
+    engine = engine or get_engine()
+    facts = Facts(engine, data_version(engine))
+    for name in names or ():
+        facts[name]
+    return facts
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.clear()
