@@ -211,7 +211,7 @@ def save_language(engine: Engine, user_name: str, lang: str) -> None:
     """Remember the user's language (a preference, not audited). Unknown names are ignored:
     the single-user admin of an install without accounts has no row."""
     if lang not in LANGS:
-        raise AuthProblem("auth.error.lang", lang=lang)
+        raise AuthProblem("auth.error.lang", code=lang)
     with engine.begin() as conn:
         user_rows.update_user(conn, user_name, lang=lang)
 

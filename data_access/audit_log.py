@@ -43,7 +43,7 @@ _PG_INSTALL = [
                 IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
                 RETURN NEW;
             END IF;
-            RAISE EXCEPTION 'audit_log is append-only (PlantKPI): % refused', TG_OP;
+            RAISE EXCEPTION USING MESSAGE = 'audit_log is append-only (PlantKPI): ' || TG_OP || ' refused';
         END $$ LANGUAGE plpgsql""",
     "DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log",
     """CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log

@@ -15,7 +15,7 @@ _PAIRS = {
     "auth.error.unknown_user": ("There is no user named '{name}'.", "没有名为“{name}”的用户。"),
     "auth.error.last_admin": ("This is the last admin: make another user admin first.",
                               "这是最后一个管理员：请先将其他用户设为管理员。"),
-    "auth.error.lang": ("Unknown language '{lang}'.", "未知语言“{lang}”。"),
+    "auth.error.lang": ("Unknown language '{code}'.", "未知语言“{code}”。"),
     # --- permissions (data_access.permissions.PermissionDenied.reason_key)
     "auth.denied.unknown_user": ("'{user}' is not a user of PlantKPI and may not write {kind}.",
                                  "“{user}”不是本系统用户，不能写入{kind}。"),

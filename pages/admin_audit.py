@@ -1,0 +1,76 @@
+"""Admin · Audit log: browse who wrote what, filtered by user, action, kind and dates; read-only
+(no edit controls here, and the database refuses UPDATE/DELETE on audit_log); CSV download."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import polars as pl
+import streamlit as st
+
+from dashboard.i18n import current_lang, t
+from dashboard.ui.login import require_admin
+from data_access.audit_log import audit_filter_values, read_audit
+from data_access.db import get_engine
+from data_access.kinds import KINDS
+
+SHOWN_ROWS = 1_000
+DEFAULT_DAYS = 30
+engine = get_engine()
+require_admin(engine)
+lang = current_lang()
+
+
+def kind_label(kind: str | None) -> str:
+    if kind is None:
+        return t("common.none")
+    return KINDS[kind].label(lang) if kind in KINDS else kind
+
+
+def any_or(value):
+    return t("common.none") if value is None else value
+
+
+def spreadsheet_csv(frame: pl.DataFrame) -> bytes:
+    """UTF-8 with BOM (Excel opens Chinese correctly); text that a spreadsheet would run as a
+    formula (=, +, -, @) is prefixed with an apostrophe (SPEC §4)."""
+    safe = frame.with_columns(
+        pl.when(pl.col(c).str.contains(r"^[=+\-@]")).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c, dtype in frame.schema.items() if dtype == pl.String)
+    return ("\ufeff" + safe.write_csv()).encode("utf-8")
+
+
+st.title(t("auth.audit.title"))
+st.caption(t("auth.audit.intro"))
+
+choices = audit_filter_values(engine)
+c1, c2, c3, c4 = st.columns(4)
+user = c1.selectbox(t("auth.audit.user"), [None, *choices["user"]], format_func=any_or, key="audit_user")
+action = c2.selectbox(t("auth.audit.action"), [None, *choices["action"]], format_func=any_or, key="audit_action")
+kind = c3.selectbox(t("auth.audit.kind"), [None, *choices["kind"]], format_func=lambda k: any_or(k and kind_label(k)),
+                    key="audit_kind")
+today = date.today()
+period = c4.date_input(t("auth.audit.period"), (today - timedelta(days=DEFAULT_DAYS), today), key="audit_period")
+date_from, date_to = (tuple(period) + (None, None))[:2] if isinstance(period, (tuple, list)) else (period, period)
+
+entries, total = read_audit(engine, user=user, action=action, kind=kind, date_from=date_from, date_to=date_to)
+if entries.is_empty():
+    st.info(t("auth.audit.empty"))
+    st.stop()
+
+shown = entries.head(SHOWN_ROWS)
+st.caption(t("auth.audit.count", shown=shown.height, total=total))
+if total > SHOWN_ROWS:
+    st.caption(t("auth.audit.limited", limit=SHOWN_ROWS))
+labelled = entries.select(
+    pl.col("at").alias(t("auth.audit.col.at")),
+    pl.col("user").alias(t("auth.audit.col.user")),
+    pl.col("action").alias(t("auth.audit.col.action")),
+    pl.col("kind").replace_strict({k: kind_label(k) for k in KINDS}, default=pl.col("kind"))
+    .alias(t("auth.audit.col.kind")),
+    pl.col("batch_id").alias(t("auth.audit.col.batch")),
+    pl.col("detail").alias(t("auth.audit.col.detail")),
+)
+st.dataframe(labelled.head(SHOWN_ROWS), hide_index=True, width="stretch",
+             column_config={t("auth.audit.col.detail"): st.column_config.TextColumn(width="large")})
+st.download_button(t("auth.audit.download"), spreadsheet_csv(labelled), file_name=f"audit-log-{today}.csv",
+                   mime="text/csv", icon=":material/download:")

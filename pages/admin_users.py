@@ -1,0 +1,100 @@
+"""Admin · Users and roles: list accounts, add one, change role/department, reset a password,
+unlock. Every change goes through dashboard.auth, which writes it to the audit log."""
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard.auth import MIN_PASSWORD_LENGTH, ROLES, AuthProblem, change_role, create_user, list_users, \
+    reset_password, unlock_user
+from dashboard.i18n import LANG_NAMES, current_lang, t
+from dashboard.ui.login import require_admin
+from dashboard.ui.plain_text import plain
+from data_access.db import get_engine
+from data_access.kinds import DEPARTMENTS
+
+engine = get_engine()
+admin = require_admin(engine)
+lang = current_lang()
+FLASH = "_admin_users_flash"
+
+
+def role_label(role: str) -> str:
+    return t(f"auth.role.{role}")
+
+
+def department_label(department: str | None) -> str:
+    if not department:
+        return t("auth.users.no_department")
+    en, zh = DEPARTMENTS.get(department, (department, department))
+    return zh if lang == "zh" else en
+
+
+def run(action, success_key: str, name: str) -> None:
+    """Do one account change; on success remember the message and redraw the list."""
+    try:
+        action()
+    except AuthProblem as problem:
+        st.error(problem.message())
+        return
+    st.session_state[FLASH] = t(success_key, name=plain(name))
+    st.rerun()
+
+
+st.title(t("auth.users.title"))
+st.caption(t("auth.users.intro"))
+if FLASH in st.session_state:
+    st.success(st.session_state.pop(FLASH))
+
+users = list_users(engine)
+if users:
+    table = pl.DataFrame({
+        t("auth.users.col.name"): [u.name for u in users],
+        t("auth.users.col.role"): [role_label(u.role) for u in users],
+        t("auth.users.col.department"): [department_label(u.department) for u in users],
+        t("auth.users.col.lang"): [LANG_NAMES.get(u.lang, u.lang) for u in users],
+        t("auth.users.col.status"): [
+            t("auth.users.status.locked", until=u.locked_until.astimezone().strftime("%Y-%m-%d %H:%M"))
+            if u.is_locked() else t("auth.users.status.active") for u in users],
+        t("auth.users.col.failed"): [u.failed_logins for u in users],
+        t("auth.users.col.demo"): [u.demo for u in users],
+        t("auth.users.col.created"): [u.created_at.astimezone().replace(tzinfo=None, microsecond=0) for u in users],
+    })
+    st.dataframe(table, hide_index=True, width="stretch")
+else:
+    st.info(t("auth.users.empty"))
+
+departments = [None, *DEPARTMENTS]
+st.subheader(t("auth.users.add"))
+with st.form("add_user", clear_on_submit=False):
+    new_name = st.text_input(t("auth.users.name"), key="add_name")
+    new_role = st.selectbox(t("auth.users.role"), ROLES, format_func=role_label, key="add_role")
+    new_department = st.selectbox(t("auth.users.department"), departments, format_func=department_label,
+                                  key="add_department")
+    new_password = st.text_input(t("auth.users.password", min=MIN_PASSWORD_LENGTH), type="password",
+                                 key="add_password")
+    if st.form_submit_button(t("auth.users.submit_add"), type="primary"):
+        run(lambda: create_user(engine, new_name, new_password, new_role, new_department, by=admin.name),
+            "auth.users.added", new_name.strip())
+
+if users:
+    st.subheader(t("auth.users.edit"))
+    by_name = {u.name: u for u in users}
+    picked = by_name[st.selectbox(t("auth.users.pick"), list(by_name), key="edit_user")]
+    with st.form("edit_role"):
+        role = st.selectbox(t("auth.users.role"), ROLES, index=ROLES.index(picked.role), format_func=role_label,
+                            key=f"edit_role_{picked.name}")
+        department = st.selectbox(t("auth.users.department"), departments, index=departments.index(picked.department)
+                                  if picked.department in departments else 0, format_func=department_label,
+                                  key=f"edit_department_{picked.name}")
+        if st.form_submit_button(t("auth.users.submit_role")):
+            run(lambda: change_role(engine, picked.name, role, department, by=admin.name),
+                "auth.users.role_saved", picked.name)
+    with st.form("reset_password", clear_on_submit=True):
+        password = st.text_input(t("auth.users.new_password"), type="password", key="reset_password_value")
+        if st.form_submit_button(t("auth.users.submit_password")):
+            run(lambda: reset_password(engine, picked.name, password, by=admin.name),
+                "auth.users.password_reset", picked.name)
+    if picked.is_locked() or picked.failed_logins:
+        if st.button(t("auth.users.unlock"), key="unlock"):
+            run(lambda: unlock_user(engine, picked.name, by=admin.name), "auth.users.unlocked", picked.name)
