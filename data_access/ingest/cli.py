@@ -1,0 +1,42 @@
+"""`plantkpi import` (SPEC §7): exit 0 when imported, 2 when rejected (problems printed one per
+line, nothing written), 1 for anything else."""
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+from dashboard.i18n import t
+from data_access.ingest.commit import import_upload
+from data_access.ingest.headers import load_mapping_file
+
+EXIT_OK, EXIT_FAILED, EXIT_REJECTED = 0, 1, 2
+
+
+def import_file(kind: str, path: Path, mapping_file=None, replace: bool = False, valid_only: bool = False,
+                user: str | None = None, lang: str = "en", engine=None) -> int:
+    from data_access.db import get_engine
+
+    path = Path(path)
+    if not path.is_file():
+        print(t("ingest.cli.no_file", lang, path=path))
+        return EXIT_FAILED
+    mapping = load_mapping_file(mapping_file) if mapping_file else None
+    user = user or getpass.getuser()
+    result = import_upload(engine or get_engine(), kind, path.read_bytes(), path.name, user, mapping=mapping,
+                           replace=replace, valid_only=valid_only, lang=lang, source="cli")
+    if result.info is not None:
+        info = result.info
+        details = [d for d in (info.encoding, info.line_ending, info.delimiter and repr(info.delimiter),
+                               info.sheet and f"sheet {info.sheet}", f"header row {info.header_row}",
+                               ", ".join(f"{k}: {v}" for k, v in info.date_formats.items())) if d]
+        print(t("ingest.cli.detected", lang, file=path.name, details="; ".join(details)))
+    for problem in result.problems:
+        print(problem.describe(lang))
+    if result.written:
+        if result.rejected_row_numbers:
+            print(t("ingest.cli.skipped", lang, rows=len(result.rejected_row_numbers)))
+        print(t("ingest.cli.imported", lang, batch=result.batch_id, rows=result.rows_written,
+                replaced=result.rows_replaced))
+        return EXIT_OK
+    print(t("ingest.cli.rejected", lang, problems=len(result.errors)))
+    return EXIT_REJECTED

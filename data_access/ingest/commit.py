@@ -1,0 +1,511 @@
+"""Steps 4-6 put together: validate against the database and commit one batch in one transaction
+(strict / valid_only / replace), undo a batch, single-record entry, edits of stored rows, history.
+
+Whatever the entry point (upload, CLI, form, data editor), rows go through the same read ->
+headers -> parse -> validate -> commit path; only how the table of strings is made differs.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+import polars as pl
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from dashboard.i18n import t
+from data_access.db import write_transaction
+from data_access.ingest.headers import HeaderMatch, match_headers
+from data_access.ingest.parse import ROW, Parsed, parse_table
+from data_access.ingest.problems import FileProblem, Problem
+from data_access.ingest.read import RawTable, ReadInfo, read_upload
+from data_access.ingest.validate import check_sums, database_problems, select_in
+from data_access.kinds import KINDS, get_kind
+from data_access.loaders import schema_of
+from data_access.models import Batch, ReplacedRow, kind_table, utcnow
+from data_access.permissions import PermissionDenied, ensure_can_write
+from data_access.store import audit, finish_batch, insert_rows, json_default, new_batch
+
+REASON_COLUMN = {"en": "reason", "zh": "原因"}
+ROW_COLUMN = {"en": "row", "zh": "行号"}
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    mode: str = "strict"
+    written: bool = False
+    batch_id: int | None = None
+    rows_in_file: int = 0
+    rows_written: int = 0
+    rows_replaced: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    info: ReadInfo | None = None
+    match: HeaderMatch | None = None
+    valid: pl.DataFrame | None = None  # parsed rows without errors (the preview)
+    rejected: pl.DataFrame | None = None  # rejected rows as written in the file + row + reason
+    earlier_batch: dict | None = None  # set when the same file was imported before
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.warning]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.warning]
+
+    @property
+    def rejected_row_numbers(self) -> list[int]:
+        return sorted({p.row for p in self.errors if p.row is not None})
+
+    def summary(self, lang: str = "en") -> str:
+        if self.written:
+            return t("ingest.result.imported", lang, batch=self.batch_id, rows=self.rows_written,
+                     replaced=self.rows_replaced, rejected=len(self.rejected_row_numbers))
+        if self.errors:
+            return t("ingest.result.rejected", lang, problems=len(self.errors), rows=len(self.rejected_row_numbers))
+        return t("ingest.result.checked", lang, rows=self.rows_in_file)
+
+
+class _Rollback(Exception):
+    """Raised inside the write transaction to leave the database exactly as it was."""
+
+
+def _mode_name(replace: bool, valid_only: bool) -> str:
+    return "+".join([m for m, on in (("valid_only", valid_only), ("replace", replace)) if on]) or "strict"
+
+
+# --------------------------------------------------------------------------- header problems
+def header_problems(kind_name: str, match: HeaderMatch, info: ReadInfo | None, lang: str) -> list[Problem]:
+    kind = get_kind(kind_name)
+    problems = []
+    merged = ""
+    if info is not None and info.merged_header_cells:
+        merged = t("ingest.hint.merged_header", lang, cells=", ".join(info.merged_header_cells))
+    for name in match.missing_required:
+        f = kind.field(name)
+        problems.append(Problem(None, f.name, None,
+                                t("ingest.err.missing_column", lang, field=name, en=f.en, zh=f.zh) + merged,
+                                key="ingest.err.missing_column", field=name))
+    for name, headers in match.duplicates.items():
+        problems.append(Problem(None, headers[1], None,
+                                t("ingest.err.duplicate_column", lang, headers=", ".join(headers), field=name),
+                                key="ingest.err.duplicate_column", field=name))
+    for header in match.extra:
+        problems.append(Problem(None, header, None, t("ingest.warn.extra_column", lang),
+                                key="ingest.warn.extra_column", warning=True))
+    return problems
+
+
+def _rejected_frame(raw: RawTable, errors: list[Problem], lang: str) -> pl.DataFrame:
+    """The rejected rows as written in the file, with the file row number and the reasons."""
+    reasons: dict[int, list[str]] = {}
+    for p in errors:
+        if p.row is not None:
+            where = f"{p.column}: " if p.column else ""
+            reasons.setdefault(p.row, []).append(f"{where}{p.message}")
+    names, seen = [], set()
+    for i, h in enumerate(raw.headers):
+        name = h or f"column_{i + 1}"
+        while name in seen:
+            name += "_"
+        seen.add(name)
+        names.append(name)
+    frame = raw.frame.rename({f"c{i}": n for i, n in enumerate(names)})
+    row_col, reason_col = ROW_COLUMN.get(lang, "row"), REASON_COLUMN.get(lang, "reason")
+    frame = frame.with_columns(raw.row_numbers.alias(row_col)).filter(pl.col(row_col).is_in(list(reasons)))
+    reason_frame = pl.DataFrame({row_col: list(reasons), reason_col: ["; ".join(v) for v in reasons.values()]},
+                                schema={row_col: pl.Int64, reason_col: pl.String})
+    return frame.join(reason_frame, on=row_col, how="left").select(row_col, *names, reason_col)
+
+
+# --------------------------------------------------------------------------- the one path
+def _earlier_batch(conn: Connection, kind_name: str, sha256: str) -> dict | None:
+    b = Batch.__table__
+    row = conn.execute(sa.select(b.c.id, b.c.created_at, b.c.user, b.c.file_name).where(
+        b.c.kind == kind_name, b.c.sha256 == sha256, b.c.undone_at.is_(None)).order_by(b.c.id)).first()
+    return dict(row._mapping) if row else None
+
+
+def _duplicate_file_problem(earlier: dict, lang: str) -> Problem:
+    when = local_time(earlier["created_at"])
+    return Problem(None, None, None, t("ingest.err.same_file", lang, batch=earlier["id"], when=when,
+                                       user=earlier["user"], file=earlier["file_name"] or ""),
+                   key="ingest.err.same_file")
+
+
+def local_time(moment: datetime | None) -> str:
+    """A stored (UTC) timestamp as the clerk's local time, to the minute."""
+    if moment is None:
+        return "?"
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _permission_problem(exc: PermissionDenied, lang: str) -> Problem:
+    return Problem(None, None, None, t(f"ingest.err.permission.{exc.reason_key}", lang, user=exc.user,
+                                       kind=get_kind(exc.kind).label(lang)), key="ingest.err.permission")
+
+
+def _save_replaced(conn: Connection, kind_name: str, ids: list[int], batch_id: int) -> list[dict]:
+    """Copy the rows about to be overwritten into replaced_rows (JSON) so undo can restore them."""
+    if not ids:
+        return []
+    old = select_in(conn, kind_name, ["id", "batch_id", *get_kind(kind_name).field_names], "id", ids)
+    records = old.to_dicts()
+    conn.execute(sa.insert(ReplacedRow.__table__), [
+        {"batch_id": batch_id, "kind": kind_name, "row_json": json.dumps(r, ensure_ascii=False, default=json_default)}
+        for r in records])
+    return records
+
+
+def _delete_ids(conn: Connection, kind_name: str, ids: list[int]) -> None:
+    table = kind_table(kind_name)
+    for start in range(0, len(ids), 500):
+        conn.execute(sa.delete(table).where(table.c.id.in_(ids[start:start + 500])))
+
+
+def run_pipeline(engine: Engine, kind_name: str, make_raw, *, user: str, lang: str = "en", write: bool = True,
+                 source: str = "upload", file_name: str | None = None, sha256: str | None = None,
+                 replace: bool = False, valid_only: bool = False, department: str | None = None,
+                 mapping: dict[str, str] | None = None, edit_ids: list[int] | None = None) -> ImportResult:
+    """The one path every entry point takes. `make_raw()` returns the RawTable (or raises FileProblem)."""
+    kind = get_kind(kind_name)
+    result = ImportResult(kind_name, mode=_mode_name(replace, valid_only))
+    try:
+        raw = make_raw()
+    except FileProblem as exc:
+        result.problems = [exc.problem(lang)]
+        return result
+    result.info = raw.info
+    result.rows_in_file = raw.frame.height
+    try:
+        match = match_headers(kind_name, raw.headers, mapping)
+    except ValueError as exc:
+        result.problems = [Problem(None, None, None, t("ingest.err.bad_mapping", lang, detail=str(exc)),
+                                   key="ingest.err.bad_mapping")]
+        return result
+    result.match = match
+    result.problems = header_problems(kind_name, match, raw.info, lang)
+    if result.errors:
+        return result
+    if raw.frame.height == 0:
+        result.problems.append(Problem(None, None, None, t("ingest.err.no_rows", lang), key="ingest.err.no_rows"))
+        return result
+    parsed: Parsed = parse_table(raw, match, kind_name, lang)
+    raw.info.date_formats = parsed.date_formats
+    result.problems += parsed.problems
+    exclude = set(edit_ids or ())
+
+    def evaluate(conn: Connection) -> tuple[pl.DataFrame, pl.DataFrame]:
+        db_problems, matches = database_problems(conn, parsed, lang, replace, exclude)
+        result.problems += db_problems
+        bad = {p.row for p in result.errors if p.row is not None}
+        replaced_ids = set(matches.get_column("id").to_list()) if replace else set()
+        result.problems += check_sums(conn, kind, parsed, lang, bad, replaced_ids)
+        result.problems.sort(key=lambda p: (p.row or 0, p.warning))
+        valid = parsed.frame.filter(~pl.col(ROW).is_in(list(bad)))
+        result.valid = valid
+        if bad:
+            result.rejected = _rejected_frame(raw, result.errors, lang)
+        return valid, matches
+
+    if not write:
+        with engine.connect() as conn:
+            evaluate(conn)
+        return result
+    try:
+        with write_transaction(engine) as conn:
+            try:
+                ensure_can_write(conn, user, kind_name)
+            except PermissionDenied as exc:
+                result.problems.insert(0, _permission_problem(exc, lang))
+                raise _Rollback from None
+            if sha256:
+                earlier = _earlier_batch(conn, kind_name, sha256)
+                if earlier:
+                    result.earlier_batch = earlier
+                    result.problems.insert(0, _duplicate_file_problem(earlier, lang))
+                    raise _Rollback
+            valid, matches = evaluate(conn)
+            if (result.errors and not valid_only) or valid.height == 0 or any(p.row is None for p in result.errors):
+                raise _Rollback
+            batch_id = new_batch(conn, kind_name, user, source, department=department, file_name=file_name,
+                                 sha256=sha256, mode=result.mode)
+            valid_rows = set(valid.get_column(ROW).to_list())
+            replaced = matches.filter(pl.col(ROW).is_in(list(valid_rows))) if (replace or edit_ids) else matches.clear()
+            if edit_ids:
+                _write_edits(conn, kind_name, valid, batch_id, user)
+            else:
+                ids = replaced.get_column("id").to_list()
+                _save_replaced(conn, kind_name, ids, batch_id)
+                _delete_ids(conn, kind_name, ids)
+                insert_rows(conn, kind_name, valid.drop(ROW), batch_id)
+                audit(conn, user, "import" if source in ("upload", "cli") else source, kind=kind_name, batch_id=batch_id,
+                      detail={"file": file_name, "rows": valid.height, "replaced": replaced.height,
+                              "rejected": len(result.rejected_row_numbers), "mode": result.mode, "source": source})
+            rows_replaced = len(edit_ids) if edit_ids else replaced.height
+            finish_batch(conn, batch_id, valid.height, rows_replaced)
+            result.batch_id, result.rows_written, result.rows_replaced = batch_id, valid.height, rows_replaced
+    except _Rollback:
+        return result
+    except sa.exc.IntegrityError as exc:
+        # Another process imported the same file a moment ago (uq_batches_live_file), or a
+        # constraint the checks above cannot see: say which, write nothing.
+        earlier = None
+        if sha256:
+            with engine.connect() as conn:
+                earlier = _earlier_batch(conn, kind_name, sha256)
+        if earlier:
+            result.earlier_batch = earlier
+            result.problems.insert(0, _duplicate_file_problem(earlier, lang))
+        else:
+            detail = str(exc.orig).splitlines()[0][:300] if exc.orig else str(exc)[:300]
+            result.problems.insert(0, Problem(None, None, None, t("ingest.err.database", lang, detail=detail),
+                                              key="ingest.err.database"))
+        result.batch_id, result.rows_written, result.rows_replaced = None, 0, 0
+        return result
+    result.written = True
+    return result
+
+
+# --------------------------------------------------------------------------- uploads
+def file_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def check_upload(engine: Engine, kind_name: str, data: bytes, file_name: str, *, mapping: dict | None = None,
+                 sheet: str | None = None, replace: bool = False, lang: str = "en") -> ImportResult:
+    """Everything import_upload does except writing: the preview and validation report."""
+    return run_pipeline(engine, kind_name, lambda: read_upload(data, file_name, kind_name, sheet=sheet, mapping=mapping),
+                        user="", lang=lang, write=False, file_name=file_name, replace=replace, mapping=mapping)
+
+
+def import_upload(engine: Engine, kind_name: str, data: bytes, file_name: str, user: str, *,
+                  mapping: dict | None = None, sheet: str | None = None, replace: bool = False,
+                  valid_only: bool = False, lang: str = "en", department: str | None = None,
+                  source: str = "upload") -> ImportResult:
+    """Validate an uploaded file and commit it as one batch (or nothing, see ImportResult)."""
+    return run_pipeline(engine, kind_name, lambda: read_upload(data, file_name, kind_name, sheet=sheet, mapping=mapping),
+                        user=user, lang=lang, source=source, file_name=file_name, sha256=file_sha256(data),
+                        replace=replace, valid_only=valid_only, department=department, mapping=mapping)
+
+
+# --------------------------------------------------------------------------- forms and edits
+def value_text(value: Any) -> str | None:
+    """A form or editor value as the text the parser reads (so forms take the upload's path)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value != value:  # NaN from a data editor means empty
+            return None
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _records_table(kind_name: str, records: list[dict], row_numbers: list[int], source: str) -> RawTable:
+    names = get_kind(kind_name).field_names
+    headers = [n for n in names if any(n in r for r in records)]
+    frame = pl.DataFrame({f"c{i}": pl.Series([value_text(r.get(h)) for r in records], dtype=pl.String)
+                          for i, h in enumerate(headers)})
+    info = ReadInfo(file_name=source, format=source, size=0)
+    return RawTable(headers, frame, pl.Series("row", row_numbers, dtype=pl.Int64), info)
+
+
+def submit_record(engine: Engine, kind_name: str, values: dict[str, Any], user: str, lang: str = "en", *,
+                  replace: bool = False, department: str | None = None) -> ImportResult:
+    """One record from a form (strings or python values), validated like an upload; source="form".
+    Problems name the field in `column` and `field`; `row` is 1."""
+    return run_pipeline(engine, kind_name, lambda: _records_table(kind_name, [values], [1], "form"),
+                        user=user, lang=lang, source="form", replace=replace, department=department)
+
+
+def apply_edits(engine: Engine, kind_name: str, edited_rows: list[dict[str, Any]], user: str,
+                lang: str = "en") -> ImportResult:
+    """Edits of stored rows (from st.data_editor): each dict has the row's `id` and the fields
+    (all or only the changed ones). Validated like an upload, written as one batch with
+    source="edit" (undo restores the old values), audited with before/after. `row` in the
+    problems is the record id."""
+    kind = get_kind(kind_name)
+    ids = [int(r["id"]) for r in edited_rows]
+    with engine.connect() as conn:
+        stored = {r["id"]: r for r in select_in(conn, kind_name, ["id", *kind.field_names], "id", ids).to_dicts()}
+    result = ImportResult(kind_name, mode="edit")
+    unknown = [i for i in ids if i not in stored]
+    if unknown:
+        result.problems = [Problem(i, None, None, t("ingest.err.no_such_row", lang, id=i), key="ingest.err.no_such_row")
+                           for i in unknown]
+        return result
+    merged, changed_ids = [], []
+    for r in edited_rows:
+        before = stored[int(r["id"])]
+        after = before | {k: v for k, v in r.items() if k in kind.field_names}
+        if any(value_text(after[k]) != value_text(before[k]) for k in kind.field_names):
+            merged.append(after)
+            changed_ids.append(int(r["id"]))
+    if not merged:
+        return result
+    return run_pipeline(engine, kind_name, lambda: _records_table(kind_name, merged, changed_ids, "edit"),
+                        user=user, lang=lang, source="edit", edit_ids=changed_ids)
+
+
+def _write_edits(conn: Connection, kind_name: str, valid: pl.DataFrame, batch_id: int, user: str) -> None:
+    kind = get_kind(kind_name)
+    table = kind_table(kind_name)
+    ids = valid.get_column(ROW).to_list()  # for edits the row number is the record id
+    before = {r["id"]: r for r in _save_replaced(conn, kind_name, ids, batch_id)}
+    changes = []
+    for row in valid.to_dicts():
+        rid = row.pop(ROW)
+        values = {k: ("" if v is None and k in kind.key and not kind.field(k).required else v) for k, v in row.items()}
+        conn.execute(sa.update(table).where(table.c.id == rid).values(**values, batch_id=batch_id))
+        old = before[rid]
+        diff = {k: (old[k], row[k]) for k in kind.field_names if value_text(old[k]) != value_text(row[k])}
+        changes.append({"id": rid, "before": {k: a for k, (a, _) in diff.items()},
+                        "after": {k: b for k, (_, b) in diff.items()}})
+    audit(conn, user, "edit", kind=kind_name, batch_id=batch_id, detail={"rows": changes})
+
+
+# --------------------------------------------------------------------------- undo
+@dataclass
+class UndoResult:
+    ok: bool
+    message: str
+    rows_deleted: int = 0
+    rows_restored: int = 0
+
+
+def _typed_row(kind_name: str, row: dict) -> dict:
+    """A replaced row back from JSON into python values of the declared types."""
+    kind = get_kind(kind_name)
+    out = dict(row)
+    for f in kind.fields:
+        v = out.get(f.name)
+        if v is None or not isinstance(v, str):
+            continue
+        if f.type == "date":
+            out[f.name] = date.fromisoformat(v)
+        elif f.type == "datetime":
+            out[f.name] = datetime.fromisoformat(v)
+        elif f.type == "time":
+            out[f.name] = time.fromisoformat(v)
+    return out
+
+
+def _referencing_rows(conn: Connection, kind_name: str, codes: pl.DataFrame, lang: str) -> str | None:
+    """If rows of other kinds still point at `codes` (natural keys being removed), say which."""
+    kind = get_kind(kind_name)
+    if codes.height == 0:
+        return None
+    for other in KINDS.values():
+        for f in other.fields:
+            for table, column in f.ref_targets:
+                if table != kind_name or column not in codes.columns:
+                    continue
+                values = codes.get_column(column).drop_nulls().unique().to_list()
+                used = select_in(conn, other.name, [f.name], f.name, values)
+                if used.height:
+                    return t("ingest.undo.referenced", lang, rows=used.height, kind=other.label(lang),
+                             example=str(used.get_column(f.name)[0]))
+        for columns, target in other.composite_refs:
+            if target != kind_name:
+                continue
+            used = select_in(conn, other.name, list(columns), columns[0],
+                             codes.get_column(columns[0]).unique().to_list())
+            used = used.join(codes.select(list(columns)), on=list(columns), how="semi")
+            if used.height:
+                return t("ingest.undo.referenced", lang, rows=used.height, kind=other.label(lang),
+                         example=" / ".join(str(v) for v in used.row(0)))
+    return None
+
+
+def undo_batch(engine: Engine, batch_id: int, user: str, lang: str = "en") -> UndoResult:
+    """Delete the batch's rows, restore what it replaced, mark it undone; or refuse and say why."""
+    b, rr = Batch.__table__, ReplacedRow.__table__
+    try:
+        with write_transaction(engine) as conn:
+            batch = conn.execute(sa.select(b).where(b.c.id == batch_id)).first()
+            if batch is None:
+                raise _Refused(t("ingest.undo.no_batch", lang, batch=batch_id))
+            if batch.undone_at is not None:
+                raise _Refused(t("ingest.undo.already", lang, batch=batch_id, user=batch.undone_by,
+                                 when=local_time(batch.undone_at)))
+            try:
+                ensure_can_write(conn, user, batch.kind)
+            except PermissionDenied as exc:
+                raise _Refused(_permission_problem(exc, lang).message) from None
+            kind = get_kind(batch.kind)
+            # A later live batch replaced or edited rows of this one: that batch must go first.
+            later = conn.execute(sa.select(rr.c.batch_id, rr.c.row_json).join(b, b.c.id == rr.c.batch_id).where(
+                rr.c.kind == batch.kind, rr.c.batch_id > batch_id, b.c.undone_at.is_(None))).all()
+            blocking = sorted({r.batch_id for r in later if json.loads(r.row_json).get("batch_id") == batch_id})
+            if blocking:
+                raise _Refused(t("ingest.undo.later_batch", lang, batch=batch_id, later=", ".join(f"#{x}" for x in blocking)))
+            table = kind_table(batch.kind)
+            rows = conn.execute(sa.select(table).where(table.c.batch_id == batch_id)).all()
+            current = pl.DataFrame([tuple(r) for r in rows], schema=schema_of(batch.kind), orient="row") if rows else None
+            restored = [_typed_row(batch.kind, json.loads(r.row_json))
+                        for r in conn.execute(sa.select(rr.c.row_json).where(rr.c.batch_id == batch_id)).all()]
+            if kind.master and current is not None:
+                keys = current.select(list(kind.key))
+                if restored:
+                    back = pl.DataFrame([{k: r[k] for k in kind.key} for r in restored], schema=keys.schema)
+                    keys = keys.join(back, on=list(kind.key), how="anti")
+                blocked = _referencing_rows(conn, batch.kind, keys, lang)
+                if blocked:
+                    raise _Refused(t("ingest.undo.blocked", lang, batch=batch_id) + " " + blocked)
+            conn.execute(sa.delete(table).where(table.c.batch_id == batch_id))
+            if restored:
+                conn.execute(table.insert(), restored)
+            conn.execute(sa.update(b).where(b.c.id == batch_id).values(undone_at=utcnow(), undone_by=user))
+            audit(conn, user, "undo", kind=batch.kind, batch_id=batch_id,
+                  detail={"deleted": len(rows), "restored": len(restored)})
+            return UndoResult(True, t("ingest.undo.done", lang, batch=batch_id, deleted=len(rows), restored=len(restored)),
+                              len(rows), len(restored))
+    except _Refused as exc:
+        return UndoResult(False, str(exc))
+    except sa.exc.IntegrityError as exc:
+        detail = str(exc.orig).splitlines()[0][:300] if exc.orig else ""
+        return UndoResult(False, t("ingest.undo.conflict", lang, batch=batch_id, detail=detail))
+
+
+class _Refused(Exception):
+    pass
+
+
+# --------------------------------------------------------------------------- history
+def list_batches(engine: Engine, kind: str | None = None, department: str | None = None,
+                 limit: int = 200) -> list[dict]:
+    """Upload history, newest first: id, kind, department, user, source, file_name, rows,
+    replaced, mode, created_at, undone_at, undone_by."""
+    b = Batch.__table__
+    query = sa.select(b.c.id, b.c.kind, b.c.department, b.c.user, b.c.source, b.c.file_name, b.c.rows,
+                      b.c.replaced, b.c.mode, b.c.created_at, b.c.undone_at, b.c.undone_by).order_by(b.c.id.desc())
+    if kind:
+        query = query.where(b.c.kind == kind)
+    if department:
+        query = query.where(b.c.department == department)
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(query.limit(limit)).all()]
+
+
+def recent_rows(engine: Engine, kind_name: str, limit: int = 200) -> pl.DataFrame:
+    """The latest stored rows of a kind (id first), for st.data_editor."""
+    table = kind_table(kind_name)
+    kind = get_kind(kind_name)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(table.c.id, *[table.c[n] for n in kind.field_names])
+                            .order_by(table.c.id.desc()).limit(limit)).all()
+    schema = {"id": pl.Int64} | schema_of(kind_name)
+    schema.pop("batch_id", None)
+    return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")

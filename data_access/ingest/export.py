@@ -1,0 +1,60 @@
+"""Files handed back to the clerk: rejected rows with a reason column, and the shared guard that
+keeps spreadsheets from running formula-looking text (SPEC §4)."""
+from __future__ import annotations
+
+import io
+
+import polars as pl
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe. Numbers (also
+    negative ones) are not text and pass unchanged. Every export of the app calls this."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """neutralise_formula on every text column, vectorised."""
+    pattern = r"^[=+\-@\t\r]"
+    return frame.with_columns([
+        pl.when(pl.col(c).str.contains(pattern)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c, dtype in frame.schema.items() if dtype == pl.String
+    ])
+
+
+def frame_bytes(frame: pl.DataFrame, fmt: str = "csv", sheet: str = "rows") -> bytes:
+    """CSV (UTF-8 with BOM so that Excel shows Chinese) or XLSX bytes, formulas neutralised."""
+    safe = neutralise_frame(frame)
+    if fmt == "csv":
+        return b"\xef\xbb\xbf" + safe.write_csv().encode("utf-8")
+    if fmt == "xlsx":
+        import xlsxwriter
+
+        buffer = io.BytesIO()
+        with xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                          "strings_to_numbers": False, "strings_to_urls": False}) as wb:
+            ws = wb.add_worksheet(sheet[:31])
+            bold = wb.add_format({"bold": True})
+            for c, name in enumerate(safe.columns):
+                ws.write_string(0, c, name, bold)
+                ws.set_column(c, c, max(10, min(40, len(name) + 2)))
+            for r, row in enumerate(safe.iter_rows(), start=1):
+                for c, value in enumerate(row):
+                    if value is None:
+                        continue
+                    if isinstance(value, str):
+                        ws.write_string(r, c, value)
+                    else:
+                        ws.write(r, c, value)
+        return buffer.getvalue()
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def rejected_rows_bytes(result, fmt: str = "csv") -> bytes:
+    """The rejected rows of an ImportResult as the clerk wrote them, plus row number and reason."""
+    frame = result.rejected if result.rejected is not None else pl.DataFrame()
+    return frame_bytes(frame, fmt, sheet="rejected")

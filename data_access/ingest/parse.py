@@ -1,0 +1,236 @@
+"""Step 3 and the in-file half of step 4: strings -> declared types, then the checks that need
+nothing but the file (required, bounds, enumerations, lengths, the kind's rules, duplicate keys).
+Vectorised with polars; Python only loops over the rows that have a problem."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+
+from dashboard.i18n import t
+from data_access.ingest.headers import HeaderMatch
+from data_access.ingest.problems import Problem
+from data_access.ingest.read import RawTable
+from data_access.kinds import Field, Kind, get_kind
+from data_access.loaders import schema_of
+from data_access.models import stores_empty_as_blank
+
+ROW = "_row"  # the file row number column carried through the pipeline
+
+_FULL_WIDTH = {chr(0xFF10 + i): str(i) for i in range(10)} | {"．": ".", "，": ",", "－": "-", "＋": "+", "：": ":",
+                                                             "／": "/", "　": " "}
+TRUE_WORDS = ("true", "1", "yes", "y", "t", "是", "对", "√", "1.0")
+FALSE_WORDS = ("false", "0", "no", "n", "f", "否", "错", "×", "0.0")
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+# (strftime format, what the clerk is shown). Order matters: "5-Jan-26" must meet %y before %Y.
+DATE_FORMATS = (
+    ("%Y-%m-%d", "YYYY-MM-DD"), ("%Y/%m/%d", "YYYY/M/D"), ("%Y.%m.%d", "YYYY.M.D"),
+    ("%Y年%m月%d日", "YYYY年M月D日"), ("%d-%b-%y", "D-Mon-YY"), ("%d-%b-%Y", "D-Mon-YYYY"),
+    ("%Y%m%d", "YYYYMMDD"),
+    ("%Y-%m-%d %H:%M:%S", "YYYY-MM-DD hh:mm:ss"), ("%Y-%m-%dT%H:%M:%S", "ISO date-time"),
+    ("%Y/%m/%d %H:%M:%S", "YYYY/M/D hh:mm:ss"), ("%Y-%m-%d %H:%M", "YYYY-MM-DD hh:mm"),
+    ("%Y/%m/%d %H:%M", "YYYY/M/D hh:mm"),
+)
+DATETIME_FORMATS = (
+    ("%Y-%m-%d %H:%M:%S", "YYYY-MM-DD hh:mm:ss"), ("%Y-%m-%d %H:%M", "YYYY-MM-DD hh:mm"),
+    ("%Y-%m-%dT%H:%M:%S", "ISO date-time"), ("%Y-%m-%dT%H:%M", "ISO date-time"),
+    ("%Y/%m/%d %H:%M:%S", "YYYY/M/D hh:mm:ss"), ("%Y/%m/%d %H:%M", "YYYY/M/D hh:mm"),
+    ("%Y年%m月%d日 %H:%M", "YYYY年M月D日 hh:mm"), ("%Y年%m月%d日 %H:%M:%S", "YYYY年M月D日 hh:mm:ss"),
+)
+TIME_FORMATS = (("%H:%M", "hh:mm"), ("%H:%M:%S", "hh:mm:ss"), ("%H时%M分", "h时m分"))
+EXCEL_SERIAL = "Excel serial number"
+
+
+@dataclass
+class Parsed:
+    kind: str
+    frame: pl.DataFrame  # field columns in declared types + ROW
+    texts: pl.DataFrame  # the stripped strings of each field + ROW (for messages and rejected rows)
+    match: HeaderMatch
+    problems: list[Problem] = field(default_factory=list)
+    date_formats: dict[str, str] = field(default_factory=dict)
+
+    def bad_rows(self) -> set[int]:
+        return {p.row for p in self.problems if not p.warning and p.row is not None}
+
+
+# ----------------------------------------------------------------------------- per type
+def _clean(s: pl.Expr) -> pl.Expr:
+    s = s.str.strip_chars()
+    return pl.when(s == "").then(None).otherwise(s)
+
+
+def _number(s: pl.Expr) -> pl.Expr:
+    s = s.str.replace_many(list(_FULL_WIDTH), list(_FULL_WIDTH.values()))
+    s = s.str.replace_all(r"[,\s_]", "")
+    v = s.cast(pl.Float64, strict=False)
+    return pl.when(v.is_finite()).then(v)
+
+
+def _serial_date(s: pl.Expr) -> pl.Expr:
+    """Excel serial day numbers (1 = 1900-01-01 in Excel's counting) between 1900 and 2200."""
+    v = s.cast(pl.Float64, strict=False)
+    ok = (v >= 1) & (v < 109_575)
+    return pl.when(ok).then(pl.lit(_EXCEL_EPOCH) + pl.duration(days=v.floor().cast(pl.Int64)))
+
+
+def _first_hit(s: pl.Expr, parsers: list[tuple[pl.Expr, str]], frame: pl.DataFrame, col: str):
+    """Coalesce several parsers; also name the one that read most values (the detected format)."""
+    tries = frame.select([p.alias(f"p{i}") for i, (p, _) in enumerate(parsers)])
+    counts = [tries[f"p{i}"].null_count() for i in range(len(parsers))]
+    best = min(range(len(parsers)), key=lambda i: counts[i])
+    detected = parsers[best][1] if counts[best] < frame.height else None
+    # Prefer the detected format for every row (it is the file's format), then the others.
+    order = [best] + [i for i in range(len(parsers)) if i != best]
+    return tries.select(pl.coalesce([pl.col(f"p{i}") for i in order])).to_series(), detected
+
+
+def _parse_column(f: Field, frame: pl.DataFrame, col: str) -> tuple[pl.Series, str | None]:
+    s = pl.col(col)
+    if f.type in ("int", "float"):
+        out = frame.select(_number(s)).to_series()
+        return out, None
+    if f.type == "bool":
+        words = {w: True for w in TRUE_WORDS} | {w: False for w in FALSE_WORDS}
+        return frame.select(s.str.to_lowercase().replace_strict(words, default=None, return_dtype=pl.Boolean)).to_series(), None
+    if f.type == "enum":
+        lookup = {c.casefold(): c for c in f.choices}
+        return frame.select(s.str.to_lowercase().replace_strict(lookup, default=None, return_dtype=pl.String)).to_series(), None
+    if f.type == "date":
+        s2 = s.str.replace_many(list(_FULL_WIDTH), list(_FULL_WIDTH.values()))
+        parsers = [(s2.str.to_date(fmt, strict=False), label) for fmt, label in DATE_FORMATS]
+        parsers.append((_serial_date(s2), EXCEL_SERIAL))
+        return _first_hit(s2, parsers, frame, col)
+    if f.type == "datetime":
+        s2 = s.str.replace_many(list(_FULL_WIDTH), list(_FULL_WIDTH.values()))
+        parsers = [(s2.str.to_datetime(fmt, strict=False, time_unit="us"), label) for fmt, label in DATETIME_FORMATS]
+        parsers += [(s2.str.to_date(fmt, strict=False).cast(pl.Datetime("us")), label) for fmt, label in DATE_FORMATS[:6]]
+        v = s2.cast(pl.Float64, strict=False)
+        parsers.append((pl.when((v >= 1) & (v < 109_575)).then(
+            pl.lit(_EXCEL_EPOCH).cast(pl.Datetime("us")) + pl.duration(microseconds=(v * 86_400_000_000).round().cast(pl.Int64))),
+            EXCEL_SERIAL))
+        return _first_hit(s2, parsers, frame, col)
+    if f.type == "time":
+        s2 = s.str.replace_many(list(_FULL_WIDTH), list(_FULL_WIDTH.values()))
+        parsers = [(s2.str.to_time(fmt, strict=False), label) for fmt, label in TIME_FORMATS]
+        v = s2.cast(pl.Float64, strict=False)  # Excel stores a time as a fraction of a day
+        parsers.append((pl.when((v >= 0) & (v < 1)).then(
+            (pl.lit(0, pl.Int64) + (v * 86_400_000_000_000).round().cast(pl.Int64)).cast(pl.Time)), EXCEL_SERIAL))
+        return _first_hit(s2, parsers, frame, col)
+    if f.type == "month":
+        s2 = s.str.replace_many(list(_FULL_WIDTH), list(_FULL_WIDTH.values()))
+        groups = s2.str.extract_groups(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+        y, m = groups.struct.field("1").cast(pl.Int32), groups.struct.field("2").cast(pl.Int32)
+        from_parts = pl.when(m.is_between(1, 12)).then(pl.format("{}-{}", y, m.cast(pl.String).str.zfill(2)))
+        from_date = pl.coalesce([s2.str.to_date(fmt, strict=False) for fmt, _ in DATE_FORMATS[:4]] + [_serial_date(s2)]).dt.strftime("%Y-%m")
+        return frame.select(pl.coalesce(from_parts, from_date)).to_series(), None
+    return frame.get_column(col), None  # str: stored as written (never evaluated)
+
+
+def _type_message(f: Field) -> str:
+    return {"int": "ingest.val.not_number", "float": "ingest.val.not_number", "date": "ingest.val.not_date",
+            "datetime": "ingest.val.not_datetime", "time": "ingest.val.not_time", "month": "ingest.val.not_month",
+            "bool": "ingest.val.not_bool", "enum": "ingest.val.not_choice"}[f.type]
+
+
+# ----------------------------------------------------------------------------- the step
+def _problems_from(texts: pl.DataFrame, mask: pl.Series, column: str, f: Field | None, message: str, key: str,
+                   warning: bool = False, value_col: str | None = None) -> list[Problem]:
+    hits = texts.filter(mask)
+    if hits.height == 0:
+        return []
+    values = hits.get_column(value_col) if value_col else pl.Series([None] * hits.height, dtype=pl.String)
+    return [Problem(int(r), column, v, message, key=key, field=f.name if f else None, warning=warning)
+            for r, v in zip(hits.get_column(ROW).to_list(), values.to_list())]
+
+
+def parse_table(raw: RawTable, match: HeaderMatch, kind_name: str, lang: str = "en") -> Parsed:
+    kind = get_kind(kind_name)
+    texts = raw.frame.select(
+        [_clean(pl.col(f"c{match.columns[f.name]}")).alias(f.name) if f.name in match.columns
+         else pl.lit(None, pl.String).alias(f.name) for f in kind.fields]
+    ).with_columns(raw.row_numbers.alias(ROW))
+    parsed = _typed(kind, texts, match, lang)
+    return parsed
+
+
+def _typed(kind: Kind, texts: pl.DataFrame, match: HeaderMatch, lang: str) -> Parsed:
+    schema = schema_of(kind.name)
+    columns, problems, formats = {}, [], {}
+    for f in kind.fields:
+        header = match.header_of(f.name)
+        raw = texts.get_column(f.name)
+        values, detected = _parse_column(f, texts, f.name)
+        values = values.cast(schema[f.name], strict=False) if f.type != "int" else values
+        if detected:
+            formats[f.name] = detected
+        present = raw.is_not_null()
+        failed = present & values.is_null()
+        if f.type == "int":  # a whole number is required; 12.0 is fine, 12.5 is not
+            fraction = (values != values.floor()).fill_null(False)
+            if fraction.any():
+                problems += _problems_from(texts, fraction, header, f, t("ingest.val.not_whole", lang),
+                                           "ingest.val.not_whole", value_col=f.name)
+                values = pl.DataFrame({"v": values, "x": fraction}).select(
+                    pl.when(~pl.col("x")).then(pl.col("v"))).to_series()
+            values = values.cast(pl.Int64, strict=False)
+        if f.type != "str" and failed.any():
+            key = _type_message(f)
+            params = {"choices": ", ".join(f.choices)} if f.type == "enum" else {}
+            problems += _problems_from(texts, failed, header, f, t(key, lang, **params), key, value_col=f.name)
+        if f.required:
+            missing = raw.is_null()
+            if missing.any() and f.name in match.columns:
+                problems += _problems_from(texts, missing, header, f, t("ingest.val.required", lang), "ingest.val.required",
+                                           value_col=None)
+        if f.min is not None and f.type in ("int", "float"):
+            low = (values < f.min).fill_null(False)
+            if low.any():
+                problems += _problems_from(texts, low, header, f, t("ingest.val.below_min", lang, min=f"{f.min:g}"),
+                                           "ingest.val.below_min", value_col=f.name)
+        if f.max is not None and f.type in ("int", "float"):
+            high = (values > f.max).fill_null(False)
+            if high.any():
+                problems += _problems_from(texts, high, header, f, t("ingest.val.above_max", lang, max=f"{f.max:g}"),
+                                           "ingest.val.above_max", value_col=f.name)
+        if f.type == "str":
+            long = (raw.str.len_chars() > f.max_len).fill_null(False)
+            if long.any():
+                problems += _problems_from(texts, long, header, f, t("ingest.val.too_long", lang, max_len=f.max_len),
+                                           "ingest.val.too_long", value_col=f.name)
+        columns[f.name] = values.alias(f.name).cast(schema[f.name], strict=False)
+    frame = pl.DataFrame(columns).with_columns(texts.get_column(ROW))
+    for rule in kind.rules:
+        ok = frame.select(rule.check.fill_null(True).alias("ok")).to_series()
+        if not ok.all():
+            first = next((f for f in rule.fields if f in match.columns), rule.fields[0])
+            problems += _problems_from(texts, ~ok, match.header_of(first), kind.field(first), rule.message(lang),
+                                       f"ingest.rule.{rule.id}", warning=rule.warning, value_col=first)
+    problems += _duplicate_keys(kind, frame, texts, match, lang)
+    problems.sort(key=lambda p: (p.row or 0, p.warning))
+    return Parsed(kind.name, frame, texts, match, problems, formats)
+
+
+def key_frame(kind: Kind, frame: pl.DataFrame) -> pl.DataFrame:
+    """The natural-key columns as the database stores them (optional text keys as '')."""
+    return frame.select([pl.col(k).fill_null("") if stores_empty_as_blank(kind, kind.field(k)) else pl.col(k)
+                         for k in kind.key])
+
+
+def _duplicate_keys(kind: Kind, frame: pl.DataFrame, texts: pl.DataFrame, match: HeaderMatch, lang: str) -> list[Problem]:
+    keys = key_frame(kind, frame).with_columns(frame.get_column(ROW))
+    complete = pl.all_horizontal([pl.col(k).is_not_null() for k in kind.key])
+    keys = keys.with_columns(complete.alias("_complete"), pl.col(ROW).first().over(kind.key).alias("_first"))
+    dup = keys.select((pl.col("_complete") & (pl.col(ROW) != pl.col("_first"))).alias("d")).to_series()
+    if not dup.any():
+        return []
+    hits = keys.filter(dup)
+    first_field = kind.key[0]
+    header = match.header_of(first_field)
+    values = texts.filter(dup).get_column(first_field).to_list()
+    key_text = ", ".join(match.header_of(k) for k in kind.key)
+    return [Problem(int(r), header, v, t("ingest.val.duplicate_in_file", lang, first=int(first), key=key_text),
+                    key="ingest.val.duplicate_in_file", field=first_field)
+            for r, first, v in zip(hits.get_column(ROW).to_list(), hits.get_column("_first").to_list(), values)]
