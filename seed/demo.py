@@ -1,0 +1,1099 @@
+"""The deterministic demo plant (SPEC §2, §3): `plantkpi init --demo --scale small|medium|large`.
+
+Eighteen calendar months of history ending at `today` (so the demo always looks current), plus
+open sales orders due in the next eight weeks and open purchase orders. Same seed, same data.
+
+The plant (seed/plant.py): four lines — injection INJ (7 machines), DMC/BMC molding DMC (4),
+finishing FIN (3), machining MAC (4) — 24 products with 1-3 operation routings and BOMs,
+25 customers (A/B/C), 8 suppliers, ~150 employees, reason codes in English and Chinese, monthly
+targets. Medium and large repeat the whole plant as "cells" (more machines and products, same
+four lines) to reach ~250k and >1M production rows.
+
+How the data hangs together:
+- production: per working day x shift (A 08:00-16:00, B 16:00-24:00) x injection/DMC machine,
+  1-2 products (planned 420 min split at a mold change); downstream operations (finishing,
+  machining) process the previous operation's good output of the same shift. downtime_min of a
+  machine-shift is exactly the sum of its downtime events, spread over its product rows.
+  scrap_qty = sum of the scrap-by-reason rows of the same (date, shift, machine, product).
+- material moves: opening balances, receipts (= accepted receipt qty), issues per day and line
+  from the BOM with a little extra loss, semi_in/semi_out between operations, finished_in (last
+  operation's good), sales_out (= shipments), monthly returns and scrap-outs; monthly stocktakes
+  count the running balance with a small counting difference.
+- orders follow finished output (one order per customer and week), shipments mostly on time,
+  some partial or late; lines due after today are open.
+
+The stories a manager finds (constants below; `story_facts(today)` gives their dates):
+1. SCRAP_CLIMB_MACHINE (INJ-03) — its scrap ratio climbs steadily over the last
+   SCRAP_CLIMB_DAYS days (about 4x by today), mostly flash (SCRAP_CLIMB_REASON, 披锋, mold wear),
+   with more process-adjustment stops.
+2. PASS_RATE_SUPPLIER (S-03, PP/ABS resin) — incoming pass rate drops from ~99 % to ~88 % in the
+   last PASS_RATE_DAYS days.
+3. LATE_CUSTOMER (C-007) — order lines promised in a four-week window about four months ago
+   mostly ship late.
+4. A complaint spike COMPLAINT_SPIKE_MONTHS_AGO months ago (dimension complaints, 尺寸不符) and
+   customer satisfaction dipping in the month after it.
+5. Seasonality — output peaks in the weeks before Chinese New Year (Sunday shifts), the plant
+   closes around it and ramps up slowly after it (late Jan / Feb).
+"""
+from __future__ import annotations
+
+import time as _time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import polars as pl
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from data_access.db import is_sqlite, write_transaction
+from data_access.kinds import KINDS, MASTER_KINDS
+from data_access.kinds.base import DEPARTMENTS
+from data_access.models import kind_table
+from data_access.store import finish_batch, insert_rows, new_batch
+from seed import plant as P
+
+SEED = 20260105
+SCALES = {"small": 1, "medium": 10, "large": 47}  # cells of the plant
+HISTORY_MONTHS = 18
+OPEN_ORDER_WEEKS = 8
+
+SCRAP_CLIMB_MACHINE = "INJ-03"
+SCRAP_CLIMB_REASON = "SC-FLASH"
+SCRAP_CLIMB_DAYS = 120
+SCRAP_CLIMB_FACTOR = 3.0  # scrap ratio x (1 + factor * progress), progress 0 -> 1 over the window
+PASS_RATE_SUPPLIER = "S-03"
+PASS_RATE_DAYS = 91
+LATE_CUSTOMER = "C-007"
+LATE_WINDOW_DAYS_AGO = (126, 98)  # promised dates in [today-126, today-98]
+COMPLAINT_SPIKE_MONTHS_AGO = 5
+
+SHIFTS = ("A", "B")
+SHIFT_START_MIN = (8 * 60, 16 * 60)
+PLANNED_MIN = 420  # 480-minute shift minus 60 minutes of planned breaks
+LINE_IDS = {code: i for i, (code, _, _) in enumerate(P.LINES)}
+
+
+# --------------------------------------------------------------------------- calendar
+def _month_start(d: date, back: int = 0) -> date:
+    index = d.year * 12 + d.month - 1 - back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _month_key(d: date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def history_start(today: date) -> date:
+    return _month_start(today, HISTORY_MONTHS - 1)
+
+
+def story_facts(today: date | None = None) -> dict:
+    """Where and when each story sits for a demo generated on `today`."""
+    today = today or date.today()
+    spike = _month_start(today, COMPLAINT_SPIKE_MONTHS_AGO)
+    return {
+        "scrap_climb_machine": SCRAP_CLIMB_MACHINE,
+        "scrap_climb_reason": SCRAP_CLIMB_REASON,
+        "scrap_climb_from": today - timedelta(days=SCRAP_CLIMB_DAYS),
+        "pass_rate_supplier": PASS_RATE_SUPPLIER,
+        "pass_rate_drop_from": today - timedelta(days=PASS_RATE_DAYS),
+        "late_customer": LATE_CUSTOMER,
+        "late_window": (today - timedelta(days=LATE_WINDOW_DAYS_AGO[0]), today - timedelta(days=LATE_WINDOW_DAYS_AGO[1])),
+        "complaint_spike_month": _month_key(spike),
+        "satisfaction_dip_month": _month_key(_month_start(today, COMPLAINT_SPIKE_MONTHS_AGO - 1)),
+        "chinese_new_year": [d for d in (date.fromisoformat(s) for s in P.CHINESE_NEW_YEAR)
+                             if history_start(today) <= d <= today],
+    }
+
+
+@dataclass
+class Calendar:
+    start: date
+    today: date
+    days: list[date]  # working days (production happens)
+    run_prob: np.ndarray  # chance that a machine runs a shift that day (seasonality)
+    overtime: np.ndarray  # peak days: overtime hours for production staff
+
+
+def _calendar(today: date) -> Calendar:
+    start = history_start(today)
+    cny = [date.fromisoformat(s) for s in P.CHINESE_NEW_YEAR]
+    days, probs, overtime = [], [], []
+    d = start
+    while d <= today:
+        nearest = min(cny, key=lambda c: abs((c - d).days))
+        offset = (d - nearest).days
+        closed = -4 <= offset <= 8 or (d.month == 10 and d.day <= 7) or (d.month == 5 and d.day <= 3)
+        peak = -35 <= offset < -4
+        ramp_up = 8 < offset <= 22
+        working = not closed and (d.weekday() < 6 or (peak and d.weekday() == 6))
+        if working:
+            days.append(d)
+            probs.append(0.98 if peak else 0.55 if ramp_up else 0.9)
+            overtime.append(3.0 if peak else 1.0)
+        d += timedelta(days=1)
+    return Calendar(start, today, days, np.array(probs), np.array(overtime))
+
+
+# --------------------------------------------------------------------------- master data
+def _master(cells: int, rng: np.random.Generator, cal: Calendar) -> dict[str, pl.DataFrame]:
+    lines = pl.DataFrame(P.LINES, schema=["line_code", "name", "process"], orient="row")
+    machines, routings, products, bom = [], [], [], []
+    for cell in range(cells):
+        for line, names in P.MACHINES.items():
+            for i, name in enumerate(names, start=1):
+                number = cell * len(names) + i
+                machines.append((f"{line}-{number:02d}", line, name if cell == 0 else f"{name} #{cell + 1}", True))
+        for j, (name, spec, cost, stage, materials, ops) in enumerate(P.PRODUCTS):
+            code = f"P-{(cell + 1) * 1000 + j + 1}"
+            products.append((code, name if cell == 0 else f"{name} (cell {cell + 1})", spec, "pcs", cost, stage))
+            for material, per_unit, loss in materials:
+                bom.append((code, material, float(per_unit), loss))
+            for seq, (line, local, cycle, labour) in enumerate(ops, start=1):
+                number = cell * len(P.MACHINES[line]) + local
+                routings.append((code, seq * 10, f"{line}-{number:02d}", float(cycle), float(labour)))
+    materials = pl.DataFrame([(code, *values[:6]) for code, values in P.MATERIALS.items()],
+                             schema=["material_code", "name", "spec", "unit", "standard_price", "lead_time_days",
+                                     "safety_stock"], orient="row")
+    reasons = pl.DataFrame([(code, *values) for code, values in P.REASONS.items()],
+                           schema=["reason_code", "kind", "name_en", "name_zh", "category"], orient="row")
+    out = {
+        "lines": lines,
+        "machines": pl.DataFrame(machines, schema=["machine_code", "line_code", "name", "active"], orient="row"),
+        "products": pl.DataFrame(products, schema=["product_code", "name", "spec", "unit", "standard_cost", "stage"],
+                                 orient="row"),
+        "routings": pl.DataFrame(routings, schema=["product_code", "seq", "machine_code", "ideal_cycle_s", "labour_s"],
+                                 orient="row"),
+        "materials": materials,
+        "bom": pl.DataFrame(bom, schema=["product_code", "material_code", "qty_per_unit", "loss_rate"], orient="row"),
+        "customers": pl.DataFrame(P.CUSTOMERS, schema=["customer_code", "name", "abc_class"], orient="row"),
+        "suppliers": pl.DataFrame(P.SUPPLIERS, schema=["supplier_code", "name"], orient="row"),
+        "reasons": reasons,
+    }
+    out["employees"] = _employees(rng, cal)
+    return out
+
+
+def _employees(rng: np.random.Generator, cal: Calendar) -> pl.DataFrame:
+    rows, number = [], 0
+    span = (cal.today - cal.start).days
+    names_used: set[str] = set()
+
+    def person(dept: str, hire: date, leave: date | None):
+        nonlocal number
+        number += 1
+        while True:
+            name = f"{P.SURNAMES[rng.integers(len(P.SURNAMES))]} {P.GIVEN[rng.integers(len(P.GIVEN))]}"
+            if name not in names_used:
+                break
+            name = f"{name} {P.GIVEN[rng.integers(len(P.GIVEN))]}"
+            if name not in names_used:
+                break
+        names_used.add(name)
+        low, high = P.HOURLY_RATE[dept]
+        rows.append((f"E-{number:04d}", name, dept, hire, leave, round(float(rng.uniform(low, high)), 1)))
+
+    for dept, count in P.HEADCOUNT.items():
+        for _ in range(count):
+            hire = cal.start - timedelta(days=int(rng.integers(60, 3650)))
+            # production turnover ~1.5 %/month; each leaver is replaced by a new hire
+            if rng.random() < (0.25 if dept == "production" else 0.06):
+                leave = cal.start + timedelta(days=int(rng.integers(10, span - 5)))
+                person(dept, hire, leave)
+                person(dept, leave + timedelta(days=int(rng.integers(3, 25))), None)
+            else:
+                person(dept, hire, None)
+    frame = pl.DataFrame(rows, schema=["employee_code", "name", "department", "hire_date", "leave_date", "hourly_rate"],
+                         orient="row")
+    # A replacement hired after today has not joined yet.
+    return frame.filter(pl.col("hire_date") <= cal.today)
+
+
+def _targets(cal: Calendar, cost_per_unit: float) -> pl.DataFrame:
+    rows = []
+    months = [_month_key(_month_start(cal.today, back)) for back in range(HISTORY_MONTHS - 1, -3, -1)]
+    for i, month in enumerate(months):
+        tighten = 1 + 0.002 * i  # targets get a little harder every month
+        for kpi, value in P.TARGETS.items():
+            rows.append((kpi, month, None, _tighten(kpi, value, tighten)))
+        rows.append(("cost_per_unit", month, None, round(cost_per_unit / tighten, 3)))
+        for kpi, per_line in P.LINE_TARGETS.items():
+            for line, value in per_line.items():
+                rows.append((kpi, month, line, _tighten(kpi, value, tighten)))
+    return pl.DataFrame(rows, schema={"kpi": pl.String, "month": pl.String, "line_code": pl.String,
+                                      "target": pl.Float64}, orient="row")
+
+
+def _tighten(kpi: str, value: float, factor: float) -> float:
+    lower_is_better = kpi in {"scrap_ratio", "rework_ratio", "complaint_ppm", "turnover"}
+    if lower_is_better:
+        return round(value / factor, 4)
+    if value <= 1:
+        return round(min(value * factor, 0.995), 4)
+    return round(value, 2)
+
+
+# --------------------------------------------------------------------------- production
+def _draw_downtime(rng, lines: np.ndarray, n_events: np.ndarray, shift: np.ndarray, cap: np.ndarray,
+                   forced_last: np.ndarray | None = None, forced_extra: np.ndarray | None = None):
+    """Downtime events for a set of machine-shifts ("slots").
+
+    lines/shift/cap per slot; n_events normal events per slot; forced_extra extra DT-ADJ events
+    (the climbing machine); forced_last 1 where the last event is a product change (setup).
+    Returns (event slot index, reason codes, start minute of day, minutes) with the slot totals
+    capped at `cap`.
+    """
+    extra = forced_extra if forced_extra is not None else np.zeros_like(n_events)
+    last = forced_last if forced_last is not None else np.zeros_like(n_events)
+    count = n_events + extra + last
+    total = int(count.sum())
+    ev_slot = np.repeat(np.arange(len(count)), count)
+    first_of_slot = np.cumsum(count) - count
+    rank = np.arange(total) - np.repeat(first_of_slot, count)
+    ev_line = lines[ev_slot]
+
+    codes = list(P.REASONS)
+    code_index = {c: i for i, c in enumerate(codes)}
+    mixes = [P.DOWNTIME_MIX[code] for code, _, _ in P.LINES]
+    width = max(len(m) for m in mixes)
+    cum = np.full((len(mixes), width), 2.0)
+    which = np.zeros((len(mixes), width), dtype=np.int64)
+    for li, mix in enumerate(mixes):
+        weights = np.array(list(mix.values()), dtype=float)
+        cum[li, :len(mix)] = np.cumsum(weights / weights.sum())
+        which[li, :len(mix)] = [code_index[c] for c in mix]
+    u = rng.random(total)
+    pick = np.minimum((u[:, None] > cum[ev_line]).sum(axis=1), width - 1)
+    reason = which[ev_line, pick]
+    n_normal = n_events[ev_slot]
+    is_extra = (rank >= n_normal) & (rank < n_normal + extra[ev_slot])
+    reason = np.where(is_extra, code_index["DT-ADJ"], reason)
+    is_setup = (last[ev_slot] == 1) & (rank == count[ev_slot] - 1)
+    setup_codes = np.array([code_index[P.SETUP_REASON[code]] for code, _, _ in P.LINES])
+    reason = np.where(is_setup, setup_codes[ev_line], reason)
+
+    categories = [P.REASONS[c][3] for c in codes]
+    low = np.array([P.DOWNTIME_MINUTES[c][0] if c else 0 for c in categories], dtype=float)
+    high = np.array([P.DOWNTIME_MINUTES[c][1] if c else 0 for c in categories], dtype=float)
+    skew = np.array([P.DOWNTIME_MINUTES[c][2] if c else 1 for c in categories], dtype=float)
+    minutes = np.floor(low[reason] + (high[reason] - low[reason]) * rng.random(total) ** skew[reason])
+    slot_sum = np.bincount(ev_slot, minutes, minlength=len(count))
+    factor = np.minimum(1.0, cap / np.maximum(slot_sum, 1))
+    minutes = np.maximum(1.0, np.floor(minutes * factor[ev_slot]))
+
+    segment = 470 // np.maximum(count, 1)
+    offset = rank * segment[ev_slot] + rng.integers(0, np.maximum(segment[ev_slot] - 5, 1))
+    start = np.array(SHIFT_START_MIN)[shift[ev_slot]] + offset
+    return ev_slot, np.array(codes)[reason], start, minutes
+
+
+def _progress(days_arr: np.ndarray, start: date, length_days: int) -> np.ndarray:
+    """0 before `start`, rising linearly to 1 at start + length_days."""
+    since = (days_arr - np.datetime64(start, "D")).astype(np.int64)
+    return np.clip(since / length_days, 0.0, 1.0)
+
+
+def _production(master: dict[str, pl.DataFrame], cal: Calendar, rng: np.random.Generator):
+    routings = master["routings"].join(master["machines"].select("machine_code", "line_code"), on="machine_code",
+                                        maintain_order="left")
+    first_ops = routings.filter(pl.col("seq") == 10).sort("machine_code", "product_code")
+    op1_machines = first_ops["machine_code"].unique(maintain_order=True).to_list()
+    m_index = {m: i for i, m in enumerate(op1_machines)}
+    per_machine = first_ops.group_by("machine_code", maintain_order=True).agg("product_code", "ideal_cycle_s")
+    prod_count = per_machine["product_code"].list.len().to_numpy().astype(np.int64)
+    prod_start = np.cumsum(prod_count) - prod_count
+    flat_products = np.array(first_ops["product_code"].to_list())
+    flat_cycles = first_ops["ideal_cycle_s"].to_numpy()
+    m_line = np.array([LINE_IDS[c.split("-")[0]] for c in op1_machines])
+    machine_factor = rng.lognormal(0.0, 0.25, len(op1_machines))
+    story_machine = np.array([m == SCRAP_CLIMB_MACHINE for m in op1_machines])
+    line_codes = np.array([code for code, _, _ in P.LINES])
+
+    days = np.array(cal.days, dtype="datetime64[D]")
+    D, M = len(days), len(op1_machines)
+    slot_day = np.repeat(np.arange(D), 2 * M)
+    slot_shift = np.tile(np.repeat(np.arange(2), M), D)
+    slot_m = np.tile(np.arange(M), 2 * D)
+    running = rng.random(len(slot_day)) < cal.run_prob[slot_day] * np.where(slot_shift == 1, 0.95, 1.0)
+    slot_day, slot_shift, slot_m = slot_day[running], slot_shift[running], slot_m[running]
+    n = len(slot_day)
+
+    k = prod_count[slot_m]
+    two = (k >= 2) & (rng.random(n) < 0.4)
+    first = rng.integers(0, k).astype(np.int64)
+    second = (first + 1 + rng.integers(0, np.maximum(k - 1, 1))) % k
+    planned1 = np.where(two, 30 * rng.integers(5, 10, n), PLANNED_MIN)
+
+    climb = _progress(days[slot_day], cal.today - timedelta(days=SCRAP_CLIMB_DAYS), SCRAP_CLIMB_DAYS)
+    climb = np.where(story_machine[slot_m], climb, 0.0)
+    lam = np.array([P.EVENTS_PER_SHIFT[c] for c in line_codes])[m_line[slot_m]]
+    ev_slot, ev_reason, ev_start, ev_minutes = _draw_downtime(
+        rng, m_line[slot_m], rng.poisson(lam), slot_shift, np.full(n, 250.0),
+        forced_last=two.astype(np.int64), forced_extra=rng.poisson(1.5 * climb))
+    slot_down = np.bincount(ev_slot, ev_minutes, minlength=n)
+
+    down1 = np.where(two, np.floor(slot_down * planned1 / PLANNED_MIN), slot_down)
+    row_slot = np.concatenate([np.arange(n), np.flatnonzero(two)])
+    row_local = np.concatenate([first, second[two]])
+    row_planned = np.concatenate([planned1, PLANNED_MIN - planned1[two]]).astype(float)
+    row_down = np.concatenate([down1, (slot_down - down1)[two]])
+    row_m = slot_m[row_slot]
+    row_prod = flat_products[prod_start[row_m] + row_local]
+    row_cycle = flat_cycles[prod_start[row_m] + row_local]
+    row_line = m_line[row_m]
+    rows = len(row_slot)
+
+    perf = rng.uniform(0.86, 0.97, rows)
+    total = np.floor((row_planned - row_down) * 60 / row_cycle * perf).astype(np.int64)
+    base_scrap = np.array([P.BASE_SCRAP[c] for c in line_codes])[row_line]
+    scrap_rate = base_scrap * machine_factor[row_m] * (1 + SCRAP_CLIMB_FACTOR * climb[row_slot]) \
+        * rng.lognormal(0.0, 0.3, rows)
+    scrap = rng.binomial(total, np.clip(scrap_rate, 0, 0.5))
+    defect_rate = np.array([P.BASE_DEFECT[c] for c in line_codes])[row_line] * rng.lognormal(0.0, 0.3, rows)
+    defect = rng.binomial(total - scrap, np.clip(defect_rate, 0, 0.5))
+    planned_qty = np.round(row_planned * 60 / row_cycle * 0.85 / 10) * 10
+    input_qty = np.ceil(total * (1 + rng.uniform(0.002, 0.01, rows)))
+    operators = np.array([P.OPERATORS[c] for c in line_codes])[row_line]
+
+    op1 = pl.DataFrame({
+        "date": days[slot_day[row_slot]], "shift": np.array(SHIFTS)[slot_shift[row_slot]],
+        "machine_code": np.array(op1_machines)[row_m], "product_code": row_prod,
+        "planned_min": row_planned, "downtime_min": row_down.astype(float), "planned_qty": planned_qty.astype(np.int64),
+        "input_qty": input_qty.astype(float), "total_qty": total, "good_qty": total - scrap - defect,
+        "defect_qty": defect, "scrap_qty": scrap, "operators": operators,
+        "labour_h": np.round(operators * row_planned / 60, 1), "_climb": climb[row_slot],
+    })
+    downtime = pl.DataFrame({
+        "date": days[slot_day[ev_slot]], "shift": np.array(SHIFTS)[slot_shift[ev_slot]],
+        "machine_code": np.array(op1_machines)[slot_m[ev_slot]],
+        "start": pl.Series(ev_start.astype(np.int64) * 60 * 10**9).cast(pl.Time),
+        "minutes": ev_minutes, "reason_code": ev_reason,
+    })
+    down_rows, down_events = _downstream(routings, op1, cal, rng)
+    production = pl.concat([op1, down_rows], how="diagonal_relaxed")
+    downtime = pl.concat([downtime, down_events]).sort("date", "machine_code", "start")
+    production = production.sort("date", "shift", "machine_code", "product_code")
+    return production, downtime, routings
+
+
+def _downstream(routings: pl.DataFrame, op1: pl.DataFrame, cal: Calendar, rng: np.random.Generator):
+    """Finishing and machining operations: each processes the good output of the operation
+    before it, in the same shift."""
+    line_codes = [code for code, _, _ in P.LINES]
+    upstream = op1.select("date", "shift", "product_code", pl.col("good_qty").alias("input"))
+    frames = []
+    for seq in (20, 30):
+        ops = routings.filter(pl.col("seq") == seq).select("product_code", "machine_code", "line_code",
+                                                           "ideal_cycle_s")
+        rows = upstream.join(ops, on="product_code", maintain_order="left").filter(pl.col("input") > 0) \
+            .sort("date", "shift", "product_code")
+        if rows.height == 0:
+            break
+        total = rows["input"].to_numpy()
+        line = np.array([LINE_IDS[c] for c in rows["line_code"].to_list()])
+        base_scrap = np.array([P.BASE_SCRAP[c] for c in line_codes])[line]
+        scrap = rng.binomial(total, np.clip(base_scrap * rng.lognormal(0.0, 0.3, len(total)), 0, 0.5))
+        base_defect = np.array([P.BASE_DEFECT[c] for c in line_codes])[line]
+        defect = rng.binomial(total - scrap, np.clip(base_defect * rng.lognormal(0.0, 0.3, len(total)), 0, 0.5))
+        perf = rng.uniform(0.88, 0.97, len(total))
+        rows = rows.with_columns(
+            total_qty=pl.Series(total), scrap_qty=pl.Series(scrap), defect_qty=pl.Series(defect),
+            good_qty=pl.Series(total - scrap - defect),
+            _operating=pl.Series(np.ceil(total * rows["ideal_cycle_s"].to_numpy() / 60 / perf)),
+        )
+        frames.append(rows)
+        upstream = rows.select("date", "shift", "product_code", pl.col("good_qty").alias("input"))
+    rows = pl.concat(frames).sort("date", "shift", "machine_code", "product_code")
+    slots = rows.group_by("date", "shift", "machine_code", "line_code", maintain_order=True) \
+        .agg(pl.col("_operating").sum())
+    slot_line = np.array([LINE_IDS[c] for c in slots["line_code"].to_list()])
+    slot_shift = np.array([SHIFTS.index(s) for s in slots["shift"].to_list()])
+    lam = np.array([P.EVENTS_PER_SHIFT[c] for c in line_codes])[slot_line]
+    cap = np.maximum(30.0, 0.5 * slots["_operating"].to_numpy())
+    ev_slot, ev_reason, ev_start, ev_minutes = _draw_downtime(rng, slot_line, rng.poisson(lam), slot_shift, cap)
+    slot_down = np.bincount(ev_slot, ev_minutes, minlength=slots.height)
+    slots = slots.with_columns(_slot_down=pl.Series(slot_down), _slot=pl.int_range(pl.len()))
+    rows = rows.join(slots.select("date", "shift", "machine_code", "_slot_down", "_slot", pl.col("_operating")
+                                  .alias("_slot_operating")), on=["date", "shift", "machine_code"], maintain_order="left")
+    # spread the machine-shift's downtime over its rows; the first row takes the rounding rest
+    share = (pl.col("_slot_down") * pl.col("_operating") / pl.col("_slot_operating")).floor()
+    rows = rows.with_columns(_share=share)
+    rows = rows.with_columns(
+        downtime_min=pl.when(pl.int_range(pl.len()).over("_slot") == 0)
+        .then(pl.col("_slot_down") - pl.col("_share").sum().over("_slot") + pl.col("_share"))
+        .otherwise(pl.col("_share")))
+    rows = rows.with_columns(planned_min=((pl.col("_operating") + pl.col("downtime_min")) / 5).ceil() * 5)
+    operators = {code: n for code, n in P.OPERATORS.items()}
+    production = rows.select(
+        "date", "shift", "machine_code", "product_code", "planned_min", "downtime_min",
+        planned_qty=pl.col("input").cast(pl.Int64), input_qty=pl.col("input").cast(pl.Float64),
+        total_qty=pl.col("total_qty").cast(pl.Int64), good_qty=pl.col("good_qty").cast(pl.Int64),
+        defect_qty=pl.col("defect_qty").cast(pl.Int64), scrap_qty=pl.col("scrap_qty").cast(pl.Int64),
+        operators=pl.col("line_code").replace_strict(operators, return_dtype=pl.Int64),
+        labour_h=(pl.col("line_code").replace_strict(operators, return_dtype=pl.Float64)
+                  * pl.col("planned_min") / 60).round(1),
+        _climb=pl.lit(0.0),
+    )
+    days = slots["date"].to_numpy()
+    events = pl.DataFrame({
+        "date": days[ev_slot], "shift": slots["shift"].to_numpy()[ev_slot],
+        "machine_code": slots["machine_code"].to_numpy()[ev_slot],
+        "start": pl.Series(ev_start.astype(np.int64) * 60 * 10**9).cast(pl.Time),
+        "minutes": ev_minutes, "reason_code": ev_reason,
+    })
+    return production, events
+
+
+def _scrap_rows(production: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+    """Scrap by reason: a multinomial split of each row's scrap_qty over its line's reasons."""
+    rows = production.filter(pl.col("scrap_qty") > 0).with_columns(
+        _line=pl.col("machine_code").str.split("-").list.first())
+    frames = []
+    for line, mix in P.SCRAP_MIX.items():
+        part = rows.filter(pl.col("_line") == line)
+        if part.height == 0:
+            continue
+        codes = list(mix)
+        base = np.array(list(mix.values()), dtype=float)
+        base = base / base.sum()
+        pvals = np.tile(base, (part.height, 1))
+        if SCRAP_CLIMB_REASON in codes:  # the climbing machine's extra scrap is flash (mold wear)
+            w = 0.6 * part["_climb"].to_numpy()
+            flash = np.zeros(len(codes))
+            flash[codes.index(SCRAP_CLIMB_REASON)] = 1.0
+            pvals = pvals * (1 - w[:, None]) + flash[None, :] * w[:, None]
+        # a clerk books the few reasons that really occurred: keep 1-3 reasons per row
+        # (weighted draw without replacement via Gumbel top-k), then split the qty over them
+        keep = rng.integers(1, 4, part.height)
+        keys = np.log(np.maximum(pvals, 1e-12)) + rng.gumbel(size=pvals.shape)
+        rank = np.argsort(np.argsort(-keys, axis=1), axis=1)
+        pvals = np.where(rank < keep[:, None], pvals, 0.0)
+        pvals = pvals / pvals.sum(axis=1, keepdims=True)
+        counts = rng.multinomial(part["scrap_qty"].to_numpy(), pvals)
+        r, c = np.nonzero(counts)
+        keys = part.select("date", "shift", "machine_code", "product_code")[r]
+        frames.append(keys.with_columns(reason_code=pl.Series(np.array(codes)[c]), qty=pl.Series(counts[r, c])))
+    return pl.concat(frames).sort("date", "shift", "machine_code", "product_code", "reason_code")
+
+
+# --------------------------------------------------------------------------- sales
+def _orders_and_shipments(master, finished: pl.DataFrame, cal: Calendar, rng: np.random.Generator):
+    customers = master["customers"]
+    classes = dict(zip(customers["customer_code"], customers["abc_class"]))
+    codes = customers["customer_code"].to_list()
+    weight = np.array([{"A": 3.0, "B": 2.0, "C": 1.0}[classes[c]] for c in codes])
+    products = master["products"]["product_code"].to_list()
+    cost = dict(zip(master["products"]["product_code"], master["products"]["standard_cost"]))
+    share_rows = []
+    for j, product in enumerate(products):
+        count = int(rng.integers(1, 4))
+        chosen = list(rng.choice(len(codes), size=count, replace=False, p=weight / weight.sum()))
+        if j % 24 in (0, 5, 12) and codes.index(LATE_CUSTOMER) not in chosen:  # the late customer buys these
+            chosen[-1] = codes.index(LATE_CUSTOMER)
+        shares = rng.dirichlet(np.ones(len(chosen)) * 2)
+        for ci, s in zip(chosen, shares):
+            share_rows.append((product, codes[ci], float(s), round(cost[product] * float(rng.uniform(1.25, 1.6)), 2)))
+    shares = pl.DataFrame(share_rows, schema=["product_code", "customer_code", "share", "unit_price"], orient="row")
+
+    weekly = finished.with_columns(week=pl.col("date").dt.truncate("1w")) \
+        .group_by("product_code", "week").agg(pl.col("qty").sum()).sort("week", "product_code")
+    current_week = cal.today - timedelta(days=cal.today.weekday())
+    recent = weekly.filter(pl.col("week") >= current_week - timedelta(weeks=8), pl.col("week") < current_week) \
+        .group_by("product_code").agg((pl.col("qty").sum() / 8).alias("qty"))
+    future = pl.concat([recent.with_columns(week=pl.lit(current_week + timedelta(weeks=w)))
+                        for w in range(1, OPEN_ORDER_WEEKS + 1)]).select("product_code", "week", "qty")
+    demand = pl.concat([weekly.with_columns(_future=pl.lit(False)),
+                        future.with_columns(pl.col("qty").cast(weekly["qty"].dtype), _future=pl.lit(True))])
+    lines = demand.join(shares, on="product_code").with_columns(
+        qty=((pl.col("qty") * pl.col("share") * 0.97 / 50).round() * 50).cast(pl.Int64)) \
+        .filter(pl.col("qty") >= 50).sort("week", "customer_code", "product_code")
+    # one order per customer and week; lead time and promised day drawn per order
+    orders = lines.select("customer_code", "week", "_future").unique(maintain_order=True)
+    n = orders.height
+    lead = rng.integers(14, 36, n)
+    promised_offset = np.where(orders["_future"].to_numpy(), rng.integers(0, 5, n), rng.integers(9, 14, n))
+    week = orders["week"].to_numpy().astype("datetime64[D]")
+    promised = week + promised_offset
+    order_date = promised - lead
+    today = np.datetime64(cal.today, "D")
+    order_date = np.where(order_date > today, today - rng.integers(0, 10, n), order_date)
+    orders = orders.with_columns(promised_date=pl.Series(promised), order_date=pl.Series(order_date)) \
+        .sort("order_date", "customer_code", "week")
+    orders = orders.with_columns(order_no=pl.format("SO-{}-{}", pl.col("order_date").dt.strftime("%y%m"),
+                                                    (pl.int_range(pl.len()) + 1).over(pl.col("order_date")
+                                                                                      .dt.strftime("%y%m"))
+                                                    .cast(pl.String).str.zfill(4)))
+    lines = lines.join(orders, on=["customer_code", "week", "_future"], maintain_order="left") \
+        .sort("order_no", "product_code")
+    lines = lines.with_columns(line_no=(pl.int_range(pl.len()) + 1).over("order_no").cast(pl.Int64))
+    m = lines.height
+    requested = lines["promised_date"].to_numpy() - rng.integers(0, 4, m) * (rng.random(m) < 0.3)
+    requested = np.maximum(requested, lines["order_date"].to_numpy())
+    order_rows = lines.select("order_no", "line_no", "customer_code", "product_code", "order_date", "qty",
+                              "unit_price", "promised_date").with_columns(requested_date=pl.Series(requested))
+
+    # shipments: mostly on time, some late, some partial; the late customer's cluster
+    promised = lines["promised_date"].to_numpy()
+    late_from, late_to = (np.datetime64(cal.today - timedelta(days=d), "D") for d in LATE_WINDOW_DAYS_AGO)
+    cluster = (lines["customer_code"].to_numpy() == LATE_CUSTOMER) & (promised >= late_from) & (promised <= late_to)
+    u = rng.random(m)
+    late = np.where(cluster, u < 0.8, u < 0.06)
+    partial = ~late & (u < 0.14) & ~cluster
+    early = rng.integers(0, 4, m)
+    late_days = np.where(cluster, rng.integers(3, 13, m), rng.integers(1, 8, m))
+    first_date = np.where(late, promised + late_days, promised - early)
+    first_share = np.where(partial, rng.uniform(0.5, 0.8, m), 1.0)
+    second_date = promised + rng.integers(-1, 9, m)
+    qty = lines["qty"].to_numpy()
+    first_qty = np.floor(qty * first_share).astype(np.int64)
+    ships = pl.concat([
+        pl.DataFrame({"order_no": lines["order_no"], "line_no": lines["line_no"], "ship_date": pl.Series(first_date),
+                      "qty": first_qty, "product_code": lines["product_code"]}),
+        pl.DataFrame({"order_no": lines["order_no"], "line_no": lines["line_no"],
+                      "ship_date": pl.Series(np.maximum(second_date, first_date + 1)),
+                      "qty": qty - first_qty, "product_code": lines["product_code"]}).filter(pl.col("qty") > 0),
+    ])
+    # no shipments on Sundays: ship on the Saturday before
+    ships = ships.with_columns(ship_date=pl.when(pl.col("ship_date").dt.weekday() == 7)
+                               .then(pl.col("ship_date") - pl.duration(days=1)).otherwise(pl.col("ship_date")))
+    # a partial's second part moved back onto the same Saturday ships with the first
+    ships = ships.filter(pl.col("ship_date") <= cal.today) \
+        .group_by("order_no", "line_no", "ship_date", "product_code").agg(pl.col("qty").sum()) \
+        .sort("ship_date", "order_no", "line_no")
+    ship_no = ships.select("ship_date", "order_no").unique(maintain_order=True).with_columns(
+        shipment_no=pl.format("DN-{}-{}", pl.col("ship_date").dt.strftime("%y%m%d"),
+                              (pl.int_range(pl.len()) + 1).over("ship_date").cast(pl.String).str.zfill(3)))
+    ships = ships.join(ship_no, on=["ship_date", "order_no"], maintain_order="left")
+    delivered = ships["ship_date"].to_numpy() + rng.integers(1, 4, ships.height)
+    ships = ships.with_columns(delivered_date=pl.when(pl.Series(delivered) <= cal.today)
+                               .then(pl.Series(delivered)).otherwise(None))
+    shipments = ships.select("shipment_no", "order_no", "line_no", "ship_date", "qty", "delivered_date")
+    sales_out = ships.select("ship_date", "product_code", "qty", "shipment_no")
+    return order_rows, shipments, sales_out
+
+
+def _complaints_and_surveys(master, orders: pl.DataFrame, shipments: pl.DataFrame, cal: Calendar,
+                            rng: np.random.Generator):
+    spike_month = _month_key(_month_start(cal.today, COMPLAINT_SPIKE_MONTHS_AGO))
+    dip_month = _month_key(_month_start(cal.today, COMPLAINT_SPIKE_MONTHS_AGO - 1))
+    cost = dict(zip(master["products"]["product_code"], master["products"]["standard_cost"]))
+    bought = orders.filter(pl.col("order_date") <= cal.today).select("customer_code", "product_code", "order_no",
+                                                                      "order_date").sort("order_date", "order_no")
+    reasons = ["CP-DIM", "CP-APPEAR", "CP-FUNC", "CP-MIX", "CP-QTY", "CP-PACK", "CP-LATE"]
+    reason_p = np.array([0.22, 0.25, 0.12, 0.1, 0.1, 0.11, 0.1])
+    rows = []
+    month = cal.start
+    while month <= cal.today:
+        key = _month_key(month)
+        spike = key == spike_month
+        count = int(rng.integers(14, 19)) if spike else int(rng.poisson(4))
+        next_month = _month_start(month, -1)
+        in_month = bought.filter(pl.col("order_date") >= month - timedelta(days=40), pl.col("order_date") < next_month)
+        for i in range(count):
+            if in_month.height == 0:
+                break
+            pick = in_month.row(int(rng.integers(in_month.height)), named=True)
+            day = month + timedelta(days=int(rng.integers(0, (next_month - month).days)))
+            if day > cal.today:
+                continue
+            reason = "CP-DIM" if spike and rng.random() < 0.7 else str(rng.choice(reasons, p=reason_p))
+            severity = str(rng.choice(["minor", "major", "critical"], p=[0.55, 0.37, 0.08]))
+            affected = int(rng.integers(50, 2500))
+            closed = day + timedelta(days=int(rng.integers(3, 35)))
+            rows.append((f"CC-{day:%y%m}-{i + 1:02d}", day, pick["customer_code"], pick["product_code"],
+                         pick["order_no"] if rng.random() < 0.8 else None, reason, severity, affected,
+                         round(affected * cost[pick["product_code"]] * float(rng.uniform(0.8, 2.5)) + 200, 2),
+                         closed if closed <= cal.today else None))
+        month = next_month
+    complaints = pl.DataFrame(rows, schema=["complaint_no", "date", "customer_code", "product_code", "order_no",
+                                            "reason_code", "severity", "qty_affected", "cost", "closed_date"],
+                              orient="row")
+
+    # weekly surveys on Fridays: several customers, several respondents each
+    codes = master["customers"]["customer_code"].to_list()
+    contacts = [f"{s} {g}" for s in P.SURNAMES[:8] for g in P.GIVEN[:6]]
+    normal = np.array([0.03, 0.05, 0.12, 0.45, 0.35])
+    dip = np.array([0.12, 0.18, 0.30, 0.28, 0.12])
+    survey_rows = []
+    d = cal.start + timedelta(days=(4 - cal.start.weekday()) % 7)
+    while d <= cal.today:
+        p = dip if _month_key(d) == dip_month else normal
+        for ci in sorted(rng.choice(len(codes), size=int(rng.integers(4, 8)), replace=False)):
+            people = rng.choice(len(contacts), size=int(rng.integers(1, 4)), replace=False)
+            for person in sorted(people):
+                score = int(rng.choice(5, p=p)) + 1
+                nps = int(np.clip(score * 2 + rng.integers(-2, 2), 0, 10)) if rng.random() < 0.85 else None
+                parts = [int(np.clip(score + rng.integers(-1, 2), 1, 5)) if rng.random() < 0.9 else None
+                         for _ in range(3)]
+                comment = None
+                if score <= 2:
+                    comment = str(rng.choice(["dimension issue on last lot", "delivery was late", "尺寸问题未解决",
+                                              "packaging damaged", "需要更快回复"]))
+                survey_rows.append((d, codes[ci], contacts[person], score, nps, *parts, comment))
+        d += timedelta(days=7)
+    surveys = pl.DataFrame(survey_rows, schema={"date": pl.Date, "customer_code": pl.String, "respondent": pl.String,
+                                                "score": pl.Int64, "nps": pl.Int64, "quality": pl.Int64,
+                                                "delivery": pl.Int64, "service": pl.Int64, "comment": pl.String},
+                           orient="row")
+    return complaints, surveys
+
+
+# --------------------------------------------------------------------------- materials and purchasing
+def _issues(production: pl.DataFrame, master, rng: np.random.Generator) -> pl.DataFrame:
+    first = production.join(master["routings"].filter(pl.col("seq") == 10).select("product_code", "machine_code"),
+                            on=["product_code", "machine_code"], maintain_order="left")
+    use = first.select("date", "machine_code", "product_code", "input_qty") \
+        .join(master["bom"], on="product_code", maintain_order="left")
+    extra = rng.uniform(0.8, 1.5, use.height)
+    use = use.with_columns(qty=pl.col("input_qty") * pl.col("qty_per_unit") * (1 + pl.col("loss_rate") * pl.Series(extra)),
+                           line=pl.col("machine_code").str.split("-").list.first())
+    return use.group_by("date", "line", "material_code", maintain_order=True).agg(pl.col("qty").sum()) \
+        .sort("date", "line", "material_code")
+
+
+def _purchasing(master, issues: pl.DataFrame, cal: Calendar, rng: np.random.Generator):
+    """Purchase orders every two weeks per material, sized on the consumption they cover."""
+    materials = master["materials"]
+    daily = issues.group_by("material_code", "date").agg(pl.col("qty").sum())
+    rows = []
+    period_days = 14
+    for code, name, spec, unit, price, lead, safety in materials.iter_rows():
+        supplier = P.MATERIALS[code][6]
+        used = daily.filter(pl.col("material_code") == code)
+        recent = used.filter(pl.col("date") > cal.today - timedelta(days=28))["qty"].sum() / 28 * period_days
+        p = cal.start
+        while p <= cal.today + timedelta(days=lead + 2 * period_days):
+            order_date = p - timedelta(days=lead + 3)
+            if cal.start <= order_date <= cal.today:
+                need = used.filter(pl.col("date") >= p, pl.col("date") < p + timedelta(days=period_days))["qty"].sum()
+                if p > cal.today - timedelta(days=period_days):
+                    need = max(need, recent)
+                pack = 25 if unit == "kg" else 1000 if price < 1 else 10
+                qty = float(np.ceil(need * 1.1 / pack) * pack)
+                if qty > 0:
+                    month = (p.year * 12 + p.month) % 12
+                    unit_price = round(price * (1 + 0.05 * np.sin(month / 12 * 2 * np.pi + (hash(code) % 7)) * 0
+                                                + 0.04 * np.sin(month / 2) + float(rng.normal(0, 0.01))), 3)
+                    rows.append((supplier, code, order_date, qty, unit_price, p - timedelta(days=2)))
+            p += timedelta(days=period_days)
+    lines = pl.DataFrame(rows, schema=["supplier_code", "material_code", "order_date", "qty", "unit_price",
+                                       "promised_date"], orient="row").sort("order_date", "supplier_code",
+                                                                             "material_code")
+    heads = lines.select("order_date", "supplier_code").unique(maintain_order=True).with_columns(
+        po_no=pl.format("PO-{}-{}", pl.col("order_date").dt.strftime("%y%m"),
+                        (pl.int_range(pl.len()) + 1).over(pl.col("order_date").dt.strftime("%y%m"))
+                        .cast(pl.String).str.zfill(4)))
+    lines = lines.join(heads, on=["order_date", "supplier_code"], maintain_order="left") \
+        .with_columns(line_no=(pl.int_range(pl.len()) + 1).over("po_no").cast(pl.Int64))
+    pos = lines.select("po_no", "line_no", "supplier_code", "material_code", "order_date", "qty", "unit_price",
+                       "promised_date")
+
+    n = pos.height
+    promised = pos["promised_date"].to_numpy()
+    delay = rng.integers(-2, 4, n)
+    split = rng.random(n) < 0.2
+    first_share = np.where(split, rng.uniform(0.5, 0.8, n), 1.0)
+    qty = pos["qty"].to_numpy()
+    first = np.round(qty * first_share, 2)
+    rec = pl.concat([
+        pos.select("po_no", "line_no", "supplier_code", "material_code", "unit_price")
+        .with_columns(receipt_date=pl.Series(promised + delay), qty=pl.Series(first)),
+        pos.select("po_no", "line_no", "supplier_code", "material_code", "unit_price")
+        .with_columns(receipt_date=pl.Series(promised + delay + rng.integers(3, 8, n)),
+                      qty=pl.Series(np.round(qty - first, 2))).filter(pl.Series(split)),
+    ]).filter(pl.col("receipt_date") <= cal.today).sort("receipt_date", "po_no", "line_no")
+    # incoming quality: the story supplier's lots get worse in the last months
+    m = rec.height
+    drop = (rec["supplier_code"].to_numpy() == PASS_RATE_SUPPLIER) & \
+           (rec["receipt_date"].to_numpy() >= np.datetime64(cal.today - timedelta(days=PASS_RATE_DAYS), "D"))
+    bad_lot = rng.random(m) < np.where(drop, 0.7, 0.12)
+    reject_share = np.where(bad_lot, np.where(drop, rng.uniform(0.06, 0.3, m), rng.uniform(0.01, 0.06, m)), 0.0)
+    received = rec["qty"].to_numpy()
+    rejected = np.floor(received * reject_share)
+    rec = rec.with_columns(accepted_qty=pl.Series(np.round(received - rejected, 2)), _rejected=pl.Series(rejected))
+    receipts = rec.select("po_no", "line_no", "receipt_date", "qty", "accepted_qty")
+
+    reasons = np.array(["DF-MOIST", "DF-CONTAM", "DF-COLOR", "DF-DIM", "DF-SPEC", "DF-PACK"])
+    inspected = np.ceil(received).astype(np.int64)
+    rej = rejected.astype(np.int64)
+    incoming = rec.select(
+        date=pl.col("receipt_date"), stage=pl.lit("incoming"), item_code=pl.col("material_code"),
+        supplier_code=pl.col("supplier_code"),
+    ).with_columns(
+        lot_no=pl.format("IQC-{}-{}", pl.col("date").dt.strftime("%y%m%d"),
+                         (pl.int_range(pl.len()) + 1).over("date").cast(pl.String).str.zfill(3)),
+        machine_code=pl.lit(None, pl.String), inspected_qty=pl.Series(inspected),
+        passed_first_qty=pl.Series(inspected - rej), rejected_qty=pl.Series(rej),
+        reason_code=pl.when(pl.Series(rej) > 0).then(pl.Series(reasons[rng.integers(0, len(reasons), m)])),
+        disposition=pl.when(pl.Series(rej) > 0).then(pl.lit("return")).otherwise(pl.lit("accept")),
+    )
+    moves = rec.select(date=pl.col("receipt_date"), item_code=pl.col("material_code"), move=pl.lit("receipt"),
+                       qty=pl.col("accepted_qty"), ref=pl.format("{}/{}", pl.col("po_no"), pl.col("line_no")),
+                       unit_cost=pl.col("unit_price"))
+    return pos, receipts, incoming, moves
+
+
+def _inspections(production: pl.DataFrame, master, incoming: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+    # in-process: one patrol lot per machine and day, from shift A (or B when A did not run)
+    ip = production.sort("date", "machine_code", "shift", "product_code") \
+        .unique(["date", "machine_code"], keep="first", maintain_order=True)
+    n = ip.height
+    ratio = (ip["scrap_qty"] + ip["defect_qty"]).to_numpy() / np.maximum(ip["total_qty"].to_numpy(), 1)
+    inspected = rng.choice([50, 80, 125, 200], size=n)
+    rejected = rng.binomial(inspected, np.clip(ratio * 0.8, 0, 0.5))
+    passed = inspected - rejected - rng.binomial(inspected - rejected, 0.004)
+    top = {line: next(iter(mix)) for line, mix in P.SCRAP_MIX.items()}
+    in_process = ip.select(
+        "date", stage=pl.lit("in_process"),
+        lot_no=pl.format("IPQC-{}-{}", pl.col("date").dt.strftime("%y%m%d"), pl.col("machine_code")),
+        item_code=pl.col("product_code"), supplier_code=pl.lit(None, pl.String), machine_code=pl.col("machine_code"),
+    ).with_columns(
+        inspected_qty=pl.Series(inspected), passed_first_qty=pl.Series(passed), rejected_qty=pl.Series(rejected),
+        reason_code=pl.when(pl.Series(rejected) > 0)
+        .then(pl.col("machine_code").str.split("-").list.first().replace_strict(top)),
+        disposition=pl.when(pl.Series(rejected) > 0).then(pl.lit("rework")).otherwise(pl.lit("accept")),
+    )
+    # final: one lot per product and day it was finished
+    last = master["routings"].group_by("product_code").agg(pl.col("seq").max())
+    final_src = production.join(master["routings"].join(last, on=["product_code", "seq"]).select(
+        "product_code", "machine_code"), on=["product_code", "machine_code"]) \
+        .group_by("date", "product_code").agg(pl.col("good_qty").sum()).filter(pl.col("good_qty") > 0) \
+        .sort("date", "product_code")
+    m = final_src.height
+    inspected = np.minimum(final_src["good_qty"].to_numpy(), rng.choice([125, 200, 315], size=m))
+    rejected = rng.binomial(inspected, 0.006)
+    reasons = np.array(["DF-COSMETIC", "DF-DIM", "DF-PACK", "DF-COLOR"])
+    final = final_src.select(
+        "date", stage=pl.lit("final"),
+        lot_no=pl.format("FQC-{}-{}", pl.col("date").dt.strftime("%y%m%d"), pl.col("product_code")),
+        item_code=pl.col("product_code"), supplier_code=pl.lit(None, pl.String), machine_code=pl.lit(None, pl.String),
+    ).with_columns(
+        inspected_qty=pl.Series(inspected), passed_first_qty=pl.Series(inspected - rejected),
+        rejected_qty=pl.Series(rejected),
+        reason_code=pl.when(pl.Series(rejected) > 0).then(pl.Series(reasons[rng.integers(0, len(reasons), m)])),
+        disposition=pl.when(pl.Series(rejected) > 0).then(pl.lit("rework")).otherwise(pl.lit("accept")),
+    )
+    columns = KINDS["inspections"].field_names
+    return pl.concat([incoming.select(columns), in_process.select(columns), final.select(columns)]) \
+        .sort("date", "stage", "lot_no")
+
+
+def _material_moves(production, master, issues, receipt_moves, sales_out, cal: Calendar, rng: np.random.Generator):
+    price = dict(zip(master["materials"]["material_code"], master["materials"]["standard_price"]))
+    cost = dict(zip(master["products"]["product_code"], master["products"]["standard_cost"]))
+    ymd = pl.col("date").dt.strftime("%y%m%d")
+    issue = issues.select("date", item_code=pl.col("material_code"), move=pl.lit("issue"), qty=pl.col("qty").round(2),
+                          ref=pl.format("MR-{}-{}", ymd, pl.col("line")),
+                          unit_cost=pl.col("material_code").replace_strict(price, return_dtype=pl.Float64))
+    last = master["routings"].group_by("product_code").agg(pl.col("seq").max().alias("last"))
+    ops = production.join(master["routings"].select("product_code", "machine_code", "seq"),
+                          on=["product_code", "machine_code"], maintain_order="left") \
+        .join(last, on="product_code", maintain_order="left")
+    semi = ops.filter(pl.col("seq") > 10).group_by("date", "product_code").agg(pl.col("input_qty").sum())
+    finished = ops.filter(pl.col("seq") == pl.col("last")).group_by("date", "product_code") \
+        .agg(pl.col("good_qty").sum().alias("qty")).filter(pl.col("qty") > 0).sort("date", "product_code")
+    product_cost = pl.col("item_code").replace_strict(cost, return_dtype=pl.Float64)
+    semi_moves = [semi.select("date", item_code=pl.col("product_code"), move=pl.lit(move), qty=pl.col("input_qty"),
+                              ref=pl.format("WIP-{}", ymd)).with_columns(unit_cost=product_cost)
+                  for move in ("semi_in", "semi_out")]
+    finished_in = finished.select("date", item_code=pl.col("product_code"), move=pl.lit("finished_in"),
+                                  qty=pl.col("qty").cast(pl.Float64), ref=pl.format("FG-{}", ymd)) \
+        .with_columns(unit_cost=product_cost)
+    sales = sales_out.select(date=pl.col("ship_date"), item_code=pl.col("product_code"), move=pl.lit("sales_out"),
+                             qty=pl.col("qty").cast(pl.Float64), ref=pl.col("shipment_no")) \
+        .with_columns(unit_cost=product_cost)
+    # opening balances: a few weeks of use for materials, two weeks of output for products
+    first_weeks = issues.filter(pl.col("date") < cal.start + timedelta(days=35)) \
+        .group_by("material_code").agg(pl.col("qty").sum())
+    opening_mat = master["materials"].join(first_weeks, on="material_code", how="left").select(
+        date=pl.lit(cal.start), item_code=pl.col("material_code"), move=pl.lit("adjust"),
+        qty=(pl.col("qty").fill_null(0) * 1.2 + pl.col("safety_stock")).round(0), ref=pl.lit("OPENING"),
+        unit_cost=pl.col("standard_price"))
+    first_out = finished.filter(pl.col("date") < cal.start + timedelta(days=21)).group_by("product_code") \
+        .agg(pl.col("qty").sum())
+    opening_fg = master["products"].join(first_out, on="product_code", how="left").select(
+        date=pl.lit(cal.start), item_code=pl.col("product_code"), move=pl.lit("adjust"),
+        qty=(pl.col("qty").fill_null(0) * 1.0 + 100).round(0).cast(pl.Float64), ref=pl.lit("OPENING"),
+        unit_cost=pl.col("standard_cost"))
+    # monthly: unused material returned from the lines, damaged material scrapped
+    monthly = issues.with_columns(month=pl.col("date").dt.truncate("1mo")) \
+        .group_by("month", "material_code").agg(pl.col("qty").sum(), pl.col("date").max().alias("date")) \
+        .sort("month", "material_code")
+    k = monthly.height
+    returns = monthly.select("date", item_code=pl.col("material_code"), move=pl.lit("return"),
+                             qty=(pl.col("qty") * pl.Series(rng.uniform(0.003, 0.012, k))).round(2),
+                             ref=pl.format("RT-{}", pl.col("date").dt.strftime("%y%m")),
+                             unit_cost=pl.col("material_code").replace_strict(price, return_dtype=pl.Float64))
+    scrap_out = monthly.select("date", item_code=pl.col("material_code"), move=pl.lit("scrap_out"),
+                               qty=(pl.col("qty") * pl.Series(rng.uniform(0.0005, 0.003, k))).round(2),
+                               ref=pl.format("SO-{}", pl.col("date").dt.strftime("%y%m")),
+                               unit_cost=pl.col("material_code").replace_strict(price, return_dtype=pl.Float64))
+    moves = pl.concat([opening_mat, opening_fg, receipt_moves, issue, *semi_moves, finished_in, sales, returns,
+                       scrap_out], how="vertical_relaxed").filter(pl.col("qty") > 0) \
+        .sort("date", "item_code", "move", "ref")
+    return moves, finished
+
+
+def _stocktakes(moves: pl.DataFrame, cal: Calendar, rng: np.random.Generator) -> pl.DataFrame:
+    """Month-end counts of every item: the running balance with a small counting difference."""
+    sign = {"receipt": 1, "return": 1, "semi_in": 1, "finished_in": 1, "adjust": 1, "issue": -1, "semi_out": -1,
+            "sales_out": -1, "scrap_out": -1}
+    month_ends = []
+    m = cal.start
+    while True:
+        end = _month_start(m, -1) - timedelta(days=1)
+        if end >= cal.today:
+            break
+        month_ends.append(end)
+        m = _month_start(m, -1)
+    net = moves.with_columns(signed=pl.col("qty") * pl.col("move").replace_strict(sign, return_dtype=pl.Float64),
+                             month=pl.col("date").dt.month_end()) \
+        .group_by("item_code", "month").agg(pl.col("signed").sum())
+    items = moves["item_code"].unique().sort()
+    grid = pl.DataFrame({"item_code": items}).join(pl.DataFrame({"month": pl.Series(month_ends, dtype=pl.Date)}),
+                                                   how="cross")
+    counts = grid.join(net, on=["item_code", "month"], how="left").sort("item_code", "month").with_columns(
+        balance=pl.col("signed").fill_null(0).cum_sum().over("item_code"))
+    noise = rng.normal(0, 0.006, counts.height)
+    return counts.select(date=pl.col("month"), item_code=pl.col("item_code"),
+                         counted_qty=(pl.col("balance") * (1 + pl.Series(noise))).round(1).clip(lower_bound=0)) \
+        .sort("date", "item_code")
+
+
+# --------------------------------------------------------------------------- people, engineering, finance
+def _people(employees: pl.DataFrame, cal: Calendar, scale: str, rng: np.random.Generator):
+    days = np.array(cal.days, dtype="datetime64[D]")
+    staff = employees if scale != "small" else employees.filter(pl.int_range(pl.len()) % 3 == 0)
+    hire = staff["hire_date"].to_numpy().astype("datetime64[D]")
+    leave = staff["leave_date"].to_numpy()
+    leave = np.where(np.isnat(leave), np.datetime64("2999-12-31"), leave).astype("datetime64[D]")
+    production = (staff["department"] == "production").to_numpy()
+    e_idx, d_idx = np.nonzero((hire[:, None] <= days[None, :]) & (days[None, :] <= leave[:, None]))
+    order = np.lexsort((e_idx, d_idx))
+    e_idx, d_idx = e_idx[order], d_idx[order]
+    n = len(e_idx)
+    absence = rng.choice(np.array(["none", "leave", "sick", "absent"]), size=n, p=[0.955, 0.025, 0.015, 0.005])
+    worked = np.where(absence == "none", 8.0, 0.0)
+    overtime = np.where((absence == "none") & production[e_idx],
+                        np.round(rng.uniform(0, 1, n) * cal.overtime[d_idx] * 2) / 2, 0.0)
+    attendance = pl.DataFrame({"date": days[d_idx], "employee_code": staff["employee_code"].to_numpy()[e_idx],
+                               "scheduled_h": np.full(n, 8.0), "worked_h": worked, "overtime_h": overtime,
+                               "absence": absence})
+
+    events = []
+    for code, dept, hired, left, rate in employees.select("employee_code", "department", "hire_date", "leave_date",
+                                                          "hourly_rate").iter_rows():
+        if hired >= cal.start:
+            events.append((hired, code, "hire", f"joined {dept}", round(float(rng.uniform(300, 1500)), 0)))
+        if left is not None:
+            events.append((left, code, "leave", str(rng.choice(["resigned", "contract ended", "家庭原因", "返乡"])), None))
+        for year in range(cal.start.year, cal.today.year + 1):
+            raise_day = date(year, 3, 1)
+            if cal.start <= raise_day <= cal.today and hired < raise_day and (left is None or left > raise_day) \
+                    and rng.random() < 0.6:
+                events.append((raise_day, code, "wage_change", f"+{int(rng.integers(3, 8))}% annual review", None))
+    production_codes = employees.filter(pl.col("department") == "production", pl.col("leave_date").is_null())
+    for _ in range(5):
+        code = production_codes["employee_code"][int(rng.integers(production_codes.height))]
+        day = cal.days[int(rng.integers(len(cal.days)))]
+        events.append((day, code, "injury", str(rng.choice(["hand cut at trimming", "烫伤 burn from mold",
+                                                            "strained back lifting boxes"])),
+                       round(float(rng.uniform(1500, 12000)), 0)))
+    for _ in range(6):
+        code = production_codes["employee_code"][int(rng.integers(production_codes.height))]
+        day = cal.days[int(rng.integers(len(cal.days)))]
+        events.append((day, code, "transfer", str(rng.choice(["INJ -> DMC", "DMC -> FIN", "night shift -> day shift"])),
+                       None))
+    hr_events = pl.DataFrame(events, schema={"date": pl.Date, "employee_code": pl.String, "event": pl.String,
+                                             "detail": pl.String, "cost": pl.Float64}, orient="row") \
+        .unique(["date", "employee_code", "event"], keep="first", maintain_order=True).sort("date", "employee_code",
+                                                                                               "event")
+    injuries = hr_events.filter(pl.col("event") == "injury").select("date", "employee_code", _injury=pl.lit(True))
+    attendance = attendance.join(injuries, on=["date", "employee_code"], how="left", maintain_order="left") \
+        .with_columns(absence=pl.when(pl.col("_injury")).then(pl.lit("injury")).otherwise(pl.col("absence")),
+                      worked_h=pl.when(pl.col("_injury")).then(2.0).otherwise(pl.col("worked_h"))).drop("_injury")
+    return attendance, hr_events
+
+
+def _maintenance(downtime: pl.DataFrame, machines: pl.DataFrame, cal: Calendar, rng: np.random.Generator):
+    breakdowns = downtime.filter(pl.col("reason_code").is_in([c for c, v in P.REASONS.items() if v[3] == "breakdown"]),
+                                 pl.col("minutes") >= 60)
+    k = breakdowns.height
+    corrective = breakdowns.select(
+        "machine_code", start=pl.col("date").dt.combine(pl.col("start")),
+    ).with_columns(
+        end=pl.col("start") + pl.duration(minutes=breakdowns["minutes"]),
+        type=pl.lit("corrective"), cost=pl.Series(np.round(rng.uniform(300, 6000, k), 0)),
+        note=breakdowns["reason_code"].replace_strict({c: f"{v[1]} / {v[2]}" for c, v in P.REASONS.items()}),
+    )
+    rows = []
+    m = cal.start
+    while m <= cal.today:
+        sunday = m + timedelta(days=(6 - m.weekday()) % 7)
+        if sunday <= cal.today:
+            for code in machines["machine_code"].to_list():
+                start = datetime.combine(sunday, datetime.min.time()).replace(hour=7)
+                hours = int(rng.integers(2, 5))
+                rows.append((code, start, start + timedelta(hours=hours), "preventive",
+                             round(float(rng.uniform(200, 900)), 0), "monthly PM 月度保养"))
+        m = _month_start(m, -1)
+    preventive = pl.DataFrame(rows, schema={"machine_code": pl.String, "start": pl.Datetime("us"),
+                                            "end": pl.Datetime("us"), "type": pl.String, "cost": pl.Float64,
+                                            "note": pl.String}, orient="row")
+    return pl.concat([preventive, corrective], how="vertical_relaxed").sort("start", "machine_code")
+
+
+def _projects(products: pl.DataFrame, cal: Calendar, rng: np.random.Generator) -> pl.DataFrame:
+    rows = []
+    codes = products["product_code"].to_list()[:24]
+    stages = products["stage"].to_list()[:24]
+    for i in range(10):
+        j = int(rng.integers(len(codes)))
+        start = cal.start + timedelta(days=int(rng.integers(0, (cal.today - cal.start).days - 30)))
+        stage = stages[j] if stages[j] != "market" else str(rng.choice(["design", "development", "launch", "market"]))
+        end = start + timedelta(days=int(rng.integers(60, 300)))
+        rows.append((f"RD-{start:%y}{i + 1:02d}", codes[j], stage, start,
+                     end if stage == "market" and end <= cal.today else None,
+                     round(float(rng.uniform(20000, 180000)), 0)))
+    return pl.DataFrame(rows, schema=["project_code", "product_code", "stage", "start_date", "end_date", "cost"],
+                        orient="row").sort("project_code")
+
+
+def _costs(frames: dict[str, pl.DataFrame], master, cal: Calendar, rng: np.random.Generator) -> pl.DataFrame:
+    month = pl.col("date").dt.strftime("%Y-%m")
+    months = sorted({_month_key(d) for d in cal.days})
+    working = pl.DataFrame({"date": cal.days}).group_by(month.alias("month")).agg(pl.len().alias("days"))
+    emp = master["employees"]
+    labour = []
+    for m, days in working.iter_rows():
+        first = date.fromisoformat(m + "-01")
+        active = emp.filter(pl.col("hire_date") <= first, pl.col("leave_date").is_null() | (pl.col("leave_date") >= first))
+        for dept, amount in active.group_by("department").agg((pl.col("hourly_rate") * 8 * days).sum()).iter_rows():
+            labour.append((m, dept, "labour", round(amount * 1.15, 0)))
+    parts = [pl.DataFrame(labour, schema=["month", "department", "category", "amount"], orient="row")]
+    moves = frames["material_moves"]
+    parts.append(moves.filter(pl.col("move") == "issue").group_by(month.alias("month"))
+                 .agg((pl.col("qty") * pl.col("unit_cost")).sum().round(0).alias("amount"))
+                 .select("month", department=pl.lit("production"), category=pl.lit("material"), amount="amount"))
+    parts.append(frames["production"].group_by(month.alias("month"))
+                 .agg((pl.col("planned_min") / 60 * 38).sum().round(0).alias("amount"))
+                 .select("month", department=pl.lit("production"), category=pl.lit("utilities"), amount="amount"))
+    parts.append(frames["maintenance"].group_by(pl.col("start").dt.strftime("%Y-%m").alias("month"))
+                 .agg(pl.col("cost").sum().alias("amount"))
+                 .select("month", department=pl.lit("engineering"), category=pl.lit("maintenance"), amount="amount"))
+    parts.append(frames["complaints"].group_by(month.alias("month")).agg(pl.col("cost").sum().alias("amount"))
+                 .select("month", department=pl.lit("customer_service"), category=pl.lit("complaint"),
+                         amount="amount"))
+    parts.append(frames["hr_events"].filter(pl.col("event") == "hire").group_by(month.alias("month"))
+                 .agg(pl.col("cost").sum().alias("amount"))
+                 .select("month", department=pl.lit("hr"), category=pl.lit("recruitment"), amount="amount"))
+    parts.append(frames["shipments"].group_by(pl.col("ship_date").dt.strftime("%Y-%m").alias("month"))
+                 .agg((pl.col("qty") * 0.03).sum().round(0).alias("amount"))
+                 .select("month", department=pl.lit("sales"), category=pl.lit("transport"), amount="amount"))
+    fixed = []
+    for m in months:
+        fixed.append((m, "hr", "welfare", round(float(emp.height * rng.uniform(120, 160)), 0)))
+        fixed.append((m, "admin", "utilities", round(float(rng.uniform(6000, 9000)), 0)))
+        for dept in DEPARTMENTS:
+            fixed.append((m, dept, "other", round(float(rng.uniform(800, 5000)), 0)))
+    parts.append(pl.DataFrame(fixed, schema=["month", "department", "category", "amount"], orient="row"))
+    costs = pl.concat([p.with_columns(pl.col("amount").cast(pl.Float64)) for p in parts])
+    return costs.group_by("month", "department", "category").agg(pl.col("amount").sum()) \
+        .filter(pl.col("amount") >= 0).sort("month", "department", "category")
+
+
+# --------------------------------------------------------------------------- the whole plant
+def generate(scale: str = "small", today: date | None = None, seed: int = SEED) -> dict[str, pl.DataFrame]:
+    """Every kind's rows as polars frames (in the order of data_access.kinds.KINDS)."""
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
+    today = today or date.today()
+    rng = np.random.default_rng(seed)
+    cal = _calendar(today)
+    master = _master(SCALES[scale], rng, cal)
+    production, downtime, _ = _production(master, cal, rng)
+    scrap = _scrap_rows(production, rng)
+    issues = _issues(production, master, rng)
+    pos, receipts, incoming, receipt_moves = _purchasing(master, issues, cal, rng)
+    inspections = _inspections(production, master, incoming, rng)
+    # finished goods drive the orders; compute them once from the production frame
+    _, finished = _material_moves(production, master, issues, receipt_moves,
+                                  pl.DataFrame(schema={"ship_date": pl.Date, "product_code": pl.String,
+                                                       "qty": pl.Int64, "shipment_no": pl.String}), cal, rng)
+    orders, shipments, sales_out = _orders_and_shipments(master, finished.rename({"qty": "qty"}), cal, rng)
+    moves, _ = _material_moves(production, master, issues, receipt_moves, sales_out, cal, rng)
+    stocktake = _stocktakes(moves, cal, rng)
+    complaints, surveys = _complaints_and_surveys(master, orders, shipments, cal, rng)
+    attendance, hr_events = _people(master["employees"], cal, scale, rng)
+    maintenance = _maintenance(downtime, master["machines"], cal, rng)
+    projects = _projects(master["products"], cal, rng)
+    frames = dict(master)
+    frames.update(production=production.drop("_climb"), scrap=scrap, downtime=downtime, material_moves=moves,
+                  stocktake=stocktake, inspections=inspections, orders=orders, shipments=shipments,
+                  complaints=complaints, surveys=surveys, purchase_orders=pos, receipts=receipts,
+                  attendance=attendance, hr_events=hr_events, maintenance=maintenance, projects=projects)
+    frames["costs"] = _costs(frames, master, cal, rng)
+    good = frames["production"]["good_qty"].sum()
+    cost_per_unit = frames["costs"]["amount"].sum() / max(good, 1)
+    frames["targets"] = _targets(cal, cost_per_unit * 0.95)
+    return {name: frames[name].select(KINDS[name].field_names) for name in KINDS}
+
+
+# --------------------------------------------------------------------------- loading
+def database_is_empty(engine: Engine) -> bool:
+    """True when the database holds no production rows and no master data."""
+    with engine.connect() as conn:
+        for name in ["production", *(k.name for k in MASTER_KINDS)]:
+            if conn.execute(sa.select(sa.literal(1)).select_from(kind_table(name)).limit(1)).first():
+                return False
+    return True
+
+
+FAST_PATH_ROWS = 20_000
+
+
+def _insert_fast(conn, kind_name: str, frame: pl.DataFrame, batch_id: int) -> int:
+    """Big executemany chunks straight from the frame (the seed's rows are already clean):
+    store.insert_rows copies every row into a new dict, which is slow for a million rows."""
+    kind = KINDS[kind_name]
+    from data_access.models import stores_empty_as_blank
+
+    blank = [f.name for f in kind.fields if stores_empty_as_blank(kind, f)]
+    if blank:
+        frame = frame.with_columns(pl.col(blank).fill_null(""))
+    frame = frame.with_columns(batch_id=pl.lit(batch_id, pl.Int64))
+    table = kind_table(kind_name)
+    chunk = 50_000
+    for start in range(0, frame.height, chunk):
+        conn.execute(table.insert(), frame.slice(start, chunk).to_dicts())
+    return frame.height
+
+
+def load_demo(engine: Engine, scale: str = "small", progress: Callable[[str], None] | None = None,
+              today: date | None = None, seed: int = SEED) -> dict[str, int]:
+    """Generate the demo plant and write it, one batch per kind, in one transaction.
+    Returns the rows written per kind."""
+    from dashboard.i18n import t
+
+    say = progress or (lambda _msg: None)
+    started = _time.perf_counter()
+    frames = generate(scale, today=today, seed=seed)
+    say(t("seed.generated", scale=scale, seconds=f"{_time.perf_counter() - started:.1f}"))
+    counts: dict[str, int] = {}
+    with write_transaction(engine) as conn:
+        if is_sqlite(engine) and scale == "large":
+            conn.exec_driver_sql("PRAGMA cache_size=-200000")
+        for name, frame in frames.items():
+            began = _time.perf_counter()
+            batch_id = new_batch(conn, name, user="demo", source="seed")
+            if frame.height >= FAST_PATH_ROWS:
+                rows = _insert_fast(conn, name, frame, batch_id)
+            else:
+                rows = insert_rows(conn, name, frame, batch_id)
+            finish_batch(conn, batch_id, rows)
+            counts[name] = rows
+            say(t("seed.kind_loaded", kind=name, rows=f"{rows:,}", seconds=f"{_time.perf_counter() - began:.1f}"))
+    say(t("seed.done", rows=f"{sum(counts.values()):,}", seconds=f"{_time.perf_counter() - started:.1f}"))
+    return counts

@@ -1,0 +1,278 @@
+"""The demo plant's master data: lines, machines, products with routings and BOMs, materials,
+customers, suppliers, reason codes (SPEC §2, §3).
+
+One "cell" is the whole plant below (18 machines, 24 products). The medium and large scales
+repeat the cell so that the benchmarks get their million rows while every machine still has
+routings for the products it runs; cell 0 is the plant a small demo shows.
+"""
+from __future__ import annotations
+
+LINES = [  # line_code, name, process
+    ("INJ", "Injection molding 注塑", "injection"),
+    ("DMC", "DMC/BMC molding 模压", "dmc"),
+    ("FIN", "Finishing 处理", "finishing"),
+    ("MAC", "Machining 机加工", "machining"),
+]
+
+# Machines of one cell, per line, in order (local number 1, 2, ...).
+MACHINES = {
+    "INJ": ["Haitian MA900 90T", "Haitian MA1200 120T", "Haitian MA1600 160T", "Engel victory 200T",
+            "Haitian MA2500 250T", "Chen Hsong JM280 280T", "Haitian MA3800 380T"],
+    "DMC": ["Tianyuan hydraulic press 200T", "Tianyuan hydraulic press 250T", "Tianyuan hydraulic press 315T",
+            "BMC injection press 400T"],
+    "FIN": ["Deflashing & trimming bench", "Ultrasonic welder & insert press", "Pad printing & packing line"],
+    "MAC": ["Brother S500X2 CNC", "Haas VF-2 CNC", "Tsugami B0205 CNC lathe", "Drilling & tapping centre"],
+}
+
+# material_code: name, spec, unit, standard_price, lead_time_days, safety_stock, supplier_code
+MATERIALS = {
+    "M-PA66-BK": ("PA66 GF30 resin, black", "Zytel-type, 25 kg bag", "kg", 24.5, 21, 800, "S-01"),
+    "M-PA66-NT": ("PA66 resin, natural", "25 kg bag", "kg", 21.0, 21, 400, "S-01"),
+    "M-PBT-GF": ("PBT GF30 resin", "25 kg bag", "kg", 19.5, 21, 400, "S-02"),
+    "M-PC-CL": ("PC resin, clear", "UV-stabilised, 25 kg bag", "kg", 22.0, 28, 300, "S-02"),
+    "M-PP-NT": ("PP copolymer resin", "MFI 12, 25 kg bag", "kg", 9.8, 14, 1000, "S-03"),
+    "M-ABS-WH": ("ABS resin, white", "25 kg bag", "kg", 14.2, 14, 800, "S-03"),
+    "M-MB-BK": ("Black masterbatch", "40 % carbon, 25 kg bag", "kg", 35.0, 14, 50, "S-03"),
+    "M-BMC-GY": ("BMC compound, grey", "polyester, 20 kg box", "kg", 11.5, 10, 1500, "S-04"),
+    "M-DMC-BK": ("DMC compound, black", "polyester, 20 kg box", "kg", 10.8, 10, 1200, "S-04"),
+    "M-INS-M4": ("Brass insert M4", "knurled, 5000 pcs box", "pcs", 0.18, 30, 20000, "S-05"),
+    "M-INS-M6": ("Brass insert M6", "knurled, 2000 pcs box", "pcs", 0.32, 30, 8000, "S-05"),
+    "M-CTN-S": ("Carton, small", "400x300x200 mm", "pcs", 1.2, 7, 500, "S-06"),
+    "M-CTN-L": ("Carton, large", "600x400x400 mm", "pcs", 2.6, 7, 300, "S-06"),
+    "M-BAG-PE": ("PE bag", "200x300 mm", "pcs", 0.05, 7, 5000, "S-06"),
+    "M-REL": ("Mold release agent", "aerosol 500 ml", "can", 18.0, 7, 40, "S-07"),
+}
+
+SUPPLIERS = [
+    ("S-01", "Guangzhou Huayu Engineering Plastics 华宇工程塑料"),
+    ("S-02", "Shanghai Jinhe Polymer 金禾高分子"),
+    ("S-03", "Dongguan Xinda Plastic Materials 新达塑胶原料"),
+    ("S-04", "Changzhou Tianma Composites 天马复合材料"),
+    ("S-05", "Ningbo Hengsheng Hardware 恒盛五金"),
+    ("S-06", "Foshan Meihua Packaging 美华包装"),
+    ("S-07", "Suzhou Ruite Chemicals 瑞特化工"),
+    ("S-08", "Dongguan Jingyi Mould Parts 精益模具配件"),
+]
+
+CUSTOMERS = [  # code, name, class
+    ("C-001", "Huanan Electric Appliance 华南电器", "A"),
+    ("C-002", "Brightway Lighting 明道照明", "A"),
+    ("C-003", "Zhongke Switchgear 中科开关", "A"),
+    ("C-004", "Everpower Tools 恒力电动工具", "A"),
+    ("C-005", "Lianfeng Home Appliances 联丰家电", "A"),
+    ("C-006", "Aurora Motors 极光电机", "B"),
+    ("C-007", "Kaida Pumps 凯达水泵", "B"),
+    ("C-008", "Haixin Meters 海信仪表", "B"),
+    ("C-009", "Sunrise Air Conditioning 旭日空调", "B"),
+    ("C-010", "Dechang Connectors 德昌连接器", "B"),
+    ("C-011", "Yongtai Electrical 永泰电气", "B"),
+    ("C-012", "Greenfield Fans 绿野风扇", "B"),
+    ("C-013", "Tongda Auto Lamps 通达车灯", "B"),
+    ("C-014", "Minghui Hardware 明辉五金", "C"),
+    ("C-015", "Xingye Trading 兴业贸易", "C"),
+    ("C-016", "Hongyun Electronics 鸿运电子", "C"),
+    ("C-017", "Jiali Kitchenware 佳丽厨具", "C"),
+    ("C-018", "Ruifeng Plumbing 瑞丰水暖", "C"),
+    ("C-019", "Baisheng Garden Tools 百胜园林工具", "C"),
+    ("C-020", "Anke Security 安科安防", "C"),
+    ("C-021", "Fuda Storage 富达收纳", "C"),
+    ("C-022", "Qiaoxing Lighting 巧星照明", "C"),
+    ("C-023", "Dongfang Relays 东方继电器", "C"),
+    ("C-024", "Weilong Motors 威龙马达", "C"),
+    ("C-025", "Kangtai Medical Devices 康泰医疗器械", "C"),
+]
+
+# Products of one cell: name, spec, standard_cost, stage, BOM [(material, qty_per_unit, loss_rate)],
+# routing [(line, local machine number, ideal_cycle_s, labour_s)] in operation order.
+PRODUCTS = [
+    ("Switch housing 16A", "PA66 GF30 black", 1.35, "market",
+     [("M-PA66-BK", 0.028, 0.03), ("M-INS-M4", 2, 0.005), ("M-CTN-S", 1 / 400, 0.01)],
+     [("INJ", 1, 22, 24), ("FIN", 2, 6, 6)]),
+    ("Socket base 10A", "PA66 GF30 black", 1.10, "market",
+     [("M-PA66-BK", 0.035, 0.03), ("M-CTN-S", 1 / 300, 0.01)],
+     [("INJ", 1, 26, 28)]),
+    ("Terminal block cover", "PC clear", 0.62, "market",
+     [("M-PC-CL", 0.012, 0.04), ("M-BAG-PE", 1 / 100, 0.02)],
+     [("INJ", 2, 18, 20)]),
+    ("Relay housing", "PBT GF30", 0.71, "market",
+     [("M-PBT-GF", 0.018, 0.03), ("M-CTN-S", 1 / 500, 0.01)],
+     [("INJ", 2, 20, 22), ("FIN", 3, 4, 5)]),
+    ("Meter cover", "PC clear, UV", 1.45, "launch",
+     [("M-PC-CL", 0.055, 0.04), ("M-CTN-S", 1 / 100, 0.01)],
+     [("INJ", 2, 32, 34)]),
+    ("Fan blade 300 mm", "PP black", 2.80, "market",
+     [("M-PP-NT", 0.145, 0.03), ("M-MB-BK", 0.002, 0.03), ("M-CTN-L", 1 / 50, 0.01)],
+     [("INJ", 3, 45, 48)]),
+    ("Washing-machine knob", "ABS white", 0.48, "market",
+     [("M-ABS-WH", 0.022, 0.03), ("M-CTN-S", 1 / 600, 0.01)],
+     [("INJ", 3, 24, 26), ("FIN", 3, 5, 6)]),
+    ("Appliance side panel", "ABS white", 5.60, "market",
+     [("M-ABS-WH", 0.310, 0.03), ("M-CTN-L", 1 / 20, 0.01)],
+     [("INJ", 3, 58, 60)]),
+    ("Connector housing 6P", "PBT GF30", 0.22, "market",
+     [("M-PBT-GF", 0.008, 0.03), ("M-BAG-PE", 1 / 200, 0.02)],
+     [("INJ", 4, 16, 17)]),
+    ("Motor bobbin", "PA66 natural", 0.38, "market",
+     [("M-PA66-NT", 0.015, 0.03), ("M-BAG-PE", 1 / 200, 0.02)],
+     [("INJ", 4, 19, 20), ("FIN", 1, 4, 5)]),
+    ("Lamp holder E27", "PBT GF30, M4 insert", 0.95, "market",
+     [("M-PBT-GF", 0.026, 0.03), ("M-INS-M4", 1, 0.005), ("M-CTN-S", 1 / 300, 0.01)],
+     [("INJ", 5, 28, 30), ("FIN", 2, 6, 7)]),
+    ("Cable clip", "PP natural", 0.06, "market",
+     [("M-PP-NT", 0.004, 0.03), ("M-BAG-PE", 1 / 500, 0.02)],
+     [("INJ", 5, 15, 16)]),
+    ("Pump impeller", "PA66 GF30, M6 insert", 3.20, "market",
+     [("M-PA66-BK", 0.085, 0.03), ("M-INS-M6", 1, 0.005), ("M-CTN-S", 1 / 80, 0.01)],
+     [("INJ", 6, 52, 55), ("MAC", 1, 30, 35)]),
+    ("Storage box lid", "PP natural", 2.10, "market",
+     [("M-PP-NT", 0.420, 0.03), ("M-CTN-L", 1 / 25, 0.01)],
+     [("INJ", 6, 52, 54)]),
+    ("Air-conditioner louver", "ABS white", 1.25, "market",
+     [("M-ABS-WH", 0.065, 0.03), ("M-CTN-L", 1 / 120, 0.01)],
+     [("INJ", 7, 34, 36)]),
+    ("Power-tool housing", "PA66 GF30, 4 inserts", 4.90, "market",
+     [("M-PA66-BK", 0.190, 0.03), ("M-INS-M4", 4, 0.005), ("M-CTN-L", 1 / 40, 0.01)],
+     [("INJ", 7, 48, 50), ("FIN", 2, 10, 12), ("MAC", 2, 30, 36)]),
+    ("Motor end cap", "BMC grey", 3.60, "market",
+     [("M-BMC-GY", 0.380, 0.04), ("M-CTN-L", 1 / 60, 0.01)],
+     [("DMC", 1, 150, 160), ("MAC", 3, 60, 66)]),
+    ("Insulator base 3P", "DMC black", 1.90, "market",
+     [("M-DMC-BK", 0.220, 0.04), ("M-CTN-S", 1 / 80, 0.01)],
+     [("DMC", 1, 120, 130), ("FIN", 1, 12, 14)]),
+    ("Lamp reflector 150 mm", "BMC grey", 3.10, "market",
+     [("M-BMC-GY", 0.300, 0.04), ("M-CTN-L", 1 / 60, 0.01)],
+     [("DMC", 2, 180, 190), ("FIN", 1, 15, 16)]),
+    ("Breaker arc chute", "DMC black", 1.05, "market",
+     [("M-DMC-BK", 0.120, 0.04), ("M-CTN-S", 1 / 150, 0.01)],
+     [("DMC", 2, 95, 100), ("FIN", 1, 10, 11)]),
+    ("Meter base", "BMC grey, M6 inserts", 4.40, "launch",
+     [("M-BMC-GY", 0.550, 0.04), ("M-INS-M6", 2, 0.005), ("M-CTN-L", 1 / 40, 0.01)],
+     [("DMC", 3, 210, 220), ("FIN", 1, 15, 16), ("MAC", 2, 45, 50)]),
+    ("Headlamp housing", "BMC grey", 7.80, "development",
+     [("M-BMC-GY", 0.850, 0.04), ("M-CTN-L", 1 / 20, 0.01)],
+     [("DMC", 3, 240, 250), ("MAC", 1, 90, 95)]),
+    ("Switchgear insulator", "DMC black", 5.20, "market",
+     [("M-DMC-BK", 0.650, 0.04), ("M-CTN-L", 1 / 30, 0.01)],
+     [("DMC", 4, 200, 210), ("MAC", 3, 75, 80)]),
+    ("Terminal board 12P", "DMC black", 1.60, "market",
+     [("M-DMC-BK", 0.180, 0.04), ("M-REL", 1 / 5000, 0.0), ("M-CTN-S", 1 / 120, 0.01)],
+     [("DMC", 4, 110, 115), ("FIN", 1, 10, 11), ("MAC", 4, 30, 34)]),
+]
+
+# Reason codes: code -> (kind, English, Chinese, category for downtime)
+REASONS = {
+    # scrap 废品原因
+    "SC-SHORT": ("scrap", "Short shot", "缺料", None),
+    "SC-FLASH": ("scrap", "Flash", "披锋", None),
+    "SC-SINK": ("scrap", "Sink marks", "缩水", None),
+    "SC-BURN": ("scrap", "Burn marks", "烧焦", None),
+    "SC-SILVER": ("scrap", "Silver streaks", "银纹", None),
+    "SC-WARP": ("scrap", "Warpage", "变形", None),
+    "SC-BLACK": ("scrap", "Black specks", "黑点", None),
+    "SC-DIM": ("scrap", "Dimension out of tolerance", "尺寸不良", None),
+    "SC-CRACK": ("scrap", "Crack", "开裂", None),
+    "SC-BLISTER": ("scrap", "Blister", "起泡", None),
+    "SC-PORE": ("scrap", "Porosity", "气孔", None),
+    "SC-SCRATCH": ("scrap", "Scratch", "划伤", None),
+    "SC-PRINT": ("scrap", "Print defect", "印刷不良", None),
+    "SC-WELD": ("scrap", "Weld failure", "焊接不良", None),
+    "SC-BURR": ("scrap", "Burr", "毛刺", None),
+    "SC-THREAD": ("scrap", "Thread defect", "螺纹不良", None),
+    "SC-CHIP": ("scrap", "Chipped edge", "崩边", None),
+    # defects 不良 (reworkable; inspection reject reasons)
+    "DF-COSMETIC": ("defect", "Cosmetic defect", "外观不良", None),
+    "DF-DIM": ("defect", "Dimension deviation", "尺寸偏差", None),
+    "DF-COLOR": ("defect", "Colour deviation", "色差", None),
+    "DF-MOIST": ("defect", "Moisture too high", "水分超标", None),
+    "DF-CONTAM": ("defect", "Contamination", "杂质", None),
+    "DF-SPEC": ("defect", "Wrong specification", "规格不符", None),
+    "DF-PACK": ("defect", "Packaging defect", "包装不良", None),
+    # downtime 停机原因 with the six big losses
+    "DT-PM": ("downtime", "Planned maintenance", "计划保养", "planned"),
+    "DT-MEET": ("downtime", "Meeting / training", "班前会/培训", "planned"),
+    "DT-TRIAL": ("downtime", "Mold trial", "试模", "planned"),
+    "DT-HYD": ("downtime", "Hydraulic failure", "液压故障", "breakdown"),
+    "DT-ELEC": ("downtime", "Electrical fault", "电气故障", "breakdown"),
+    "DT-MOLD": ("downtime", "Mold damage", "模具故障", "breakdown"),
+    "DT-HEAT": ("downtime", "Heater band failure", "加热圈故障", "breakdown"),
+    "DT-SPINDLE": ("downtime", "Spindle fault", "主轴故障", "breakdown"),
+    "DT-SETUP": ("downtime", "Mold / product change", "换模", "setup"),
+    "DT-COLOR": ("downtime", "Material / colour change", "换料/换色", "setup"),
+    "DT-TOOL": ("downtime", "Tool change", "换刀", "setup"),
+    "DT-JAM": ("downtime", "Part stuck / jam", "卡料/掉件", "minor_stop"),
+    "DT-WAIT": ("downtime", "Waiting for material", "待料", "minor_stop"),
+    "DT-ROBOT": ("downtime", "Robot alarm", "机械手报警", "minor_stop"),
+    "DT-SLOW": ("downtime", "Reduced speed", "降速生产", "speed"),
+    "DT-ADJ": ("downtime", "Process adjustment after defects", "调机/首件确认", "quality_loss"),
+    "DT-QHOLD": ("downtime", "Quality hold", "品质停机", "quality_loss"),
+    # complaints 投诉原因
+    "CP-DIM": ("complaint", "Dimension not to drawing", "尺寸不符", None),
+    "CP-APPEAR": ("complaint", "Appearance", "外观不良", None),
+    "CP-FUNC": ("complaint", "Functional failure", "功能失效", None),
+    "CP-MIX": ("complaint", "Mixed parts", "混料", None),
+    "CP-QTY": ("complaint", "Short quantity", "数量短缺", None),
+    "CP-PACK": ("complaint", "Damaged packaging", "包装破损", None),
+    "CP-LATE": ("complaint", "Late delivery", "交期延误", None),
+}
+
+# Scrap reasons per line with their usual shares.
+SCRAP_MIX = {
+    "INJ": {"SC-SHORT": 0.22, "SC-FLASH": 0.18, "SC-SINK": 0.15, "SC-BURN": 0.08, "SC-SILVER": 0.10,
+            "SC-WARP": 0.09, "SC-BLACK": 0.08, "SC-DIM": 0.10},
+    "DMC": {"SC-CRACK": 0.25, "SC-BLISTER": 0.20, "SC-SHORT": 0.15, "SC-PORE": 0.15, "SC-FLASH": 0.10,
+            "SC-DIM": 0.15},
+    "FIN": {"SC-SCRATCH": 0.40, "SC-PRINT": 0.25, "SC-WELD": 0.20, "SC-DIM": 0.15},
+    "MAC": {"SC-DIM": 0.40, "SC-BURR": 0.25, "SC-THREAD": 0.20, "SC-CHIP": 0.15},
+}
+
+# Unplanned and planned stops per line: reason -> weight; minutes drawn in DOWNTIME_MINUTES.
+DOWNTIME_MIX = {
+    "INJ": {"DT-MEET": 6, "DT-TRIAL": 3, "DT-HYD": 5, "DT-ELEC": 4, "DT-MOLD": 7, "DT-HEAT": 4, "DT-COLOR": 5,
+            "DT-JAM": 22, "DT-WAIT": 10, "DT-ROBOT": 14, "DT-SLOW": 6, "DT-ADJ": 10, "DT-QHOLD": 4},
+    "DMC": {"DT-MEET": 6, "DT-HYD": 8, "DT-ELEC": 4, "DT-MOLD": 8, "DT-HEAT": 6, "DT-JAM": 20, "DT-WAIT": 14,
+            "DT-SLOW": 8, "DT-ADJ": 12, "DT-QHOLD": 6},
+    "FIN": {"DT-MEET": 8, "DT-ELEC": 6, "DT-JAM": 30, "DT-WAIT": 30, "DT-SLOW": 12, "DT-ADJ": 10},
+    "MAC": {"DT-MEET": 6, "DT-SPINDLE": 8, "DT-ELEC": 5, "DT-TOOL": 20, "DT-JAM": 15, "DT-WAIT": 20,
+            "DT-SLOW": 10, "DT-ADJ": 12},
+}
+SETUP_REASON = {"INJ": "DT-SETUP", "DMC": "DT-SETUP", "FIN": "DT-SETUP", "MAC": "DT-TOOL"}
+# category -> (min, max, skew): minutes = min + (max-min) * u**skew
+DOWNTIME_MINUTES = {
+    "planned": (15, 45, 1.0), "breakdown": (20, 240, 2.5), "setup": (25, 60, 1.0),
+    "minor_stop": (3, 15, 1.0), "speed": (20, 60, 1.0), "quality_loss": (10, 45, 1.5),
+}
+EVENTS_PER_SHIFT = {"INJ": 1.6, "DMC": 1.3, "FIN": 0.5, "MAC": 0.8}
+BASE_SCRAP = {"INJ": 0.018, "DMC": 0.028, "FIN": 0.006, "MAC": 0.010}
+BASE_DEFECT = {"INJ": 0.012, "DMC": 0.015, "FIN": 0.008, "MAC": 0.006}
+OPERATORS = {"INJ": 1, "DMC": 2, "FIN": 2, "MAC": 1}
+
+# Employees per department (SPEC: data_access.kinds.base.DEPARTMENTS)
+HEADCOUNT = {"production": 96, "warehouse": 8, "quality": 12, "sales": 5, "customer_service": 3,
+             "purchasing": 4, "hr": 4, "engineering": 8, "finance": 4, "planning": 4, "admin": 2}
+HOURLY_RATE = {"production": (22, 32), "warehouse": (22, 28), "quality": (25, 38), "sales": (35, 60),
+               "customer_service": (28, 40), "purchasing": (30, 45), "hr": (28, 42), "engineering": (38, 70),
+               "finance": (35, 55), "planning": (32, 50), "admin": (30, 45)}
+SURNAMES = ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou", "Xu", "Sun", "Ma",
+            "Zhu", "Hu", "Guo", "He", "Lin", "Luo", "Gao", "Zheng", "Liang", "Xie", "Song", "Tang", "Deng"]
+GIVEN = ["Wei", "Fang", "Na", "Min", "Jing", "Li", "Qiang", "Lei", "Jun", "Yang", "Yong", "Yan", "Jie", "Tao",
+         "Ming", "Chao", "Xiu", "Xia", "Ping", "Gang", "Hui", "Hong", "Bo", "Dan", "Hao", "Lan", "Kai", "Rui",
+         "Xin", "Yu", "Zhen", "Peng", "Hua", "Ying", "Bin", "Qing"]
+
+# Chinese New Year (first day) — the plant closes around it, output peaks before it.
+CHINESE_NEW_YEAR = ["2020-01-25", "2021-02-12", "2022-02-01", "2023-01-22", "2024-02-10", "2025-01-29",
+                    "2026-02-17", "2027-02-06", "2028-01-26", "2029-02-13", "2030-02-03", "2031-01-23",
+                    "2032-02-11", "2033-01-31", "2034-02-19", "2035-02-08", "2036-01-28", "2037-02-15",
+                    "2038-02-04", "2039-01-24", "2040-02-12"]
+
+# Monthly targets: kpi -> plant-wide target, and per line where it makes sense.
+TARGETS = {"oee": 0.65, "availability": 0.88, "performance": 0.90, "quality_ratio": 0.97, "yield": 0.96,
+           "scrap_ratio": 0.025, "rework_ratio": 0.015, "plan_attainment": 0.95, "otd_line": 0.95,
+           "otd_order": 0.90, "otd_qty": 0.96, "supplier_otd": 0.92, "csat": 0.85, "satisfaction_mean": 4.1,
+           "nps": 30, "complaint_ppm": 60, "fpy": 0.97, "incoming_pass_rate": 0.97, "attendance_rate": 0.96,
+           "turnover": 0.03, "overtime_share": 0.10, "labour_productivity": 45}
+LINE_TARGETS = {
+    "oee": {"INJ": 0.65, "DMC": 0.60, "FIN": 0.70, "MAC": 0.68},
+    "availability": {"INJ": 0.88, "DMC": 0.86, "FIN": 0.90, "MAC": 0.88},
+    "scrap_ratio": {"INJ": 0.025, "DMC": 0.035, "FIN": 0.01, "MAC": 0.015},
+    "yield": {"INJ": 0.96, "DMC": 0.95, "FIN": 0.98, "MAC": 0.98},
+}
