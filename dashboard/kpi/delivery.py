@@ -7,6 +7,7 @@ Rules, in one place:
 - it is *evaluated* (counts in the denominators) when it is complete, or when promised_date +
   tolerance_days is on or before `today`; an evaluated line that is not on time is late, so a
   line due on or before today and still open is late; an open line not yet due is not counted;
+- the status is as known on `today`: deliveries dated after it are ignored;
 - OTIF: one single delivery by the due date carried the full ordered qty;
 - lateness (days) = date the qty was complete − promised_date (negative = early); for an open,
   overdue line: today − promised_date;
@@ -30,7 +31,8 @@ def line_status(lines: pl.DataFrame, deliveries: pl.DataFrame, keys: list[str], 
     tol = pl.duration(days=tolerance_days)
     due_by = pl.col("promised_date") + tol
     ordered = lines.select(*keys, "promised_date", pl.col("qty").alias("ordered"))
-    moves = (deliveries.select(*keys, "date", "qty").join(ordered, on=keys, how="inner")
+    moves = (deliveries.filter(pl.col("date") <= pl.lit(today))  # the status as known on `today`
+             .select(*keys, "date", "qty").join(ordered, on=keys, how="inner")
              .sort([*keys, "date"])
              .with_columns(cumulative=pl.col("qty").cum_sum().over(keys)))
     per_line = moves.group_by(keys).agg(
