@@ -1,0 +1,133 @@
+"""Material requirements planning for MC (SPEC §2, §6): per material and week of the horizon.
+
+gross_requirement  Σ over open order lines of remaining_qty × BOM qty_per_unit × (1 + loss_rate),
+                   needed on the line's production start (schedule.production_start:
+                   promised_date − routing steps × op_lead_days); needs before the current week
+                   fall in the current week, needs after the horizon are left out.
+on_hand            at today, from the material balance of SPEC §5: the latest stocktake on or
+                   before today plus the signed moves after its date up to today; without a
+                   stocktake, opening 0 plus every move up to today (basis column says which).
+scheduled_receipts open purchase order lines (ordered − received) in the week of their promised
+                   date (overdue ones in the current week).
+projected_on_hand  previous week's ending stock + scheduled receipts − gross requirement.
+net_requirement    what brings the projected stock back to the safety stock: max(0, safety − projected).
+planned_receipt    lot for lot = net requirement; ending_on_hand = projected + planned receipt.
+need_date          the earliest need date of the week's requirements (a top-up to safety stock
+                   with no requirement that week: the week's Monday, not before today).
+release_date       need_date − material lead_time_days; shortage when it is before today (the
+                   order can no longer arrive in time).
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import polars as pl
+
+from dashboard.planning.schedule import (DEFAULT_WEEKS, OPERATION_LEAD_DAYS, Frames, horizon_weeks,
+                                         open_order_lines, production_start, step_counts,
+                                         week_start)
+
+# Sign of each move type in the material balance (SPEC §5 Materials); adjust carries its own sign.
+MOVE_SIGN = {"receipt": 1, "return": 1, "semi_in": 1, "finished_in": 1, "adjust": 1,
+             "issue": -1, "semi_out": -1, "sales_out": -1, "scrap_out": -1}
+
+
+def on_hand(frames: Frames, today: date) -> pl.DataFrame:
+    """material_code, on_hand, basis ('stocktake' or 'moves'), stocktake_date."""
+    materials = frames["materials"].select("material_code")
+    moves = (frames["material_moves"].filter(pl.col("date") <= today)
+             .select(material_code="item_code", date="date",
+                     signed=pl.col("qty") * pl.col("move").replace_strict(MOVE_SIGN, return_dtype=pl.Float64)))
+    counts = (frames["stocktake"].filter(pl.col("date") <= today).sort("date")
+              .group_by("item_code").agg(stocktake_date=pl.col("date").last(),
+                                         counted=pl.col("counted_qty").last().cast(pl.Float64))
+              .rename({"item_code": "material_code"}))
+    since = (moves.join(counts, on="material_code", how="left")
+             .filter(pl.col("stocktake_date").is_null() | (pl.col("date") > pl.col("stocktake_date")))
+             .group_by("material_code").agg(moved=pl.col("signed").sum()))
+    return (materials.join(counts, on="material_code", how="left").join(since, on="material_code", how="left")
+            .select("material_code",
+                    on_hand=pl.col("counted").fill_null(0.0) + pl.col("moved").fill_null(0.0),
+                    basis=pl.when(pl.col("stocktake_date").is_not_null()).then(pl.lit("stocktake")).otherwise(pl.lit("moves")),
+                    stocktake_date="stocktake_date"))
+
+
+def gross_requirements(frames: Frames, today: date, op_lead_days: int = OPERATION_LEAD_DAYS) -> pl.DataFrame:
+    """One row per open order line and BOM material: material_code, order_no, line_no, need_date, week, qty."""
+    current = week_start(today)
+    return (open_order_lines(frames).join(step_counts(frames), on="product_code", how="left")
+            .with_columns(need_date=production_start(pl.col("n_steps"), op_lead_days))
+            .join(frames["bom"], on="product_code", how="inner")
+            .select("material_code", "order_no", "line_no", "product_code", "need_date",
+                    week=pl.max_horizontal(pl.col("need_date").dt.truncate("1w"), pl.lit(current)),
+                    qty=pl.col("remaining_qty") * pl.col("qty_per_unit") * (1 + pl.col("loss_rate"))))
+
+
+def open_purchase_lines(frames: Frames) -> pl.DataFrame:
+    """po_no, line_no, supplier_code, material_code, promised_date, open_qty (ordered − received > 0)."""
+    received = frames["receipts"].group_by("po_no", "line_no").agg(received=pl.col("qty").cast(pl.Float64).sum())
+    return (frames["purchase_orders"].join(received, on=["po_no", "line_no"], how="left")
+            .with_columns(open_qty=pl.col("qty").cast(pl.Float64) - pl.col("received").fill_null(0.0))
+            .filter(pl.col("open_qty") > 0)
+            .select("po_no", "line_no", "supplier_code", "material_code", "promised_date", "open_qty"))
+
+
+MRP_SCHEMA = {
+    "material_code": pl.String, "week": pl.Date, "on_hand_start": pl.Float64, "gross_requirement": pl.Float64,
+    "scheduled_receipts": pl.Float64, "projected_on_hand": pl.Float64, "safety_stock": pl.Float64,
+    "net_requirement": pl.Float64, "planned_receipt": pl.Float64, "ending_on_hand": pl.Float64,
+    "need_date": pl.Date, "lead_time_days": pl.Int64, "release_date": pl.Date, "shortage": pl.Boolean,
+}
+
+
+def mrp_table(frames: Frames, today: date, weeks: int = DEFAULT_WEEKS,
+              op_lead_days: int = OPERATION_LEAD_DAYS) -> pl.DataFrame:
+    """One row per material and week (columns MRP_SCHEMA), netting as in the module docstring."""
+    week_list = horizon_weeks(today, weeks)
+    end = week_list[-1] + timedelta(days=7)
+    current = week_list[0]
+    gross = (gross_requirements(frames, today, op_lead_days).filter(pl.col("week") < end)
+             .group_by("material_code", "week").agg(gross=pl.col("qty").sum(), first_need=pl.col("need_date").min()))
+    receipts = (open_purchase_lines(frames)
+                .with_columns(week=pl.max_horizontal(pl.col("promised_date").dt.truncate("1w"), pl.lit(current)))
+                .filter(pl.col("week") < end)
+                .group_by("material_code", "week").agg(scheduled=pl.col("open_qty").sum()))
+    stock = on_hand(frames, today).select("material_code", "on_hand")
+    materials = (frames["materials"].select("material_code", "lead_time_days", "safety_stock")
+                 .join(stock, on="material_code", how="left").sort("material_code"))
+    gross_map = {(r["material_code"], r["week"]): (r["gross"], r["first_need"]) for r in gross.iter_rows(named=True)}
+    receipt_map = {(r["material_code"], r["week"]): r["scheduled"] for r in receipts.iter_rows(named=True)}
+    rows = []
+    for m in materials.iter_rows(named=True):
+        stock_level = float(m["on_hand"] or 0.0)
+        safety = float(m["safety_stock"] or 0.0)
+        lead = int(m["lead_time_days"] or 0)
+        for week in week_list:
+            need, first_need = gross_map.get((m["material_code"], week), (0.0, None))
+            scheduled = receipt_map.get((m["material_code"], week), 0.0)
+            projected = stock_level + scheduled - need
+            net = max(0.0, safety - projected)
+            need_date = first_need or max(week, today)
+            release = need_date - timedelta(days=lead) if net > 0 else None
+            rows.append({
+                "material_code": m["material_code"], "week": week, "on_hand_start": stock_level,
+                "gross_requirement": need, "scheduled_receipts": scheduled, "projected_on_hand": projected,
+                "safety_stock": safety, "net_requirement": net, "planned_receipt": net,
+                "ending_on_hand": projected + net, "need_date": need_date if net > 0 else first_need,
+                "lead_time_days": lead, "release_date": release, "shortage": bool(net > 0 and release < today),
+            })
+            stock_level = projected + net
+    return pl.DataFrame(rows, schema=MRP_SCHEMA, orient="row") if rows else pl.DataFrame(schema=MRP_SCHEMA)
+
+
+def planned_orders(table: pl.DataFrame, frames: Frames) -> pl.DataFrame:
+    """The weeks with a net requirement, for purchasing: material, name, unit, quantity, need and
+    release dates, shortage flag and the supplier of the material's latest purchase order."""
+    names = frames["materials"].select("material_code", "name", "unit")
+    last_supplier = (frames["purchase_orders"].sort("order_date", "po_no")
+                     .group_by("material_code").agg(supplier_code=pl.col("supplier_code").last()))
+    return (table.filter(pl.col("net_requirement") > 0)
+            .join(names, on="material_code", how="left").join(last_supplier, on="material_code", how="left")
+            .select("material_code", "name", "unit", "supplier_code", "week", "need_date", "release_date",
+                    "lead_time_days", quantity=pl.col("planned_receipt"), shortage="shortage")
+            .sort("release_date", "material_code"))

@@ -1,0 +1,172 @@
+"""Rules shared by every planning view: open order lines, weeks, operation placement, shift calendar.
+
+Placement rule (backward scheduling with a fixed lead per operation): an order line's routing
+steps run one after the other and each takes `op_lead_days` calendar days (default 2), so that
+the last step ends on the promised date. Step k of n (by seq) is placed on
+
+    op_date = promised_date − (n − k + 1) × op_lead_days
+
+and its hours land in the week (Monday–Sunday) of op_date. Work that should have been done
+before the current week (overdue lines, late starts) lands in the current week: it can only be
+done from now on. The production start of a line is the date of its first step,
+promised_date − n × op_lead_days (a line without routing: promised_date − op_lead_days); MRP
+needs the line's material on that day.
+
+Shift calendar: a machine works `days_per_week` days (Monday first; default 6, Monday–Saturday),
+`shifts_per_day` × `hours_per_shift` planned hours a day (default 2 × 7 h). Planned (preventive)
+maintenance removes its hours from the working days it overlaps (never below 0 for a day;
+maintenance on a day off costs no capacity). Inactive machines have no hours.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import polars as pl
+
+DEFAULT_WEEKS = 8
+OPERATION_LEAD_DAYS = 2
+DEFAULT_EFFICIENCY = 0.85  # availability × performance assumed for a machine without recent history
+EFFICIENCY_LOOKBACK_DAYS = 28
+
+Frames = Mapping[str, pl.DataFrame]
+
+OPEN_LINE_SCHEMA = {
+    "order_no": pl.String, "line_no": pl.Int64, "customer_code": pl.String, "abc_class": pl.String,
+    "product_code": pl.String, "order_date": pl.Date, "promised_date": pl.Date, "qty": pl.Float64,
+    "shipped_qty": pl.Float64, "remaining_qty": pl.Float64,
+}
+
+
+@dataclass(frozen=True)
+class ShiftCalendar:
+    shifts_per_day: int = 2
+    hours_per_shift: float = 7.0
+    days_per_week: int = 6  # Monday first
+
+    @property
+    def hours_per_day(self) -> float:
+        return self.shifts_per_day * self.hours_per_shift
+
+    @property
+    def hours_per_week(self) -> float:
+        return self.hours_per_day * self.days_per_week
+
+
+def week_start(day: date) -> date:
+    """The Monday of the week holding `day`."""
+    return day - timedelta(days=day.weekday())
+
+
+def horizon_weeks(today: date, weeks: int = DEFAULT_WEEKS) -> list[date]:
+    """The Mondays of the current week and the following weeks."""
+    first = week_start(today)
+    return [first + timedelta(weeks=i) for i in range(weeks)]
+
+
+def all_order_lines(frames: Frames) -> pl.DataFrame:
+    """Every order line with its ABC class and the quantity shipped so far (to any date)."""
+    orders, shipments = frames["orders"], frames["shipments"]
+    shipped = shipments.group_by("order_no", "line_no").agg(shipped_qty=pl.col("qty").cast(pl.Float64).sum())
+    classes = frames["customers"].select("customer_code", "abc_class")
+    return (orders.join(shipped, on=["order_no", "line_no"], how="left")
+            .join(classes, on="customer_code", how="left")
+            .with_columns(qty=pl.col("qty").cast(pl.Float64), shipped_qty=pl.col("shipped_qty").fill_null(0.0))
+            .with_columns(remaining_qty=(pl.col("qty") - pl.col("shipped_qty")).clip(lower_bound=0.0))
+            .select(list(OPEN_LINE_SCHEMA))
+            .cast(OPEN_LINE_SCHEMA))
+
+
+def open_order_lines(frames: Frames) -> pl.DataFrame:
+    """Order lines with quantity still to ship (remaining = ordered − shipped > 0; over-shipment closes)."""
+    return all_order_lines(frames).filter(pl.col("remaining_qty") > 0).sort("promised_date", "order_no", "line_no")
+
+
+def routing_steps(frames: Frames) -> pl.DataFrame:
+    """product_code, seq, machine_code, ideal_cycle_s, step (1..n by seq) and n_steps."""
+    return (frames["routings"].select("product_code", "seq", "machine_code", "ideal_cycle_s")
+            .sort("product_code", "seq")
+            .with_columns(step=pl.col("seq").rank("ordinal").over("product_code").cast(pl.Int64),
+                          n_steps=pl.len().over("product_code").cast(pl.Int64)))
+
+
+def operations(lines: pl.DataFrame, frames: Frames, today: date, op_lead_days: int = OPERATION_LEAD_DAYS) -> pl.DataFrame:
+    """One row per order line and routing step, placed by the rule in the module docstring.
+
+    Adds seq, machine_code, ideal_cycle_s, step, n_steps, op_date and week (clamped to the current week)."""
+    current = week_start(today)
+    return (lines.join(routing_steps(frames), on="product_code", how="inner")
+            .with_columns(op_date=pl.col("promised_date")
+                          - pl.duration(days=(pl.col("n_steps") - pl.col("step") + 1) * op_lead_days))
+            .with_columns(week=pl.max_horizontal(pl.col("op_date").dt.truncate("1w"), pl.lit(current))))
+
+
+def step_counts(frames: Frames) -> pl.DataFrame:
+    """product_code, n_steps (products without routing are absent)."""
+    return frames["routings"].group_by("product_code").agg(n_steps=pl.len().cast(pl.Int64))
+
+
+def production_start(n_steps: pl.Expr, op_lead_days: int = OPERATION_LEAD_DAYS) -> pl.Expr:
+    """The date a line's first step starts: promised_date − max(n, 1) × op_lead_days."""
+    return pl.col("promised_date") - pl.duration(days=pl.max_horizontal(n_steps.fill_null(0), pl.lit(1)) * op_lead_days)
+
+
+def machine_list(frames: Frames) -> pl.DataFrame:
+    """machine_code, line_code, active (null counts as active)."""
+    return frames["machines"].select("machine_code", "line_code", active=pl.col("active").fill_null(True))
+
+
+def daily_capacity(frames: Frames, start: date, days: int, calendar: ShiftCalendar = ShiftCalendar()) -> pl.DataFrame:
+    """machine_code, day, planned_h, maintenance_h, available_h for `days` days from `start`."""
+    machines = machine_list(frames)
+    grid = (pl.DataFrame({"day": pl.date_range(start, start + timedelta(days=days - 1), "1d", eager=True)})
+            .join(machines.select("machine_code", "active"), how="cross")
+            .with_columns(planned_h=pl.when(pl.col("active") & (pl.col("day").dt.weekday() <= calendar.days_per_week))
+                          .then(pl.lit(calendar.hours_per_day)).otherwise(0.0)))
+    maintenance = frames["maintenance"].filter(pl.col("type") == "preventive")
+    if maintenance.height:
+        spans = (maintenance.select("machine_code", "start", "end")
+                 .with_columns(day=pl.date_ranges(pl.col("start").dt.date(), pl.col("end").dt.date(), "1d"))
+                 .explode("day")
+                 .with_columns(day_start=pl.col("day").cast(pl.Datetime("us")))
+                 .with_columns(overlap_h=(pl.min_horizontal(pl.col("end"), pl.col("day_start") + pl.duration(days=1))
+                                          - pl.max_horizontal(pl.col("start"), pl.col("day_start")))
+                               .dt.total_seconds() / 3600.0)
+                 .group_by("machine_code", "day").agg(maintenance_h=pl.col("overlap_h").clip(lower_bound=0).sum()))
+        grid = grid.join(spans, on=["machine_code", "day"], how="left")
+    else:
+        grid = grid.with_columns(maintenance_h=pl.lit(None, pl.Float64))
+    return (grid.with_columns(maintenance_h=pl.min_horizontal(pl.col("maintenance_h").fill_null(0.0), pl.col("planned_h")))
+            .with_columns(available_h=pl.col("planned_h") - pl.col("maintenance_h"))
+            .select("machine_code", "day", "planned_h", "maintenance_h", "available_h")
+            .sort("machine_code", "day"))
+
+
+def machine_efficiency(frames: Frames, today: date, lookback_days: int = EFFICIENCY_LOOKBACK_DAYS,
+                       default: float = DEFAULT_EFFICIENCY) -> pl.DataFrame:
+    """machine_code, availability, performance (the KPI engine's definitions, last `lookback_days`
+    before today) and efficiency = availability × performance, capped at 1 (required hours are
+    never less than the ideal ones), or `default` when the machine has no usable history."""
+    from dashboard.kpi.engine import Filters, compute
+
+    machines = frames["machines"].select("machine_code")
+    fact = frames.get("production_fact")
+    if fact is None or fact.height == 0:
+        recent = pl.DataFrame(schema={"machine_code": pl.String, "availability": pl.Float64, "performance": pl.Float64})
+    else:
+        recent = (compute(["availability", "performance"], {"production": fact}, ["machine"],
+                          Filters(date_from=today - timedelta(days=lookback_days), date_to=today - timedelta(days=1)))
+                  .rename({"machine": "machine_code"}))
+    product = pl.col("availability") * pl.col("performance")
+    return (machines.join(recent, on="machine_code", how="left")
+            .with_columns(efficiency=pl.when(product > 0).then(pl.min_horizontal(product, pl.lit(1.0)))
+                          .otherwise(pl.lit(default)))
+            .with_columns(pl.col("efficiency").cast(pl.Float64)))
+
+
+def required_hours(ops: pl.DataFrame, efficiency: pl.DataFrame) -> pl.DataFrame:
+    """Adds hours = remaining_qty × ideal_cycle_s / 3600 / machine efficiency."""
+    return (ops.join(efficiency.select("machine_code", "efficiency"), on="machine_code", how="left")
+            .with_columns(efficiency=pl.col("efficiency").fill_null(DEFAULT_EFFICIENCY))
+            .with_columns(hours=pl.col("remaining_qty") * pl.col("ideal_cycle_s") / 3600.0 / pl.col("efficiency")))
