@@ -231,6 +231,6 @@ def _duplicate_keys(kind: Kind, frame: pl.DataFrame, texts: pl.DataFrame, match:
     header = match.header_of(first_field)
     values = texts.filter(dup).get_column(first_field).to_list()
     key_text = ", ".join(match.header_of(k) for k in kind.key)
-    return [Problem(int(r), header, v, t("ingest.val.duplicate_in_file", lang, first=int(first), key=key_text),
+    return [Problem(int(r), header, v, t("ingest.val.duplicate_in_file", lang, first=int(first), keys=key_text),
                     key="ingest.val.duplicate_in_file", field=first_field)
             for r, first, v in zip(hits.get_column(ROW).to_list(), hits.get_column("_first").to_list(), values)]

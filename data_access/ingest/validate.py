@@ -32,6 +32,18 @@ def select_in(conn: Connection, table_name: str, columns: list[str], filter_col:
     return pl.DataFrame([tuple(r) for r in rows], schema=out_schema, orient="row")
 
 
+def ref_targets(f) -> list[tuple[str, str]]:
+    """(table, column) pairs a field must be found in. "materials|products" names no column, and
+    item_code is not a column of either: there the target's own natural key is meant."""
+    out = []
+    for table, column in f.ref_targets:
+        target = KINDS.get(table)
+        if target is not None and column not in target.field_names and len(target.key) == 1:
+            column = target.key[0]
+        out.append((table, column))
+    return out
+
+
 def _target_label(table: str, lang: str) -> str:
     return KINDS[table].label(lang) if table in KINDS else table
 
@@ -47,7 +59,7 @@ def check_references(conn: Connection, kind: Kind, parsed: Parsed, lang: str) ->
         if not wanted:
             continue
         known: set = set()
-        for table, column in f.ref_targets:
+        for table, column in ref_targets(f):
             known |= set(select_in(conn, table, [column], column, wanted).get_column(column).to_list())
         unknown = [v for v in wanted if v not in known]
         if not unknown:
@@ -99,7 +111,7 @@ def check_existing(conn: Connection, kind: Kind, parsed: Parsed, lang: str,
     header = parsed.match.header_of(first)
     values = dict(zip(parsed.texts.get_column(ROW).to_list(), parsed.texts.get_column(first).to_list()))
     key_text = ", ".join(parsed.match.header_of(k) for k in kind.key)
-    problems = [Problem(int(r), header, values.get(r), t("ingest.val.key_exists", lang, batch=int(b), key=key_text),
+    problems = [Problem(int(r), header, values.get(r), t("ingest.val.key_exists", lang, batch=int(b), keys=key_text),
                         key="ingest.val.key_exists", field=first)
                 for r, b in matches.select(ROW, "batch_id").iter_rows()]
     return problems, matches
