@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard.i18n import current_lang, t
 from dashboard.ui.login import require_admin
+from dashboard.ui.plain_text import spreadsheet_csv
 from data_access.audit_log import audit_filter_values, read_audit
 from data_access.db import get_engine
 from data_access.kinds import KINDS
@@ -28,15 +29,6 @@ def kind_label(kind: str | None) -> str:
 
 def any_or(value):
     return t("common.none") if value is None else value
-
-
-def spreadsheet_csv(frame: pl.DataFrame) -> bytes:
-    """UTF-8 with BOM (Excel opens Chinese correctly); text that a spreadsheet would run as a
-    formula (=, +, -, @) is prefixed with an apostrophe (SPEC §4)."""
-    safe = frame.with_columns(
-        pl.when(pl.col(c).str.contains(r"^[=+\-@]")).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
-        for c, dtype in frame.schema.items() if dtype == pl.String)
-    return ("\ufeff" + safe.write_csv()).encode("utf-8")
 
 
 st.title(t("auth.audit.title"))

@@ -5,13 +5,26 @@ appear bold, `[x](http://…)` as a link. plain() backslash-escapes every ASCII 
 (CommonMark allows escaping any of them), so the text reads exactly as typed. Raw HTML is never
 rendered by Streamlit without unsafe_allow_html; the escape also keeps `<` and `>` visible.
 Tables (st.dataframe) and st.text need no escaping.
+
+spreadsheet_csv() does the same for downloads: a cell starting with =, +, - or @ would run as a
+formula in Excel, so it gets a leading apostrophe (SPEC §4).
 """
 from __future__ import annotations
 
 import re
+
+import polars as pl
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 
 def plain(text: object) -> str:
     return _PUNCTUATION.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def spreadsheet_csv(frame: pl.DataFrame) -> bytes:
+    """CSV in UTF-8 with a BOM (so that Excel reads Chinese), formula-looking text made inert."""
+    safe = frame.with_columns(
+        pl.when(pl.col(c).str.contains(r"^[=+\-@]")).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c, dtype in frame.schema.items() if dtype == pl.String)
+    return ("\ufeff" + safe.write_csv()).encode("utf-8")
