@@ -150,7 +150,7 @@ PRODUCTS = [
      [("DMC", 3, 210, 220), ("FIN", 1, 15, 16), ("MAC", 2, 45, 50)]),
     ("Headlamp housing", "BMC grey", 7.80, "development",
      [("M-BMC-GY", 0.850, 0.04), ("M-CTN-L", 1 / 20, 0.01)],
-     [("DMC", 3, 240, 250), ("MAC", 1, 90, 95)]),
+     [("DMC", 3, 240, 250), ("MAC", 4, 90, 95)]),
     ("Switchgear insulator", "DMC black", 5.20, "market",
      [("M-DMC-BK", 0.650, 0.04), ("M-CTN-L", 1 / 30, 0.01)],
      [("DMC", 4, 200, 210), ("MAC", 3, 75, 80)]),
@@ -241,7 +241,7 @@ DOWNTIME_MINUTES = {
     "planned": (15, 45, 1.0), "breakdown": (20, 240, 2.5), "setup": (25, 60, 1.0),
     "minor_stop": (3, 15, 1.0), "speed": (20, 60, 1.0), "quality_loss": (10, 45, 1.5),
 }
-EVENTS_PER_SHIFT = {"INJ": 1.6, "DMC": 1.3, "FIN": 0.5, "MAC": 0.8}
+EVENTS_PER_SHIFT = {"INJ": 2.2, "DMC": 1.8, "FIN": 0.6, "MAC": 1.0}
 BASE_SCRAP = {"INJ": 0.018, "DMC": 0.028, "FIN": 0.006, "MAC": 0.010}
 BASE_DEFECT = {"INJ": 0.012, "DMC": 0.015, "FIN": 0.008, "MAC": 0.006}
 OPERATORS = {"INJ": 1, "DMC": 2, "FIN": 2, "MAC": 1}
