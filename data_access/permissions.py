@@ -27,6 +27,11 @@ def may_write(role: str | None, department: str | None, kind_name: str) -> bool:
     return False
 
 
+def writable_kinds(role: str | None, department: str | None) -> list[str]:
+    """The kinds a role may write, for pages that offer forms and uploads (same rule as above)."""
+    return [name for name in KINDS if may_write(role, department, name)]
+
+
 def ensure_can_write(conn: Connection, user: str, kind_name: str) -> None:
     """Raise PermissionDenied unless `user` may write `kind_name`."""
     users = User.__table__

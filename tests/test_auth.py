@@ -228,6 +228,17 @@ def test_who_may_write_quality_data(sqlite_engine, role, department, allowed):
     assert unknown.value.reason_key == "unknown_user"
 
 
+def test_writable_kinds_per_role():
+    from data_access.permissions import writable_kinds
+
+    assert writable_kinds("clerk", "quality") == ["inspections"]
+    assert writable_kinds("clerk", "production") == ["production", "scrap", "downtime"]
+    assert writable_kinds("manager", None) == writable_kinds("executive", None) == []
+    from data_access.kinds import KINDS
+
+    assert writable_kinds("admin", None) == list(KINDS)
+
+
 # ------------------------------------------------------------------ append-only audit log
 def test_audit_rows_cannot_be_updated_or_deleted(engine):
     with engine.begin() as conn:
@@ -292,6 +303,8 @@ def test_cli_user_add_exit_codes(engine, monkeypatch, capsys):
                    typed=["typed-password", "typed-password"]) == 0
     assert authenticate(engine, "kim", "typed-password", now=T0).user.department == "quality"
     assert sorted(u.name for u in list_users(engine)) == ["kim", "root"]
+    printed = capsys.readouterr()
+    assert "typed-password" not in printed.out + printed.err  # never echoed or logged
     assert all(d["op"] == "add" for d in user_audit(engine))
 
 
