@@ -62,8 +62,9 @@ def line_progress(frames: Frames, today: date, op_lead_days: int = OPERATION_LEA
                          .when((pl.col("production_start") <= today) & (pl.col("gap_qty") > 0)).then(pl.lit("behind"))
                          .otherwise(pl.lit("on_track")),
                          gap_share=pl.col("gap_qty") / pl.col("remaining_qty")))
-    return (out.with_columns(_order=pl.col("status").replace_strict(STATUS_ORDER, return_dtype=pl.Int64))
-            .sort(["_order", "days_late", "gap_share", "promised_date", "order_no", "line_no"],
+    return (out.with_columns(_order=pl.col("status").replace_strict(STATUS_ORDER, return_dtype=pl.Int64),
+                             _missing=pl.when(pl.col("status") == "behind").then(pl.col("gap_share")).otherwise(0.0))
+            .sort(["_order", "days_late", "_missing", "promised_date", "order_no", "line_no"],
                   descending=[False, True, True, False, False, False])
             .select("status", "order_no", "line_no", "customer_code", "abc_class", "product_code", "qty", "shipped_qty",
                     "remaining_qty", "shipped_share", "promised_date", "production_start", "days_late",

@@ -1,0 +1,204 @@
+"""Tables and Altair charts of the planning pages, labelled in the user's language.
+
+Only presentation: every number comes from dashboard.planning; here columns are picked, rounded
+and named with t(). Charts get pre-aggregated frames (one row per week × machine, line, ...).
+"""
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from dashboard.i18n import t
+from data_access.ingest.export import frame_bytes
+
+CJK_FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+
+
+def week_label(column: str = "week") -> pl.Expr:
+    """2026-W10 (Monday 03-02) style label of a week's Monday."""
+    return pl.concat_str(pl.col(column).dt.strftime("%G-W%V"), pl.lit(" ("), pl.col(column).dt.strftime("%m-%d"),
+                         pl.lit(")"))
+
+
+def _yes(flag: str) -> pl.Expr:
+    return pl.when(pl.col(flag)).then(pl.lit(t("planning.yes"))).otherwise(pl.lit(""))
+
+
+def _pct(column: str) -> pl.Expr:
+    return (pl.col(column) * 100).round(1)
+
+
+# --- capacity --------------------------------------------------------------------------------------
+def capacity_table(table: pl.DataFrame, level: str) -> pl.DataFrame:
+    """level 'machine' (machine_load rows) or 'line' (line_load rows)."""
+    unit = [pl.col("machine_code").alias(t("planning.machine"))] if level == "machine" else []
+    extra = ([pl.col("efficiency").round(3).alias(t("planning.capacity.efficiency")),
+              pl.col("maintenance_h").round(1).alias(t("planning.capacity.maintenance"))] if level == "machine" else [])
+    flags = [_yes("busiest").alias(t("planning.capacity.busiest"))] if level == "machine" else []
+    return table.select(
+        week_label().alias(t("planning.week")), pl.col("line_code").alias(t("planning.line")), *unit,
+        pl.col("required_h").round(1).alias(t("planning.capacity.required")),
+        pl.col("available_h").round(1).alias(t("planning.capacity.available")), *extra,
+        _pct("load").alias(t("planning.capacity.load")),
+        _yes("bottleneck").alias(t("planning.capacity.bottleneck")), *flags)
+
+
+def capacity_heatmap(table: pl.DataFrame, level: str) -> alt.LayerChart:
+    """Weeks across, machines (or lines) down; colour = load %, overloaded cells outlined."""
+    unit = "machine_code" if level == "machine" else "line_code"
+    data = table.select(
+        week=week_label(), unit=pl.col(unit), load=_pct("load"), required=pl.col("required_h").round(1),
+        available=pl.col("available_h").round(1), bottleneck=pl.col("bottleneck"),
+        label=pl.when(pl.col("load").is_null() & (pl.col("required_h") > 0)).then(pl.lit("—"))
+        .when(pl.col("load").is_null()).then(pl.lit(""))
+        .otherwise((pl.col("load") * 100).round(0).cast(pl.Int64).cast(pl.String)))
+    units = data.get_column("unit").unique().len()
+    y_title = t("planning.machine") if level == "machine" else t("planning.line")
+    base = alt.Chart(data).encode(
+        x=alt.X("week:O", title=t("planning.week"), axis=alt.Axis(labelAngle=0, labelFont=CJK_FONT, titleFont=CJK_FONT)),
+        y=alt.Y("unit:N", title=y_title, sort=None, axis=alt.Axis(labelFont=CJK_FONT, titleFont=CJK_FONT)))
+    tooltip = [alt.Tooltip("unit:N", title=y_title), alt.Tooltip("week:O", title=t("planning.week")),
+               alt.Tooltip("required:Q", title=t("planning.capacity.required")),
+               alt.Tooltip("available:Q", title=t("planning.capacity.available")),
+               alt.Tooltip("load:Q", title=t("planning.capacity.load"))]
+    cells = base.mark_rect().encode(
+        color=alt.Color("load:Q", title=t("planning.capacity.load"),
+                        scale=alt.Scale(domain=[0, 80, 100, 150], range=["#f1f8e9", "#aed581", "#ffb300", "#c62828"],
+                                        clamp=True),
+                        legend=alt.Legend(labelFont=CJK_FONT, titleFont=CJK_FONT)),
+        tooltip=tooltip)
+    outline = base.transform_filter(alt.datum.bottleneck).mark_rect(fill=None, stroke="#000000", strokeWidth=2.5)
+    text = base.mark_text(fontSize=11, font=CJK_FONT).encode(
+        text="label:N",
+        color=alt.condition("datum.load > 110 || datum.label == '—'", alt.value("#ffffff"), alt.value("#222222")))
+    return (cells + outline + text).properties(height=max(120, 26 * units), title=t("planning.capacity.chart"))
+
+
+# --- priority ------------------------------------------------------------------------------------------
+_COMPONENTS = ("due_points", "customer_points", "bottleneck_points", "operations_points")
+
+
+def priority_table(ranked: pl.DataFrame) -> pl.DataFrame:
+    return ranked.select(
+        pl.col("rank").alias(t("planning.priority.rank")),
+        pl.col("order_no").alias(t("planning.order_no")), pl.col("line_no").alias(t("planning.line_no")),
+        pl.col("customer_code").alias(t("planning.customer")), pl.col("abc_class").alias(t("planning.abc_class")),
+        pl.col("product_code").alias(t("planning.product")), pl.col("remaining_qty").alias(t("planning.remaining")),
+        pl.col("promised_date").alias(t("planning.promised")),
+        pl.col("days_to_due").alias(t("planning.priority.days_to_due")),
+        pl.col("score").round(3).alias(t("planning.priority.score")),
+        *[pl.col(c).round(3).alias(t(f"planning.priority.{c}")) for c in _COMPONENTS],
+        pl.col("n_steps").alias(t("planning.priority.steps")),
+        pl.col("bottleneck_machines").alias(t("planning.priority.bottleneck_machines")),
+        pl.col("required_h").round(1).alias(t("planning.priority.required_h")),
+        pl.col("expected_finish").alias(t("planning.priority.finish")),
+        pl.col("lateness_days").alias(t("planning.priority.lateness")),
+        _yes("late").alias(t("planning.priority.late")))
+
+
+def priority_chart(ranked: pl.DataFrame, top: int = 20) -> alt.Chart:
+    """Stacked points per principle for the top lines: why each ranks where it does."""
+    names = {c: t(f"planning.priority.{c}") for c in _COMPONENTS}
+    data = (ranked.head(top)
+            .select(line=pl.format("{}. {}/{}", "rank", "order_no", "line_no"), rank="rank", *_COMPONENTS)
+            .unpivot(index=["line", "rank"], on=list(_COMPONENTS), variable_name="component", value_name="points")
+            .with_columns(pl.col("component").replace_strict(names), pl.col("points").round(3)))
+    order = [names[c] for c in _COMPONENTS]
+    return alt.Chart(data).mark_bar().encode(
+        y=alt.Y("line:N", sort=alt.EncodingSortField("rank", order="ascending"), title=None,
+                axis=alt.Axis(labelFont=CJK_FONT, labelLimit=200)),
+        x=alt.X("sum(points):Q", title=t("planning.priority.points"), axis=alt.Axis(titleFont=CJK_FONT)),
+        color=alt.Color("component:N", title=t("planning.priority.component"), sort=order,
+                        scale=alt.Scale(domain=order, range=["#1e88e5", "#43a047", "#e53935", "#8e24aa"]),
+                        legend=alt.Legend(orient="bottom", labelFont=CJK_FONT, titleFont=CJK_FONT, labelLimit=300)),
+        order=alt.Order("component:N"),
+        tooltip=["line:N", "component:N", "points:Q"],
+    ).properties(height=max(120, 22 * data.get_column("line").n_unique()), title=t("planning.priority.chart"))
+
+
+# --- MRP --------------------------------------------------------------------------------------------
+def mrp_display(table: pl.DataFrame, materials: pl.DataFrame) -> pl.DataFrame:
+    names = materials.select("material_code", "name", "unit")
+    return table.join(names, on="material_code", how="left").select(
+        pl.col("material_code").alias(t("planning.mrp.material")), pl.col("name").alias(t("planning.mrp.name")),
+        week_label().alias(t("planning.week")),
+        *[pl.col(c).round(2).alias(t(f"planning.mrp.{key}")) for c, key in (
+            ("on_hand_start", "on_hand_start"), ("gross_requirement", "gross"), ("scheduled_receipts", "scheduled"),
+            ("projected_on_hand", "projected"), ("safety_stock", "safety"), ("net_requirement", "net"),
+            ("ending_on_hand", "ending"))],
+        pl.col("need_date").alias(t("planning.mrp.need_date")), pl.col("release_date").alias(t("planning.mrp.release")),
+        _yes("shortage").alias(t("planning.mrp.shortage")), pl.col("unit").alias(t("planning.mrp.unit")))
+
+
+def planned_orders_display(orders: pl.DataFrame) -> pl.DataFrame:
+    return orders.select(
+        pl.col("material_code").alias(t("planning.mrp.material")), pl.col("name").alias(t("planning.mrp.name")),
+        pl.col("quantity").round(2).alias(t("planning.mrp.quantity")), pl.col("unit").alias(t("planning.mrp.unit")),
+        pl.col("need_date").alias(t("planning.mrp.need_date")), pl.col("lead_time_days").alias(t("planning.mrp.lead")),
+        pl.col("release_date").alias(t("planning.mrp.release")), _yes("shortage").alias(t("planning.mrp.shortage")),
+        pl.col("supplier_code").alias(t("planning.mrp.supplier")))
+
+
+def planned_orders_xlsx(orders: pl.DataFrame) -> bytes:
+    """The planned purchase orders for purchasing: translated headers, ISO dates, formulas neutralised."""
+    table = planned_orders_display(orders)
+    dates = [c for c, dtype in table.schema.items() if dtype == pl.Date]
+    table = table.with_columns([pl.col(c).dt.strftime("%Y-%m-%d") for c in dates])
+    return frame_bytes(table, "xlsx", sheet="MRP")
+
+
+# --- progress ----------------------------------------------------------------------------------------
+def progress_table(lines: pl.DataFrame) -> pl.DataFrame:
+    status = {s: t(f"planning.progress.status.{s}") for s in ("late", "behind", "on_track")}
+    return lines.select(
+        pl.col("status").replace_strict(status).alias(t("planning.progress.status")),
+        pl.col("order_no").alias(t("planning.order_no")), pl.col("line_no").alias(t("planning.line_no")),
+        pl.col("customer_code").alias(t("planning.customer")), pl.col("product_code").alias(t("planning.product")),
+        pl.col("qty").alias(t("planning.ordered")), pl.col("shipped_qty").alias(t("planning.shipped")),
+        _pct("shipped_share").alias(t("planning.progress.shipped_share")),
+        pl.col("promised_date").alias(t("planning.promised")),
+        pl.col("production_start").alias(t("planning.progress.start")),
+        pl.col("days_late").alias(t("planning.progress.days_late")),
+        pl.col("covered_qty").alias(t("planning.progress.covered")),
+        pl.col("gap_qty").alias(t("planning.progress.gap")))
+
+
+def weekly_table(weeks: pl.DataFrame) -> pl.DataFrame:
+    return weeks.select(
+        week_label().alias(t("planning.week")),
+        *[pl.col(c).alias(t(f"planning.progress.{c}")) for c in ("due_qty", "shipped_qty", "needed_qty", "produced_qty",
+                                                                   "cum_gap")])
+
+
+def progress_chart(weeks: pl.DataFrame) -> alt.Chart:
+    """Production needed vs good output per week, side by side."""
+    series = {"needed_qty": t("planning.progress.needed_qty"), "produced_qty": t("planning.progress.produced_qty")}
+    data = (weeks.select(week=week_label(), needed_qty="needed_qty", produced_qty="produced_qty")
+            .unpivot(index="week", variable_name="series", value_name="qty")
+            .with_columns(pl.col("series").replace_strict(series)))
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X("week:O", title=t("planning.week"), axis=alt.Axis(labelAngle=-30, labelFont=CJK_FONT, titleFont=CJK_FONT)),
+        xOffset=alt.XOffset("series:N", sort=list(series.values())),
+        y=alt.Y("qty:Q", title=t("planning.progress.qty"), axis=alt.Axis(titleFont=CJK_FONT)),
+        color=alt.Color("series:N", title=t("planning.progress.series"), sort=list(series.values()),
+                        scale=alt.Scale(range=["#90a4ae", "#1e88e5"]),
+                        legend=alt.Legend(orient="bottom", labelFont=CJK_FONT, titleFont=CJK_FONT, labelLimit=300)),
+        tooltip=["week:O", "series:N", "qty:Q"],
+    ).properties(height=300, title=t("planning.progress.weekly"))
+
+
+# --- page pieces ------------------------------------------------------------------------------------
+def as_of_input():
+    """The plan date (default today), shared by the planning pages through its session key."""
+    import streamlit as st
+    from datetime import date
+
+    return st.date_input(t("planning.as_of"), value=date.today(), key="planning_as_of", help=t("planning.as_of_help"))
+
+
+def rules(key: str, **params) -> None:
+    """The page's calculation rules, folded away."""
+    import streamlit as st
+
+    with st.expander(t("planning.rules")):
+        st.markdown(t(key, **params))
