@@ -4,7 +4,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard.i18n import current_lang, t
-from dashboard.ui.status import status_table
+from dashboard.ui.status import show_status_table
 from data_access.db import get_engine
 from data_access.status import data_status
 
@@ -28,4 +28,4 @@ else:
 
 st.subheader(t("home.title"))
 st.caption(t("home.intro", weeks=WEEKS) + " · " + t("home.as_of", date=date.today().isoformat()))
-st.dataframe(status_table(status, lang), hide_index=True, width="stretch")
+show_status_table(status, lang)
