@@ -1,0 +1,123 @@
+"""The single-record form of an input page, generated from the kind's fields (SPEC §3): one widget
+per field by its type, required fields marked, the column's meaning and allowed values as help in
+the user's language. The record goes through the upload's validation (submit_record), so a form
+can never store what a file could not."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from dashboard.i18n import t
+from dashboard.ui.plain_text import plain
+from dashboard.ui.upload_wizard import bump_nonce, set_flash, show_flash
+from data_access.ingest import column_help, submit_record
+from data_access.ingest.validate import ref_targets
+from data_access.kinds import KINDS, Field, Kind
+from data_access.loaders import load_kind
+
+MAX_CODE_CHOICES = 5000  # above this a code is typed, not picked from a list
+REQUIRED_MARK = " *"
+
+
+def field_label(f: Field, lang: str) -> str:
+    return f.label(lang) + (REQUIRED_MARK if f.required else "")
+
+
+def field_help(kind: Kind, lang: str) -> dict[str, str]:
+    """Help text per field: column name in files, type, allowed values, the declaration's note."""
+    out = {}
+    for (header, name, _label, type_text, _req, allowed, note), f in zip(column_help(kind, lang), kind.fields):
+        parts = [t("input.form.help_column", lang, header=header, field=name), type_text]
+        parts += [p for p in (allowed, note) if p]
+        out[name] = plain(" · ".join(parts))
+    return out
+
+
+def code_choices(engine: Engine, f: Field) -> list[str] | None:
+    """The codes a reference field may take (from master data), or None to type it freely."""
+    if not f.ref:
+        return None
+    codes: set[str] = set()
+    for table, column in ref_targets(f):
+        if table not in KINDS:
+            return None
+        frame = load_kind(table, engine)
+        if column not in frame.columns:
+            return None
+        codes.update(v for v in frame.get_column(column).drop_nulls().to_list())
+    return sorted(codes) if len(codes) <= MAX_CODE_CHOICES else None
+
+
+def field_widget(engine: Engine, f: Field, label: str, help_text: str, key: str, lang: str):
+    """The widget for one field; returns a Python value or None (empty). Bounds are not enforced
+    by the widgets: the pipeline checks them and says why, as it does for files."""
+    if f.type == "enum":
+        return st.selectbox(label, f.choices, index=None, key=key, help=help_text, placeholder=" ")
+    if f.type == "bool":
+        return st.checkbox(label, value=str(f.example).lower() in ("yes", "true", "1", "是"), key=key, help=help_text)
+    if f.type == "int":
+        return st.number_input(label, value=None, step=1, key=key, help=help_text)
+    if f.type == "float":
+        return st.number_input(label, value=None, step=1.0, format="%g", key=key, help=help_text)
+    if f.type == "date":
+        default = date.today() if f.required else None
+        return st.date_input(label, value=default, key=key, help=help_text, format="YYYY-MM-DD")
+    if f.type == "time":
+        return st.time_input(label, value=None, key=key, help=help_text, step=60)
+    if f.type == "datetime":
+        day_col, time_col = st.columns(2)
+        day = day_col.date_input(label, value=None, key=f"{key}_date", help=help_text, format="YYYY-MM-DD")
+        moment = time_col.time_input(t("input.form.time", lang), value=None, key=f"{key}_time", step=60)
+        return datetime.combine(day, moment or time(0)) if day else None
+    if f.type == "month":
+        return st.text_input(label, key=key, help=help_text, placeholder="2026-01") or None
+    choices = code_choices(engine, f)
+    if choices is not None:  # a code from master data: pick it (or type a new one, which is then refused)
+        return st.selectbox(label, choices, index=None, key=key, help=help_text, accept_new_options=True,
+                            placeholder=" ")
+    return st.text_input(label, key=key, help=help_text) or None
+
+
+def problem_line(kind: Kind, problem, lang: str) -> str:
+    """"Good qty (good_qty), value '-3': must be at least 0" -- the field as the form labels it."""
+    parts = []
+    if problem.field:
+        parts.append(f"{kind.field(problem.field).label(lang)} ({problem.field})")
+    elif problem.column:
+        parts.append(problem.column)
+    if problem.value is not None:
+        parts.append(t("ingest.where.value", lang, value=problem.value))
+    where = t("ingest.where.sep", lang).join(parts)
+    return f"{where}: {problem.message}" if where else problem.message
+
+
+def record_form(engine: Engine, kind: Kind, department: str, user, lang: str) -> None:
+    show_flash(f"{kind.name}_form")
+    nonce_key = f"input_form_nonce_{kind.name}"
+    nonce = st.session_state.get(nonce_key, 0)
+    helps = field_help(kind, lang)
+    st.caption(t("input.form.intro", lang, mark=REQUIRED_MARK.strip()))
+    with st.form(f"input_form_{kind.name}_{nonce}", border=True):
+        values = {}
+        cols = st.columns(2)
+        for i, f in enumerate(kind.fields):
+            with cols[i % 2]:
+                values[f.name] = field_widget(engine, f, field_label(f, lang), helps[f.name],
+                                              key=f"input_form_{kind.name}_{nonce}_{f.name}", lang=lang)
+        replace = st.checkbox(t("input.form.replace", lang), key=f"input_form_{kind.name}_{nonce}_replace",
+                              help=t("input.upload.replace_help", lang))
+        submitted = st.form_submit_button(t("input.form.submit", lang), type="primary", icon=":material/save:")
+    if not submitted:
+        return
+    result = submit_record(engine, kind.name, values, user.name, lang, replace=replace, department=department)
+    if result.written:
+        set_flash(f"{kind.name}_form", "success", t("input.form.saved", lang, batch=result.batch_id,
+                                                    replaced=result.rows_replaced))
+        bump_nonce(nonce_key)
+        st.rerun()
+    lines = [problem_line(kind, p, lang) for p in result.errors]
+    st.error(t("input.form.rejected", lang, problems=len(lines)) + "\n" + "\n".join(f"- {plain(x)}" for x in lines))
+    for p in result.warnings:
+        st.warning(plain(problem_line(kind, p, lang)))
