@@ -509,3 +509,11 @@ def recent_rows(engine: Engine, kind_name: str, limit: int = 200) -> pl.DataFram
     schema = {"id": pl.Int64} | schema_of(kind_name)
     schema.pop("batch_id", None)
     return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
+
+
+def same_file_problem(engine: Engine, kind_name: str, data: bytes, lang: str = "en") -> Problem | None:
+    """The refusal import_upload gives for a file imported before (naming that batch), found before
+    the clerk presses Import (the upload wizard shows it with the preview); None for a new file."""
+    with engine.connect() as conn:
+        earlier = _earlier_batch(conn, kind_name, file_sha256(data))
+    return _duplicate_file_problem(earlier, lang) if earlier else None
