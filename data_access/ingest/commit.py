@@ -25,7 +25,7 @@ from data_access.ingest.read import RawTable, ReadInfo, read_upload
 from data_access.ingest.validate import check_sums, database_problems, ref_targets, select_in
 from data_access.kinds import KINDS, get_kind
 from data_access.loaders import schema_of
-from data_access.models import Batch, ReplacedRow, kind_table, utcnow
+from data_access.models import Batch, ReplacedRow, kind_table, stores_empty_as_blank, utcnow
 from data_access.permissions import PermissionDenied, ensure_can_write
 from data_access.store import audit, finish_batch, insert_rows, json_default, new_batch
 
@@ -508,7 +508,9 @@ def recent_rows(engine: Engine, kind_name: str, limit: int = 200) -> pl.DataFram
                             .order_by(table.c.id.desc()).limit(limit)).all()
     schema = {"id": pl.Int64} | schema_of(kind_name)
     schema.pop("batch_id", None)
-    return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
+    blank = [f.name for f in kind.fields if stores_empty_as_blank(kind, f)]  # '' in the table, empty to the user
+    return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row").with_columns(
+        [pl.col(c).replace("", None) for c in blank])
 
 
 def same_file_problem(engine: Engine, kind_name: str, data: bytes, lang: str = "en") -> Problem | None:

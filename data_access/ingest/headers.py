@@ -83,11 +83,12 @@ def match_headers(kind_name: str, headers: list[str], mapping: dict[str, str] | 
     kind = get_kind(kind_name)
     found: dict[str, list[int]] = {}
     extra = []
+    ignored = {k for k, v in _normalised_mapping(kind_name, mapping).items() if not v}
     for i, text in enumerate(headers):
         target = match_cell(kind_name, text, mapping)
         if target:
             found.setdefault(target, []).append(i)
-        elif str(text or "").strip():
+        elif str(text or "").strip() and normalise_header(text) not in ignored:
             extra.append(str(text))
     columns = {f: idx[0] for f, idx in found.items()}
     duplicates = {f: [headers[i] for i in idx] for f, idx in found.items() if len(idx) > 1}

@@ -138,7 +138,8 @@ def _read_csv(data: bytes, file_name: str, kind_name: str, mapping) -> RawTable:
     schema = {f"c{i}": pl.String for i in range(width)}
     try:
         frame = pl.read_csv(text.encode("utf-8"), has_header=False, schema=schema, separator=delimiter,
-                            quote_char='"', truncate_ragged_lines=True, infer_schema=False)
+                            quote_char='"', truncate_ragged_lines=True, infer_schema=False,
+                            missing_columns="insert")
     except Exception as exc:  # malformed quoting and the like: say so, no traceback
         raise FileProblem("ingest.err.csv_unreadable", detail=str(exc).splitlines()[0][:200]) from None
     info = ReadInfo(file_name, "csv", len(data), encoding=encoding, delimiter=delimiter, line_ending=line_ending)
@@ -217,9 +218,12 @@ def _read_xlsx(data: bytes, file_name: str, kind_name: str, sheet: str | None, m
     info = ReadInfo(file_name, "xlsx", len(data), sheet=chosen, sheets=names)
     # Merged cells: remember those in the header rows (reported), fill those below with their value
     # (a date merged down over a shift's rows is common in hand-made reports).
-    header_guess = _header_score(rows, kind_name, mapping)[1]
+    header_row = _header_score(rows, kind_name, mapping)[1] + 1
+    below = rows[header_row] if header_row < len(rows) else []
+    if len({f for f in (match_cell(kind_name, c, mapping) for c in below) if f}) >= 2:
+        header_row += 1  # a second header row (see _split_header)
     for rng in merged_ranges:
-        if rng.min_row <= header_guess + 2:
+        if rng.min_row <= header_row:
             info.merged_header_cells.append(rng.coord)
             continue
         value = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_col - 1 < len(rows[rng.min_row - 1]) else None
