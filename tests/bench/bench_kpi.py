@@ -1,0 +1,194 @@
+"""KPI engine speed on the `large` demo (issue 4): cold, warm and scale, side by side.
+
+cold: load from the database + headline set (throughput, scrap ratio, OEE by month × line; OTD,
+      CSAT by month) for 12 months, against pandas.read_sql + pandas groupby (goal >= 5x faster)
+      and against a bare Arrow read of the same columns (goal within 1.5x).
+warm: the same from cached facts with a filter changed, against one bare polars group_by over
+      the production frame (goal <= 2x and < 150 ms).
+scale: the warm computation on 100k, 1M and 5M production rows (time should grow no faster
+      than the data).
+The large SQLite database is built once under ./data/bench/ and reused.
+"""
+from __future__ import annotations
+
+import os
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import polars as pl
+
+DB = Path("data/bench/kpi-large.db")
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+
+
+def _engine():
+    from data_access.db import get_engine, init_db
+
+    if not DB.exists():
+        from seed.demo import load_demo
+
+        tmp = DB.with_suffix(".db.tmp")
+        DB.parent.mkdir(parents=True, exist_ok=True)
+        engine = get_engine(f"sqlite:///{tmp.resolve()}")
+        init_db(engine)
+        load_demo(engine, scale="large")
+        engine.dispose()
+        tmp.rename(DB)
+    return get_engine(f"sqlite:///{DB.resolve()}")
+
+
+def _best(fn, rounds: int = ROUNDS) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(rounds):
+        started = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - started)
+    return best, result
+
+
+def _period(engine) -> tuple[date, date]:
+    from data_access.loaders import read_sql
+
+    last = read_sql("SELECT MAX(date) AS d FROM production", engine).item()
+    last = date.fromisoformat(str(last)[:10])
+    end = date(last.year, last.month, 1) - timedelta(days=1)  # the last complete month
+    return date(end.year - 1, end.month % 12 + 1, 1) if end.month < 12 else date(end.year, 1, 1), end
+
+
+def _headline(facts, filters, today):
+    from dashboard.kpi import compute
+
+    by_line = compute(["good_qty", "scrap_ratio", "oee"], facts, ["month", "line"], filters, today=today)
+    by_month = compute(["otd_line", "csat"], facts, ["month"], filters, today=today)
+    return by_line, by_month
+
+
+def _cold_engine(engine, filters, today):
+    from data_access.facts import clear_cache, load_facts
+    from data_access.loaders import clear_cache as clear_loaders
+
+    clear_cache()
+    clear_loaders()
+    return _headline(load_facts(engine), filters, today)
+
+
+_ARROW_QUERIES = {
+    "production": "SELECT date, shift, machine_code, product_code, planned_min, downtime_min, planned_qty, total_qty, "
+                  "good_qty, defect_qty, scrap_qty, labour_h FROM production",
+    "machines": "SELECT machine_code, line_code FROM machines",
+    "routings": "SELECT product_code, seq, machine_code, ideal_cycle_s FROM routings",
+    "products": "SELECT product_code, standard_cost FROM products",
+    "orders": "SELECT order_no, line_no, customer_code, product_code, qty, promised_date FROM orders",
+    "shipments": "SELECT order_no, line_no, ship_date, qty FROM shipments",
+    "surveys": "SELECT date, customer_code, score, nps FROM surveys",
+    "customers": "SELECT customer_code, abc_class FROM customers",
+}
+
+
+def _bare_arrow(engine):
+    from data_access.loaders import read_sql
+
+    return {name: read_sql(q, engine) for name, q in _ARROW_QUERIES.items()}
+
+
+def _pandas_baseline(engine, date_from, date_to, today):
+    """The plain way: pandas.read_sql of the tables, pandas merge/groupby."""
+    import pandas as pd
+
+    with engine.connect() as conn:
+        t = {name: pd.read_sql(q, conn.connection.driver_connection) for name, q in _ARROW_QUERIES.items()}
+    p = t["production"]
+    p["date"] = pd.to_datetime(p["date"])
+    p = p[(p["date"] >= pd.Timestamp(date_from)) & (p["date"] <= pd.Timestamp(date_to))]
+    cycles = t["routings"].sort_values("seq").groupby(["product_code", "machine_code"], as_index=False)["ideal_cycle_s"].first()
+    p = p.merge(t["machines"], on="machine_code", how="left").merge(cycles, on=["product_code", "machine_code"], how="left")
+    p["month"] = p["date"].dt.to_period("M")
+    p["planned_s"] = p["planned_min"] * 60
+    p["ideal_good_s"] = p["ideal_cycle_s"] * p["good_qty"]
+    g = p.groupby(["month", "line_code"]).agg(good=("good_qty", "sum"), scrap=("scrap_qty", "sum"),
+                                              total=("total_qty", "sum"), ideal_good_s=("ideal_good_s", "sum"),
+                                              planned_s=("planned_s", "sum"))
+    g["scrap_ratio"] = g["scrap"] / g["total"]
+    g["oee"] = g["ideal_good_s"] / g["planned_s"]
+    o = t["orders"]
+    o["promised_date"] = pd.to_datetime(o["promised_date"])
+    s = t["shipments"]
+    s["ship_date"] = pd.to_datetime(s["ship_date"])
+    s = s[s["ship_date"] <= pd.Timestamp(today)].merge(o[["order_no", "line_no", "promised_date"]], on=["order_no", "line_no"])
+    on_time = s[s["ship_date"] <= s["promised_date"]].groupby(["order_no", "line_no"], as_index=False)["qty"].sum()
+    o = o.merge(on_time.rename(columns={"qty": "on_time_qty"}), on=["order_no", "line_no"], how="left").fillna({"on_time_qty": 0})
+    o = o[(o["promised_date"] >= pd.Timestamp(date_from)) & (o["promised_date"] <= pd.Timestamp(date_to))]
+    o["on_time"] = o["on_time_qty"] >= o["qty"]
+    otd = o.groupby(o["promised_date"].dt.to_period("M"))["on_time"].mean()
+    sv = t["surveys"]
+    sv["date"] = pd.to_datetime(sv["date"])
+    sv = sv[(sv["date"] >= pd.Timestamp(date_from)) & (sv["date"] <= pd.Timestamp(date_to))]
+    csat = (sv["score"] >= 4).groupby(sv["date"].dt.to_period("M")).mean()
+    return g, otd, csat
+
+
+def _bare_group_by(production: pl.DataFrame, filters):
+    return (production.filter(pl.col("date").is_between(filters.date_from, filters.date_to), pl.col("line") == filters.line[0])
+            .group_by(pl.col("date").dt.truncate("1mo"), "line")
+            .agg(pl.col("good_qty").sum(), pl.col("scrap_qty").sum(), pl.col("total_qty").sum(),
+                 (pl.col("ideal_cycle_s") * pl.col("good_qty")).sum(), (pl.col("planned_min") * 60).sum()))
+
+
+def _scaled(production: pl.DataFrame, rows: int) -> pl.DataFrame:
+    """The columns the headline needs, cut or repeated to `rows` rows (memory: the box is shared)."""
+    production = production.select("date", "line", "planned_min", "good_qty", "scrap_qty", "total_qty",
+                                    "ideal_cycle_s")
+    if rows <= production.height:
+        return production.head(rows)
+    copies = -(-rows // production.height)
+    return pl.concat([production] * copies).head(rows)
+
+
+def run() -> list[dict]:
+    from dashboard.kpi import Filters, compute
+    from data_access.facts import load_facts
+
+    engine = _engine()
+    date_from, date_to = _period(engine)
+    today = date_to + timedelta(days=1)
+    filters = Filters(date_from=date_from, date_to=date_to)
+    n_rows = _bare_arrow(engine)["production"].height
+
+    cold, _ = _best(lambda: _cold_engine(engine, filters, today))
+    arrow, _ = _best(lambda: _bare_arrow(engine))
+    pandas_time, _ = _best(lambda: _pandas_baseline(engine, date_from, date_to, today), rounds=1)
+
+    facts = load_facts(engine)
+    lines = sorted(facts["production"].get_column("line").drop_nulls().unique().to_list())
+    warm_filters = filters.replace(line=lines[0])
+    warm, _ = _best(lambda: _headline(facts, warm_filters, today), rounds=5)
+    bare, _ = _best(lambda: _bare_group_by(facts["production"], warm_filters), rounds=5)
+
+    rows = [
+        {"case": "cold: engine (load + headline)", "rows": n_rows, "seconds": cold,
+         "vs": "pandas read_sql+groupby", "baseline_s": pandas_time, "ratio": pandas_time / cold,
+         "goal": ">= 5x faster"},
+        {"case": "cold: engine vs bare Arrow read", "rows": n_rows, "seconds": cold, "vs": "bare Arrow read",
+         "baseline_s": arrow, "ratio": cold / arrow, "goal": "<= 1.5x"},
+        {"case": "warm: cached facts, line filter", "rows": n_rows, "seconds": warm, "vs": "bare polars group_by",
+         "baseline_s": bare, "ratio": warm / bare, "goal": "<= 2x, < 0.150 s"},
+    ]
+    production = facts["production"]
+    base = None
+    for size in (100_000, 1_000_000, 5_000_000):
+        frame = _scaled(production, size)
+        scaled_facts = {**{k: facts[k] for k in ("order_lines", "order_shipments", "surveys")}, "production": frame}
+        seconds, _ = _best(lambda: compute(["good_qty", "scrap_ratio", "oee"], scaled_facts, ["month", "line"],
+                                           filters, today=today), rounds=3)
+        base = base or (seconds, size)
+        rows.append({"case": f"scale: warm headline on {size:,} rows", "rows": size, "seconds": seconds,
+                     "vs": "time per row vs 100k", "baseline_s": base[0],
+                     "ratio": (seconds / size) / (base[0] / base[1]), "goal": "<= 1 (linear or better)"})
+    return rows
+
+
+if __name__ == "__main__":
+    from tests.bench.__main__ import print_table
+
+    print_table("kpi", run())
