@@ -1,0 +1,257 @@
+"""Altair chart recipes of the analysis pages, labelled in the user's language.
+
+Every recipe takes an already aggregated frame (one row per period, category, machine x period,
+...) from dashboard.kpi / charts_data, never raw rows. Periods are shown as text labels made for
+the language (1月5日, 2026年1月, W02) and kept in time order. Charts that drill down carry a
+point selection named "pick" on the field "code"; `draw()` returns the picked code.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from dashboard.i18n import current_lang, t
+
+FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+PICK = "pick"
+BLUE, GREY, RED, GREEN, ORANGE = "#1f77b4", "#9e9e9e", "#d62728", "#2ca02c", "#ff7f0e"
+MAX_LABELS = 40  # beyond this, ordinal axes thin their labels out
+
+
+# --- labels --------------------------------------------------------------------------------------
+def period_label(d: date, grain: str, lang: str | None = None) -> str:
+    lang = lang or current_lang()
+    if grain == "day":
+        return f"{d.month}月{d.day}日" if lang == "zh" else d.strftime("%b %d")
+    if grain == "week":
+        iso = d.isocalendar()
+        return f"{iso.year % 100:02d}年第{iso.week}周" if lang == "zh" else f"W{iso.week:02d} {d.strftime('%b %d')}"
+    if grain == "month":
+        return f"{d.year}年{d.month}月" if lang == "zh" else d.strftime("%b %Y")
+    if grain == "quarter":
+        q = (d.month - 1) // 3 + 1
+        return f"{d.year}年第{q}季度" if lang == "zh" else f"Q{q} {d.year}"
+    return str(d.year)
+
+
+def with_labels(frame: pl.DataFrame, column: str, grain: str) -> pl.DataFrame:
+    """Adds `label` (period text in the current language) next to the period column."""
+    lang = current_lang()
+    return frame.with_columns(
+        label=pl.col(column).map_elements(lambda d: period_label(d, grain, lang), return_dtype=pl.String))
+
+
+def value_format(unit: str) -> str:
+    return ".1%" if unit == "ratio" else (",.2f" if unit == "score" else ",.0f")
+
+
+def _x_axis(labels: list[str], title: str) -> alt.Axis:
+    many = len(labels) > 12
+    return alt.Axis(title=title, labelAngle=-45 if many else 0, labelOverlap="greedy", labelLimit=140,
+                    values=labels[:: max(1, len(labels) // MAX_LABELS + (len(labels) % MAX_LABELS > 0))]
+                    if len(labels) > MAX_LABELS else alt.Undefined)
+
+
+def _finish(chart, height: int = 320):
+    return chart.properties(height=height).configure(font=FONT).configure_axis(
+        labelFont=FONT, titleFont=FONT).configure_legend(labelFont=FONT, titleFont=FONT, orient="bottom"
+                                                        ).configure_title(font=FONT, anchor="start")
+
+
+def draw(chart, key: str | None = None, *, selectable: bool = False) -> str | None:
+    """Show the chart; with `selectable`, return the code of the clicked bar/cell/point (or None)."""
+    if not selectable:
+        st.altair_chart(chart, width="stretch", key=key)
+        return None
+    event = st.altair_chart(chart, width="stretch", key=key, on_select="rerun", selection_mode=PICK)
+    picked = (event.selection or {}).get(PICK) if event else None
+    if picked:
+        return picked[0].get("code")
+    return None
+
+
+def _pick() -> alt.Parameter:
+    return alt.selection_point(name=PICK, fields=["code"], on="click", clear="dblclick")
+
+
+def _opacity():
+    return alt.condition(alt.param(PICK, empty=True), alt.value(1.0), alt.value(0.35))
+
+
+# --- recipes ------------------------------------------------------------------------------------------
+def trend_chart(data: pl.DataFrame, value: str, unit: str, *, title: str, value_title: str, x_title: str,
+                target: str | None = None, bars: bool = False, height: int = 300):
+    """A KPI per period (line, or bars for sums) with its target as a dashed line. `data` has
+    `label` (period text, in time order) and the value and target columns."""
+    labels = data.get_column("label").to_list()
+    fmt = value_format(unit)
+    x = alt.X("label:O", sort=labels, axis=_x_axis(labels, x_title))
+    tooltip = [alt.Tooltip("label:N", title=x_title), alt.Tooltip(f"{value}:Q", title=value_title, format=fmt)]
+    if target and target in data.columns:
+        tooltip.append(alt.Tooltip(f"{target}:Q", title=t("analysis.target"), format=fmt))
+    base = alt.Chart(data).encode(x=x)
+    y = alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt))
+    main = (base.mark_bar(color=BLUE) if bars else base.mark_line(point=True, color=BLUE)).encode(y=y, tooltip=tooltip)
+    layers = [main]
+    if target and target in data.columns and data.get_column(target).drop_nulls().len():
+        layers.append(base.mark_line(strokeDash=[6, 4], color=RED, strokeWidth=2).encode(
+            y=alt.Y(f"{target}:Q"), tooltip=tooltip))
+    return _finish(alt.layer(*layers).properties(title=title), height)
+
+
+def pareto_chart(data: pl.DataFrame, *, title: str, category_title: str, value_title: str, unit: str = "pieces",
+                 height: int = 340):
+    """Bars in the given order (descending, "Other" last) and the cumulative-share line on a right
+    axis. `data`: code, name, value, share, cum_share."""
+    order = data.get_column("name").to_list()
+    x = alt.X("name:N", sort=order, axis=alt.Axis(title=category_title, labelAngle=-30 if len(order) > 6 else 0,
+                                                  labelLimit=160, labelOverlap=False))
+    tooltip = [alt.Tooltip("name:N", title=category_title),
+               alt.Tooltip("value:Q", title=value_title, format=value_format(unit)),
+               alt.Tooltip("share:Q", title=t("analysis.share"), format=".1%"),
+               alt.Tooltip("cum_share:Q", title=t("analysis.cum_share"), format=".1%")]
+    pick = _pick()
+    bars = alt.Chart(data).mark_bar(color=BLUE, cursor="pointer").encode(
+        x=x, y=alt.Y("value:Q", title=value_title, axis=alt.Axis(format=value_format(unit))),
+        opacity=_opacity(), tooltip=tooltip).add_params(pick)
+    line = alt.Chart(data).mark_line(color=ORANGE, point=alt.OverlayMarkDef(color=ORANGE)).encode(
+        x=x, y=alt.Y("cum_share:Q", title=t("analysis.cum_share"), scale=alt.Scale(domain=[0, 1]),
+                     axis=alt.Axis(format="%", orient="right")), tooltip=tooltip)
+    return _finish(alt.layer(bars, line).resolve_scale(y="independent").properties(title=title), height)
+
+
+def bar_chart(data: pl.DataFrame, *, title: str, category_title: str, value_title: str, unit: str,
+              target: float | None = None, horizontal: bool = True, height: int | None = None,
+              color_by_target: int | None = None):
+    """Bars per category (code, name, value), clickable for drill-down. With `target` a rule is
+    drawn; with `color_by_target` (+1/-1, the KPI's direction) bars off target turn red."""
+    fmt = value_format(unit)
+    order = data.get_column("name").to_list()
+    cat = alt.Y("name:N", sort=order, title=category_title, axis=alt.Axis(labelLimit=220)) if horizontal else \
+        alt.X("name:N", sort=order, title=category_title, axis=alt.Axis(labelAngle=-30 if len(order) > 6 else 0))
+    val = (alt.X if horizontal else alt.Y)("value:Q", title=value_title, axis=alt.Axis(format=fmt))
+    color = alt.value(BLUE)
+    if target is not None and color_by_target:
+        test = f"datum.value {'>=' if color_by_target > 0 else '<='} {target}"
+        color = alt.condition(test, alt.value(BLUE), alt.value(RED))
+    tooltip = [alt.Tooltip("name:N", title=category_title), alt.Tooltip("value:Q", title=value_title, format=fmt)]
+    bars = alt.Chart(data).mark_bar(cursor="pointer").encode(
+        cat, val, color=color, opacity=_opacity(), tooltip=tooltip).add_params(_pick())
+    layers = [bars]
+    if target is not None:
+        rule = alt.Chart(pl.DataFrame({"target": [target]})).mark_rule(color=RED, strokeDash=[6, 4], strokeWidth=2)
+        layers.append(rule.encode(**{"x" if horizontal else "y": (alt.X if horizontal else alt.Y)("target:Q")}))
+    h = height or (max(160, 26 * len(order) + 60) if horizontal else 320)
+    return _finish(alt.layer(*layers).properties(title=title), h)
+
+
+def heat_map(data: pl.DataFrame, *, title: str, x_title: str, y_title: str, value_title: str, height: int | None = None):
+    """Machine (rows) x period (columns) coloured by scrap ratio; clicking a cell picks its machine.
+    `data`: code (machine), label (period text in time order), scrap_ratio, scrap, total."""
+    labels = data.select("period", "label").unique().sort("period").get_column("label").to_list()
+    machines = data.get_column("code").unique().sort().to_list()
+    tooltip = [alt.Tooltip("code:N", title=y_title), alt.Tooltip("label:N", title=x_title),
+               alt.Tooltip("scrap_ratio:Q", title=value_title, format=".2%"),
+               alt.Tooltip("scrap:Q", title=t("analysis.measure.scrap"), format=",.0f"),
+               alt.Tooltip("total:Q", title=t("analysis.measure.total"), format=",.0f")]
+    chart = alt.Chart(data).mark_rect(cursor="pointer").encode(
+        x=alt.X("label:O", sort=labels, axis=_x_axis(labels, x_title)),
+        y=alt.Y("code:N", sort=machines, title=y_title),
+        color=alt.Color("scrap_ratio:Q", title=value_title, scale=alt.Scale(scheme="orangered"),
+                        legend=alt.Legend(format=".1%")),
+        opacity=_opacity(), tooltip=tooltip).add_params(_pick())
+    return _finish(chart.properties(title=title), height or alt.Step(22))
+
+
+def p_chart(data: pl.DataFrame, *, title: str, x_title: str, value_title: str, height: int = 320):
+    """Daily scrap ratio with its centre line and 3-sigma limits; days out of control in red.
+    `data`: label, p, center, ucl, lcl, out_of_control, scrap, total."""
+    labels = data.get_column("label").to_list()
+    x = alt.X("label:O", sort=labels, axis=_x_axis(labels, x_title))
+    data = data.with_columns(state=pl.when(pl.col("out_of_control")).then(pl.lit(t("analysis.out_of_control")))
+                             .otherwise(pl.lit(t("analysis.in_control"))))
+    base = alt.Chart(data).encode(x=x)
+    tooltip = [alt.Tooltip("label:N", title=x_title), alt.Tooltip("p:Q", title=value_title, format=".2%"),
+               alt.Tooltip("ucl:Q", title=t("analysis.ucl"), format=".2%"),
+               alt.Tooltip("lcl:Q", title=t("analysis.lcl"), format=".2%"),
+               alt.Tooltip("total:Q", title=t("analysis.measure.total"), format=",.0f")]
+    y = alt.Y("p:Q", title=value_title, axis=alt.Axis(format=".1%"), scale=alt.Scale(zero=False))
+    limits = [base.mark_line(color=GREY, strokeDash=[4, 3], interpolate="step-after").encode(y=alt.Y(f"{c}:Q"))
+              for c in ("ucl", "lcl")]
+    center = base.mark_line(color=GREEN).encode(y=alt.Y("center:Q"))
+    line = base.mark_line(color=BLUE).encode(y=y)
+    points = base.mark_point(filled=True, size=60).encode(
+        y=y, tooltip=tooltip,
+        color=alt.Color("state:N", title=None,
+                        scale=alt.Scale(domain=[t("analysis.in_control"), t("analysis.out_of_control")],
+                                        range=[BLUE, RED])))
+    chart = alt.layer(*limits, center, line, points)
+    return _finish(chart.properties(title=title), height)
+
+
+def waterfall(data: pl.DataFrame, *, title: str, value_title: str, height: int = 380):
+    """OEE waterfall: time steps as full bars, losses hanging from the level above.
+    `data`: name, start, end, minutes, share, kind ("time" | "loss"), order."""
+    order = data.sort("order").get_column("name").to_list()
+    tooltip = [alt.Tooltip("name:N", title=t("analysis.step")),
+               alt.Tooltip("minutes:Q", title=value_title, format=",.0f"),
+               alt.Tooltip("share:Q", title=t("analysis.of_planned"), format=".1%")]
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X("name:N", sort=order, axis=alt.Axis(title=None, labelAngle=-30, labelLimit=180, labelOverlap=False)),
+        y=alt.Y("start:Q", title=value_title, axis=alt.Axis(format=",.0f")), y2="end:Q",
+        color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=[t("analysis.kind.time"), t("analysis.kind.loss")],
+                                                              range=[BLUE, RED])),
+        tooltip=tooltip)
+    text = alt.Chart(data).mark_text(dy=-8, fontSize=11).encode(
+        x=alt.X("name:N", sort=order), y="end:Q", text=alt.Text("share:Q", format=".1%"))
+    return _finish(alt.layer(chart, text).properties(title=title), height)
+
+
+def histogram(data: pl.DataFrame, *, title: str, x_title: str, value_title: str, height: int = 300):
+    """Bars per bucket in the given order; `data`: name, value, late (bool)."""
+    order = data.get_column("name").to_list()
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X("name:N", sort=order, axis=alt.Axis(title=x_title, labelAngle=0)),
+        y=alt.Y("value:Q", title=value_title), tooltip=[alt.Tooltip("name:N", title=x_title),
+                                                        alt.Tooltip("value:Q", title=value_title, format=",.0f")],
+        color=alt.condition("datum.late", alt.value(RED), alt.value(GREEN)))
+    return _finish(chart.properties(title=title), height)
+
+
+def dual_trend(data: pl.DataFrame, *, line: str, bars: str, line_title: str, bars_title: str, x_title: str,
+               title: str, line_unit: str = "ratio", height: int = 320):
+    """A ratio as a line (left axis) beside a count as bars (right axis), per period."""
+    labels = data.get_column("label").to_list()
+    x = alt.X("label:O", sort=labels, axis=_x_axis(labels, x_title))
+    tooltip = [alt.Tooltip("label:N", title=x_title),
+               alt.Tooltip(f"{line}:Q", title=line_title, format=value_format(line_unit)),
+               alt.Tooltip(f"{bars}:Q", title=bars_title, format=",.0f")]
+    b = alt.Chart(data).mark_bar(color=ORANGE, opacity=0.55).encode(
+        x=x, y=alt.Y(f"{bars}:Q", title=bars_title, axis=alt.Axis(orient="right", titleColor=ORANGE)), tooltip=tooltip)
+    ln = alt.Chart(data).mark_line(point=True, color=BLUE, strokeWidth=3).encode(
+        x=x, y=alt.Y(f"{line}:Q", title=line_title, axis=alt.Axis(format=value_format(line_unit), titleColor=BLUE)),
+        tooltip=tooltip)
+    return _finish(alt.layer(b, ln).resolve_scale(y="independent").properties(title=title), height)
+
+
+def scatter(data: pl.DataFrame, *, x: str, y: str, x_title: str, y_title: str, size: str, size_title: str,
+            title: str, height: int = 380):
+    """Points per category (code, name) with x and y ratios; clicking a point picks it."""
+    tooltip = [alt.Tooltip("name:N", title=t("analysis.dim.supplier")),
+               alt.Tooltip(f"{x}:Q", title=x_title, format=".1%"), alt.Tooltip(f"{y}:Q", title=y_title, format=".1%"),
+               alt.Tooltip(f"{size}:Q", title=size_title, format=",.0f")]
+    base = alt.Chart(data).encode(
+        x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(format="%"), scale=alt.Scale(zero=False, padding=20)),
+        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="%"), scale=alt.Scale(zero=False, padding=20)))
+    points = base.mark_circle(color=BLUE, cursor="pointer").encode(
+        size=alt.Size(f"{size}:Q", title=size_title, scale=alt.Scale(range=[80, 900])),
+        opacity=_opacity(), tooltip=tooltip).add_params(_pick())
+    text = base.mark_text(dy=-14, fontSize=12).encode(text="code:N")
+    return _finish(alt.layer(points, text).properties(title=title), height)
+
+
+__all__ = ["PICK", "bar_chart", "draw", "dual_trend", "heat_map", "histogram", "p_chart", "pareto_chart",
+           "period_label", "scatter", "trend_chart", "value_format", "waterfall", "with_labels"]

@@ -1,0 +1,211 @@
+"""The global filter bar of the analysis pages, whose whole state lives in the URL query string.
+
+    ?period=last_month&grain=week&line=INJ,DMC&machine=INJ-03
+    ?period=custom&from=2026-01-01&to=2026-01-31
+
+A copied link restores the view. Moving to another analysis page keeps the filters: the state
+is also kept in session_state and written back to the URL when a page opens without any.
+
+How URL and widgets stay in step: after every run the bar remembers the query it wrote. When
+the URL differs from it at the start of a run, the URL was changed from outside (a pasted link,
+the first load, another page) and wins: its values are pushed into the widgets. Otherwise the
+widgets win and the URL is rewritten from them.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import polars as pl
+import streamlit as st
+
+from dashboard.i18n import t
+from dashboard.kpi import Filters
+from dashboard.kpi.compare import _add_months, _month_end
+
+PRESETS = ("this_week", "last_week", "this_month", "last_month", "quarter_to_date", "year_to_date",
+           "last_12_months", "custom")
+GRAIN_CHOICES = ("day", "week", "month", "quarter")
+DIMS = ("line", "machine", "product", "customer", "abc_class", "shift")
+QUERY_NAMES = {"line": "line", "machine": "machine", "product": "product", "customer": "customer",
+               "abc_class": "abc", "shift": "shift"}
+PARAMS = ("period", "from", "to", "grain", *QUERY_NAMES.values())
+DEFAULT_PRESET, DEFAULT_GRAIN = "last_month", "day"
+
+_WRITTEN = "_flt_written"  # the query this bar wrote last
+_SAVED = "_flt_saved"      # the same, kept across pages
+_KEY = "flt_"              # widget keys: flt_period, flt_from, ...
+
+
+def period_dates(preset: str, today: date, custom: tuple[date, date] | None = None) -> tuple[date, date]:
+    """Inclusive dates of a preset. "last_12_months" is the twelve whole months before this one."""
+    monday = today - timedelta(days=today.weekday())
+    month_start = today.replace(day=1)
+    if preset == "this_week":
+        return monday, today
+    if preset == "last_week":
+        return monday - timedelta(days=7), monday - timedelta(days=1)
+    if preset == "this_month":
+        return month_start, today
+    if preset == "last_month":
+        start = _add_months(month_start, -1)
+        return start, _month_end(start)
+    if preset == "quarter_to_date":
+        return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today
+    if preset == "year_to_date":
+        return date(today.year, 1, 1), today
+    if preset == "last_12_months":
+        return _add_months(month_start, -12), month_start - timedelta(days=1)
+    if preset == "custom" and custom:
+        start, end = custom
+        return (start, end) if start <= end else (end, start)
+    raise ValueError(f"unknown period {preset!r}")
+
+
+@dataclass(frozen=True)
+class FilterState:
+    """What the filter bar holds: period preset (and its dates), grain and dimension choices."""
+
+    preset: str = DEFAULT_PRESET
+    date_from: date | None = None
+    date_to: date | None = None
+    grain: str = DEFAULT_GRAIN
+    dims: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    # --- query string ---------------------------------------------------------------------------
+    @classmethod
+    def from_query(cls, query: Mapping[str, str], today: date) -> FilterState:
+        preset = query.get("period") or DEFAULT_PRESET
+        if preset not in PRESETS:
+            preset = DEFAULT_PRESET
+        custom = None
+        if preset == "custom":
+            try:
+                custom = (date.fromisoformat(query.get("from", "")), date.fromisoformat(query.get("to", "")))
+            except ValueError:
+                preset = DEFAULT_PRESET
+        date_from, date_to = period_dates(preset, today, custom)
+        grain = query.get("grain") if query.get("grain") in GRAIN_CHOICES else DEFAULT_GRAIN
+        dims = {}
+        for dim, name in QUERY_NAMES.items():
+            values = tuple(v for v in (query.get(name) or "").split(",") if v)
+            if values:
+                dims[dim] = values
+        return cls(preset, date_from, date_to, grain, dims)
+
+    def to_query(self) -> dict[str, str]:
+        out = {"period": self.preset}
+        if self.preset == "custom":
+            out["from"], out["to"] = self.date_from.isoformat(), self.date_to.isoformat()
+        out["grain"] = self.grain
+        for dim, name in QUERY_NAMES.items():
+            if self.dims.get(dim):
+                out[name] = ",".join(self.dims[dim])
+        return out
+
+    # --- for the engine --------------------------------------------------------------------------
+    def filters(self, applicable: Sequence[str] = DIMS) -> Filters:
+        """Engine filters with the period and the dimension choices this page's data can honour."""
+        return Filters(date_from=self.date_from, date_to=self.date_to,
+                       **{d: v for d, v in self.dims.items() if d in applicable and v})
+
+    def ignored(self, applicable: Sequence[str]) -> list[str]:
+        return [d for d, v in self.dims.items() if v and d not in applicable]
+
+
+# --- options from master data -----------------------------------------------------------------------
+def filter_options(facts: Mapping[str, pl.DataFrame]) -> dict[str, dict[str, str]]:
+    """{dimension: {code: label}} from master data (shifts: the codes used in production)."""
+    def coded(kind: str, code: str, name: str = "name") -> dict[str, str]:
+        frame = facts[kind]
+        if frame.height == 0:
+            return {}
+        rows = frame.select(code, name).sort(code).iter_rows()
+        return {c: (f"{c} · {n}" if n and n != c else c) for c, n in rows}
+
+    shifts = facts["production"].get_column("shift").unique().drop_nulls().sort().to_list()
+    return {"line": coded("lines", "line_code"), "machine": coded("machines", "machine_code"),
+            "product": coded("products", "product_code"), "customer": coded("customers", "customer_code"),
+            "abc_class": {c: c for c in ("A", "B", "C")}, "shift": {s: s for s in shifts}}
+
+
+# --- the bar ------------------------------------------------------------------------------------------
+def _query_now() -> dict[str, str]:
+    return {k: st.query_params[k] for k in PARAMS if k in st.query_params}
+
+
+def _push(state: FilterState, options: Mapping[str, Mapping[str, str]]) -> list[str]:
+    """Write a state into the widgets; returns the unknown codes dropped."""
+    ss = st.session_state
+    ss[_KEY + "period"] = state.preset
+    ss[_KEY + "from"], ss[_KEY + "to"] = state.date_from, state.date_to
+    ss[_KEY + "grain"] = state.grain
+    dropped = []
+    for dim in DIMS:
+        chosen = state.dims.get(dim, ())
+        known = [v for v in chosen if v in options.get(dim, {})]
+        dropped += [v for v in chosen if v not in options.get(dim, {})]
+        ss[_KEY + dim] = known
+    return dropped
+
+
+def _read(today: date) -> FilterState:
+    ss = st.session_state
+    preset = ss[_KEY + "period"]
+    custom = (ss[_KEY + "from"], ss[_KEY + "to"]) if preset == "custom" else None
+    if preset == "custom" and (custom[0] is None or custom[1] is None):
+        preset, custom = DEFAULT_PRESET, None
+    date_from, date_to = period_dates(preset, today, custom)
+    dims = {d: tuple(ss[_KEY + d]) for d in DIMS if ss.get(_KEY + d)}
+    return FilterState(preset, date_from, date_to, ss[_KEY + "grain"], dims)
+
+
+def filter_bar(facts: Mapping[str, pl.DataFrame], today: date) -> FilterState:
+    """Draw the bar (top of the page, so meeting mode can hide the sidebar) and return its state."""
+    options = filter_options(facts)
+    ss = st.session_state
+    query = _query_now()
+    if not query and ss.get(_SAVED):  # a page opened without filters: keep those of the last page
+        query = dict(ss[_SAVED])
+    widget_keys = [_KEY + k for k in ("period", "from", "to", "grain", *DIMS)]
+    if query != ss.get(_WRITTEN) or any(k not in ss for k in widget_keys):
+        dropped = _push(FilterState.from_query(query, today), options)
+        if dropped:
+            st.warning(t("analysis.filter.unknown", codes=", ".join(dropped)))
+
+    with st.container(border=True, key="analysis_filter_bar"):
+        c = st.columns([1.3, 1.0, 1.0, 1.2, 1.4, 1.4])
+        c[0].selectbox(t("analysis.filter.period"), PRESETS, key=_KEY + "period",
+                       format_func=lambda p: t(f"analysis.preset.{p}"))
+        if ss[_KEY + "period"] == "custom":
+            c[1].date_input(t("analysis.filter.from"), key=_KEY + "from", format="YYYY-MM-DD")
+            c[2].date_input(t("analysis.filter.to"), key=_KEY + "to", format="YYYY-MM-DD")
+        else:
+            dates = period_dates(ss[_KEY + "period"], today)
+            ss[_KEY + "from"], ss[_KEY + "to"] = dates
+            c[1].markdown(f"**{t('analysis.filter.from')}**  \n{dates[0].isoformat()}")
+            c[2].markdown(f"**{t('analysis.filter.to')}**  \n{dates[1].isoformat()}")
+        c[3].selectbox(t("analysis.filter.grain"), GRAIN_CHOICES, key=_KEY + "grain",
+                       format_func=lambda g: t(f"analysis.grain.{g}"))
+        for col, dim in zip(c[4:], ("line", "machine")):
+            col.multiselect(t(f"analysis.dim.{dim}"), list(options[dim]), key=_KEY + dim,
+                            format_func=options[dim].get, placeholder=t("analysis.filter.all"))
+        d = st.columns(4)
+        for col, dim in zip(d, ("product", "customer", "abc_class", "shift")):
+            col.multiselect(t(f"analysis.dim.{dim}"), list(options[dim]), key=_KEY + dim,
+                            format_func=options[dim].get, placeholder=t("analysis.filter.all"))
+
+    state = _read(today)
+    written = state.to_query()
+    if _query_now() != written:
+        for k in PARAMS:
+            if k in st.query_params and k not in written:
+                del st.query_params[k]
+        st.query_params.update(written)
+    ss[_WRITTEN] = written
+    ss[_SAVED] = written
+    return state
+
+
+__all__ = ["DIMS", "FilterState", "PRESETS", "filter_bar", "filter_options", "period_dates"]

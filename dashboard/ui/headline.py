@@ -1,0 +1,29 @@
+"""Headline KPIs of the last complete month for the Home page: throughput, scrap ratio, OEE,
+OTD, CSAT, each with its deltas and target status (the same tiles as the analysis pages)."""
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from dashboard.i18n import t
+from dashboard.kpi import HEADLINE, Filters
+from dashboard.ui.filters import period_dates
+from dashboard.ui.tiles import kpi_tiles
+from data_access.facts import load_facts
+
+
+def last_complete_month(today: date) -> tuple[date, date]:
+    return period_dates("last_month", today)
+
+
+def headline_tiles(engine: Engine, today: date | None = None) -> None:
+    today = today or date.today()
+    start, end = last_complete_month(today)
+    st.subheader(t("home.headline", month=f"{start.year}-{start.month:02d}"))
+    kpi_tiles(list(HEADLINE), load_facts(engine), Filters(date_from=start, date_to=end), today,
+              per_row=len(HEADLINE), key="home_headline")
+
+
+__all__ = ["headline_tiles", "last_complete_month"]

@@ -1,0 +1,66 @@
+"""Tables with CSV and XLSX downloads; formula-looking text is neutralised in every download
+(data_access.ingest.export.frame_bytes, the one guard every export of the app uses)."""
+from __future__ import annotations
+
+import re
+
+import polars as pl
+import streamlit as st
+
+from dashboard.i18n import t
+from data_access.ingest.export import frame_bytes
+
+MAX_SHOWN = 500  # rows drawn in the page; downloads always hold every row
+
+
+def _file_stem(name: str) -> str:
+    return re.sub(r"[^\w\-]+", "_", name, flags=re.UNICODE).strip("_") or "table"
+
+
+def download_buttons(frame: pl.DataFrame, name: str, key: str) -> None:
+    """CSV and XLSX of the whole frame."""
+    c1, c2, _ = st.columns([1, 1, 4])
+    stem = _file_stem(name)
+    c1.download_button(t("analysis.download.csv"), frame_bytes(frame, "csv"), f"{stem}.csv", "text/csv",
+                       key=f"{key}_csv", icon=":material/download:", on_click="ignore")
+    c2.download_button(t("analysis.download.xlsx"), frame_bytes(frame, "xlsx", sheet=stem[:31]), f"{stem}.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
+                       icon=":material/download:", on_click="ignore")
+
+
+def data_table(frame: pl.DataFrame, name: str, key: str, *, column_config: dict | None = None,
+               height: int | str = "auto") -> None:
+    """The table (first MAX_SHOWN rows) with its downloads; says so in words when it is empty."""
+    if frame.height == 0:
+        st.info(t("common.no_data"))
+        return
+    shown = frame.head(MAX_SHOWN)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config, height=height, key=key)
+    if frame.height > MAX_SHOWN:
+        st.caption(t("analysis.table.truncated", shown=MAX_SHOWN, total=f"{frame.height:,}"))
+    download_buttons(frame, name, key)
+
+
+def rows_behind_table(frame: pl.DataFrame, headers: dict[str, str], name: str, key: str) -> None:
+    """"Rows behind this": the records under the current filters and drill-down, columns renamed."""
+    st.subheader(t("analysis.rows_behind"))
+    present = {c: h for c, h in headers.items() if c in frame.columns}
+    # dates stored with a midnight time show as plain dates
+    out = frame.select([(pl.col(c).dt.date() if frame.schema[c] == pl.Datetime else pl.col(c)).alias(h)
+                        for c, h in present.items()])
+    st.caption(t("analysis.rows_behind.count", rows=f"{frame.height:,}"))
+    data_table(out, name, key)
+
+
+__all__ = ["MAX_SHOWN", "data_table", "download_buttons", "headers", "rows_behind_table", "translated"]
+
+
+def headers(*columns: str) -> dict[str, str]:
+    """{column: translated header} for the analysis tables (keys analysis.col.<column>)."""
+    return {c: t(f"analysis.col.{c}") for c in columns}
+
+
+def translated(frame: pl.DataFrame, columns: dict[str, str] | None = None) -> pl.DataFrame:
+    """The frame with its columns renamed to translated headers (only those named)."""
+    columns = columns or headers(*frame.columns)
+    return frame.select([pl.col(c).alias(h) for c, h in columns.items() if c in frame.columns])

@@ -1,0 +1,160 @@
+"""KPI tiles: value, delta vs the previous period and the same period last year, target status
+coloured by the KPI's direction, and "show formula" with the numerator and denominator.
+
+Numbers come from dashboard.kpi.compare() / compute(); this module only formats them.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from dashboard.i18n import current_lang, t
+from dashboard.kpi import KPIS, Filters, compare, compute
+from dashboard.kpi.compare import previous_period, same_period_last_year
+
+NONE = "—"
+
+
+# --- formatting ------------------------------------------------------------------------------------
+def fmt_value(value: float | None, unit: str) -> str:
+    """A KPI value for people: 12.3 %, 418,205, 4.21, ¥1,234; "—" for null."""
+    if value is None:
+        return NONE
+    if unit == "ratio":
+        pct = value * 100
+        return f"{pct:.1f} %" if abs(pct) >= 10 else f"{pct:.2f} %"
+    if unit in ("pieces", "count", "ppm"):
+        return f"{value:,.0f}"
+    if unit == "currency":
+        return f"¥{value:,.0f}" if value >= 0 else f"−¥{-value:,.0f}"
+    if unit in ("pieces_per_hour", "hours", "days", "points"):
+        return f"{value:,.1f}"
+    if unit == "minutes":
+        return f"{value:,.0f}"
+    if unit == "score":
+        return f"{value:.2f}"
+    return f"{value:,.2f}"
+
+
+def fmt_delta(value: float | None, base: float | None, unit: str) -> str | None:
+    """value − base: percentage points for ratios, else the unit's own format with a sign."""
+    if value is None or base is None:
+        return None
+    diff = value - base
+    if unit == "ratio":
+        return f"{diff * 100:+.2f} {t('analysis.pp')}"
+    text = fmt_value(abs(diff), unit)
+    return ("+" if diff >= 0 else "-") + text  # ASCII minus: st.metric reads the sign for the arrow
+
+
+def fmt_unit(unit: str) -> str:
+    return "" if unit == "ratio" else t(f"kpi.unit.{unit}")
+
+
+def fmt_date(d: date | None, lang: str | None = None) -> str:
+    if d is None:
+        return NONE
+    if (lang or current_lang()) == "zh":
+        return f"{d.year}年{d.month}月{d.day}日"
+    return d.strftime("%d %b %Y").lstrip("0")
+
+
+def fmt_period(date_from: date | None, date_to: date | None) -> str:
+    return f"{fmt_date(date_from)} – {fmt_date(date_to)}"
+
+
+# --- tiles -----------------------------------------------------------------------------------------
+def kpi_name(kpi_id: str) -> str:
+    return KPIS[kpi_id].name(current_lang())
+
+
+def tile_rows(kpi_ids: Sequence[str], facts: Mapping[str, pl.DataFrame], filters: Filters, today: date
+              ) -> pl.DataFrame:
+    """compare() of the filtered period (what the tiles show)."""
+    return compare(kpi_ids, facts, filters.date_from, filters.date_to, filters, today=today)
+
+
+def kpi_tiles(kpi_ids: Sequence[str], facts: Mapping[str, pl.DataFrame], filters: Filters, today: date,
+              *, per_row: int = 4, key: str = "tiles") -> pl.DataFrame:
+    """One tile per KPI, `per_row` to a row; returns the compared figures."""
+    rows = tile_rows(kpi_ids, facts, filters, today)
+    prev = previous_period(filters.date_from, filters.date_to)
+    last_year = same_period_last_year(filters.date_from, filters.date_to)
+    records = rows.to_dicts()
+    for start in range(0, len(records), per_row):
+        cols = st.columns(per_row)
+        for col, r in zip(cols, records[start:start + per_row]):
+            with col:
+                _tile(r, prev, last_year)
+    show_formula(kpi_ids, facts, filters, today, key=key)
+    return rows
+
+
+_UNIT_SHOWN = ("pieces_per_hour", "hours", "minutes", "days", "ppm")
+
+
+def _tile(r: dict, prev: tuple[date, date], last_year: tuple[date, date]) -> None:
+    k = KPIS[r["kpi"]]
+    with st.container(border=True, key=f"tile_{k.id}"):
+        value = fmt_value(r["value"], k.unit)
+        if r["value"] is not None and k.unit in _UNIT_SHOWN:
+            value = f"{value} {fmt_unit(k.unit)}"
+        st.metric(k.name(current_lang()), value,
+                  delta=fmt_delta(r["value"], r["previous"], k.unit),
+                  delta_color="normal" if k.direction > 0 else "inverse",
+                  delta_description=t("analysis.tile.vs_previous"),
+                  help=t("analysis.tile.help", formula=k.formula(current_lang()), unit=fmt_unit(k.unit) or "%",
+                         prev=fmt_period(*prev)))
+        ly = fmt_delta(r["value"], r["same_period_last_year"], k.unit)
+        parts = [t("analysis.tile.vs_last_year", delta=ly if ly is not None else NONE)]
+        if r["target"] is not None:
+            parts.append(t("analysis.tile.target", target=fmt_value(r["target"], k.unit)))
+        st.caption(" · ".join(parts))
+        if r["status"] is not None:
+            on = r["status"] == "on_target"
+            st.badge(t(f"kpi.status.{r['status']}"), color="green" if on else "red",
+                     icon=":material/check_circle:" if on else ":material/error:")
+        elif r["target"] is None:
+            st.badge(t("analysis.tile.no_target"), color="gray")
+
+
+# KPIs whose numerator is made of more than the first measure (nps: promoters − detractors).
+_NUMERATOR_SIZE = {"nps": 2}
+
+
+def formula_table(kpi_ids: Sequence[str], facts: Mapping[str, pl.DataFrame], filters: Filters, today: date
+                  ) -> pl.DataFrame:
+    """KPI, formula, value, numerator and denominator (the KPI's measures as the engine summed them)."""
+    lang = current_lang()
+    rows = []
+    for kpi_id in kpi_ids:
+        k = KPIS[kpi_id]
+        row = compute([kpi_id], facts, (), filters, today=today, with_measures=True).row(0, named=True)
+        names = [f"{t(f'analysis.measure.{m}')} = {fmt_number(row[m])}" for m in k.measures]
+        split = _NUMERATOR_SIZE.get(kpi_id, 1)
+        numerator = " − ".join(names[:split]) if names else NONE
+        denominator = " / ".join(names[split:]) if len(names) > split else NONE
+        rows.append({t("analysis.col.kpi"): k.name(lang), t("analysis.col.formula"): k.formula(lang),
+                     t("analysis.col.value"): fmt_value(row[kpi_id], k.unit),
+                     t("analysis.col.numerator"): numerator, t("analysis.col.denominator"): denominator})
+    return pl.DataFrame(rows)
+
+
+def fmt_number(v: float | None) -> str:
+    if v is None:
+        return NONE
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.4g}"
+
+
+def show_formula(kpi_ids: Sequence[str], facts: Mapping[str, pl.DataFrame], filters: Filters, today: date,
+                 *, key: str = "tiles") -> None:
+    """A toggle that shows each KPI's formula with its numerator and denominator values."""
+    if st.toggle(t("analysis.show_formula"), key=f"{key}_formula"):
+        st.dataframe(formula_table(kpi_ids, facts, filters, today), hide_index=True, width="stretch")
+
+
+__all__ = ["NONE", "fmt_date", "fmt_delta", "fmt_period", "fmt_unit", "fmt_value", "formula_table", "kpi_name",
+           "kpi_tiles", "show_formula", "tile_rows"]

@@ -1,0 +1,63 @@
+"""Equipment & OEE: OEE waterfall from planned to fully productive time, OEE by machine
+(drill-down), trend against target, downtime Pareto (SPEC §5 Production, losses)."""
+import polars as pl
+import streamlit as st
+
+from dashboard.i18n import t
+from dashboard.kpi import pareto, target_for
+from dashboard.kpi.charts_data import breakdown, clip_grain, rows_behind, trend, waterfall
+from dashboard.ui import charts
+from dashboard.ui.analysis import PRODUCTION_DIMS, analysis_page, names, with_names
+from dashboard.ui.tables import headers, rows_behind_table
+from dashboard.ui.tiles import kpi_name, kpi_tiles
+
+TILES = ["oee", "availability", "performance", "quality_ratio", "mtbf", "mttr", "downtime_min", "throughput_rate"]
+
+page = analysis_page("equipment", PRODUCTION_DIMS)
+facts, filters, today = page.facts, page.filters, page.today
+kpi_tiles(TILES, facts, filters, today, per_row=4)
+if page.empty("production"):
+    st.stop()
+
+line = filters.line[0] if filters.line and len(filters.line) == 1 else None
+oee_target = target_for("oee", facts["targets"], filters.date_from, filters.date_to, line)
+by_machine = with_names(breakdown(["oee"], facts, ["machine"], filters, today=today), "machine", facts, "machine")
+picked = charts.draw(charts.bar_chart(by_machine.select("code", "name", value="oee").sort("value"),
+                                      title=t("analysis.equipment.by_machine"), category_title=t("analysis.dim.machine"),
+                                      value_title=kpi_name("oee"), unit="ratio", target=oee_target, color_by_target=+1),
+                     "eq_machine", selectable=True)
+st.caption(t("analysis.click_hint"))
+drilled = page.drill("machine", picked)
+
+steps = waterfall(facts, drilled, today=today)
+if steps.height:
+    loss_names = names(facts, "category")
+    steps = steps.with_columns(
+        name=pl.when(pl.col("loss_group").is_null()).then(pl.col("step").map_elements(
+            lambda s: t(f"kpi.loss.{s}"), return_dtype=pl.String))
+        .otherwise(pl.col("category").replace_strict(loss_names, default=pl.col("category"), return_dtype=pl.String)),
+        kind=pl.when(pl.col("loss_group").is_null()).then(pl.lit(t("analysis.kind.time")))
+        .otherwise(pl.lit(t("analysis.kind.loss"))))
+    # one bar per step: losses of the same category in different groups keep their own bar
+    steps = steps.with_columns(name=pl.when(pl.col("name").is_duplicated())
+                               .then(pl.concat_str(pl.col("name"), pl.lit(" · "), pl.col("loss_group").fill_null("")))
+                               .otherwise(pl.col("name")))
+    charts.draw(charts.waterfall(steps, title=t("analysis.equipment.waterfall"), value_title=t("analysis.minutes")),
+                "eq_waterfall")
+
+grain = clip_grain(page.grain, filters.date_from, filters.date_to)
+left, right = st.columns(2)
+with left:
+    data = charts.with_labels(trend(["oee"], facts, grain, drilled, today=today), "period", grain)
+    charts.draw(charts.trend_chart(data, "oee", "ratio", title=t("analysis.equipment.trend"), value_title=kpi_name("oee"),
+                                   x_title=t(f"analysis.grain.{grain}"), target="oee_target"), "eq_trend")
+with right:
+    downtime = with_names(pareto("downtime_min", facts, "reason", drilled, today=today), "category", facts, "reason")
+    if downtime.height:
+        charts.draw(charts.pareto_chart(downtime, title=t("analysis.equipment.downtime"),
+                                        category_title=t("analysis.dim.reason"), value_title=t("analysis.minutes"),
+                                        unit="minutes"), "eq_downtime")
+
+rows = rows_behind("downtime", facts, drilled)
+rows_behind_table(rows, headers("date", "shift", "line", "machine", "reason", "category", "minutes"),
+                  t("nav.analysis.equipment"), "eq_rows")

@@ -1,0 +1,75 @@
+"""Scrap & quality: scrap Pareto (drill-down), trend against target, machine x period heat map,
+p-chart of the daily scrap ratio, first pass yield by inspection stage (SPEC §5 Quality)."""
+import polars as pl
+import streamlit as st
+
+from dashboard.i18n import t
+from dashboard.kpi import fpy_by_stage, scrap_pareto
+from dashboard.kpi.charts_data import clip_grain, heat_map, p_chart, rows_behind, trend
+from dashboard.ui import charts
+from dashboard.ui.analysis import PRODUCTION_DIMS, analysis_page, with_names
+from dashboard.ui.tables import headers, rows_behind_table
+from dashboard.ui.tiles import fmt_value, kpi_name, kpi_tiles
+
+TILES = ["scrap_ratio", "scrap_qty", "scrap_cost", "rework_ratio", "fpy", "incoming_pass_rate"]
+PARETO_BY = ("reason", "machine", "product", "line", "shift", "stage")
+
+page = analysis_page("quality", PRODUCTION_DIMS)
+facts, filters, today = page.facts, page.filters, page.today
+kpi_tiles(TILES, facts, filters, today, per_row=3)
+if page.empty("production"):
+    st.stop()
+
+by = st.segmented_control(t("analysis.pareto_by"), PARETO_BY, default="reason", key="qual_by",
+                          format_func=lambda d: t(f"analysis.dim.{d}")) or "reason"
+pareto = with_names(scrap_pareto(facts, by, filters, today=today), "category", facts, by)
+picked = charts.draw(charts.pareto_chart(pareto, title=t("analysis.quality.pareto", dim=t(f"analysis.dim.{by}")),
+                                         category_title=t(f"analysis.dim.{by}"), value_title=kpi_name("scrap_qty")),
+                     f"qual_pareto_{by}", selectable=True)
+st.caption(t("analysis.click_hint"))
+picked = None if picked in ("Other", None) else picked
+drilled = page.drill(by, picked) if by != "stage" else page.drill("stage", picked, filters)
+# Production figures cannot be split by scrap reason or inspection stage: those drill only the rows.
+production_filters = filters if by in ("reason", "stage") else drilled
+
+grain = clip_grain(page.grain, filters.date_from, filters.date_to)
+left, right = st.columns(2)
+with left:
+    data = charts.with_labels(trend(["scrap_ratio"], facts, grain, production_filters, today=today), "period", grain)
+    charts.draw(charts.trend_chart(data, "scrap_ratio", "ratio", title=t("analysis.quality.trend"),
+                                   value_title=kpi_name("scrap_ratio"), x_title=t(f"analysis.grain.{grain}"),
+                                   target="scrap_ratio_target"), "qual_trend")
+with right:
+    pc = p_chart(facts, production_filters, today=today)
+    if pc.height:
+        charts.draw(charts.p_chart(charts.with_labels(pc, "day", "day"), title=t("analysis.quality.p_chart"),
+                                   x_title=t("analysis.day"), value_title=kpi_name("scrap_ratio")), "qual_pchart")
+        st.caption(t("analysis.quality.p_chart.note", n=int(pc.get_column("out_of_control").sum()), days=pc.height,
+                     center=fmt_value(pc.item(0, "center"), "ratio")))
+
+heat_grain = clip_grain("day", filters.date_from, filters.date_to, max_points=45)
+heat = heat_map(facts, production_filters, heat_grain, today=today)
+if heat.height:
+    heat = charts.with_labels(heat.with_columns(code=pl.col("machine")), "period", heat_grain)
+    charts.draw(charts.heat_map(heat, title=t("analysis.quality.heat", grain=t(f"analysis.grain.{heat_grain}").lower()),
+                                x_title=t(f"analysis.grain.{heat_grain}"), y_title=t("analysis.dim.machine"),
+                                value_title=kpi_name("scrap_ratio")), "qual_heat")
+
+fpy = with_names(fpy_by_stage(facts, production_filters).filter(pl.col("stage").is_not_null()), "stage", facts, "stage")
+if fpy.height:
+    charts.draw(charts.bar_chart(fpy.select("code", "name", value="fpy"), title=t("analysis.quality.fpy"),
+                                 category_title=t("analysis.dim.stage"), value_title=kpi_name("fpy"), unit="ratio"),
+                "qual_fpy")
+
+if by == "reason":
+    rows = rows_behind("scrap", facts, drilled)
+    cols = headers("date", "shift", "line", "machine", "product", "reason", "qty")
+elif by == "stage":
+    rows = rows_behind("inspections", facts, drilled).filter(pl.col("disposition") == "scrap")
+    cols = headers("date", "stage", "line", "machine", "product", "reason", "qty")
+    rows = rows.rename({"rejected_qty": "qty"})
+    cols["stage"] = t("analysis.dim.stage")
+else:
+    rows = rows_behind("production", facts, drilled).filter(pl.col("scrap_qty") > 0)
+    cols = headers("date", "shift", "line", "machine", "product", "total_qty", "good_qty", "defect_qty", "scrap_qty")
+rows_behind_table(rows, cols, t("nav.analysis.quality"), "qual_rows")
