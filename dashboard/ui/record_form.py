@@ -29,7 +29,8 @@ def field_help(kind: Kind, lang: str) -> dict[str, str]:
     """Help text per field: column name in files, type, allowed values, the declaration's note."""
     out = {}
     for (header, name, _label, type_text, _req, allowed, note), f in zip(column_help(kind, lang), kind.fields):
-        parts = [t("input.form.help_column", lang, header=header, field=name), type_text]
+        column = t("input.form.help_column", lang, header=header)
+        parts = [column if header == name else f"{column} ({name})", type_text]
         parts += [p for p in (allowed, note) if p]
         out[name] = plain(" · ".join(parts))
     return out

@@ -9,6 +9,7 @@ the data editor of the same page.
 from __future__ import annotations
 
 import json
+import dataclasses
 
 import polars as pl
 import streamlit as st
@@ -20,7 +21,7 @@ from data_access.db import data_version
 from data_access.ingest import (ImportResult, Problem, check_upload, column_help, import_upload, load_preset,
                                 match_headers, read_upload, rejected_rows_bytes, save_preset, template_bytes,
                                 template_file_name)
-from data_access.ingest.commit import file_sha256
+from data_access.ingest.commit import file_sha256, same_file_problem
 from data_access.ingest.problems import FileProblem
 from data_access.kinds import Kind
 
@@ -63,12 +64,13 @@ def problems_frame(problems: list[Problem], lang: str, row_label_key: str = "inp
 
 
 def show_problems(problems: list[Problem], lang: str, row_label_key: str = "input.problems.row") -> None:
-    """Problems without a row (the file as a whole, permission, same file) as messages; the rest
-    as one table listing every problem (a table shows user text literally)."""
+    """Problems of the file as a whole (no row: empty file, missing or extra columns, permission,
+    same file) as messages; every problem of a row in one table (a table shows user text literally)."""
     for p in problems:
-        if p.row is None and p.column is None:
-            (st.warning if p.warning else st.error)(plain(p.message))
-    located = [p for p in problems if p.row is not None or p.column is not None]
+        if p.row is None:
+            # The box's colour says "warning"; describe() would say it again.
+            (st.warning if p.warning else st.error)(plain(dataclasses.replace(p, warning=False).describe(lang)))
+    located = [p for p in problems if p.row is not None]
     if located:
         st.dataframe(problems_frame(located, lang, row_label_key), hide_index=True, width="stretch",
                      height=min(38 + 35 * len(located), 420))
@@ -237,7 +239,13 @@ def upload_wizard(engine: Engine, kind: Kind, department: str, user, lang: str) 
             return
 
         valid_rows = result.valid.height if result.valid is not None else 0
-        if result.errors:
+        # The same bytes imported before: say so first, naming the batch (import would refuse it).
+        earlier = same_file_problem(engine, kind.name, data, lang)
+        if earlier is not None:
+            st.error(plain(earlier.message))
+        if result.errors and not result.rejected_row_numbers:
+            st.error(t("input.report.file_errors", lang, problems=len(result.errors)))
+        elif result.errors:
             st.error(t("input.report.errors", lang, problems=len(result.errors), rows=len(result.rejected_row_numbers),
                        valid=valid_rows))
         elif result.warnings:
@@ -252,7 +260,7 @@ def upload_wizard(engine: Engine, kind: Kind, department: str, user, lang: str) 
                                     rejected_rows_bytes(result, fmt), on_click="ignore", icon=":material/download:",
                                     file_name=f"{file_name.rsplit('.', 1)[0]}_rejected.{fmt}", key=f"{prefix}_rej_{fmt}")
 
-        file_level = any(p.row is None and not p.warning for p in result.problems)
+        file_level = earlier is not None or any(p.row is None and not p.warning for p in result.problems)
         blocked = file_level or valid_rows == 0 or (bool(result.errors) and not valid_only)
         if blocked and not file_level and valid_rows:
             st.caption(t("input.upload.blocked", lang))

@@ -68,6 +68,7 @@ _TEXTS = {
     "input.report.title": ("4 · Check", "4 · 检查结果"),
     "input.report.errors": ("{problems} problem(s) in {rows} row(s), every one listed below. Valid rows: {valid}.",
                             "{rows} 行中共有 {problems} 个问题（下表列出全部问题）。有效行数：{valid}。"),
+    "input.report.file_errors": ("The file cannot be imported as it is ({problems} problem(s)):", "文件无法直接导入（{problems} 个问题）："),
     "input.report.warnings_only": ("All {rows} rows are valid; {warnings} warnings to look at.",
                                    "全部 {rows} 行有效；有 {warnings} 条警告，请查看。"),
     "input.report.clean": ("All {rows} rows are valid.", "全部 {rows} 行均有效。"),
@@ -84,7 +85,7 @@ _TEXTS = {
     # single-record form
     "input.form.intro": ("Fields marked {mark} are required. The record is checked like a row of an uploaded file.",
                          "标 {mark} 的为必填项。记录的检查方式与上传文件中的一行相同。"),
-    "input.form.help_column": ("column “{header}” ({field})", "列“{header}”（{field}）"),
+    "input.form.help_column": ("column “{header}”", "列“{header}”"),
     "input.form.time": ("Time", "时间"),
     "input.form.replace": ("Replace the stored record with the same key", "替换键相同的已有记录"),
     "input.form.submit": ("Save record", "保存记录"),
