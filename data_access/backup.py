@@ -336,3 +336,9 @@ def _set_version(conn: Connection, version: int) -> None:
     table = DataVersion.__table__
     if conn.execute(sa.update(table).where(table.c.id == 1).values(version=version)).rowcount == 0:
         conn.execute(sa.insert(table).values(id=1, version=version))
+
+
+def table_counts(engine: Engine) -> dict[str, int]:
+    """Rows per table now (shown beside a backup's counts before a restore)."""
+    with engine.connect() as conn:
+        return {t.name: int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar() or 0) for t in tables()}

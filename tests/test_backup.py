@@ -313,3 +313,34 @@ def test_cli_backup_and_restore(sqlite_engine, tmp_path, monkeypatch, capsys):
     (tmp_path / "junk.zip").write_bytes(b"junk")
     assert main(["restore", str(tmp_path / "junk.zip")]) == 1
     assert "not a PlantKPI backup" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ admin page
+def _backup_page(engine: Engine, monkeypatch, role: str):
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.auth import CurrentUser
+
+    monkeypatch.setenv("PLANTKPI_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    page = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "pages" / "admin_backup.py"),
+                             default_timeout=30)
+    page.session_state["_plantkpi_user"] = CurrentUser("admin" if role == "admin" else "李文员", role,
+                                                       None if role == "admin" else "production", "en")
+    return page.run()
+
+
+def test_admin_page_offers_the_backup_for_download(sqlite_engine, monkeypatch):
+    fill_database(sqlite_engine)
+    page = _backup_page(sqlite_engine, monkeypatch, "admin")
+    assert not page.exception
+    assert page.title[0].value == "Backup & restore"
+    page.button(key="backup_prepare").click().run()
+    [download] = page.get("download_button")
+    assert download.label.startswith("Download plantkpi-backup-") and download.label.endswith(".zip")
+
+
+def test_backup_page_is_for_admins_only(sqlite_engine, monkeypatch):
+    fill_database(sqlite_engine)
+    page = _backup_page(sqlite_engine, monkeypatch, "clerk")
+    assert not page.get("button") or all(b.key != "backup_prepare" for b in page.button)
+    assert any("admin" in e.value.lower() for e in page.error)
