@@ -13,6 +13,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from dashboard.kpi.analyses import oee_losses
+from dashboard.kpi.delivery import delivery_lines
 from dashboard.kpi.compare import _add_months, _month_end, target_for
 from dashboard.kpi.engine import Filters, applicable, compute, filter_frame
 from dashboard.kpi.registry import GRAINS, kpi
@@ -147,9 +148,16 @@ def rows_behind(fact: str, facts: Mapping[str, pl.DataFrame], filters: Filters) 
     return out.sort("date", descending=True) if "date" in out.columns else out
 
 
+def delivery_rows(facts: Mapping[str, pl.DataFrame], filters: Filters, *, today: date,
+                  tolerance_days: int = 0) -> pl.DataFrame:
+    """The order lines that count in the delivery KPIs of the period (evaluated lines), latest due first."""
+    lines = filter_frame(delivery_lines(facts, today, tolerance_days), filters).filter(pl.col("evaluated"))
+    return lines.sort(["promised_date", "order_no", "line_no"], descending=[True, False, False])
+
+
 def has_rows(fact: str, facts: Mapping[str, pl.DataFrame], filters: Filters) -> bool:
     return rows_behind(fact, facts, filters).height > 0
 
 
-__all__ = ["breakdown", "clip_grain", "has_rows", "heat_map", "p_chart", "period_end", "rows_behind",
+__all__ = ["breakdown", "clip_grain", "delivery_rows", "has_rows", "heat_map", "p_chart", "period_end", "rows_behind",
            "supplier_scatter", "trend", "waterfall"]

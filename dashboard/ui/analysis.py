@@ -50,8 +50,11 @@ class AnalysisPage:
         """True (and says so in words) when the fact has no rows for the period and filters."""
         if has_rows(fact, self.facts, filters or self.filters):
             return False
-        st.info(t("analysis.empty", period=fmt_period(self.filters.date_from, self.filters.date_to)))
+        self.say_empty()
         return True
+
+    def say_empty(self) -> None:
+        st.info(t("analysis.empty", period=fmt_period(self.filters.date_from, self.filters.date_to)))
 
     def drill(self, dim: str, code: str | None, filters: Filters | None = None) -> Filters:
         """The filters narrowed to the clicked category (and a note saying so), or unchanged."""

@@ -20,6 +20,21 @@ def week_label(column: str = "week") -> pl.Expr:
                          pl.lit(")"))
 
 
+def week_short(column: str = "week") -> pl.Expr:
+    """W48·11-23: short enough that eight weeks fit side by side on a chart axis."""
+    return pl.col(column).dt.strftime("W%V·%m-%d")
+
+
+def _weeks_in_order(data: pl.DataFrame, column: str = "week") -> list[str]:
+    """Week labels sorted by date (the labels themselves sort W01 before W48 across a new year)."""
+    return data.get_column(column).unique(maintain_order=True).to_list()
+
+
+def iso_dates(frame: pl.DataFrame) -> pl.DataFrame:
+    """Dates as YYYY-MM-DD text so that tables do not show a midnight time."""
+    return frame.with_columns([pl.col(c).dt.strftime("%Y-%m-%d") for c, d in frame.schema.items() if d == pl.Date])
+
+
 def _yes(flag: str) -> pl.Expr:
     return pl.when(pl.col(flag)).then(pl.lit(t("planning.yes"))).otherwise(pl.lit(""))
 
@@ -46,17 +61,18 @@ def capacity_table(table: pl.DataFrame, level: str) -> pl.DataFrame:
 def capacity_heatmap(table: pl.DataFrame, level: str) -> alt.LayerChart:
     """Weeks across, machines (or lines) down; colour = load %, overloaded cells outlined."""
     unit = "machine_code" if level == "machine" else "line_code"
-    data = table.select(
-        week=week_label(), unit=pl.col(unit), load=_pct("load"), required=pl.col("required_h").round(1),
+    data = table.sort("week").select(
+        week=week_short(), unit=pl.col(unit), load=_pct("load"), required=pl.col("required_h").round(1),
         available=pl.col("available_h").round(1), bottleneck=pl.col("bottleneck"),
         label=pl.when(pl.col("load").is_null() & (pl.col("required_h") > 0)).then(pl.lit("—"))
         .when(pl.col("load").is_null()).then(pl.lit(""))
         .otherwise((pl.col("load") * 100).round(0).cast(pl.Int64).cast(pl.String)))
-    units = data.get_column("unit").unique().len()
     y_title = t("planning.machine") if level == "machine" else t("planning.line")
     base = alt.Chart(data).encode(
-        x=alt.X("week:O", title=t("planning.week"), axis=alt.Axis(labelAngle=0, labelFont=CJK_FONT, titleFont=CJK_FONT)),
-        y=alt.Y("unit:N", title=y_title, sort=None, axis=alt.Axis(labelFont=CJK_FONT, titleFont=CJK_FONT)))
+        x=alt.X("week:O", title=t("planning.week"), sort=_weeks_in_order(data), axis=alt.Axis(labelAngle=0, labelOverlap=False, labelFont=CJK_FONT,
+                                                                  titleFont=CJK_FONT, orient="top")),
+        y=alt.Y("unit:N", title=y_title, sort=None, axis=alt.Axis(labelOverlap=False, labelFont=CJK_FONT,
+                                                                  titleFont=CJK_FONT)))
     tooltip = [alt.Tooltip("unit:N", title=y_title), alt.Tooltip("week:O", title=t("planning.week")),
                alt.Tooltip("required:Q", title=t("planning.capacity.required")),
                alt.Tooltip("available:Q", title=t("planning.capacity.available")),
@@ -71,7 +87,7 @@ def capacity_heatmap(table: pl.DataFrame, level: str) -> alt.LayerChart:
     text = base.mark_text(fontSize=11, font=CJK_FONT).encode(
         text="label:N",
         color=alt.condition("datum.load > 110 || datum.label == '—'", alt.value("#ffffff"), alt.value("#222222")))
-    return (cells + outline + text).properties(height=max(120, 26 * units), title=t("planning.capacity.chart"))
+    return (cells + outline + text).properties(height=alt.Step(26), title=t("planning.capacity.chart"))
 
 
 # --- priority ------------------------------------------------------------------------------------------
@@ -79,7 +95,7 @@ _COMPONENTS = ("due_points", "customer_points", "bottleneck_points", "operations
 
 
 def priority_table(ranked: pl.DataFrame) -> pl.DataFrame:
-    return ranked.select(
+    return iso_dates(ranked.select(
         pl.col("rank").alias(t("planning.priority.rank")),
         pl.col("order_no").alias(t("planning.order_no")), pl.col("line_no").alias(t("planning.line_no")),
         pl.col("customer_code").alias(t("planning.customer")), pl.col("abc_class").alias(t("planning.abc_class")),
@@ -93,7 +109,7 @@ def priority_table(ranked: pl.DataFrame) -> pl.DataFrame:
         pl.col("required_h").round(1).alias(t("planning.priority.required_h")),
         pl.col("expected_finish").alias(t("planning.priority.finish")),
         pl.col("lateness_days").alias(t("planning.priority.lateness")),
-        _yes("late").alias(t("planning.priority.late")))
+        _yes("late").alias(t("planning.priority.late"))))
 
 
 def priority_chart(ranked: pl.DataFrame, top: int = 20) -> alt.Chart:
@@ -102,24 +118,26 @@ def priority_chart(ranked: pl.DataFrame, top: int = 20) -> alt.Chart:
     data = (ranked.head(top)
             .select(line=pl.format("{}. {}/{}", "rank", "order_no", "line_no"), rank="rank", *_COMPONENTS)
             .unpivot(index=["line", "rank"], on=list(_COMPONENTS), variable_name="component", value_name="points")
+            .with_columns(idx=pl.col("component").replace_strict({c: i for i, c in enumerate(_COMPONENTS)},
+                                                                 return_dtype=pl.Int64))
             .with_columns(pl.col("component").replace_strict(names), pl.col("points").round(3)))
     order = [names[c] for c in _COMPONENTS]
     return alt.Chart(data).mark_bar().encode(
         y=alt.Y("line:N", sort=alt.EncodingSortField("rank", order="ascending"), title=None,
-                axis=alt.Axis(labelFont=CJK_FONT, labelLimit=200)),
+                axis=alt.Axis(labelFont=CJK_FONT, labelLimit=200, labelOverlap=False)),
         x=alt.X("sum(points):Q", title=t("planning.priority.points"), axis=alt.Axis(titleFont=CJK_FONT)),
         color=alt.Color("component:N", title=t("planning.priority.component"), sort=order,
                         scale=alt.Scale(domain=order, range=["#1e88e5", "#43a047", "#e53935", "#8e24aa"]),
                         legend=alt.Legend(orient="bottom", labelFont=CJK_FONT, titleFont=CJK_FONT, labelLimit=300)),
-        order=alt.Order("component:N"),
+        order=alt.Order("idx:Q"),  # stacked in the legend's order
         tooltip=["line:N", "component:N", "points:Q"],
-    ).properties(height=max(120, 22 * data.get_column("line").n_unique()), title=t("planning.priority.chart"))
+    ).properties(height=alt.Step(22), title=t("planning.priority.chart"))
 
 
 # --- MRP --------------------------------------------------------------------------------------------
 def mrp_display(table: pl.DataFrame, materials: pl.DataFrame) -> pl.DataFrame:
     names = materials.select("material_code", "name", "unit")
-    return table.join(names, on="material_code", how="left").select(
+    return iso_dates(table.join(names, on="material_code", how="left").select(
         pl.col("material_code").alias(t("planning.mrp.material")), pl.col("name").alias(t("planning.mrp.name")),
         week_label().alias(t("planning.week")),
         *[pl.col(c).round(2).alias(t(f"planning.mrp.{key}")) for c, key in (
@@ -127,30 +145,27 @@ def mrp_display(table: pl.DataFrame, materials: pl.DataFrame) -> pl.DataFrame:
             ("projected_on_hand", "projected"), ("safety_stock", "safety"), ("net_requirement", "net"),
             ("ending_on_hand", "ending"))],
         pl.col("need_date").alias(t("planning.mrp.need_date")), pl.col("release_date").alias(t("planning.mrp.release")),
-        _yes("shortage").alias(t("planning.mrp.shortage")), pl.col("unit").alias(t("planning.mrp.unit")))
+        _yes("shortage").alias(t("planning.mrp.shortage")), pl.col("unit").alias(t("planning.mrp.unit"))))
 
 
 def planned_orders_display(orders: pl.DataFrame) -> pl.DataFrame:
-    return orders.select(
+    return iso_dates(orders.select(
         pl.col("material_code").alias(t("planning.mrp.material")), pl.col("name").alias(t("planning.mrp.name")),
         pl.col("quantity").round(2).alias(t("planning.mrp.quantity")), pl.col("unit").alias(t("planning.mrp.unit")),
         pl.col("need_date").alias(t("planning.mrp.need_date")), pl.col("lead_time_days").alias(t("planning.mrp.lead")),
         pl.col("release_date").alias(t("planning.mrp.release")), _yes("shortage").alias(t("planning.mrp.shortage")),
-        pl.col("supplier_code").alias(t("planning.mrp.supplier")))
+        pl.col("supplier_code").alias(t("planning.mrp.supplier"))))
 
 
 def planned_orders_xlsx(orders: pl.DataFrame) -> bytes:
     """The planned purchase orders for purchasing: translated headers, ISO dates, formulas neutralised."""
-    table = planned_orders_display(orders)
-    dates = [c for c, dtype in table.schema.items() if dtype == pl.Date]
-    table = table.with_columns([pl.col(c).dt.strftime("%Y-%m-%d") for c in dates])
-    return frame_bytes(table, "xlsx", sheet="MRP")
+    return frame_bytes(planned_orders_display(orders), "xlsx", sheet="MRP")
 
 
 # --- progress ----------------------------------------------------------------------------------------
 def progress_table(lines: pl.DataFrame) -> pl.DataFrame:
     status = {s: t(f"planning.progress.status.{s}") for s in ("late", "behind", "on_track")}
-    return lines.select(
+    return iso_dates(lines.select(
         pl.col("status").replace_strict(status).alias(t("planning.progress.status")),
         pl.col("order_no").alias(t("planning.order_no")), pl.col("line_no").alias(t("planning.line_no")),
         pl.col("customer_code").alias(t("planning.customer")), pl.col("product_code").alias(t("planning.product")),
@@ -160,7 +175,7 @@ def progress_table(lines: pl.DataFrame) -> pl.DataFrame:
         pl.col("production_start").alias(t("planning.progress.start")),
         pl.col("days_late").alias(t("planning.progress.days_late")),
         pl.col("covered_qty").alias(t("planning.progress.covered")),
-        pl.col("gap_qty").alias(t("planning.progress.gap")))
+        pl.col("gap_qty").alias(t("planning.progress.gap"))))
 
 
 def weekly_table(weeks: pl.DataFrame) -> pl.DataFrame:
@@ -173,18 +188,19 @@ def weekly_table(weeks: pl.DataFrame) -> pl.DataFrame:
 def progress_chart(weeks: pl.DataFrame) -> alt.Chart:
     """Production needed vs good output per week, side by side."""
     series = {"needed_qty": t("planning.progress.needed_qty"), "produced_qty": t("planning.progress.produced_qty")}
-    data = (weeks.select(week=week_label(), needed_qty="needed_qty", produced_qty="produced_qty")
+    data = (weeks.sort("week").select(week=week_short(), needed_qty="needed_qty", produced_qty="produced_qty")
             .unpivot(index="week", variable_name="series", value_name="qty")
             .with_columns(pl.col("series").replace_strict(series)))
     return alt.Chart(data).mark_bar().encode(
-        x=alt.X("week:O", title=t("planning.week"), axis=alt.Axis(labelAngle=-30, labelFont=CJK_FONT, titleFont=CJK_FONT)),
+        x=alt.X("week:O", title=t("planning.week"), sort=_weeks_in_order(data),
+                axis=alt.Axis(labelAngle=0, labelOverlap=False, labelFont=CJK_FONT, titleFont=CJK_FONT)),
         xOffset=alt.XOffset("series:N", sort=list(series.values())),
         y=alt.Y("qty:Q", title=t("planning.progress.qty"), axis=alt.Axis(titleFont=CJK_FONT)),
         color=alt.Color("series:N", title=t("planning.progress.series"), sort=list(series.values()),
                         scale=alt.Scale(range=["#90a4ae", "#1e88e5"]),
                         legend=alt.Legend(orient="bottom", labelFont=CJK_FONT, titleFont=CJK_FONT, labelLimit=300)),
         tooltip=["week:O", "series:N", "qty:Q"],
-    ).properties(height=300, title=t("planning.progress.weekly"))
+    ).properties(height=300)  # the page's subheader names it
 
 
 # --- page pieces ------------------------------------------------------------------------------------

@@ -1,0 +1,58 @@
+"""People & cost: attendance and overtime against target, cost by category (drill-down) and by
+department (SPEC §5 People, Materials and cost)."""
+import polars as pl
+import streamlit as st
+
+from dashboard.i18n import t
+from dashboard.kpi import cost_structure
+from dashboard.kpi.charts_data import clip_grain, has_rows, rows_behind, trend
+from dashboard.ui import charts
+from dashboard.ui.analysis import analysis_page, with_names
+from dashboard.ui.tables import headers, rows_behind_table
+from dashboard.ui.tiles import kpi_name, kpi_tiles
+
+TILES = ["attendance_rate", "overtime_share", "turnover", "total_cost", "cost_per_unit"]
+
+page = analysis_page("people", ())  # attendance and costs are per department
+facts, filters, today = page.facts, page.filters, page.today
+kpi_tiles(TILES, facts, filters, today, per_row=5)
+if not has_rows("attendance", facts, filters) and not has_rows("costs", facts, filters):
+    page.say_empty()
+    st.stop()
+
+grain = clip_grain(page.grain if page.grain != "day" else "week", filters.date_from, filters.date_to)
+data = charts.with_labels(trend(["attendance_rate", "overtime_share"], facts, grain, filters, today=today), "period",
+                          grain)
+left, right = st.columns(2)
+with left:
+    charts.draw(charts.trend_chart(data, "attendance_rate", "ratio", title=t("analysis.people.attendance"),
+                                   value_title=kpi_name("attendance_rate"), x_title=t(f"analysis.grain.{grain}"),
+                                   target="attendance_rate_target"), "ppl_attendance")
+with right:
+    charts.draw(charts.trend_chart(data, "overtime_share", "ratio", title=t("analysis.people.overtime"),
+                                   value_title=kpi_name("overtime_share"), x_title=t(f"analysis.grain.{grain}"),
+                                   target="overtime_share_target"), "ppl_overtime")
+
+by_category = with_names(cost_structure(facts, ("category",), filters), "category", facts, "cost_category")
+picked = None
+left, right = st.columns(2)
+with left:
+    if by_category.height:
+        picked = charts.draw(charts.bar_chart(by_category.select("code", "name", value="total_cost"),
+                                              title=t("analysis.people.cost"), category_title=t("analysis.dim.category"),
+                                              value_title=kpi_name("total_cost"), unit="currency"),
+                             "ppl_cost", selectable=True)
+        st.caption(t("analysis.click_hint"))
+with right:
+    narrowed = filters.replace(category=(picked,)) if picked else filters
+    by_department = with_names(cost_structure(facts, ("department",), narrowed), "department", facts, "department")
+    if by_department.height:
+        charts.draw(charts.bar_chart(by_department.select("code", "name", value="total_cost"),
+                                     title=t("analysis.people.cost_department"),
+                                     category_title=t("analysis.dim.department"), value_title=kpi_name("total_cost"),
+                                     unit="currency"), "ppl_department")
+drilled = page.drill("category", picked)
+
+rows = rows_behind("costs", facts, drilled)
+rows_behind_table(rows.with_columns(month=pl.col("date").dt.strftime("%Y-%m")),
+                  headers("month", "department", "category", "amount"), t("nav.analysis.people"), "ppl_rows")
