@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+import uuid
 from datetime import date, datetime, time
 
 import openpyxl
@@ -17,12 +19,51 @@ from data_access.ingest import (apply_edits, check_upload, import_upload, list_b
 from data_access.ingest import commit as commit_module
 from data_access.ingest.cli import import_file
 from data_access.kinds import KINDS
-from data_access.loaders import load_kind
+from data_access.db import get_engine
+from data_access.loaders import clear_cache, load_kind
 from data_access.models import AuditEntry, Batch, User
 from tests.corpus.plant import PRODUCTION_HEADER as H
+from tests.conftest import PG_ADMIN_URL, _pg_admin, make_database
 from tests.corpus.plant import dump, load_master
 
 ROW = "2026-01-06,A,INJ-01,P-1001,420,35,1000,980,950,20,10"
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def plant_template(request, tmp_path_factory):
+    """One migrated database with the test plant's master data per backend and module; each test
+    gets a copy (a file copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL), which is
+    several times faster here than migrating a new database for every test."""
+    engine, drop = make_database(request.param, tmp_path_factory.mktemp("plant"))
+    load_master(engine)
+    engine.dispose()
+    yield request.param, engine
+    drop()
+
+
+@pytest.fixture
+def plant(plant_template, tmp_path):
+    backend, template = plant_template
+    clear_cache()
+    if backend == "sqlite":
+        copy = tmp_path / f"plant-{uuid.uuid4().hex[:8]}.db"
+        shutil.copyfile(template.url.database, copy)
+        engine = get_engine(f"sqlite:///{copy}")
+        yield engine
+        engine.dispose()
+        return
+    name = f"plantkpi_test_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template.url.database}"'))
+    engine = get_engine(sa.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def exported(engine, kind: str) -> pl.DataFrame:
@@ -37,8 +78,7 @@ def production(engine) -> pl.DataFrame:
     return exported(engine, "production").sort("date", "shift", "machine_code")
 
 
-def test_good_files_in_every_encoding_line_ending_and_date_form_import(engine):
-    load_master(engine)
+def test_good_files_in_every_encoding_line_ending_and_date_form_import(plant):
     zh = "日期,班次,机台编号,产品编号,计划生产时间(分),停机时间(分),计划数量,总产量,良品数,次品,废品"
     files = {
         "bom_crlf.csv": ("\ufeff" + H + "\r\n" + "2026/1/5,A,INJ-01,P-1001,420,35,\"1,000\",980,950,20,10\r\n").encode(),
@@ -57,13 +97,13 @@ def test_good_files_in_every_encoding_line_ending_and_date_form_import(engine):
     files["dates.xlsx"] = buffer.getvalue()
     detected = {}
     for name, data in files.items():
-        result = import_upload(engine, "production", data, name, "clerk")
+        result = import_upload(plant, "production", data, name, "clerk")
         assert result.written, [str(p) for p in result.problems]
         detected[name] = (result.info.encoding, result.info.line_ending, result.info.delimiter, result.info.header_row)
     assert detected == {"bom_crlf.csv": ("UTF-8 with BOM", "CRLF", ",", 1), "gbk_cr.csv": ("GB18030", "CR", ",", 1),
                         "semicolon_lf.csv": ("UTF-8", "LF", ";", 1), "tab_serial.txt": ("UTF-8", "LF", "\t", 1),
                         "dates.xlsx": (None, None, None, 2)}
-    rows = production(engine).select("date", "shift", "machine_code", "product_code", "planned_qty", "good_qty").rows()
+    rows = production(plant).select("date", "shift", "machine_code", "product_code", "planned_qty", "good_qty").rows()
     assert rows == [
         (date(2026, 1, 5), "A", "INJ-01", "P-1001", 1000, 950),
         (date(2026, 1, 5), "B", "INJ-02", "P-1002", 500, 500),
@@ -110,24 +150,22 @@ def test_round_trip_template_filled_import_export_equals_for_every_kind(engine):
         assert row == {f.name: _typed_example(kind, f) for f in kind.fields}, name
 
 
-def test_same_file_twice_is_refused_naming_the_earlier_batch(engine):
-    load_master(engine)
+def test_same_file_twice_is_refused_naming_the_earlier_batch(plant):
     data = f"{H}\n{ROW}\n".encode()
-    first = import_upload(engine, "production", data, "week2.csv", "li.na")
-    again = import_upload(engine, "production", data, "week2 (copy).csv", "wang.wei")
+    first = import_upload(plant, "production", data, "week2.csv", "li.na")
+    again = import_upload(plant, "production", data, "week2 (copy).csv", "wang.wei")
     assert not again.written and again.earlier_batch["id"] == first.batch_id
     [problem] = again.errors
     assert f"batch #{first.batch_id}" in problem.message and "li.na" in problem.message and "week2.csv" in problem.message
-    zh = import_upload(engine, "production", data, "x.csv", "wang.wei", lang="zh")
+    zh = import_upload(plant, "production", data, "x.csv", "wang.wei", lang="zh")
     assert f"批次 #{first.batch_id}" in zh.errors[0].message
-    assert undo_batch(engine, first.batch_id, "li.na").ok
-    assert import_upload(engine, "production", data, "week2.csv", "li.na").written  # allowed after undo
+    assert undo_batch(plant, first.batch_id, "li.na").ok
+    assert import_upload(plant, "production", data, "week2.csv", "li.na").written  # allowed after undo
 
 
-def test_same_file_race_caught_by_the_unique_index_gives_the_same_message(engine, monkeypatch):
-    load_master(engine)
+def test_same_file_race_caught_by_the_unique_index_gives_the_same_message(plant, monkeypatch):
     data = f"{H}\n{ROW}\n".encode()
-    first = import_upload(engine, "production", data, "a.csv", "li.na")
+    first = import_upload(plant, "production", data, "a.csv", "li.na")
     real = commit_module._earlier_batch
     calls = []
 
@@ -136,85 +174,81 @@ def test_same_file_race_caught_by_the_unique_index_gives_the_same_message(engine
         return None if len(calls) == 1 else real(conn, kind, sha)
 
     monkeypatch.setattr(commit_module, "_earlier_batch", blind_first_time)
-    before = dump(engine)
-    again = import_upload(engine, "production", data, "a.csv", "li.na")
+    before = dump(plant)
+    again = import_upload(plant, "production", data, "a.csv", "li.na")
     assert not again.written and f"batch #{first.batch_id}" in again.errors[0].message
-    assert dump(engine) == before
+    assert dump(plant) == before
 
 
-def test_existing_key_refused_unless_replace_and_undo_restores_the_old_values(engine):
-    load_master(engine)
-    original = import_upload(engine, "production", f"{H}\n{ROW}\n".encode(), "v1.csv", "clerk")
+def test_existing_key_refused_unless_replace_and_undo_restores_the_old_values(plant):
+    original = import_upload(plant, "production", f"{H}\n{ROW}\n".encode(), "v1.csv", "clerk")
     changed = ROW.replace(",980,950,20,10", ",990,970,10,10")
-    refused = import_upload(engine, "production", f"{H}\n{changed}\n".encode(), "v2.csv", "clerk")
+    refused = import_upload(plant, "production", f"{H}\n{changed}\n".encode(), "v2.csv", "clerk")
     assert [(p.row, p.column, p.key) for p in refused.errors] == [(2, "date", "ingest.val.key_exists")]
     assert f"batch #{original.batch_id}" in refused.errors[0].message
-    replaced = import_upload(engine, "production", f"{H}\n{changed}\n".encode(), "v2.csv", "clerk", replace=True)
+    replaced = import_upload(plant, "production", f"{H}\n{changed}\n".encode(), "v2.csv", "clerk", replace=True)
     assert (replaced.written, replaced.rows_written, replaced.rows_replaced) == (True, 1, 1)
-    assert production(engine)["good_qty"].to_list() == [970]
+    assert production(plant)["good_qty"].to_list() == [970]
     # the original batch cannot be undone while the replace that overwrote it is live
-    blocked = undo_batch(engine, original.batch_id, "clerk")
+    blocked = undo_batch(plant, original.batch_id, "clerk")
     assert not blocked.ok and f"#{replaced.batch_id}" in blocked.message
-    done = undo_batch(engine, replaced.batch_id, "clerk")
+    done = undo_batch(plant, replaced.batch_id, "clerk")
     assert (done.ok, done.rows_deleted, done.rows_restored) == (True, 1, 1)
-    restored = production(engine)
+    restored = production(plant)
     assert restored.select("good_qty", "total_qty", "batch_id").rows() == [(950, 980, original.batch_id)]
-    again = undo_batch(engine, replaced.batch_id, "boss")
+    again = undo_batch(plant, replaced.batch_id, "boss")
     assert not again.ok and "already undone by clerk" in again.message
-    history = {b["id"]: b for b in list_batches(engine, kind="production")}
+    history = {b["id"]: b for b in list_batches(plant, kind="production")}
     assert history[replaced.batch_id]["undone_by"] == "clerk" and history[replaced.batch_id]["replaced"] == 1
 
 
-def test_valid_only_writes_the_valid_rows_and_the_rejected_rows_come_back_with_reasons(engine):
-    load_master(engine)
+def test_valid_only_writes_the_valid_rows_and_the_rejected_rows_come_back_with_reasons(plant):
     rows = [ROW, ROW.replace(",A,", ",B,").replace("INJ-01", "=1+2"), ROW.replace(",A,", ",C,")]
     data = (H + "\n" + "\n".join(rows) + "\n").encode()
-    strict = import_upload(engine, "production", data, "f.csv", "clerk")
+    strict = import_upload(plant, "production", data, "f.csv", "clerk")
     assert not strict.written and strict.rejected_row_numbers == [3]
-    result = import_upload(engine, "production", data, "f.csv", "clerk", valid_only=True)
+    result = import_upload(plant, "production", data, "f.csv", "clerk", valid_only=True)
     assert (result.written, result.rows_written, result.rejected_row_numbers) == (True, 2, [3])
-    assert production(engine)["shift"].to_list() == ["A", "C"]
+    assert production(plant)["shift"].to_list() == ["A", "C"]
     text = rejected_rows_bytes(result, "csv").decode("utf-8-sig").splitlines()
     assert text[0] == "row," + H + ",reason"
     assert text[1].startswith("3,2026-01-06,B,'=1+2,P-1001") and "machine_code: unknown code" in text[1]
     wb = openpyxl.load_workbook(io.BytesIO(rejected_rows_bytes(result, "xlsx")))
     assert wb.active["D2"].value == "'=1+2" and wb.active["A2"].value == 3
-    with engine.connect() as conn:
+    with plant.connect() as conn:
         assert conn.execute(sa.select(Batch.__table__.c.mode, Batch.__table__.c.rows)
                             .where(Batch.__table__.c.id == result.batch_id)).one() == ("valid_only", 2)
 
 
-def test_undo_refuses_to_break_master_data_references(engine):
-    load_master(engine)
-    batch = import_upload(engine, "machines", b"machine_code,line_code,name\nINJ-09,INJ,New press\n", "m.csv", "admin")
-    used = import_upload(engine, "production", f"{H}\n{ROW.replace('INJ-01', 'INJ-09')}\n".encode(), "p.csv", "admin")
-    before = dump(engine)
-    refused = undo_batch(engine, batch.batch_id, "admin")
+def test_undo_refuses_to_break_master_data_references(plant):
+    batch = import_upload(plant, "machines", b"machine_code,line_code,name\nINJ-09,INJ,New press\n", "m.csv", "admin")
+    used = import_upload(plant, "production", f"{H}\n{ROW.replace('INJ-01', 'INJ-09')}\n".encode(), "p.csv", "admin")
+    before = dump(plant)
+    refused = undo_batch(plant, batch.batch_id, "admin")
     assert not refused.ok and "1 rows of Production reports still use these codes" in refused.message
-    assert "INJ-09" in refused.message and dump(engine) == before
-    assert undo_batch(engine, used.batch_id, "admin").ok
-    assert undo_batch(engine, batch.batch_id, "admin").ok
-    assert "INJ-09" not in exported(engine, "machines")["machine_code"].to_list()
-    assert not undo_batch(engine, 9999, "admin").ok
+    assert "INJ-09" in refused.message and dump(plant) == before
+    assert undo_batch(plant, used.batch_id, "admin").ok
+    assert undo_batch(plant, batch.batch_id, "admin").ok
+    assert "INJ-09" not in exported(plant, "machines")["machine_code"].to_list()
+    assert not undo_batch(plant, 9999, "admin").ok
 
 
-def test_form_record_and_data_editor_edits_are_validated_audited_and_undoable(engine):
-    load_master(engine)
+def test_form_record_and_data_editor_edits_are_validated_audited_and_undoable(plant):
     values = {"date": date(2026, 1, 6), "shift": "A", "machine_code": "INJ-01", "product_code": "P-1001",
               "planned_min": 420.0, "downtime_min": 35, "planned_qty": "1000", "total_qty": 980, "good_qty": 950,
               "defect_qty": 20, "scrap_qty": 10}
-    bad = submit_record(engine, "production", values | {"good_qty": 951}, "clerk")
+    bad = submit_record(plant, "production", values | {"good_qty": 951}, "clerk")
     assert not bad.written and [(p.field, p.key) for p in bad.errors] == [("total_qty", "ingest.rule.total_is_sum")]
-    form = submit_record(engine, "production", values, "clerk")
+    form = submit_record(plant, "production", values, "clerk")
     assert form.written
-    rows = recent_rows(engine, "production")
+    rows = recent_rows(plant, "production")
     record_id = rows["id"][0]
-    refused = apply_edits(engine, "production", [{"id": record_id, "good_qty": -1}], "clerk")
+    refused = apply_edits(plant, "production", [{"id": record_id, "good_qty": -1}], "clerk")
     assert not refused.written and refused.errors[0].row == record_id
-    edit = apply_edits(engine, "production", [{"id": record_id, "good_qty": 940, "defect_qty": 30}], "boss")
+    edit = apply_edits(plant, "production", [{"id": record_id, "good_qty": 940, "defect_qty": 30}], "boss")
     assert edit.written and edit.rows_written == 1
-    assert recent_rows(engine, "production").select("id", "good_qty", "defect_qty").rows() == [(record_id, 940, 30)]
-    with engine.connect() as conn:
+    assert recent_rows(plant, "production").select("id", "good_qty", "defect_qty").rows() == [(record_id, 940, 30)]
+    with plant.connect() as conn:
         a = AuditEntry.__table__
         entry = conn.execute(sa.select(a.c.user, a.c.action, a.c.detail).where(a.c.batch_id == edit.batch_id)).one()
         sources = dict(conn.execute(sa.select(Batch.__table__.c.id, Batch.__table__.c.source)).all())
@@ -222,75 +256,70 @@ def test_form_record_and_data_editor_edits_are_validated_audited_and_undoable(en
     assert json.loads(entry.detail)["rows"] == [{"id": record_id, "before": {"good_qty": 950, "defect_qty": 20},
                                                  "after": {"good_qty": 940, "defect_qty": 30}}]
     assert (sources[form.batch_id], sources[edit.batch_id]) == ("form", "edit")
-    assert undo_batch(engine, edit.batch_id, "boss").ok
-    assert recent_rows(engine, "production").select("id", "good_qty", "defect_qty").rows() == [(record_id, 950, 20)]
+    assert undo_batch(plant, edit.batch_id, "boss").ok
+    assert recent_rows(plant, "production").select("id", "good_qty", "defect_qty").rows() == [(record_id, 950, 20)]
 
 
-def test_mapping_presets_per_department_and_kind(engine):
-    load_master(engine)
+def test_mapping_presets_per_department_and_kind(plant):
     mapping = {"Datum": "date", "Schicht": "shift", "Notiz": ""}
-    save_preset(engine, "production", "production", mapping)
-    save_preset(engine, "production", "production", mapping | {"Gut": "good_qty"})  # overwrite, not a second row
-    assert load_preset(engine, "production", "production") == mapping | {"Gut": "good_qty"}
-    assert load_preset(engine, "quality", "production") is None
+    save_preset(plant, "production", "production", mapping)
+    save_preset(plant, "production", "production", mapping | {"Gut": "good_qty"})  # overwrite, not a second row
+    assert load_preset(plant, "production", "production") == mapping | {"Gut": "good_qty"}
+    assert load_preset(plant, "quality", "production") is None
     header = H.replace("date", "Datum").replace("shift", "Schicht").replace("good_qty", "Gut") + ",Notiz"
-    result = import_upload(engine, "production", f"{header}\n{ROW},hello\n".encode(), "de.csv", "clerk",
-                           mapping=load_preset(engine, "production", "production"))
+    result = import_upload(plant, "production", f"{header}\n{ROW},hello\n".encode(), "de.csv", "clerk",
+                           mapping=load_preset(plant, "production", "production"))
     assert result.written and result.warnings == []
     with pytest.raises(ValueError):
-        save_preset(engine, "production", "production", {"x": "no_such_field"})
+        save_preset(plant, "production", "production", {"x": "no_such_field"})
 
 
-def test_scrap_breakdown_not_matching_production_scrap_qty_is_a_warning(engine):
-    load_master(engine)
-    import_upload(engine, "production", f"{H}\n{ROW}\n".encode(), "p.csv", "clerk")  # scrap_qty 10
+def test_scrap_breakdown_not_matching_production_scrap_qty_is_a_warning(plant):
+    import_upload(plant, "production", f"{H}\n{ROW}\n".encode(), "p.csv", "clerk")  # scrap_qty 10
     scrap = ("date,shift,machine_code,product_code,reason_code,qty\n"
              "2026-01-06,A,INJ-01,P-1001,SC-SHORT,6\n2026-01-06,A,INJ-01,P-1001,SC-FLASH,5\n")
-    result = import_upload(engine, "scrap", scrap.encode(), "s.csv", "clerk")
+    result = import_upload(plant, "scrap", scrap.encode(), "s.csv", "clerk")
     assert result.written and result.errors == []
     [warning] = result.warnings
     assert (warning.row, warning.column) == (2, "qty")
     assert "add up to 11" in warning.message and "scrap_qty = 10" in warning.message
-    fixed = import_upload(engine, "scrap", scrap.replace("FLASH,5", "FLASH,4").encode(), "s2.csv", "clerk", replace=True)
+    fixed = import_upload(plant, "scrap", scrap.replace("FLASH,5", "FLASH,4").encode(), "s2.csv", "clerk", replace=True)
     assert fixed.written and fixed.warnings == []
 
 
-def test_clerk_of_another_department_may_not_import(engine):
-    load_master(engine)
-    with engine.begin() as conn:
+def test_clerk_of_another_department_may_not_import(plant):
+    with plant.begin() as conn:
         conn.execute(sa.insert(User.__table__), [
             {"name": "qc.clerk", "password_hash": "x", "role": "clerk", "department": "quality", "lang": "en",
              "failed_logins": 0, "demo": False, "created_at": datetime.now().astimezone()},
         ])
-    before = dump(engine)
-    result = import_upload(engine, "production", f"{H}\n{ROW}\n".encode(), "p.csv", "qc.clerk")
+    before = dump(plant)
+    result = import_upload(plant, "production", f"{H}\n{ROW}\n".encode(), "p.csv", "qc.clerk")
     assert not result.written and "qc.clerk may only write the data of their own department" in result.errors[0].message
-    assert dump(engine) == before
+    assert dump(plant) == before
 
 
-def test_check_upload_previews_without_writing(engine):
-    load_master(engine)
-    before = dump(engine)
-    preview = check_upload(engine, "production", f"{H}\n{ROW}\n{ROW.replace('P-1001', 'P-0')}\n".encode(), "p.csv")
+def test_check_upload_previews_without_writing(plant):
+    before = dump(plant)
+    preview = check_upload(plant, "production", f"{H}\n{ROW}\n{ROW.replace('P-1001', 'P-0')}\n".encode(), "p.csv")
     assert preview.valid.height == 1 and [(p.row, p.column) for p in preview.errors] == [(3, "product_code")]
     assert preview.info.date_formats == {"date": "YYYY-MM-DD"}
-    assert dump(engine) == before
+    assert dump(plant) == before
 
 
-def test_cli_import_exit_codes_and_problem_lines(engine, tmp_path, capsys):
-    load_master(engine)
+def test_cli_import_exit_codes_and_problem_lines(plant, tmp_path, capsys):
     bad = tmp_path / "bad.csv"
     bad.write_text(f"{H}\n{ROW}\n2026-01-07,A,INJ-01,P-1001,420,35,1000,980,abc,20,10\n", encoding="utf-8")
-    before = dump(engine)
-    assert import_file("production", bad, user="cli", engine=engine) == 2
+    before = dump(plant)
+    assert import_file("production", bad, user="cli", engine=plant) == 2
     out = capsys.readouterr().out
     assert "row 3, column good_qty, value 'abc': not a number" in out.splitlines()
-    assert dump(engine) == before
+    assert dump(plant) == before
     good = tmp_path / "good.csv"
     good.write_text(f"{H}\n{ROW}\n", encoding="utf-8")
     mapping = tmp_path / "map.json"
     mapping.write_text('{"date": "date"}', encoding="utf-8")
-    assert import_file("production", good, mapping_file=mapping, user="cli", engine=engine) == 0
+    assert import_file("production", good, mapping_file=mapping, user="cli", engine=plant) == 0
     assert "imported batch" in capsys.readouterr().out
-    assert import_file("production", good, user="cli", lang="zh", engine=engine) == 2
+    assert import_file("production", good, user="cli", lang="zh", engine=plant) == 2
     assert "已拒绝" in capsys.readouterr().out
