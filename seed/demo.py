@@ -55,7 +55,7 @@ from data_access.store import finish_batch, insert_rows, new_batch
 from seed import plant as P
 
 SEED = 20260105
-SCALES = {"small": 1, "medium": 10, "large": 47}  # cells of the plant
+SCALES = {"small": 1, "medium": 10, "large": 48}  # cells of the plant
 HISTORY_MONTHS = 18
 OPEN_ORDER_WEEKS = 8
 
@@ -579,8 +579,7 @@ def _orders_and_shipments(master, finished: pl.DataFrame, cal: Calendar, rng: np
     return order_rows, shipments, sales_out
 
 
-def _complaints_and_surveys(master, orders: pl.DataFrame, shipments: pl.DataFrame, cal: Calendar,
-                            rng: np.random.Generator):
+def _complaints_and_surveys(master, orders: pl.DataFrame, cal: Calendar, rng: np.random.Generator):
     spike_month = _month_key(_month_start(cal.today, COMPLAINT_SPIKE_MONTHS_AGO))
     dip_month = _month_key(_month_start(cal.today, COMPLAINT_SPIKE_MONTHS_AGO - 1))
     cost = dict(zip(master["products"]["product_code"], master["products"]["standard_cost"]))
@@ -678,9 +677,8 @@ def _purchasing(master, issues: pl.DataFrame, cal: Calendar, rng: np.random.Gene
                 pack = 25 if unit == "kg" else 1000 if price < 1 else 10
                 qty = float(np.ceil(need * 1.1 / pack) * pack)
                 if qty > 0:
-                    month = (p.year * 12 + p.month) % 12
-                    unit_price = round(price * (1 + 0.05 * np.sin(month / 12 * 2 * np.pi + (hash(code) % 7)) * 0
-                                                + 0.04 * np.sin(month / 2) + float(rng.normal(0, 0.01))), 3)
+                    # resin prices swing a few per cent over the year: purchase price variance
+                    unit_price = round(price * (1 + 0.04 * np.sin(p.month / 2) + float(rng.normal(0, 0.01))), 3)
                     rows.append((supplier, code, order_date, qty, unit_price, p - timedelta(days=2)))
             p += timedelta(days=period_days)
     lines = pl.DataFrame(rows, schema=["supplier_code", "material_code", "order_date", "qty", "unit_price",
@@ -785,6 +783,21 @@ def _inspections(production: pl.DataFrame, master, incoming: pl.DataFrame, rng: 
         .sort("date", "stage", "lot_no")
 
 
+def _with_operation(production: pl.DataFrame, master) -> pl.DataFrame:
+    """Production rows with their routing step (seq) and the product's last step (last)."""
+    last = master["routings"].group_by("product_code").agg(pl.col("seq").max().alias("last"))
+    return production.join(master["routings"].select("product_code", "machine_code", "seq"),
+                           on=["product_code", "machine_code"], maintain_order="left") \
+        .join(last, on="product_code", maintain_order="left")
+
+
+def _finished(production: pl.DataFrame, master) -> pl.DataFrame:
+    """Finished goods per day and product: the good output of each product's last operation."""
+    return _with_operation(production, master).filter(pl.col("seq") == pl.col("last")) \
+        .group_by("date", "product_code").agg(pl.col("good_qty").sum().alias("qty")) \
+        .filter(pl.col("qty") > 0).sort("date", "product_code")
+
+
 def _material_moves(production, master, issues, receipt_moves, sales_out, cal: Calendar, rng: np.random.Generator):
     price = dict(zip(master["materials"]["material_code"], master["materials"]["standard_price"]))
     cost = dict(zip(master["products"]["product_code"], master["products"]["standard_cost"]))
@@ -792,16 +805,12 @@ def _material_moves(production, master, issues, receipt_moves, sales_out, cal: C
     issue = issues.select("date", item_code=pl.col("material_code"), move=pl.lit("issue"), qty=pl.col("qty").round(2),
                           ref=pl.format("MR-{}-{}", ymd, pl.col("line")),
                           unit_cost=pl.col("material_code").replace_strict(price, return_dtype=pl.Float64))
-    last = master["routings"].group_by("product_code").agg(pl.col("seq").max().alias("last"))
-    ops = production.join(master["routings"].select("product_code", "machine_code", "seq"),
-                          on=["product_code", "machine_code"], maintain_order="left") \
-        .join(last, on="product_code", maintain_order="left")
+    ops = _with_operation(production, master)
     # semi-finished: handed over by every operation that has a next one, taken by the next one
     semi_in = ops.filter(pl.col("seq") < pl.col("last")).group_by("date", "product_code") \
         .agg(pl.col("good_qty").sum().cast(pl.Float64).alias("qty"))
     semi_out = ops.filter(pl.col("seq") > 10).group_by("date", "product_code").agg(pl.col("input_qty").sum().alias("qty"))
-    finished = ops.filter(pl.col("seq") == pl.col("last")).group_by("date", "product_code") \
-        .agg(pl.col("good_qty").sum().alias("qty")).filter(pl.col("qty") > 0).sort("date", "product_code")
+    finished = _finished(production, master)
     product_cost = pl.col("item_code").replace_strict(cost, return_dtype=pl.Float64)
     semi_moves = [semi.select("date", item_code=pl.col("product_code"), move=pl.lit(move), qty=pl.col("qty"),
                               ref=pl.format("WIP-{}", ymd)).with_columns(unit_cost=product_cost)
@@ -1026,14 +1035,11 @@ def generate(scale: str = "small", today: date | None = None, seed: int = SEED) 
     issues = _issues(production, master, rng)
     pos, receipts, incoming, receipt_moves = _purchasing(master, issues, cal, rng)
     inspections = _inspections(production, master, incoming, rng)
-    # finished goods drive the orders; compute them once from the production frame
-    _, finished = _material_moves(production, master, issues, receipt_moves,
-                                  pl.DataFrame(schema={"ship_date": pl.Date, "product_code": pl.String,
-                                                       "qty": pl.Int64, "shipment_no": pl.String}), cal, rng)
-    orders, shipments, sales_out = _orders_and_shipments(master, finished.rename({"qty": "qty"}), cal, rng)
+    # finished goods drive the orders
+    orders, shipments, sales_out = _orders_and_shipments(master, _finished(production, master), cal, rng)
     moves, _ = _material_moves(production, master, issues, receipt_moves, sales_out, cal, rng)
     stocktake = _stocktakes(moves, cal, rng)
-    complaints, surveys = _complaints_and_surveys(master, orders, shipments, cal, rng)
+    complaints, surveys = _complaints_and_surveys(master, orders, cal, rng)
     attendance, hr_events = _people(master["employees"], cal, scale, rng)
     maintenance = _maintenance(downtime, master["machines"], cal, rng)
     projects = _projects(master["products"], cal, rng)

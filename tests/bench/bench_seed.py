@@ -1,0 +1,65 @@
+"""Demo plant load times: generation and the whole load (SQLite and PostgreSQL).
+
+`python -m tests.bench seed`. The large scale (>= 1M production rows, a few minutes) only when
+PLANTKPI_BENCH_SEED_LARGE=1. Baseline: the issue asks for small in under 20 s.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from data_access.db import get_engine, init_db
+from seed.demo import generate, load_demo
+
+PG_ADMIN_URL = os.environ.get("PLANTKPI_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def _sqlite(folder: Path):
+    engine = get_engine(f"sqlite:///{folder / f'bench-{uuid.uuid4().hex[:8]}.db'}")
+    init_db(engine)
+    return engine, engine.dispose
+
+
+def _postgres():
+    name = f"plantkpi_bench_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine = get_engine(sa.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False))
+    init_db(engine)
+
+    def drop():
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    return engine, drop
+
+
+def _case(scale: str, backend: str, folder: Path) -> dict:
+    started = time.perf_counter()
+    frames = generate(scale)
+    generated = time.perf_counter() - started
+    engine, drop = _sqlite(folder) if backend == "sqlite" else _postgres()
+    try:
+        started = time.perf_counter()
+        counts = load_demo(engine, scale=scale)
+        loaded = time.perf_counter() - started
+    finally:
+        drop()
+    return {"case": f"{scale} / {backend}", "production rows": frames["production"].height,
+            "all rows": sum(counts.values()), "generate s": generated, "load s (incl. generate)": loaded,
+            "small target s": 20.0 if scale == "small" else None}
+
+
+def run() -> list[dict]:
+    cases = [("small", "sqlite"), ("small", "postgres"), ("medium", "sqlite")]
+    if os.environ.get("PLANTKPI_BENCH_SEED_LARGE") == "1":
+        cases.append(("large", "sqlite"))
+    with tempfile.TemporaryDirectory() as tmp:
+        return [_case(scale, backend, Path(tmp)) for scale, backend in cases]
