@@ -203,3 +203,19 @@ def test_progress_page_behind_first(plant_db):
     weekly = at.dataframe[1].value.set_index("Week")
     assert weekly.loc["2026-W08 (02-16)", "Good output"] == 490
     assert weekly.loc["2026-W11 (03-09)", "Production needed"] == 1000
+
+
+def test_planning_frames_on_both_databases(engine):
+    """data_access.planning_data reads the same frames from SQLite and PostgreSQL: the hand-computed
+    load, ranking, MRP net requirement and coverage come out on each."""
+    with write_transaction(engine) as conn:
+        batch = new_batch(conn, "lines", "test", "seed")
+        for kind, rows in PLANT.items():
+            insert_rows(conn, kind, rows, batch)
+    frames = load_planning_frames(engine)
+    m1_w1 = machine_load(frames, TODAY).filter((pl.col("machine_code") == "M1") & (pl.col("week") == date(2026, 3, 9)))
+    assert m1_w1.row(0, named=True)["required_h"] == pytest.approx(12.8)
+    assert m1_w1.row(0, named=True)["available_h"] == pytest.approx(78.0)
+    assert priority_list(frames, TODAY).get_column("order_no").to_list() == ["O3", "O1", "O2"]
+    assert mrp_table(frames, TODAY).get_column("net_requirement").to_list()[:2] == pytest.approx([0, 1560])
+    assert line_progress(frames, TODAY).get_column("covered_qty").to_list()[:2] == [100, 190]
