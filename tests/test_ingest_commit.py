@@ -323,3 +323,14 @@ def test_cli_import_exit_codes_and_problem_lines(plant, tmp_path, capsys):
     assert "imported batch" in capsys.readouterr().out
     assert import_file("production", good, user="cli", lang="zh", engine=plant) == 2
     assert "已拒绝" in capsys.readouterr().out
+
+
+def test_preview_can_tell_the_file_was_imported_before(plant):
+    from data_access.ingest.commit import same_file_problem
+
+    data = f"{H}\n{ROW}\n".encode()
+    assert same_file_problem(plant, "production", data) is None
+    first = import_upload(plant, "production", data, "w.csv", "li.na")
+    problem = same_file_problem(plant, "production", data, "zh")
+    assert problem is not None and f"批次 #{first.batch_id}" in problem.message
+    assert same_file_problem(plant, "scrap", data) is None  # per kind

@@ -190,3 +190,18 @@ def test_templates_in_both_languages(lang, first):
     assert help_rows["planned_min"][4] == ("是" if lang == "zh" else "yes")
     assert "1440" in help_rows["planned_min"][5]
     assert help_rows["input_qty"][4] == ("否" if lang == "zh" else "no")
+
+
+def test_every_message_key_the_pipeline_uses_exists_in_both_languages():
+    import re
+    from pathlib import Path
+
+    from dashboard.i18n import MESSAGES
+    from data_access.kinds.base import FieldType
+
+    source = "".join(p.read_text(encoding="utf-8") for p in Path("data_access/ingest").glob("*.py"))
+    used = set(re.findall(r'"(ingest\.[a-z_.]+[a-z_])"', source)) - {"ingest.rule", "ingest.err.permission"}  # problem keys, not messages
+    used |= {f"ingest.type.{name}" for name in FieldType.__args__}
+    used |= {f"ingest.err.permission.{reason}" for reason in ("unknown_user", "other_department", "role")}
+    missing = sorted(k for k in used if not {"en", "zh"} <= set(MESSAGES.get(k, {})))
+    assert len(used) > 60 and missing == []

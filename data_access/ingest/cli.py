@@ -27,7 +27,8 @@ def import_file(kind: str, path: Path, mapping_file=None, replace: bool = False,
     if result.info is not None:
         info = result.info
         details = [d for d in (info.encoding, info.line_ending, info.delimiter and repr(info.delimiter),
-                               info.sheet and f"sheet {info.sheet}", f"header row {info.header_row}",
+                               info.sheet and t("ingest.cli.sheet", lang, sheet=info.sheet),
+                               t("ingest.cli.header_row", lang, row=info.header_row),
                                ", ".join(f"{k}: {v}" for k, v in info.date_formats.items())) if d]
         print(t("ingest.cli.detected", lang, file=path.name, details="; ".join(details)))
     for problem in result.problems:

@@ -278,6 +278,14 @@ def file_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def same_file_problem(engine: Engine, kind_name: str, data: bytes, lang: str = "en") -> Problem | None:
+    """The "already imported as batch #N" problem when these bytes were imported before (and not
+    undone), else None; lets a preview warn before the clerk presses import."""
+    with engine.connect() as conn:
+        earlier = _earlier_batch(conn, kind_name, file_sha256(data))
+    return _duplicate_file_problem(earlier, lang) if earlier else None
+
+
 def check_upload(engine: Engine, kind_name: str, data: bytes, file_name: str, *, mapping: dict | None = None,
                  sheet: str | None = None, replace: bool = False, lang: str = "en") -> ImportResult:
     """Everything import_upload does except writing: the preview and validation report."""

@@ -30,7 +30,7 @@ class Problem:
         if self.value is not None:
             parts.append(t("ingest.where.value", lang, value=self.value))
         prefix = t("ingest.where.sep", lang).join(parts)
-        text = f"{prefix}: {self.message}" if prefix else self.message
+        text = f"{prefix}{t('ingest.where.colon', lang)}{self.message}" if prefix else self.message
         return f"{t('ingest.warning_prefix', lang)}{text}" if self.warning else text
 
     def __str__(self) -> str:

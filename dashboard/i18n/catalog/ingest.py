@@ -6,6 +6,7 @@ MESSAGES = {
     "ingest.where.column": {"en": "column {column}", "zh": "列 {column}"},
     "ingest.where.value": {"en": "value '{value}'", "zh": "值 '{value}'"},
     "ingest.where.sep": {"en": ", ", "zh": "，"},
+    "ingest.where.colon": {"en": ": ", "zh": "："},
     "ingest.warning_prefix": {"en": "warning: ", "zh": "警告："},
     # the file as a whole
     "ingest.err.too_big": {"en": "The file is {size_mb} MB; the limit is {limit_mb} MB. Split it into smaller files (e.g. one per month).",
@@ -105,5 +106,7 @@ MESSAGES = {
     "ingest.cli.rejected": {"en": "rejected: {problems} problems, nothing written", "zh": "已拒绝：{problems} 个问题，未写入任何数据"},
     "ingest.cli.skipped": {"en": "{rows} rows skipped (invalid), see the problems above", "zh": "跳过 {rows} 行（无效），详见上面的问题"},
     "ingest.cli.no_file": {"en": "file not found: {path}", "zh": "找不到文件：{path}"},
+    "ingest.cli.header_row": {"en": "header row {row}", "zh": "表头在第 {row} 行"},
+    "ingest.cli.sheet": {"en": "sheet {sheet}", "zh": "工作表 {sheet}"},
     "ingest.cli.detected": {"en": "read {file}: {details}", "zh": "读取 {file}：{details}"},
 }
