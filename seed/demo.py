@@ -544,13 +544,13 @@ def _orders_and_shipments(master, finished: pl.DataFrame, cal: Calendar, rng: np
     late_from, late_to = (np.datetime64(cal.today - timedelta(days=d), "D") for d in LATE_WINDOW_DAYS_AGO)
     cluster = (lines["customer_code"].to_numpy() == LATE_CUSTOMER) & (promised >= late_from) & (promised <= late_to)
     u = rng.random(m)
-    late = np.where(cluster, u < 0.8, u < 0.06)
-    partial = ~late & (u < 0.14) & ~cluster
+    late = np.where(cluster, u < 0.8, u < 0.04)
+    partial = ~late & (u < 0.12) & ~cluster
     early = rng.integers(0, 4, m)
     late_days = np.where(cluster, rng.integers(3, 13, m), rng.integers(1, 8, m))
     first_date = np.where(late, promised + late_days, promised - early)
     first_share = np.where(partial, rng.uniform(0.5, 0.8, m), 1.0)
-    second_date = promised + rng.integers(-1, 9, m)
+    second_date = promised + rng.integers(-2, 7, m)
     qty = lines["qty"].to_numpy()
     first_qty = np.floor(qty * first_share).astype(np.int64)
     ships = pl.concat([
