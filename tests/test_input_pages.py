@@ -406,3 +406,15 @@ def test_permissions_clerk_sees_only_their_department_and_a_manager_is_refused(d
     upload(at, "monday.csv", GOOD_PRODUCTION)
     commit(at)
     assert rows_of(db, "production", "shift") == [("A",), ("B",)]
+
+
+def test_user_text_is_shown_as_text_not_markup(db):
+    at = open_page("input_production.py")
+    name = "**week** <b>2</b> [x](http://evil).csv"
+    upload(at, name, GOOD_PRODUCTION)
+    heading = next(m.value for m in at.markdown if "What was read" in m.value)
+    # Every Markdown/HTML character of the file name is escaped, so it reads exactly as typed.
+    assert heading.endswith("\\*\\*week\\*\\* \\<b\\>2\\<\\/b\\> \\[x\\]\\(http\\:\\/\\/evil\\)\\.csv")
+    assert unescape(heading) == f"**3 · What was read** · {name}"
+    commit(at)
+    assert at.success[0].value.startswith("\\*\\*week\\*\\*") and not at.get("html")

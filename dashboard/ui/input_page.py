@@ -35,7 +35,7 @@ def department_title(department: str, lang: str) -> str:
 
 
 def kind_key_text(kind: Kind, lang: str) -> str:
-    return t("input.kind.key", lang, fields=", ".join(kind.field(k).label(lang) for k in kind.key))
+    return t("input.kind.key", lang, fields=t("input.kind.key_sep", lang).join(kind.field(k).label(lang) for k in kind.key))
 
 
 def choose_kind(department: str, kinds: list[Kind], lang: str) -> Kind:

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from dashboard.i18n import LANG_NAMES, LANGS, t
 from dashboard.ui.plain_text import plain
 from data_access.db import data_version
-from data_access.ingest import (ImportResult, Problem, check_upload, column_help, import_upload, load_preset,
+from data_access.ingest import (MAX_BYTES, ImportResult, Problem, check_upload, column_help, import_upload, load_preset,
                                 match_headers, read_upload, rejected_rows_bytes, save_preset, template_bytes,
                                 template_file_name)
 from data_access.ingest.commit import file_sha256, same_file_problem
@@ -26,6 +26,7 @@ from data_access.ingest.problems import FileProblem
 from data_access.kinds import Kind
 
 PREVIEW_ROWS = 10
+MB = 1024 * 1024
 UPLOAD_TYPES = ["csv", "txt", "xlsx", "xlsm"]
 DELIMITER_KEYS = {",": "input.detected.comma", ";": "input.detected.semicolon", "\t": "input.detected.tab"}
 IGNORE = ""  # mapping choice "ignore this column"
@@ -191,7 +192,8 @@ def upload_wizard(engine: Engine, kind: Kind, department: str, user, lang: str) 
     nonce = st.session_state.get(nonce_key, 0)
     prefix = f"input_{kind.name}_{nonce}"
     uploaded = st.file_uploader(t("input.upload.label", lang, kind=kind.label(lang)), type=UPLOAD_TYPES,
-                                key=f"input_upload_{kind.name}_{nonce}", help=t("input.upload.help", lang))
+                                key=f"input_upload_{kind.name}_{nonce}", help=t("input.upload.help", lang, limit_mb=MAX_BYTES // MB),
+                                max_upload_size=MAX_BYTES // MB)  # the browser refuses bigger files
     if uploaded is None:
         return
     data, file_name = uploaded.getvalue(), uploaded.name
@@ -230,7 +232,7 @@ def upload_wizard(engine: Engine, kind: Kind, department: str, user, lang: str) 
             st.selectbox(t("input.upload.sheet", lang), raw.info.sheets, index=raw.info.sheets.index(raw.info.sheet),
                          key=f"{prefix}_sheet", help=t("input.upload.sheet_help", lang))
         if result.info is not None:
-            st.markdown("  \n".join(detected_lines(result, lang)))
+            st.markdown(" · ".join(detected_lines(result, lang)))
         st.markdown(f"**{t('input.preview.title', lang, rows=min(PREVIEW_ROWS, raw.frame.height))}**")
         st.dataframe(preview_frame(raw, lang=lang), hide_index=True, width="stretch")
     with report_area:
