@@ -584,7 +584,7 @@ def _complaints_and_surveys(master, orders: pl.DataFrame, cal: Calendar, rng: np
     dip_month = _month_key(_month_start(cal.today, COMPLAINT_SPIKE_MONTHS_AGO - 1))
     cost = dict(zip(master["products"]["product_code"], master["products"]["standard_cost"]))
     bought = orders.filter(pl.col("order_date") <= cal.today).select("customer_code", "product_code", "order_no",
-                                                                      "order_date").sort("order_date", "order_no")
+                                                                      "order_date").sort("order_date", "order_no", "product_code")
     reasons = ["CP-DIM", "CP-APPEAR", "CP-FUNC", "CP-MIX", "CP-QTY", "CP-PACK", "CP-LATE"]
     reason_p = np.array([0.22, 0.25, 0.12, 0.1, 0.1, 0.11, 0.1])
     rows = []
@@ -660,7 +660,7 @@ def _issues(production: pl.DataFrame, master, rng: np.random.Generator) -> pl.Da
 def _purchasing(master, issues: pl.DataFrame, cal: Calendar, rng: np.random.Generator):
     """Purchase orders every two weeks per material, sized on the consumption they cover."""
     materials = master["materials"]
-    daily = issues.group_by("material_code", "date").agg(pl.col("qty").sum())
+    daily = issues.group_by("material_code", "date").agg(pl.col("qty").sum()).sort("material_code", "date")
     rows = []
     period_days = 14
     for code, name, spec, unit, price, lead, safety in materials.iter_rows():

@@ -39,7 +39,7 @@ MATERIALS = {
     "M-INS-M6": ("Brass insert M6", "knurled, 2000 pcs box", "pcs", 0.32, 30, 8000, "S-05"),
     "M-CTN-S": ("Carton, small", "400x300x200 mm", "pcs", 1.2, 7, 500, "S-06"),
     "M-CTN-L": ("Carton, large", "600x400x400 mm", "pcs", 2.6, 7, 300, "S-06"),
-    "M-BAG-PE": ("PE bag", "200x300 mm", "pcs", 0.05, 7, 5000, "S-06"),
+    "M-BAG-PE": ("PE bag", "200x300 mm", "pcs", 0.05, 7, 5000, "S-08"),
     "M-REL": ("Mold release agent", "aerosol 500 ml", "can", 18.0, 7, 40, "S-07"),
 }
 
@@ -51,7 +51,7 @@ SUPPLIERS = [
     ("S-05", "Ningbo Hengsheng Hardware 恒盛五金"),
     ("S-06", "Foshan Meihua Packaging 美华包装"),
     ("S-07", "Suzhou Ruite Chemicals 瑞特化工"),
-    ("S-08", "Dongguan Jingyi Mould Parts 精益模具配件"),
+    ("S-08", "Kunshan Huatai Film & Bags 华泰胶袋"),
 ]
 
 CUSTOMERS = [  # code, name, class

@@ -5,7 +5,12 @@ Rule.check expressions) on the frames themselves, independently of the database 
 """
 from __future__ import annotations
 
+import hashlib
+import os
+import subprocess
+import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -109,6 +114,24 @@ def test_same_seed_gives_the_same_database(tmp_path, monkeypatch):
     assert not other_seed.equals(generate("small", today=TODAY)["production"])
     for eng in engines:
         eng.dispose()
+
+
+def _fingerprint(frames: dict[str, pl.DataFrame]) -> str:
+    digest = hashlib.sha256()
+    for name, frame in frames.items():
+        digest.update(name.encode())
+        digest.update(frame.write_csv().encode())
+    return digest.hexdigest()
+
+
+def test_same_seed_gives_the_same_frames_in_another_process(frames):
+    # another interpreter, another hash seed, one polars thread: still byte for byte the same
+    script = ("from datetime import date; from seed.demo import generate; from tests.test_seed import _fingerprint; "
+              "print(_fingerprint(generate('small', today=date(2026, 3, 18))))")
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "POLARS_MAX_THREADS": "1"}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.stdout.strip() == _fingerprint(frames)
 
 
 # ------------------------------------------------------------------ consistency between kinds
