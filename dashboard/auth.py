@@ -22,7 +22,6 @@ from sqlalchemy.engine import Engine
 from dashboard.i18n import LANGS, t
 from data_access import users as user_rows
 from data_access.kinds import DEPARTMENTS, KINDS
-from data_access.permissions import PermissionDenied
 from data_access.store import audit
 
 ROLES = ("admin", "executive", "manager", "clerk")
@@ -257,13 +256,6 @@ def _verify(password_hash: str, password: str) -> bool:
 def _locked_problem(until: datetime) -> AuthProblem:
     return AuthProblem("auth.login.locked", until=until.astimezone().strftime("%H:%M"),
                        minutes=int(LOCKOUT_PERIOD.total_seconds() // 60))
-
-
-def permission_message(error: PermissionDenied, lang: str | None = None) -> str:
-    """The refusal of data_access.permissions in the user's language."""
-    kind = KINDS.get(error.kind)
-    return t(f"auth.denied.{error.reason_key}", lang, user=error.user,
-             kind=kind.label(lang or "en") if kind else error.kind)
 
 
 # ------------------------------------------------------------------ demo and command line

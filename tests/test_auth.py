@@ -198,9 +198,6 @@ def test_production_clerk_cannot_write_quality_data_and_nothing_changes(engine):
     with pytest.raises(PermissionDenied) as denied:
         write_inspection(engine, "pat")
     assert denied.value.reason_key == "other_department"
-    assert auth.permission_message(denied.value, "en") == \
-        "pat may not write Inspection lots: it belongs to another department."
-    assert "检验批次" in auth.permission_message(denied.value, "zh")
     assert scalar(engine, "SELECT COUNT(*) FROM inspections") == 0
     assert scalar(engine, "SELECT COUNT(*) FROM batches") == 0
     assert scalar(engine, "SELECT COUNT(*) FROM audit_log") == audit_rows

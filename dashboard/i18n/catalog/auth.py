@@ -16,13 +16,6 @@ _PAIRS = {
     "auth.error.last_admin": ("This is the last admin: make another user admin first.",
                               "这是最后一个管理员：请先将其他用户设为管理员。"),
     "auth.error.lang": ("Unknown language '{code}'.", "未知语言“{code}”。"),
-    # --- permissions (data_access.permissions.PermissionDenied.reason_key)
-    "auth.denied.unknown_user": ("'{user}' is not a user of PlantKPI and may not write {kind}.",
-                                 "“{user}”不是本系统用户，不能写入{kind}。"),
-    "auth.denied.other_department": ("{user} may not write {kind}: it belongs to another department.",
-                                     "{user} 不能写入{kind}：该数据属于其他部门。"),
-    "auth.denied.role": ("{user} may not write {kind}: the role has read-only access.",
-                         "{user} 不能写入{kind}：该角色只有查看权限。"),
     # --- sign-in
     "auth.login.title": ("Sign in", "登录"),
     "auth.login.name": ("User name", "用户名"),
