@@ -273,7 +273,7 @@ def test_machines_upload_with_a_hand_mapped_column_saves_the_preset(db):
     at.segmented_control(key="input_kind_admin").set_value("machines").run()
     machines = "机台编号,产线代码,Press model,在用\nINJ-02,INJ,Haitian 160T,是\nINJ-03,INJ,Engel 200T,否\n".encode()
     upload(at, "机台.csv", machines)
-    mapper = at.selectbox(key="input_machines_0_map_0")
+    mapper = at.selectbox(key="input_machines_0_map_Press model")
     assert mapper.label == "Column “Press model”" and mapper.value == ""
     assert texts(at, "error")[:2] == ["The file cannot be imported as it is (1 problem(s)):",
                                       "column name: required column name is missing (header 'name', 'Machine name' or "
@@ -290,7 +290,7 @@ def test_machines_upload_with_a_hand_mapped_column_saves_the_preset(db):
 
     # Next week's file with the same odd header: the saved mapping is offered and used.
     upload(at, "机台-2.csv", "机台编号,产线代码,Press model\nINJ-04,INJ,Arburg 100T\n".encode())
-    assert at.selectbox(key="input_machines_1_map_0").value == "name"
+    assert at.selectbox(key="input_machines_1_map_Press model").value == "name"
     assert any("saved last time" in c for c in texts(at, "caption"))
     commit(at)
     assert rows_of(db, "machines", "name")[-1] == ("Arburg 100T",)

@@ -62,8 +62,8 @@ def upload_history(engine: Engine, kind: Kind, department: str, user, lang: str)
     pending = st.session_state.get(pending_key)
     if pending not in live:
         st.session_state.pop(pending_key, None)
-        choice = st.selectbox(t("input.history.pick", lang), list(live), format_func=lambda i: batch_choice(live[i], lang),
-                              key=f"input_undo_pick_{kind.name}")
+        choice = st.selectbox(t("input.history.pick", lang), list(live),
+                              format_func=lambda i: batch_choice(live[i], lang), key=f"input_undo_pick_{kind.name}")
         if st.button(t("input.history.undo", lang), key=f"input_undo_{kind.name}", icon=":material/undo:"):
             st.session_state[pending_key] = choice
             st.rerun()

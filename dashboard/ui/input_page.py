@@ -35,7 +35,8 @@ def department_title(department: str, lang: str) -> str:
 
 
 def kind_key_text(kind: Kind, lang: str) -> str:
-    return t("input.kind.key", lang, fields=t("input.kind.key_sep", lang).join(kind.field(k).label(lang) for k in kind.key))
+    labels = [kind.field(k).label(lang) for k in kind.key]
+    return t("input.kind.key", lang, fields=t("input.kind.key_sep", lang).join(labels))
 
 
 def choose_kind(department: str, kinds: list[Kind], lang: str) -> Kind:

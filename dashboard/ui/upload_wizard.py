@@ -82,10 +82,10 @@ def template_downloads(kind: Kind, lang: str) -> None:
     """CSV and XLSX templates with English or Chinese headers, and what each column means."""
     st.markdown(f"**{t('input.template.title', lang)}**")
     st.caption(t("input.template.intro", lang))
-    cols = st.columns([2, 1, 1])
+    cols = st.columns([2, 1, 1, 2])
     header_lang = cols[0].radio(t("input.template.header_lang", lang), LANGS, index=LANGS.index(lang),
                                 format_func=LANG_NAMES.get, horizontal=True, key=f"input_tpl_lang_{kind.name}")
-    for col, fmt in zip(cols[1:], ("csv", "xlsx")):
+    for col, fmt in zip(cols[1:3], ("csv", "xlsx")):
         col.download_button(t(f"input.template.{fmt}", lang), template_bytes(kind.name, header_lang, fmt),
                             file_name=template_file_name(kind.name, header_lang, fmt), icon=":material/download:",
                             key=f"input_tpl_{fmt}_{kind.name}", on_click="ignore",
@@ -178,7 +178,7 @@ def mapping_editor(kind: Kind, headers: list[str], preset: dict[str, str] | None
             chosen = st.selectbox(t("input.map.column", lang, header=plain(header)), options,
                                   index=options.index(wanted) if wanted in options else 0,
                                   format_func=lambda name: field_choice_label(kind, name, lang),
-                                  key=f"{key_prefix}_{i}")
+                                  key=f"{key_prefix}_{header}")  # per header: another sheet has others
         if chosen != IGNORE:
             mapping[header] = chosen
     return mapping
@@ -192,7 +192,8 @@ def upload_wizard(engine: Engine, kind: Kind, department: str, user, lang: str) 
     nonce = st.session_state.get(nonce_key, 0)
     prefix = f"input_{kind.name}_{nonce}"
     uploaded = st.file_uploader(t("input.upload.label", lang, kind=kind.label(lang)), type=UPLOAD_TYPES,
-                                key=f"input_upload_{kind.name}_{nonce}", help=t("input.upload.help", lang, limit_mb=MAX_BYTES // MB),
+                                key=f"input_upload_{kind.name}_{nonce}",
+                                help=t("input.upload.help", lang, limit_mb=MAX_BYTES // MB),
                                 max_upload_size=MAX_BYTES // MB)  # the browser refuses bigger files
     if uploaded is None:
         return
@@ -260,7 +261,8 @@ def upload_wizard(engine: Engine, kind: Kind, department: str, user, lang: str) 
             for col, fmt in zip(downloads, ("csv", "xlsx")):
                 col.download_button(t(f"input.report.rejected_{fmt}", lang, rows=result.rejected.height),
                                     rejected_rows_bytes(result, fmt), on_click="ignore", icon=":material/download:",
-                                    file_name=f"{file_name.rsplit('.', 1)[0]}_rejected.{fmt}", key=f"{prefix}_rej_{fmt}")
+                                    file_name=f"{file_name.rsplit('.', 1)[0]}_rejected.{fmt}",
+                                    key=f"{prefix}_rej_{fmt}")
 
         file_level = earlier is not None or any(p.row is None and not p.warning for p in result.problems)
         blocked = file_level or valid_rows == 0 or (bool(result.errors) and not valid_only)
