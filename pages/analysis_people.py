@@ -51,7 +51,7 @@ with right:
                                      title=t("analysis.people.cost_department"),
                                      category_title=t("analysis.dim.department"), value_title=kpi_name("total_cost"),
                                      unit="currency"), "ppl_department")
-drilled = page.drill("category", picked)
+drilled = page.drill("category", picked, names_of="cost_category")
 
 rows = rows_behind("costs", facts, drilled)
 rows_behind_table(rows.with_columns(month=pl.col("date").dt.strftime("%Y-%m")),

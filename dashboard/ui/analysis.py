@@ -15,7 +15,7 @@ import polars as pl
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from dashboard.i18n import current_lang, t
+from dashboard.i18n import current_lang, set_lang, t
 from dashboard.kpi import OTHER, UNASSIGNED, Filters
 from dashboard.kpi.charts_data import has_rows
 from dashboard.kpi.compare import previous_period, same_period_last_year
@@ -56,26 +56,30 @@ class AnalysisPage:
     def say_empty(self) -> None:
         st.info(t("analysis.empty", period=fmt_period(self.filters.date_from, self.filters.date_to)))
 
-    def drill(self, dim: str, code: str | None, filters: Filters | None = None) -> Filters:
+    def drill(self, dim: str, code: str | None, filters: Filters | None = None, *, names_of: str | None = None
+              ) -> Filters:
         """The filters narrowed to the clicked category (and a note saying so), or unchanged."""
         filters = filters or self.filters
         if not code:
             return filters
-        st.info(t("analysis.drill", dim=t(f"analysis.dim.{dim}"), value=display_name(self.facts, dim, code)),
+        value = display_name(self.facts, names_of or dim, code)
+        st.info(t("analysis.drill", dim=t(f"analysis.dim.{dim}"), value=value),
                 icon=":material/filter_alt:")
         return filters.replace(**{dim: (code,)})
 
 
 def analysis_page(page: str, applicable: Sequence[str]) -> AnalysisPage:
     """Draw the page head (title, meeting switch, filter bar, period caption) and return the context."""
+    if st.session_state.get("lang"):  # the app frame sets it too; a page run on its own (tests) needs it
+        set_lang(st.session_state.lang)
     engine = get_engine()
     facts = load_facts(engine)
     now = today()
     head, switch = st.columns([5, 1], vertical_alignment="center")
     with switch:
-        meeting = meeting_toggle()
+        meeting = meeting_toggle(page)
     head.title(t(f"nav.analysis.{page}"))
-    state = filter_bar(facts, now)
+    state = filter_bar(facts, now, page)
     filters = state.filters(applicable)
     prev = previous_period(state.date_from, state.date_to)
     last_year = same_period_last_year(state.date_from, state.date_to)

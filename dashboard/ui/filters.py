@@ -161,15 +161,18 @@ def _read(today: date) -> FilterState:
     return FilterState(preset, date_from, date_to, ss[_KEY + "grain"], dims)
 
 
-def filter_bar(facts: Mapping[str, pl.DataFrame], today: date) -> FilterState:
-    """Draw the bar (top of the page, so meeting mode can hide the sidebar) and return its state."""
+def filter_bar(facts: Mapping[str, pl.DataFrame], today: date, page_id: str = "") -> FilterState:
+    """Draw the bar (top of the page, so meeting mode can hide the sidebar) and return its state.
+
+    `page_id` names the page: widgets of another page are new widgets to Streamlit (they would
+    start from their defaults), so the state is pushed into them whenever the page changes."""
     options = filter_options(facts)
     ss = st.session_state
     query = _query_now()
     if not query and ss.get(_SAVED):  # a page opened without filters: keep those of the last page
         query = dict(ss[_SAVED])
     widget_keys = [_KEY + k for k in ("period", "from", "to", "grain", *DIMS)]
-    if query != ss.get(_WRITTEN) or any(k not in ss for k in widget_keys):
+    if query != ss.get(_WRITTEN) or ss.get("_flt_page") != page_id or any(k not in ss for k in widget_keys):
         dropped = _push(FilterState.from_query(query, today), options)
         if dropped:
             st.warning(t("analysis.filter.unknown", codes=", ".join(dropped)))
@@ -203,8 +206,8 @@ def filter_bar(facts: Mapping[str, pl.DataFrame], today: date) -> FilterState:
             if k in st.query_params and k not in written:
                 del st.query_params[k]
         st.query_params.update(written)
-    ss[_WRITTEN] = written
-    ss[_SAVED] = written
+    ss[_WRITTEN] = ss[_SAVED] = written
+    ss["_flt_page"] = page_id
     return state
 
 

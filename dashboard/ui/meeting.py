@@ -29,13 +29,13 @@ h2, h3 { font-size: 1.8rem !important; }
 """
 
 
-def meeting_toggle() -> bool:
+def meeting_toggle(page_id: str = "") -> bool:
     """The meeting-mode switch (kept in the URL); applies the style when on."""
     ss = st.session_state
     # Another page dropped the URL's ?meeting=1: the session remembers it.
     from_url = (st.query_params.get("meeting") == "1"
                 or ("meeting" not in st.query_params and ss.get("_meeting_saved", False)))
-    if ss.get("_meeting_written") != from_url or _KEY not in ss:
+    if ss.get("_meeting_written") != from_url or ss.get("_meeting_page") != page_id or _KEY not in ss:
         ss[_KEY] = from_url
     on = st.toggle(t("analysis.meeting"), key=_KEY, help=t("analysis.meeting.help"))
     if on:
@@ -43,6 +43,7 @@ def meeting_toggle() -> bool:
     elif "meeting" in st.query_params:
         del st.query_params["meeting"]
     ss["_meeting_written"] = ss["_meeting_saved"] = on
+    ss["_meeting_page"] = page_id
     if on:
         st.html(MEETING_CSS)
     return on

@@ -29,7 +29,7 @@ def fmt_value(value: float | None, unit: str) -> str:
     if unit in ("pieces", "count", "ppm"):
         return f"{value:,.0f}"
     if unit == "currency":
-        text = f"¥{abs(value):,.2f}" if abs(value) < 100 else f"¥{abs(value):,.0f}"
+        text = f"¥{abs(value):,.2f}" if 0 < abs(value) < 100 else f"¥{abs(value):,.0f}"
         return text if value >= 0 else "−" + text
     if unit in ("pieces_per_hour", "hours", "days", "points"):
         return f"{value:,.1f}"
