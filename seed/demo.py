@@ -353,7 +353,8 @@ def _production(master: dict[str, pl.DataFrame], cal: Calendar, rng: np.random.G
     scrap = rng.binomial(total, np.clip(scrap_rate, 0, 0.5))
     defect_rate = np.array([P.BASE_DEFECT[c] for c in line_codes])[row_line] * rng.lognormal(0.0, 0.3, rows)
     defect = rng.binomial(total - scrap, np.clip(defect_rate, 0, 0.5))
-    planned_qty = np.round(row_planned * 60 / row_cycle * 0.85 / 10) * 10
+    # the plan allows for the usual stops and speed losses: about three quarters of ideal output
+    planned_qty = np.round(row_planned * 60 / row_cycle * 0.75 / 10) * 10
     input_qty = np.ceil(total * (1 + rng.uniform(0.002, 0.01, rows)))
     operators = np.array([P.OPERATORS[c] for c in line_codes])[row_line]
 
@@ -524,6 +525,7 @@ def _orders_and_shipments(master, finished: pl.DataFrame, cal: Calendar, rng: np
     order_date = promised - lead
     today = np.datetime64(cal.today, "D")
     order_date = np.where(order_date > today, today - rng.integers(0, 10, n), order_date)
+    order_date = np.minimum(np.maximum(order_date, np.datetime64(cal.start, "D")), promised)  # history starts here
     orders = orders.with_columns(promised_date=pl.Series(promised), order_date=pl.Series(order_date)) \
         .sort("order_date", "customer_code", "week")
     orders = orders.with_columns(order_no=pl.format("SO-{}-{}", pl.col("order_date").dt.strftime("%y%m"),
@@ -628,7 +630,7 @@ def _complaints_and_surveys(master, orders: pl.DataFrame, cal: Calendar, rng: np
             people = rng.choice(len(contacts), size=int(rng.integers(1, 4)), replace=False)
             for person in sorted(people):
                 score = int(rng.choice(5, p=p)) + 1
-                nps = int(np.clip(score * 2 + rng.integers(-2, 2), 0, 10)) if rng.random() < 0.85 else None
+                nps = int(np.clip(score * 2 + rng.integers(-1, 2), 0, 10)) if rng.random() < 0.85 else None
                 parts = [int(np.clip(score + rng.integers(-1, 2), 1, 5)) if rng.random() < 0.9 else None
                          for _ in range(3)]
                 comment = None
@@ -1065,6 +1067,10 @@ def database_is_empty(engine: Engine) -> bool:
     return True
 
 
+class DemoNotLoaded(RuntimeError):
+    """The database already holds data."""
+
+
 FAST_PATH_ROWS = 5_000
 # How SQLAlchemy's SQLite dialect stores these types as text; the fast path writes the same.
 _SQLITE_TEXT = {"date": "%Y-%m-%d", "time": "%H:%M:%S%.6f", "datetime": "%Y-%m-%d %H:%M:%S%.6f"}
@@ -1111,6 +1117,9 @@ def load_demo(engine: Engine, scale: str = "small", progress: Callable[[str], No
     from dashboard.i18n import t
 
     say = progress or (lambda _msg: None)
+    if not database_is_empty(engine):
+        # the demo's codes would collide with what is there; never mix demo rows into real data
+        raise DemoNotLoaded(t("seed.not_empty"))
     started = _time.perf_counter()
     frames = generate(scale, today=today, seed=seed)
     say(t("seed.generated", scale=scale, seconds=f"{_time.perf_counter() - started:.1f}"))

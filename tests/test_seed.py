@@ -94,6 +94,11 @@ def test_demo_loads_every_kind_and_respects_every_declared_rule(engine):
     # one batch per kind, written by the demo user from the seed, with the right row count
     assert sorted((b.kind, b.rows) for b in batches) == sorted(counts.items())
     assert {(b.user, b.source) for b in batches} == {("demo", "seed")}
+    # a second load is refused with a message, and writes nothing
+    with pytest.raises(demo.DemoNotLoaded, match="already holds data"):
+        load_demo(engine, scale="small", today=TODAY)
+    clear_cache()
+    assert load_kind("production", engine).height == counts["production"]
 
 
 def test_same_seed_gives_the_same_database(tmp_path, monkeypatch):
