@@ -190,6 +190,21 @@ def change_role(engine: Engine, name: str, role: str, department: str | None, *,
                                         "after": {"role": role, "department": department}})
 
 
+def delete_user(engine: Engine, name: str, *, by: str) -> None:
+    """Remove an account (its audit entries stay). Not yourself, not the last admin."""
+    if name == by:
+        raise AuthProblem("auth.error.delete_self")
+    with engine.begin() as conn:
+        row = user_rows.get_user(conn, name, for_update=True)
+        if row is None:
+            raise AuthProblem("auth.error.unknown_user", name=name)
+        if row.role == "admin" and user_rows.count_admins(conn) == 1:
+            raise AuthProblem("auth.error.last_admin")
+        user_rows.delete_user(conn, name)
+        audit(conn, by, "user", detail={"op": "delete", "name": name, "role": row.role,
+                                        "department": row.department, "demo": row.demo})
+
+
 def reset_password(engine: Engine, name: str, new_password: str, *, by: str) -> None:
     check_password(new_password)
     password_hash = hash_password(new_password)

@@ -64,3 +64,7 @@ def insert_user(conn: Connection, *, name: str, password_hash: str, role: str, d
 def update_user(conn: Connection, name: str, **values) -> int:
     """Set columns of one user; returns the number of rows changed (0: no such user)."""
     return conn.execute(sa.update(USERS).where(USERS.c.name == name).values(**values)).rowcount
+
+
+def delete_user(conn: Connection, name: str) -> int:
+    return conn.execute(sa.delete(USERS).where(USERS.c.name == name)).rowcount

@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard.auth import MIN_PASSWORD_LENGTH, ROLES, AuthProblem, change_role, create_user, list_users, \
-    reset_password, unlock_user
+from dashboard.auth import MIN_PASSWORD_LENGTH, ROLES, AuthProblem, change_role, create_user, delete_user, \
+    list_users, reset_password, unlock_user
 from dashboard.i18n import LANG_NAMES, current_lang, t
 from dashboard.ui.login import require_admin
 from dashboard.ui.plain_text import plain
@@ -98,3 +98,7 @@ if users:
     if picked.is_locked() or picked.failed_logins:
         if st.button(t("auth.users.unlock"), key="unlock"):
             run(lambda: unlock_user(engine, picked.name, by=admin.name), "auth.users.unlocked", picked.name)
+    with st.form("delete_user"):
+        confirmed = st.checkbox(t("auth.users.delete_confirm"), key=f"delete_confirm_{picked.name}")
+        if st.form_submit_button(t("auth.users.delete"), disabled=picked.name == admin.name) and confirmed:
+            run(lambda: delete_user(engine, picked.name, by=admin.name), "auth.users.deleted", picked.name)

@@ -153,6 +153,21 @@ def test_role_change_is_audited_and_the_last_admin_stays(engine):
     assert refused.value.key == "auth.error.last_admin"
 
 
+def test_delete_user_keeps_audit_and_refuses_self_and_last_admin(engine):
+    create_user(engine, "root", "long-enough", "admin", by="test")
+    create_user(engine, "lee", "long-enough", "clerk", "sales", by="root")
+    with pytest.raises(AuthProblem) as refused:
+        auth.delete_user(engine, "root", by="root")
+    assert refused.value.key == "auth.error.delete_self"
+    with pytest.raises(AuthProblem) as refused:
+        auth.delete_user(engine, "root", by="lee")
+    assert refused.value.key == "auth.error.last_admin"
+    auth.delete_user(engine, "lee", by="root")
+    assert [u.name for u in list_users(engine)] == ["root"]
+    assert not authenticate(engine, "lee", "long-enough", now=T0).ok
+    assert [d["op"] for d in user_audit(engine) if d["name"] == "lee"] == ["delete", "add"]
+
+
 def test_language_is_remembered_per_user(engine):
     create_user(engine, "jun", "long-enough", "manager", by="test")
     save_language(engine, "jun", "zh")

@@ -158,6 +158,38 @@ def test_without_accounts_the_app_runs_as_single_user_admin_with_a_hint(db):
     assert not at.text and [ti.label for ti in at.text_input] == ["User name", "Password"]
 
 
+# ------------------------------------------------------------------ OpenID Connect (st.login)
+OIDC_SECRETS = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                         "client_id": "plantkpi", "client_secret": "s",
+                         "server_metadata_url": "https://login.example.com/.well-known/openid-configuration"}}
+
+
+def oidc_frame(user: dict) -> AppTest:
+    at = AppTest.from_string(FRAME, default_timeout=TIMEOUT)
+    at.secrets = OIDC_SECRETS
+    at.user = user
+    return at.run()
+
+
+def test_oidc_offers_single_sign_on_beside_the_password_form(accounts):
+    at = oidc_frame({"is_logged_in": False})
+    assert [b.label for b in at.button][0] == "Sign in with SSO"
+    assert [ti.label for ti in at.text_input] == ["User name", "Password"]
+    assert not at.text
+
+
+def test_oidc_identity_maps_to_the_account_of_the_same_e_mail(accounts):
+    create_user(accounts, "wang@example.com", "fallback-password", "clerk", "quality", by="root")
+    at = oidc_frame({"is_logged_in": True, "email": "wang@example.com", "name": "Wang"})
+    assert at.text[0].value == "signed in: wang@example.com / clerk / en"
+
+
+def test_oidc_identity_without_account_is_refused(accounts):
+    at = oidc_frame({"is_logged_in": True, "email": "**stranger**@example.com"})
+    assert not at.text
+    assert at.warning[0].value == t("auth.login.oidc_unknown", name=plain("**stranger**@example.com"))
+
+
 # ------------------------------------------------------------------ admin: users
 def test_users_page_shows_html_and_markdown_names_as_text(accounts):
     at = page("admin_users.py", ROOT_USER)
@@ -193,6 +225,27 @@ def test_users_page_adds_a_clerk_only_with_a_department(accounts):
     assert "<b>wei</b>" in at.dataframe[0].value["User"].tolist()
     (wei,) = [u for u in list_users(accounts) if u.name == "<b>wei</b>"]
     assert (wei.role, wei.department) == ("clerk", "quality")
+
+
+def test_users_page_changes_role_and_deletes_a_user(accounts):
+    at = page("admin_users.py", ROOT_USER)
+    at.selectbox(key="edit_user").set_value(SCRIPT_NAME).run()
+    at.selectbox(key=f"edit_role_{SCRIPT_NAME}").set_value("clerk")
+    at.selectbox(key=f"edit_department_{SCRIPT_NAME}").set_value("sales")
+    at.button(key="FormSubmitter:edit_role-Save role and department").click().run()
+    assert at.success[0].value == f"Role of {plain(SCRIPT_NAME)} saved."
+    assert at.dataframe[0].value.set_index("User").loc[SCRIPT_NAME, "Department"] == "Sales"
+
+    at.selectbox(key="edit_user").set_value(SCRIPT_NAME).run()
+    at.button(key="FormSubmitter:delete_user-Delete user").click().run()  # not confirmed: nothing happens
+    assert SCRIPT_NAME in at.dataframe[0].value["User"].tolist()
+    at.checkbox(key=f"delete_confirm_{SCRIPT_NAME}").check()
+    at.button(key="FormSubmitter:delete_user-Delete user").click().run()
+    assert not at.exception
+    assert at.success[0].value == f"User {plain(SCRIPT_NAME)} deleted."
+    assert SCRIPT_NAME not in at.dataframe[0].value["User"].tolist()
+    ops = [json.loads(d)["op"] for d in read_audit(accounts, user="root")[0]["detail"]]
+    assert ops[:2] == ["delete", "role"]
 
 
 def test_users_page_unlocks_a_locked_account(accounts):

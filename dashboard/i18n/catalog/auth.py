@@ -15,6 +15,7 @@ _PAIRS = {
     "auth.error.unknown_user": ("There is no user named '{name}'.", "没有名为“{name}”的用户。"),
     "auth.error.last_admin": ("This is the last admin: make another user admin first.",
                               "这是最后一个管理员：请先将其他用户设为管理员。"),
+    "auth.error.delete_self": ("You cannot delete your own account.", "不能删除自己的账号。"),
     "auth.error.lang": ("Unknown language '{code}'.", "未知语言“{code}”。"),
     # --- sign-in
     "auth.login.title": ("Sign in", "登录"),
@@ -77,6 +78,9 @@ _PAIRS = {
     "auth.users.new_password": ("New password", "新密码"),
     "auth.users.submit_password": ("Reset password", "重置密码"),
     "auth.users.unlock": ("Unlock", "解锁"),
+    "auth.users.delete_confirm": ("Yes, delete this account (its audit entries stay)", "确认删除此账号（其操作日志保留）"),
+    "auth.users.delete": ("Delete user", "删除用户"),
+    "auth.users.deleted": ("User {name} deleted.", "已删除用户 {name}。"),
     "auth.users.added": ("User {name} added.", "已添加用户 {name}。"),
     "auth.users.role_saved": ("Role of {name} saved.", "已保存 {name} 的角色。"),
     "auth.users.password_reset": ("Password of {name} reset.", "已重置 {name} 的密码。"),
