@@ -124,6 +124,8 @@ def test_not_applicable_dimension_or_filter_gives_null_not_plant_figure():
     by_customer = compute(["oee", "csat"], facts, ["customer"])
     assert by_customer.rows() == [("C1", None, 1.0), ("C2", None, 0.0)]
     assert compute_one(["oee", "csat"], facts, Filters(customer="C1")) == {"oee": None, "csat": 1.0}
+    nothing = compute(["csat"], facts, ["month"], Filters(line="L1"))  # no fact can honour it: no rows
+    assert nothing.columns == ["month", "csat"] and nothing.height == 0
 
 
 def test_filters_are_applied_before_aggregation_and_nothing_leaks():

@@ -38,12 +38,8 @@ def test_production_fact_joins_line_cycle_and_cost(engine):
                           ("L2", pytest.approx(9000 / 12000), 2500.0, 9000)]
 
 
-def test_facts_are_cached_until_a_write(engine, request):
-    if engine.url.get_backend_name() == "sqlite":
-        # Found here: connectorx links its own copy of SQLite; closing its file handle drops this
-        # process's POSIX locks and deletes the -wal file under the pooled sqlite3 connections, so
-        # later writes go to an orphaned WAL and Arrow reads stay stale. Fix belongs in loaders.read_sql.
-        request.applymarker(pytest.mark.xfail(strict=True, reason="connectorx + SQLite WAL in one process: stale reads"))
+def test_facts_are_cached_until_a_write(engine):
+    # On SQLite this once failed: connectorx read stale data from the WAL (loaders now use ADBC).
     _two_line_plant(engine)
     first = load_facts(engine)["production"]
     assert load_facts(engine)["production"] is first  # same version: no reload

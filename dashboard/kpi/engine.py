@@ -164,7 +164,8 @@ def measures_table(measure_ids: Iterable[str], facts: Mapping[str, pl.DataFrame]
             continue
         parts.append(aggregate(filter_frame(frame, filters), ids, dims))
     if not parts:  # nothing can honour this request: no groups, or one all-null row without dims
-        return pl.DataFrame([pl.Series(d, [], pl.String) for d in dims]
+        dtypes = {"year": pl.Int32, **{g: pl.Date for g in GRAINS if g != "year"}}
+        return pl.DataFrame([pl.Series(d, [], dtypes.get(d, pl.String)) for d in dims]
                             + [pl.Series(m, [] if dims else [None], pl.Float64) for m in missing])
     table = parts[0]
     for part in parts[1:]:
