@@ -152,6 +152,12 @@ def _memo(slot: str, key: tuple, compute):
     return value
 
 
+def forget(prefix: str) -> None:
+    """Drop the remembered file and check of a finished or removed upload (they hold the whole file)."""
+    for slot in (f"{prefix}_raw", f"{prefix}_check"):
+        st.session_state.pop(slot, None)
+
+
 def field_choice_label(kind: Kind, name: str, lang: str) -> str:
     if name == IGNORE:
         return t("input.map.ignore", lang)
@@ -196,6 +202,7 @@ def upload_wizard(engine: Engine, kind: Kind, department: str, user, lang: str) 
                                 help=t("input.upload.help", lang, limit_mb=MAX_BYTES // MB),
                                 max_upload_size=MAX_BYTES // MB)  # the browser refuses bigger files
     if uploaded is None:
+        forget(prefix)
         return
     data, file_name = uploaded.getvalue(), uploaded.name
     sha = file_sha256(data)
@@ -280,6 +287,7 @@ def upload_wizard(engine: Engine, kind: Kind, department: str, user, lang: str) 
                     save_preset(engine, department, kind.name, {**(preset or {}), **mapping})
                 set_flash(kind.name, "success", t("input.upload.done", lang, summary=done.summary(lang),
                                                   file=file_name))
+                forget(prefix)
                 bump_nonce(nonce_key)
                 st.rerun()
             st.error(plain(done.summary(lang)))
