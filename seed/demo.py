@@ -393,7 +393,7 @@ def _downstream(routings: pl.DataFrame, op1: pl.DataFrame, cal: Calendar, rng: n
         if rows.height == 0:
             break
         perf = rng.uniform(0.80, 0.95, rows.height)
-        # a machine-shift cannot process more than ~400 min of work: the rest waits as WIP
+        # a machine-shift processes at most ~380 min of work; the rest waits as semi-finished stock
         need = rows["input"].to_numpy() * rows["ideal_cycle_s"].to_numpy() / 60 / perf
         slot_need = rows.with_columns(_need=pl.Series(need)).select(
             pl.col("_need").sum().over("date", "shift", "machine_code")).to_series().to_numpy()
@@ -407,7 +407,7 @@ def _downstream(routings: pl.DataFrame, op1: pl.DataFrame, cal: Calendar, rng: n
             total_qty=pl.Series(total), scrap_qty=pl.Series(scrap), defect_qty=pl.Series(defect),
             good_qty=pl.Series(total - scrap - defect),
             _operating=pl.Series(np.ceil(total * rows["ideal_cycle_s"].to_numpy() / 60 / perf)),
-        )
+        ).filter(pl.col("total_qty") > 0)
         frames.append(rows)
         upstream = rows.select("date", "shift", "product_code", pl.col("good_qty").alias("input"))
     rows = pl.concat(frames).sort("date", "shift", "machine_code", "product_code")
@@ -431,7 +431,7 @@ def _downstream(routings: pl.DataFrame, op1: pl.DataFrame, cal: Calendar, rng: n
         .then(pl.col("_slot_down") - pl.col("_share").sum().over("_slot") + pl.col("_share"))
         .otherwise(pl.col("_share")))
     rows = rows.with_columns(planned_min=((pl.col("_operating") + pl.col("downtime_min")) / 5).ceil() * 5)
-    operators = {code: n for code, n in P.OPERATORS.items()}
+    operators = dict(P.OPERATORS)
     production = rows.select(
         "date", "shift", "machine_code", "product_code", "planned_min", "downtime_min",
         planned_qty=pl.col("input").cast(pl.Int64), input_qty=pl.col("total_qty").cast(pl.Float64),
