@@ -93,3 +93,11 @@ DERIVED_FACTS = {
     "delivery_orders": delivery_orders,
     "supplier_lines": supplier_lines,
 }
+
+# The facts each derived fact is made from (the engine reuses a derived frame while they are the same objects).
+DERIVED_INPUTS = {
+    "delivery_lines_all": ("order_lines", "order_shipments"),
+    "delivery_lines": ("delivery_lines_all",),
+    "delivery_orders": ("delivery_lines_all",),
+    "supplier_lines": ("po_lines", "po_receipts"),
+}

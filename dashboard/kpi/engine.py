@@ -18,7 +18,7 @@ from datetime import date
 
 import polars as pl
 
-from dashboard.kpi.delivery import DERIVED_FACTS
+from dashboard.kpi.delivery import DERIVED_FACTS, DERIVED_INPUTS
 from dashboard.kpi.registry import DIMENSIONS, GRAINS, KPIS, MEASURES, kpi
 
 _FILTER_DIMS = ("line", "machine", "product", "shift", "customer", "abc_class", "reason", "stage", "supplier",
@@ -62,6 +62,9 @@ class Filters:
         return Filters(**values)
 
 
+_derived_cache: dict[tuple, tuple[tuple[pl.DataFrame, ...], pl.DataFrame]] = {}
+
+
 class _Resolver(Mapping):
     """The caller's facts plus the derived ones (delivery status depends on `today`), memoised."""
 
@@ -72,9 +75,23 @@ class _Resolver(Mapping):
     def __getitem__(self, name: str) -> pl.DataFrame:
         if name in DERIVED_FACTS:
             if name not in self._derived:
-                self._derived[name] = DERIVED_FACTS[name](self, self._today, self._tolerance)
+                self._derived[name] = self._derive(name)
             return self._derived[name]
         return self._facts[name]
+
+    def _derive(self, name: str) -> pl.DataFrame:
+        """Derived facts are reused across calls while their inputs are the very same frames
+        (cached facts are immutable and replaced on a write), for the same today and tolerance."""
+        inputs = tuple(self[i] for i in DERIVED_INPUTS[name])
+        key = (name, self._today, self._tolerance)
+        hit = _derived_cache.get(key)
+        if hit is not None and len(hit[0]) == len(inputs) and all(a is b for a, b in zip(hit[0], inputs)):
+            return hit[1]
+        frame = DERIVED_FACTS[name](self, self._today, self._tolerance)
+        if len(_derived_cache) >= 32:
+            _derived_cache.pop(next(iter(_derived_cache)))
+        _derived_cache[key] = (inputs, frame)  # holding the inputs keeps their identity meaningful
+        return frame
 
     def __contains__(self, name) -> bool:
         if name in DERIVED_FACTS:

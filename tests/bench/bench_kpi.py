@@ -140,7 +140,7 @@ def _scaled(production: pl.DataFrame, rows: int) -> pl.DataFrame:
     production = production.select("date", "line", "planned_min", "good_qty", "scrap_qty", "total_qty",
                                     "ideal_cycle_s")
     if rows <= production.height:
-        return production.head(rows)
+        return production.sample(rows, seed=1)  # spread over the whole period, like the data
     copies = -(-rows // production.height)
     return pl.concat([production] * copies).head(rows)
 
