@@ -26,7 +26,7 @@ import polars as pl
 from sqlalchemy.engine import Engine
 
 from data_access.db import data_version, get_engine
-from data_access.loaders import load_kind, read_sql, schema_of
+from data_access.loaders import conform_types, load_kind, read_sql, schema_of
 
 UNASSIGNED = "Unassigned"  # same text as dashboard.kpi.registry.UNASSIGNED (data_access may not import dashboard)
 
@@ -41,14 +41,7 @@ def read_columns(engine: Engine, kind: str, columns: Iterable[str]) -> pl.DataFr
     frame = read_sql(f'SELECT {", ".join(chr(34) + c + chr(34) for c in columns)} FROM "{kind}"', engine)
     if frame.height == 0:
         return pl.DataFrame(schema={c: schema[c] for c in columns})
-    casts = []
-    for c in columns:
-        target = schema[c]
-        if frame.schema[c] == pl.String and target == pl.Date:
-            casts.append(pl.col(c).str.slice(0, 10).str.to_date("%Y-%m-%d"))
-        elif frame.schema[c] != target:
-            casts.append(pl.col(c).cast(target))
-    return frame.with_columns(casts) if casts else frame
+    return conform_types(frame, {c: schema[c] for c in columns})
 
 
 def _reason_label(frame: pl.DataFrame, reasons: pl.DataFrame, column: str = "reason_code") -> pl.DataFrame:

@@ -1,7 +1,8 @@
 """SQL -> polars through Arrow, cached on the data version.
 
-Analysis data is read with connectorx (Arrow) rather than as ORM objects: on this hardware a
-million rows take about a second that way. Frames are cached per database URL and table, and
+Analysis data is read as Arrow rather than as ORM objects: on this hardware a million rows take
+about a second that way. PostgreSQL goes through connectorx; SQLite through ADBC in a reader
+process of its own (data_access.sqlite_reader says why). Frames are cached per database URL and table, and
 the cache entry is only valid for the data version it was read at, so a write made by any app
 instance is seen by every other instance on its next rerun.
 """
@@ -16,6 +17,7 @@ from sqlalchemy.engine import Engine
 from data_access.db import data_version, get_engine
 from data_access.kinds import KINDS
 from data_access.models import stores_empty_as_blank
+from data_access.sqlite_reader import read_sqlite
 
 _POLARS_TYPES = {
     "int": pl.Int64,
@@ -41,24 +43,36 @@ def schema_of(kind_name: str) -> dict[str, pl.DataType]:
     return schema
 
 
-def _arrow_uri(engine: Engine) -> str | None:
+def read_sql(query: str, engine: Engine | None = None) -> pl.DataFrame:
+    """Run a SELECT and return a polars frame through Arrow (see the module docstring)."""
+    engine = engine or get_engine()
     url = engine.url
     backend = url.get_backend_name()
     if backend == "sqlite" and url.database and url.database != ":memory:":
-        return f"sqlite://{url.database}" if url.database.startswith("/") else f"sqlite:///{url.database}"
+        return read_sqlite(url.database, query)
     if backend == "postgresql":
-        return url.set(drivername="postgresql").render_as_string(hide_password=False)
-    return None
-
-
-def read_sql(query: str, engine: Engine | None = None) -> pl.DataFrame:
-    """Run a SELECT and return a polars frame, through Arrow where the database allows it."""
-    engine = engine or get_engine()
-    uri = _arrow_uri(engine)
-    if uri is not None:
+        uri = url.set(drivername="postgresql").render_as_string(hide_password=False)
         return pl.read_database_uri(query, uri, engine="connectorx")
     with engine.connect() as conn:
         return pl.read_database(sa.text(query), conn)
+
+
+def _cast(column: str, source: pl.DataType, target: pl.DataType) -> pl.Expr:
+    """Cast one column to its declared type; SQLite hands dates and times over as ISO text."""
+    col = pl.col(column)
+    if source == pl.String and target == pl.Date:
+        return col.str.slice(0, 10).str.to_date("%Y-%m-%d")
+    if source == pl.String and isinstance(target, pl.Datetime):
+        return col.str.to_datetime(time_unit="us", time_zone=None)
+    if source == pl.String and target == pl.Time:
+        return col.str.to_time("%H:%M:%S%.f")
+    return col.cast(target)
+
+
+def conform_types(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """The frame's columns (those in `schema`) with the declared dtypes, on any database."""
+    casts = [_cast(c, frame.schema[c], t) for c, t in schema.items() if c in frame.columns and frame.schema[c] != t]
+    return frame.with_columns(casts) if casts else frame
 
 
 def _conform(frame: pl.DataFrame, kind_name: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -67,12 +81,11 @@ def _conform(frame: pl.DataFrame, kind_name: str, schema: dict[str, pl.DataType]
     if frame.height == 0:
         return pl.DataFrame(schema=schema)
     kind = KINDS[kind_name]
-    blank = {f.name for f in kind.fields if stores_empty_as_blank(kind, f)}
-    return frame.select([
-        (pl.col(c).cast(t).replace("", None) if c in blank else pl.col(c).cast(t)) if c in frame.columns
-        else pl.lit(None, t).alias(c)
-        for c, t in schema.items()
-    ])
+    blank = [f.name for f in kind.fields if stores_empty_as_blank(kind, f)]
+    frame = conform_types(frame, schema)
+    if blank:
+        frame = frame.with_columns(pl.col(c).replace("", None) for c in blank)
+    return frame.select(pl.col(c) if c in frame.columns else pl.lit(None, t).alias(c) for c, t in schema.items())
 
 
 def load_kind(kind_name: str, engine: Engine | None = None, version: int | None = None) -> pl.DataFrame:

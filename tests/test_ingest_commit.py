@@ -67,10 +67,7 @@ def plant(plant_template, tmp_path):
 
 
 def exported(engine, kind: str) -> pl.DataFrame:
-    """The stored rows as the app exports them (loaders.load_kind). On SQLite, connectorx does not
-    see commits still in the WAL while this process holds pooled connections (reported as a
-    loaders bug); closing the pool checkpoints the WAL first."""
-    engine.dispose()
+    """The stored rows as the app exports them (loaders.load_kind)."""
     return load_kind(kind, engine)
 
 

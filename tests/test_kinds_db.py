@@ -88,3 +88,12 @@ def test_negative_adjustment_is_allowed(engine):
     with write_transaction(engine) as conn:
         insert_rows(conn, "material_moves", [row], 1)
     assert load_kind("material_moves", engine)["qty"].to_list() == [250.0, -5.0]
+
+
+def test_every_reference_names_an_existing_key_column():
+    for kind in KINDS.values():
+        for f in kind.fields:
+            for table, column in f.ref_targets:
+                target = KINDS[table]
+                assert column in target.field_names, (kind.name, f.name, table, column)
+                assert (column,) == target.key or column in target.key, (kind.name, f.name)

@@ -13,7 +13,6 @@ from dashboard.i18n import t
 from dashboard.ui.plain_text import plain
 from dashboard.ui.upload_wizard import bump_nonce, set_flash, show_flash
 from data_access.ingest import column_help, submit_record
-from data_access.ingest.validate import ref_targets
 from data_access.kinds import KINDS, Field, Kind
 from data_access.loaders import load_kind
 
@@ -41,7 +40,7 @@ def code_choices(engine: Engine, f: Field) -> list[str] | None:
     if not f.ref:
         return None
     codes: set[str] = set()
-    for table, column in ref_targets(f):
+    for table, column in f.ref_targets:
         if table not in KINDS:
             return None
         frame = load_kind(table, engine)

@@ -22,7 +22,7 @@ from data_access.ingest.headers import HeaderMatch, match_headers
 from data_access.ingest.parse import ROW, Parsed, parse_table
 from data_access.ingest.problems import FileProblem, Problem
 from data_access.ingest.read import RawTable, ReadInfo, read_upload
-from data_access.ingest.validate import check_sums, database_problems, ref_targets, select_in
+from data_access.ingest.validate import check_sums, database_problems, select_in
 from data_access.kinds import KINDS, get_kind
 from data_access.loaders import schema_of
 from data_access.models import Batch, ReplacedRow, kind_table, stores_empty_as_blank, utcnow
@@ -417,7 +417,7 @@ def _referencing_rows(conn: Connection, kind_name: str, codes: pl.DataFrame, lan
         return None
     for other in KINDS.values():
         for f in other.fields:
-            for table, column in ref_targets(f):
+            for table, column in f.ref_targets:
                 if table != kind_name or column not in codes.columns:
                     continue
                 values = codes.get_column(column).drop_nulls().unique().to_list()

@@ -32,18 +32,6 @@ def select_in(conn: Connection, table_name: str, columns: list[str], filter_col:
     return pl.DataFrame([tuple(r) for r in rows], schema=out_schema, orient="row")
 
 
-def ref_targets(f) -> list[tuple[str, str]]:
-    """(table, column) pairs a field must be found in. "materials|products" names no column, and
-    item_code is not a column of either: there the target's own natural key is meant."""
-    out = []
-    for table, column in f.ref_targets:
-        target = KINDS.get(table)
-        if target is not None and column not in target.field_names and len(target.key) == 1:
-            column = target.key[0]
-        out.append((table, column))
-    return out
-
-
 def _target_label(table: str, lang: str) -> str:
     return KINDS[table].label(lang) if table in KINDS else table
 
@@ -59,7 +47,7 @@ def check_references(conn: Connection, kind: Kind, parsed: Parsed, lang: str) ->
         if not wanted:
             continue
         known: set = set()
-        for table, column in ref_targets(f):
+        for table, column in f.ref_targets:
             known |= set(select_in(conn, table, [column], column, wanted).get_column(column).to_list())
         unknown = [v for v in wanted if v not in known]
         if not unknown:

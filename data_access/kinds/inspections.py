@@ -9,7 +9,7 @@ KIND = Kind(
         enum("stage", "Stage", "检验阶段", ("incoming", "in_process", "final"), "检验类别", example="final",
              help_en="incoming, in_process or final", help_zh="incoming来料 in_process制程 final成品"),
         code("lot_no", "Lot no.", "批号", "lot", example="L-260105-01"),
-        code("item_code", "Item code", "物料/产品编号", "item", "料号", ref="materials|products", example="P-1001"),
+        code("item_code", "Item code", "物料/产品编号", "item", "料号", ref="materials.material_code|products.product_code", example="P-1001"),
         code("supplier_code", "Supplier code", "供应商编号", "supplier", ref="suppliers", required=False),
         code("machine_code", "Machine code", "机台编号", "machine", ref="machines", required=False),
         qty("inspected_qty", "Inspected qty", "送检数", "inspected", "检验数量", example=500),

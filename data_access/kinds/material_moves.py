@@ -7,7 +7,7 @@ KIND = Kind(
     key=("date", "item_code", "move", "ref"),
     fields=(
         day("date", "Date", "日期", example="2026-01-05"),
-        code("item_code", "Item code", "物料/产品编号", "item", "料号", ref="materials|products", example="M-PA66"),
+        code("item_code", "Item code", "物料/产品编号", "item", "料号", ref="materials.material_code|products.product_code", example="M-PA66"),
         enum("move", "Move type", "进出类型", ("receipt", "issue", "return", "semi_in", "semi_out", "finished_in",
              "sales_out", "scrap_out", "adjust"), "type", "类型", example="issue",
              help_en="receipt, issue, return, semi_in, semi_out, finished_in, sales_out, scrap_out, adjust",
