@@ -34,7 +34,8 @@ def data_table(frame: pl.DataFrame, name: str, key: str, *, column_config: dict 
     if frame.height == 0:
         st.info(t("common.no_data"))
         return
-    shown = frame.head(MAX_SHOWN)
+    # dates as plain text on screen (the grid would add 00:00:00); downloads keep real dates
+    shown = frame.head(MAX_SHOWN).with_columns(pl.selectors.date().dt.strftime("%Y-%m-%d"))
     st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config, height=height, key=key)
     if frame.height > MAX_SHOWN:
         st.caption(t("analysis.table.truncated", shown=MAX_SHOWN, total=f"{frame.height:,}"))

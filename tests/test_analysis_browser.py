@@ -1,0 +1,98 @@
+"""The analysis pages in headless Chromium on the small demo plant: each page opens with tiles;
+a filter change rewrites the URL; that URL in a fresh browser context shows the same tiles;
+clicking a Pareto bar drills the page down. Screenshots go to artifacts/."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from data_access.db import get_engine, init_db
+from seed.demo import load_demo
+from tests.support.browser import chromium, screenshot, streamlit_server, wait_idle
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+PAGES = ("throughput", "quality", "delivery", "customer", "equipment", "materials", "purchasing", "people")
+VIEWPORT = {"width": 1500, "height": 2400}
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    engine = get_engine(f"sqlite:///{path}")
+    init_db(engine)
+    load_demo(engine, "small")
+    with streamlit_server(f"sqlite:///{path}") as base, chromium() as browser:
+        yield base, browser
+
+
+def tile_values(page) -> list[str]:
+    return page.locator("[data-testid='stMetricValue']").all_inner_texts()
+
+
+def open_page(browser, url: str):
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.goto(url)
+    wait_idle(page, 90_000)
+    page.locator("[data-testid='stMetricValue']").first.wait_for(timeout=60_000)
+    return context, page
+
+
+def test_every_page_opens_with_tiles(demo_server):
+    """Every page in English, two in Chinese (the machine is shared: keep the run short)."""
+    base, browser = demo_server
+    for lang, names in (("en", PAGES), ("zh", ("quality", "delivery"))):
+        context = browser.new_context(viewport=VIEWPORT)
+        page = context.new_page()
+        for name in names:
+            page.goto(f"{base}/analysis-{name}?lang={lang}")
+            wait_idle(page, 90_000)
+            page.locator("[data-testid='stMetricValue']").first.wait_for(timeout=60_000)
+            assert page.locator("[data-testid='stException']").count() == 0, name
+            assert len(tile_values(page)) >= 3
+            if name in ("quality", "equipment", "delivery"):
+                page.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=30_000)
+            screenshot(page, f"analysis-{name}-{lang}")
+        context.close()
+
+
+def test_filter_change_goes_to_the_url_and_the_url_restores_the_view(demo_server):
+    base, browser = demo_server
+    context, page = open_page(browser, f"{base}/analysis-throughput?period=last_month")
+    before = tile_values(page)
+    page.locator(".st-key-flt_shift").get_by_role("combobox").click()
+    page.get_by_role("option", name="A", exact=True).click()
+    page.keyboard.press("Escape")
+    wait_idle(page, 90_000)
+    page.wait_for_function("() => window.location.search.includes('shift=A')", timeout=30_000)
+    url = page.url
+    assert "shift=A" in url and "period=last_month" in url
+    after = tile_values(page)
+    assert after != before  # shift A alone is less than the whole plant
+    screenshot(page, "analysis-throughput-shift-A")
+    context.close()
+
+    fresh, again = open_page(browser, url)
+    assert tile_values(again) == after
+    assert again.locator(".st-key-flt_shift").get_by_text("A", exact=True).count() >= 1
+    fresh.close()
+
+
+def test_clicking_a_bar_drills_the_page_down(demo_server):
+    base, browser = demo_server
+    context, page = open_page(browser, f"{base}/analysis-quality?period=last_month")
+    chart = page.locator(".st-key-qual_pareto_reason [data-testid='stVegaLiteChart']")
+    chart.wait_for(timeout=30_000)
+    count_text = page.get_by_text(re.compile(r"records make the figures")).inner_text()
+    box = chart.bounding_box()
+    drilled = page.get_by_text(re.compile(r"^Drill-down: Reason"))
+    for fx in (0.10, 0.13, 0.16, 0.08, 0.19):  # the first (tallest) bar sits at the left of the plot
+        page.mouse.click(box["x"] + box["width"] * fx, box["y"] + box["height"] * 0.55)
+        wait_idle(page, 60_000)
+        if drilled.count():
+            break
+    assert drilled.count() == 1
+    assert page.get_by_text(re.compile(r"records make the figures")).inner_text() != count_text
+    screenshot(page, "analysis-quality-drilled")
+    context.close()
