@@ -233,24 +233,36 @@ def save_language(engine: Engine, user_name: str, lang: str) -> None:
 # ------------------------------------------------------------------ signing in
 def authenticate(engine: Engine, name: str, password: str, *, now: datetime | None = None) -> LoginResult:
     """Check a name and password. Five wrong passwords in a row lock the account for 15 minutes;
-    while locked, even the right password is refused (and not checked)."""
+    while locked, even the right password is refused (and not checked).
+
+    The slow Argon2 check runs outside any transaction (on SQLite a transaction holds the write
+    lock); the outcome is then recorded in a short one that re-reads the row, so that concurrent
+    attempts all count."""
     now = _utc(now)
     name = (name or "").strip()
+    with engine.connect() as conn:
+        row = user_rows.get_user(conn, name) if name else None
+    if row is None:
+        _verify(_dummy_hash(), password)  # same time as a real check: do not reveal which names exist
+        return LoginResult(None, AuthProblem("auth.login.bad_credentials"))
+    if _is_locked(row, now):
+        return LoginResult(None, _locked_problem(row.locked_until))
+    correct = _verify(row.password_hash, password)
+    new_hash = hash_password(password) if correct and _hasher.check_needs_rehash(row.password_hash) else None
+
     with engine.begin() as conn:
-        row = user_rows.get_user(conn, name, for_update=True) if name else None
-        if row is None:
-            _verify(_dummy_hash(), password)  # same time as a real check: do not reveal which names exist
+        row = user_rows.get_user(conn, name, for_update=True)
+        if row is None:  # deleted meanwhile
             return LoginResult(None, AuthProblem("auth.login.bad_credentials"))
-        if row.locked_until is not None and row.locked_until > now:
+        if _is_locked(row, now):  # locked by a concurrent attempt meanwhile
             return LoginResult(None, _locked_problem(row.locked_until))
-        if _verify(row.password_hash, password):
+        if correct:
             values = {"failed_logins": 0, "locked_until": None}
-            if _hasher.check_needs_rehash(row.password_hash):
-                values["password_hash"] = hash_password(password)
+            if new_hash:
+                values["password_hash"] = new_hash
             user_rows.update_user(conn, name, **values)
             return LoginResult(_current(row))
-        # An expired lock starts a fresh count.
-        failures = (0 if row.locked_until is not None else row.failed_logins) + 1
+        failures = row.failed_logins + 1  # the count restarts at 0 when a lock is set
         if failures >= MAX_FAILED_LOGINS:
             locked_until = now + LOCKOUT_PERIOD
             user_rows.update_user(conn, name, failed_logins=0, locked_until=locked_until)
@@ -259,6 +271,10 @@ def authenticate(engine: Engine, name: str, password: str, *, now: datetime | No
             return LoginResult(None, _locked_problem(locked_until))
         user_rows.update_user(conn, name, failed_logins=failures, locked_until=None)
         return LoginResult(None, AuthProblem("auth.login.bad_credentials"))
+
+
+def _is_locked(row: user_rows.UserRow, now: datetime) -> bool:
+    return row.locked_until is not None and row.locked_until > now
 
 
 def _verify(password_hash: str, password: str) -> bool:

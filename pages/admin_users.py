@@ -17,6 +17,10 @@ engine = get_engine()
 admin = require_admin(engine)
 lang = current_lang()
 FLASH = "_admin_users_flash"
+CLEAR = "_admin_users_clear"
+if CLEAR in st.session_state:  # after a change: empty the form fields (before they are drawn)
+    for key in st.session_state.pop(CLEAR):
+        st.session_state.pop(key, None)
 
 
 def role_label(role: str) -> str:
@@ -30,14 +34,15 @@ def department_label(department: str | None) -> str:
     return zh if lang == "zh" else en
 
 
-def run(action, success_key: str, name: str) -> None:
-    """Do one account change; on success remember the message and redraw the list."""
+def run(action, success_key: str, name: str, clear: tuple[str, ...] = ()) -> None:
+    """Do one account change; on success remember the message, empty `clear` and redraw."""
     try:
         action()
     except AuthProblem as problem:
         st.error(problem.message())
         return
     st.session_state[FLASH] = t(success_key, name=plain(name))
+    st.session_state[CLEAR] = clear
     st.rerun()
 
 
@@ -75,7 +80,7 @@ with st.form("add_user", clear_on_submit=False):
                                  key="add_password")
     if st.form_submit_button(t("auth.users.submit_add"), type="primary"):
         run(lambda: create_user(engine, new_name, new_password, new_role, new_department, by=admin.name),
-            "auth.users.added", new_name.strip())
+            "auth.users.added", new_name.strip(), clear=("add_name", "add_password", "add_role", "add_department"))
 
 if users:
     st.subheader(t("auth.users.edit"))
@@ -90,11 +95,11 @@ if users:
         if st.form_submit_button(t("auth.users.submit_role")):
             run(lambda: change_role(engine, picked.name, role, department, by=admin.name),
                 "auth.users.role_saved", picked.name)
-    with st.form("reset_password", clear_on_submit=True):
+    with st.form("reset_password"):
         password = st.text_input(t("auth.users.new_password"), type="password", key="reset_password_value")
         if st.form_submit_button(t("auth.users.submit_password")):
             run(lambda: reset_password(engine, picked.name, password, by=admin.name),
-                "auth.users.password_reset", picked.name)
+                "auth.users.password_reset", picked.name, clear=("reset_password_value",))
     if picked.is_locked() or picked.failed_logins:
         if st.button(t("auth.users.unlock"), key="unlock"):
             run(lambda: unlock_user(engine, picked.name, by=admin.name), "auth.users.unlocked", picked.name)

@@ -21,6 +21,25 @@ from data_access.store import audit, insert_rows, new_batch
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def shared_database(request, tmp_path_factory):
+    """One migrated database per backend for this module (creating one per test costs seconds)."""
+    from tests.conftest import make_database
+
+    engine, drop = make_database(request.param, tmp_path_factory.mktemp("auth"))
+    yield engine
+    drop()
+
+
+@pytest.fixture
+def engine(shared_database):
+    """Overrides conftest's `engine`: the module's database, emptied of what these tests write."""
+    with shared_database.begin() as conn, audit_guard_suspended(conn):
+        for table in ("inspections", "batches", "audit_log", "users"):
+            conn.execute(sa.text(f"DELETE FROM {table}"))
+    return shared_database
+
+
 @pytest.fixture(autouse=True)
 def quick_hasher(monkeypatch):
     """Argon2id with small costs: same algorithm and format, a fraction of the time."""
@@ -106,6 +125,16 @@ def test_expired_lock_gives_five_fresh_attempts(engine):
     assert authenticate(engine, "dan", "bad", now=after).problem.key == "auth.login.locked"
 
 
+def test_concurrent_wrong_passwords_all_count(engine):
+    from concurrent.futures import ThreadPoolExecutor
+
+    create_user(engine, "eve", "right-password", "manager", by="test")
+    with ThreadPoolExecutor(MAX := auth.MAX_FAILED_LOGINS) as pool:
+        results = list(pool.map(lambda _: authenticate(engine, "eve", "guess", now=T0), range(MAX)))
+    assert sorted(r.problem.key for r in results) == ["auth.login.bad_credentials"] * (MAX - 1) + ["auth.login.locked"]
+    assert list_users(engine)[0].is_locked(T0)
+
+
 def test_admin_unlock_and_password_reset_are_audited(engine):
     create_user(engine, "erin", "first-password", "manager", by="test")
     for _ in range(5):
@@ -126,11 +155,11 @@ def test_admin_unlock_and_password_reset_are_audited(engine):
     ("clerk", "canteen", "auth.error.department"),
     ("owner", None, "auth.error.role"),
 ])
-def test_invalid_role_or_department_is_refused(sqlite_engine, role, department, key):
+def test_invalid_role_or_department_is_refused(engine, role, department, key):
     with pytest.raises(AuthProblem) as refused:
-        create_user(sqlite_engine, "frank", "long-enough", role, department, by="test")
+        create_user(engine, "frank", "long-enough", role, department, by="test")
     assert refused.value.key == key
-    assert list_users(sqlite_engine) == []
+    assert list_users(engine) == []
 
 
 def test_duplicate_name_and_short_password_are_refused(engine):
@@ -227,9 +256,9 @@ def test_production_clerk_cannot_write_quality_data_and_nothing_changes(engine):
     ("admin", None, True), ("clerk", "quality", True), ("clerk", "production", False),
     ("manager", None, False), ("executive", None, False),
 ])
-def test_who_may_write_quality_data(sqlite_engine, role, department, allowed):
-    create_user(sqlite_engine, "someone", "long-enough", role, department, by="test")
-    with sqlite_engine.begin() as conn:
+def test_who_may_write_quality_data(engine, role, department, allowed):
+    create_user(engine, "someone", "long-enough", role, department, by="test")
+    with engine.begin() as conn:
         if allowed:
             ensure_can_write(conn, "someone", "inspections")
         else:
@@ -275,17 +304,17 @@ def test_restore_can_suspend_the_guard_for_its_own_transaction(engine):
             conn.execute(sa.text("DELETE FROM audit_log"))
 
 
-def test_audit_filters(sqlite_engine):
-    with sqlite_engine.begin() as conn:
+def test_audit_filters(engine):
+    with engine.begin() as conn:
         audit(conn, "ann", "import", kind="production", batch_id=1)
         audit(conn, "ann", "undo", kind="production", batch_id=1)
         audit(conn, "ben", "import", kind="scrap", batch_id=2)
-    assert read_audit(sqlite_engine, user="ann")[1] == 2
-    assert read_audit(sqlite_engine, action="import")[0]["user"].to_list() == ["ben", "ann"]
-    assert read_audit(sqlite_engine, kind="scrap")[0]["batch_id"].to_list() == [2]
+    assert read_audit(engine, user="ann")[1] == 2
+    assert read_audit(engine, action="import")[0]["user"].to_list() == ["ben", "ann"]
+    assert read_audit(engine, kind="scrap")[0]["batch_id"].to_list() == [2]
     today = date.today()
-    assert read_audit(sqlite_engine, date_from=today, date_to=today)[1] == 3
-    assert read_audit(sqlite_engine, date_to=today - timedelta(days=1))[1] == 0
+    assert read_audit(engine, date_from=today, date_to=today)[1] == 3
+    assert read_audit(engine, date_to=today - timedelta(days=1))[1] == 0
 
 
 # ------------------------------------------------------------------ plantkpi user add

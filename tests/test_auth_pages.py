@@ -3,6 +3,7 @@ against a seeded SQLite file named by PLANTKPI_DATABASE_URL (issue 7)."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import polars as pl
@@ -42,12 +43,23 @@ def quick_hasher(monkeypatch):
     monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
+@pytest.fixture(scope="module")
+def migrated_file(tmp_path_factory) -> Path:
+    """One migrated SQLite file, copied for each test (migrating anew costs a second or more)."""
+    path = tmp_path_factory.mktemp("auth-pages") / "template.db"
+    engine = get_engine(f"sqlite:///{path}")
+    init_db(engine)
+    engine.dispose()  # checkpoints the WAL into the file
+    return path
+
+
 @pytest.fixture
-def db(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'pages.db'}"
+def db(migrated_file, tmp_path, monkeypatch):
+    path = tmp_path / "pages.db"
+    shutil.copyfile(migrated_file, path)
+    url = f"sqlite:///{path}"
     monkeypatch.setenv("PLANTKPI_DATABASE_URL", url)
     engine = get_engine(url)
-    init_db(engine)
     yield engine
     engine.dispose()
 
@@ -222,6 +234,7 @@ def test_users_page_adds_a_clerk_only_with_a_department(accounts):
     at.button(key="FormSubmitter:add_user-Add user").click().run()
     assert not at.error
     assert at.success[0].value == r"User \<b\>wei\<\/b\> added."
+    assert at.text_input(key="add_name").value == "" and at.text_input(key="add_password").value == ""
     assert "<b>wei</b>" in at.dataframe[0].value["User"].tolist()
     (wei,) = [u for u in list_users(accounts) if u.name == "<b>wei</b>"]
     assert (wei.role, wei.department) == ("clerk", "quality")
