@@ -6,6 +6,7 @@ database of its own, created from scratch and dropped afterwards.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 
@@ -23,19 +24,26 @@ def _pg_admin() -> Engine:
     return sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
 
 
-def make_database(backend: str, tmp_path) -> tuple[Engine, callable]:
-    """A new, migrated, empty database; returns (engine, drop)."""
+def make_database(backend: str, tmp_path, template: str | None = None) -> tuple[Engine, callable]:
+    """A new, migrated, empty database; returns (engine, drop). With `template` (a migrated SQLite
+    file or PostgreSQL database name, see migrated_templates) it is a copy instead of a migration,
+    several times faster."""
     if backend == "sqlite":
-        engine = get_engine(f"sqlite:///{tmp_path / f'plantkpi-{uuid.uuid4().hex[:8]}.db'}")
-        init_db(engine)
+        path = tmp_path / f"plantkpi-{uuid.uuid4().hex[:8]}.db"
+        if template:
+            shutil.copyfile(template, path)
+        engine = get_engine(f"sqlite:///{path}")
+        if not template:
+            init_db(engine)
         return engine, engine.dispose
     name = f"plantkpi_test_{uuid.uuid4().hex[:12]}"
     admin = _pg_admin()
     with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     url = sa.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     engine = get_engine(url)
-    init_db(engine)
+    if not template:
+        init_db(engine)
 
     def drop():
         engine.dispose()
@@ -46,11 +54,30 @@ def make_database(backend: str, tmp_path) -> tuple[Engine, callable]:
     return engine, drop
 
 
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory):
+    """One empty migrated database per backend and test process, copied for each test."""
+    made: dict[str, str] = {}
+    drops = []
+
+    def get(backend: str) -> str:
+        if backend not in made:
+            engine, drop = make_database(backend, tmp_path_factory.mktemp("template"))
+            engine.dispose()  # SQLite: the last connection to close folds the WAL into the file
+            made[backend] = engine.url.database
+            drops.append(drop)
+        return made[backend]
+
+    yield get
+    for drop in drops:
+        drop()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def engine(request, tmp_path) -> Iterator[Engine]:
+def engine(request, tmp_path, migrated_templates) -> Iterator[Engine]:
     """A fresh migrated database, once on SQLite and once on PostgreSQL."""
     clear_cache()
-    eng, drop = make_database(request.param, tmp_path)
+    eng, drop = make_database(request.param, tmp_path, migrated_templates(request.param))
     try:
         yield eng
     finally:
@@ -58,9 +85,9 @@ def engine(request, tmp_path) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def sqlite_engine(tmp_path) -> Iterator[Engine]:
+def sqlite_engine(tmp_path, migrated_templates) -> Iterator[Engine]:
     clear_cache()
-    eng, drop = make_database("sqlite", tmp_path)
+    eng, drop = make_database("sqlite", tmp_path, migrated_templates("sqlite"))
     try:
         yield eng
     finally:
