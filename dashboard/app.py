@@ -46,6 +46,8 @@ def _on_language_change() -> None:
 
 
 engine = get_engine()
+if "lang" not in st.session_state and st.query_params.get("lang") in LANGS:
+    st.session_state.lang = st.query_params["lang"]  # a shared link may carry the language
 set_lang(st.session_state.get("lang", "en"))
 try:
     from dashboard.ui.login import require_login, sign_out_button
