@@ -7,7 +7,7 @@ from dashboard.i18n import t
 from dashboard.kpi import cost_structure
 from dashboard.kpi.charts_data import clip_grain, has_rows, rows_behind, trend
 from dashboard.ui import charts
-from dashboard.ui.analysis import analysis_page, with_names
+from dashboard.ui.analysis import analysis_page, names, with_names
 from dashboard.ui.tables import headers, rows_behind_table
 from dashboard.ui.tiles import kpi_name, kpi_tiles
 
@@ -54,5 +54,9 @@ with right:
 drilled = page.drill("category", picked, names_of="cost_category")
 
 rows = rows_behind("costs", facts, drilled)
-rows_behind_table(rows.with_columns(month=pl.col("date").dt.strftime("%Y-%m")),
+departments, categories = names(facts, "department"), names(facts, "cost_category")
+rows = rows.with_columns(month=pl.col("date").dt.strftime("%Y-%m"),
+                         department=pl.col("department").replace_strict(departments, default=pl.col("department")),
+                         category=pl.col("category").replace_strict(categories, default=pl.col("category")))
+rows_behind_table(rows,
                   headers("month", "department", "category", "amount"), t("nav.analysis.people"), "ppl_rows")

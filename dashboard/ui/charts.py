@@ -144,7 +144,7 @@ def bar_chart(data: pl.DataFrame, *, title: str, category_title: str, value_titl
     if target is not None:
         rule = alt.Chart(pl.DataFrame({"target": [target]})).mark_rule(color=RED, strokeDash=[6, 4], strokeWidth=2)
         layers.append(rule.encode(**{"x" if horizontal else "y": (alt.X if horizontal else alt.Y)("target:Q")}))
-    h = height or (max(160, 26 * len(order) + 60) if horizontal else 320)
+    h = height or (alt.Step(24) if horizontal else 320)  # a band per category: labels never overlap
     return _finish(alt.layer(*layers).properties(title=title), h)
 
 
