@@ -27,6 +27,13 @@ def kind_label(kind: str | None) -> str:
     return KINDS[kind].label(lang) if kind in KINDS else kind
 
 
+def action_label(action: str | None) -> str:
+    if action is None:
+        return t("common.none")
+    key = f"auth.audit.action.{action}"
+    return t(key) if t(key) != key else action
+
+
 def any_or(value):
     return t("common.none") if value is None else value
 
@@ -37,7 +44,8 @@ st.caption(t("auth.audit.intro"))
 choices = audit_filter_values(engine)
 c1, c2, c3, c4 = st.columns(4)
 user = c1.selectbox(t("auth.audit.user"), [None, *choices["user"]], format_func=any_or, key="audit_user")
-action = c2.selectbox(t("auth.audit.action"), [None, *choices["action"]], format_func=any_or, key="audit_action")
+action = c2.selectbox(t("auth.audit.action"), [None, *choices["action"]], format_func=action_label,
+                      key="audit_action")
 kind = c3.selectbox(t("auth.audit.kind"), [None, *choices["kind"]], format_func=lambda k: any_or(k and kind_label(k)),
                     key="audit_kind")
 today = date.today()
@@ -56,7 +64,8 @@ if total > SHOWN_ROWS:
 labelled = entries.select(
     pl.col("at").alias(t("auth.audit.col.at")),
     pl.col("user").alias(t("auth.audit.col.user")),
-    pl.col("action").alias(t("auth.audit.col.action")),
+    pl.col("action").replace_strict({a: action_label(a) for a in choices["action"]}, default=pl.col("action"))
+    .alias(t("auth.audit.col.action")),
     pl.col("kind").replace_strict({k: kind_label(k) for k in KINDS}, default=pl.col("kind"))
     .alias(t("auth.audit.col.kind")),
     pl.col("batch_id").alias(t("auth.audit.col.batch")),

@@ -66,6 +66,9 @@ if users:
         t("auth.users.col.created"): [u.created_at.astimezone().replace(tzinfo=None, microsecond=0) for u in users],
     })
     st.dataframe(table, hide_index=True, width="stretch")
+    demo = [u.name for u in users if u.demo]
+    if demo:
+        st.warning(t("auth.users.demo_warning", names=plain(", ".join(demo))))
 else:
     st.info(t("auth.users.empty"))
 

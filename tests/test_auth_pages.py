@@ -261,6 +261,13 @@ def test_users_page_changes_role_and_deletes_a_user(accounts):
     assert ops[:2] == ["delete", "role"]
 
 
+def test_users_page_warns_about_demo_accounts(db):
+    auth.ensure_demo_accounts(db)
+    at = page("admin_users.py", CurrentUser("admin", "admin", None, "en"))
+    assert "DEMO ONLY" in at.warning[0].value and "clerk\\-production" in at.warning[0].value
+    assert at.dataframe[0].value["Demo account"].all()
+
+
 def test_users_page_unlocks_a_locked_account(accounts):
     for _ in range(5):
         authenticate(accounts, "root", "wrong")
@@ -306,6 +313,7 @@ def test_audit_page_lists_filters_and_has_no_edit_controls(accounts):
 
     at.selectbox(key="audit_user").set_value("root").run()
     assert at.dataframe[0].value["User"].tolist() == ["root", "root"]
+    assert at.dataframe[0].value["Action"].tolist() == ["user account", "user account"]
     at.selectbox(key="audit_user").set_value(None)
     at.selectbox(key="audit_kind").set_value("production").run()
     assert at.dataframe[0].value["Batch"].tolist() == [7]
