@@ -28,7 +28,7 @@ picked = charts.draw(charts.pareto_chart(pareto, title=t("analysis.quality.paret
                      f"qual_pareto_{by}", selectable=True)
 st.caption(t("analysis.click_hint"))
 picked = None if picked in ("Other", None) else picked
-drilled = page.drill(by, picked) if by != "stage" else page.drill("stage", picked, filters)
+drilled = page.drill(by, picked, rows_only=by in ("reason", "stage"))
 # Production figures cannot be split by scrap reason or inspection stage: those drill only the rows.
 production_filters = filters if by in ("reason", "stage") else drilled
 

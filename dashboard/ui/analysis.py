@@ -56,14 +56,14 @@ class AnalysisPage:
     def say_empty(self) -> None:
         st.info(t("analysis.empty", period=fmt_period(self.filters.date_from, self.filters.date_to)))
 
-    def drill(self, dim: str, code: str | None, filters: Filters | None = None, *, names_of: str | None = None
-              ) -> Filters:
+    def drill(self, dim: str, code: str | None, filters: Filters | None = None, *, names_of: str | None = None,
+              rows_only: bool = False) -> Filters:
         """The filters narrowed to the clicked category (and a note saying so), or unchanged."""
         filters = filters or self.filters
         if not code:
             return filters
         value = display_name(self.facts, names_of or dim, code)
-        st.info(t("analysis.drill", dim=t(f"analysis.dim.{dim}"), value=value),
+        st.info(t("analysis.drill.rows" if rows_only else "analysis.drill", dim=t(f"analysis.dim.{dim}"), value=value),
                 icon=":material/filter_alt:")
         return filters.replace(**{dim: (code,)})
 

@@ -40,6 +40,8 @@ _PAIRS = {
                        "{period} 在当前筛选条件下没有数据。请换一个期间或清除部分筛选。"),
     "analysis.drill": ("Drill-down: {dim} = {value}. The charts and tables below show only this. Double-click the chart to clear.",
                        "下钻：{dim} = {value}。以下图表只显示该项。双击图表可取消。"),
+    "analysis.drill.rows": ("Drill-down: {dim} = {value}. The rows below show only this; production charts cannot be split by {dim}. Double-click the chart to clear.",
+                            "下钻：{dim} = {value}。下方明细只显示该项；生产图表无法按{dim}拆分。双击图表可取消。"),
     # meeting mode
     "analysis.meeting": ("Meeting mode", "会议模式"),
     "analysis.meeting.help": ("Wide layout, large fonts, no sidebar: for the projector", "宽屏、大字体、隐藏侧栏：适合投影"),
