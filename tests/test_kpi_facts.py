@@ -39,7 +39,8 @@ def test_production_fact_joins_line_cycle_and_cost(engine):
 
 
 def test_facts_are_cached_until_a_write(engine):
-    # On SQLite this once failed: connectorx read stale data from the WAL (loaders now use ADBC).
+    # On SQLite this once failed: an in-process Arrow reader with its own SQLite copy read stale WAL data
+    # (loaders now read SQLite in a reader process of their own).
     _two_line_plant(engine)
     first = load_facts(engine)["production"]
     assert load_facts(engine)["production"] is first  # same version: no reload
