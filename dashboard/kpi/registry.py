@@ -264,6 +264,8 @@ KPIS: dict[str, KPI] = {k.id: k for k in (
          ratio("leaves", ratio("headcount_days", "days")), "people"),
     _kpi("overtime_share", "Overtime share", "加班占比", "ratio", -1, "Σ overtime_h / Σ worked_h",
          "Σ 加班工时 / Σ 实际工时", ["overtime_h", "worked_h"], ratio("overtime_h", "worked_h"), "people"),
+    _kpi("headcount", "Average headcount", "平均在职人数", "count", +1, "Σ daily headcount / days",
+         "Σ 每日在职人数 / 天数", ["headcount_days", "days"], ratio("headcount_days", "days"), "people"),
 )}
 
 HEADLINE = ("good_qty", "scrap_ratio", "oee", "otd_line", "csat")

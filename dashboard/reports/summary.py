@@ -1,0 +1,225 @@
+"""The executive monthly summary as data (SPEC §1 Executive, §6): one month, no formatting.
+
+    summary = build_summary(engine, "2026-03")            # or parse_month("last", today)
+    summary.headline      -> Headline per KPI: value, previous month, same month last year,
+                             target, traffic light, changes, 13-month series
+    summary.scrap_reasons -> the month's top five scrap reasons
+    summary.late_customers, summary.open_complaints, summary.missing_data, summary.commentary
+
+The page, the PDF, the XLSX and the CLI all render this one object, so they cannot disagree.
+Every figure comes from the KPI engine (dashboard.kpi); this module only picks and arranges.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import polars as pl
+from sqlalchemy.engine import Engine
+
+from dashboard.kpi import KPIS, UNASSIGNED, Filters, compare, compute, delivery_lines, scrap_pareto
+from dashboard.kpi.compare import _add_months, _month_end, months_of
+from data_access.commentary import MonthNote, get_commentary
+from data_access.facts import load_facts
+from data_access.status import data_status, week_start
+
+# The headline KPIs, in reading order (issue 6): throughput, plan attainment, scrap ratio and
+# cost, OEE, OTD, CSAT, complaint PPM, cost per good unit, headcount, turnover.
+HEADLINE = ("good_qty", "plan_attainment", "scrap_ratio", "scrap_cost", "oee", "otd_line", "csat",
+            "complaint_ppm", "cost_per_unit", "headcount", "turnover")
+SERIES_MONTHS = 13       # the month and the twelve before it: the same month last year is on the sparkline
+NEAR_TARGET = 0.05       # amber: off target by at most 5 % of the target
+TOP_REASONS = 5
+TOP_CUSTOMERS = 10
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_SEVERITY_ORDER = {"critical": 0, "major": 1, "minor": 2}
+
+
+# --- months ---------------------------------------------------------------------------------------
+def last_complete_month(today: date) -> str:
+    start = _add_months(today.replace(day=1), -1)
+    return f"{start.year:04d}-{start.month:02d}"
+
+
+def parse_month(text: str, today: date | None = None) -> str:
+    """"YYYY-MM" or "last" (the last complete month before `today`) -> "YYYY-MM"."""
+    text = (text or "").strip()
+    if text.lower() == "last":
+        return last_complete_month(today or date.today())
+    if not _MONTH.match(text):
+        raise ValueError(text)
+    return text
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    start = date(int(month[:4]), int(month[5:7]), 1)
+    return start, _month_end(start)
+
+
+def shift_month(month: str, months: int) -> str:
+    d = _add_months(month_bounds(month)[0], months)
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+# --- the summary ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Headline:
+    kpi: str
+    value: float | None
+    previous: float | None
+    same_month_last_year: float | None
+    target: float | None
+    status: str | None          # on_target | off_target | None (compare.status)
+    light: str                  # green | amber | red | none
+    series: tuple[tuple[str, float | None], ...]  # (YYYY-MM, value), oldest first, SERIES_MONTHS long
+
+    @property
+    def unit(self) -> str:
+        return KPIS[self.kpi].unit
+
+    @property
+    def change_previous(self) -> float | None:
+        return None if self.value is None or self.previous is None else self.value - self.previous
+
+    @property
+    def change_last_year(self) -> float | None:
+        return (None if self.value is None or self.same_month_last_year is None
+                else self.value - self.same_month_last_year)
+
+
+@dataclass(frozen=True)
+class MonthlySummary:
+    month: str
+    date_from: date
+    date_to: date
+    today: date
+    headline: tuple[Headline, ...]
+    scrap_reasons: pl.DataFrame    # reason, name_en, name_zh, qty, share, cum_share
+    late_customers: pl.DataFrame   # customer, name, abc_class, due_lines, late_lines, still_open, otd_line
+    open_complaints: pl.DataFrame  # complaint_no, date, customer, customer_name, product, reason, name_en,
+    #                                name_zh, severity, qty_affected, cost, days_open
+    missing_data: pl.DataFrame     # department, kind, missing_weeks (Mondays of weeks in the month without a record)
+    commentary: MonthNote | None
+
+    @property
+    def has_data(self) -> bool:
+        """Anything recorded for the month. Headcount comes from master data, not records, and a
+        sum over no records is 0, so neither tells that something was recorded."""
+        return any(h.value is not None and (h.value != 0 or not KPIS[h.kpi].additive)
+                   for h in self.headline if h.kpi != "headcount")
+
+    def figure(self, kpi_id: str) -> Headline:
+        return next(h for h in self.headline if h.kpi == kpi_id)
+
+
+def traffic_light(kpi_id: str, value: float | None, target: float | None) -> str:
+    """green on target (in the KPI's direction), amber when short of it by at most NEAR_TARGET of
+    the target, red beyond; none without a value or a target."""
+    if value is None or target is None:
+        return "none"
+    shortfall = KPIS[kpi_id].direction * (target - value)  # > 0: worse than the target
+    if shortfall <= 0:
+        return "green"
+    return "amber" if shortfall <= NEAR_TARGET * abs(target) else "red"
+
+
+def headline_figures(facts: Mapping[str, pl.DataFrame], month: str, today: date,
+                     kpi_ids: tuple[str, ...] = HEADLINE) -> tuple[Headline, ...]:
+    date_from, date_to = month_bounds(month)
+    compared = compare(list(kpi_ids), facts, date_from, date_to, today=today)
+    first = shift_month(month, -(SERIES_MONTHS - 1))
+    months = months_of(month_bounds(first)[0], date_to)
+    trend = compute(list(kpi_ids), facts, ["month"], Filters(date_from=month_bounds(first)[0], date_to=date_to),
+                    today=today)
+    by_month = {row["month"]: row for row in trend.iter_rows(named=True)}
+    out = []
+    for row in compared.iter_rows(named=True):
+        k = row["kpi"]
+        series = tuple((m, by_month[m][k] if m in by_month else None) for m in months)
+        out.append(Headline(k, row["value"], row["previous"], row["same_period_last_year"], row["target"],
+                            row["status"], traffic_light(k, row["value"], row["target"]), series))
+    return tuple(out)
+
+
+def top_scrap_reasons(facts: Mapping[str, pl.DataFrame], filters: Filters, today: date, n: int = TOP_REASONS
+                      ) -> pl.DataFrame:
+    """The n largest scrap reasons of the period (scrap Pareto by reason, shares of all scrap)."""
+    pareto = scrap_pareto(facts, "reason", filters, today=today, min_share=0.0, max_categories=n)
+    top = pareto.filter(pl.col("category") != "Other").head(n)
+    reasons = facts["reasons"].select(reason="reason_code", name_en="name_en", name_zh="name_zh")
+    return (top.rename({"category": "reason", "value": "qty"}).join(reasons, on="reason", how="left")
+            .with_columns(pl.col("name_en").fill_null(pl.col("reason")), pl.col("name_zh").fill_null(pl.col("reason")))
+            .select("reason", "name_en", "name_zh", "qty", "share", "cum_share"))
+
+
+def late_customers(facts: Mapping[str, pl.DataFrame], filters: Filters, today: date, n: int = TOP_CUSTOMERS
+                   ) -> pl.DataFrame:
+    """Customers with late order lines among the lines due in the period, most late lines first.
+
+    A line is late as the delivery rules of dashboard.kpi.delivery say (complete after its
+    promised date, or due and still open on `today`); still_open counts the late lines not yet
+    shipped in full. due_lines and otd_line are the engine's per customer."""
+    lines = delivery_lines(facts, today).filter(
+        (pl.col("promised_date") >= filters.date_from) & (pl.col("promised_date") <= filters.date_to)
+        & pl.col("late"))
+    late = lines.group_by("customer").agg(late_lines=pl.len(), still_open=pl.col("open").sum())
+    otd = compute(["otd_line"], facts, ["customer"], filters, today=today, with_measures=True)
+    customers = facts["customers"].select(customer="customer_code", name="name", abc_class="abc_class")
+    return (late.join(otd.select("customer", "due_lines", "otd_line"), on="customer", how="left")
+            .join(customers, on="customer", how="left")
+            .select("customer", "name", "abc_class", pl.col("due_lines").cast(pl.Int64),
+                    pl.col("late_lines").cast(pl.Int64), pl.col("still_open").cast(pl.Int64), "otd_line")
+            .sort(["late_lines", "customer"], descending=[True, False]).head(n))
+
+
+def open_complaints(facts: Mapping[str, pl.DataFrame], date_to: date) -> pl.DataFrame:
+    """Complaints received by the end of the period and not closed by then, most severe first."""
+    complaints = facts["complaints"].filter(
+        (pl.col("date") <= date_to) & (pl.col("closed_date").is_null() | (pl.col("closed_date") > date_to)))
+    reasons = facts["reasons"].select(reason="reason_code", name_en="name_en", name_zh="name_zh")
+    customers = facts["customers"].select(customer="customer_code", customer_name="name")
+    return (complaints.join(reasons, on="reason", how="left").join(customers, on="customer", how="left")
+            .with_columns(pl.col("name_en").fill_null(pl.col("reason")), pl.col("name_zh").fill_null(pl.col("reason")),
+                          days_open=(pl.lit(date_to) - pl.col("date")).dt.total_days().cast(pl.Int64),
+                          _rank=pl.col("severity").replace_strict(_SEVERITY_ORDER, default=9, return_dtype=pl.Int64))
+            .sort(["_rank", "date", "complaint_no"])
+            .select("complaint_no", "date", "customer", "customer_name", "product", "reason", "name_en", "name_zh",
+                    "severity", "qty_affected", "cost", "days_open"))
+
+
+def missing_data(engine: Engine, month: str) -> pl.DataFrame:
+    """Departments and data kinds without any record in a week of the month (data_status of the
+    Home page, looked at from just after the month). A week counts for the month when it overlaps
+    it; monthly kinds (costs) are missing when the month has no record."""
+    date_from, date_to = month_bounds(month)
+    first_week = week_start(date_from)
+    weeks = (week_start(date_to) - first_week).days // 7 + 1
+    status = data_status(engine, today=week_start(date_to) + timedelta(days=7), weeks=weeks)
+    return (status.with_columns(pl.col("missing_weeks").list.eval(pl.element().filter(pl.element() >= first_week)))
+            .filter(pl.col("missing_weeks").list.len() > 0)
+            .select("department", "kind", "missing_weeks"))
+
+
+def build_summary(engine: Engine, month: str, *, today: date | None = None,
+                  facts: Mapping[str, pl.DataFrame] | None = None) -> MonthlySummary:
+    """Everything the executive summary shows for one month ("YYYY-MM")."""
+    today = today or date.today()
+    facts = facts if facts is not None else load_facts(engine)
+    date_from, date_to = month_bounds(month)
+    filters = Filters(date_from=date_from, date_to=date_to)
+    return MonthlySummary(
+        month=month, date_from=date_from, date_to=date_to, today=today,
+        headline=headline_figures(facts, month, today),
+        scrap_reasons=top_scrap_reasons(facts, filters, today),
+        late_customers=late_customers(facts, filters, today),
+        open_complaints=open_complaints(facts, date_to),
+        missing_data=missing_data(engine, month),
+        commentary=get_commentary(engine, month),
+    )
+
+
+__all__ = ["HEADLINE", "Headline", "MonthlySummary", "NEAR_TARGET", "UNASSIGNED", "build_summary", "headline_figures",
+           "last_complete_month", "late_customers", "missing_data", "month_bounds", "open_complaints",
+           "parse_month", "shift_month", "top_scrap_reasons", "traffic_light"]
