@@ -29,13 +29,13 @@ def kind_label(kind: str | None) -> str:
 
 def action_label(action: str | None) -> str:
     if action is None:
-        return t("common.none")
+        return t("auth.audit.all")
     key = f"auth.audit.action.{action}"
     return t(key) if t(key) != key else action
 
 
 def any_or(value):
-    return t("common.none") if value is None else value
+    return t("auth.audit.all") if value is None else value
 
 
 st.title(t("auth.audit.title"))

@@ -91,6 +91,7 @@ _PAIRS = {
     "auth.audit.title": ("Audit log", "操作日志"),
     "auth.audit.intro": ("Every write: who, when, what kind, which batch and what changed. Read-only: the database itself refuses changes to these rows.",
                          "每一次写入：谁、何时、哪类数据、哪个批次、改了什么。只读：数据库本身拒绝修改这些记录。"),
+    "auth.audit.all": ("All", "全部"),
     "auth.audit.user": ("User", "用户"),
     "auth.audit.action": ("Action", "操作"),
     "auth.audit.kind": ("Data kind", "数据类别"),
