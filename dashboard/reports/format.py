@@ -39,7 +39,7 @@ def fmt_change(change: float | None, unit: str, lang: str) -> str:
     if change is None:
         return NONE
     if unit == "ratio":
-        return f"{change * 100:+.2f} {t('report.pp', lang)}"
+        return f"{change * 100:+.2f} {t('report.pp', lang)}".replace("-", "−")
     text = fmt_value(abs(change), unit)
     return ("+" if change >= 0 else "−") + text
 

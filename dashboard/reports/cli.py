@@ -1,0 +1,56 @@
+"""`plantkpi report --month YYYY-MM|last [--lang en|zh] --out FILE.pdf|.xlsx` (SPEC §7), for cron.
+
+Exit codes: 0 written, 2 rejected arguments (message printed, nothing written), 1 any other failure
+(dashboard/cli.py prints it).
+"""
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from dashboard.i18n import t
+from dashboard.reports.summary import build_summary, parse_month
+
+EXIT_OK, EXIT_REJECTED = 0, 2
+RENDERERS = {".pdf": "pdf", ".xlsx": "xlsx"}
+
+
+def render(summary, fmt: str, lang: str) -> bytes:
+    """The summary as PDF or XLSX bytes (fmt "pdf" or "xlsx")."""
+    if fmt == "pdf":
+        from dashboard.reports.pdf import render_pdf
+
+        return render_pdf(summary, lang)
+    from dashboard.reports.xlsx import render_xlsx
+
+    return render_xlsx(summary, lang)
+
+
+def run_report_command(args, engine: Engine, today: date | None = None) -> int:
+    lang = getattr(args, "lang", None) or "en"
+    try:
+        month = parse_month(args.month, today)
+    except ValueError:
+        print(t("report.cli.bad_month", lang, value=args.month), file=sys.stderr)
+        return EXIT_REJECTED
+    out = Path(args.out)
+    fmt = RENDERERS.get(out.suffix.lower())
+    if fmt is None:
+        print(t("report.cli.bad_out", lang, value=args.out), file=sys.stderr)
+        return EXIT_REJECTED
+    summary = build_summary(engine, month, today=today)
+    data = render(summary, fmt, lang)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".part")  # cron mails the file: never leave half of one
+    partial.write_bytes(data)
+    partial.replace(out)
+    if not summary.has_data:
+        print(t("report.cli.no_data", lang, month=month))
+    print(t("report.cli.written", lang, month=month, path=out))
+    return EXIT_OK
+
+
+__all__ = ["render", "run_report_command"]

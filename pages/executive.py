@@ -1,0 +1,139 @@
+"""Executive monthly summary (SPEC §1 Executive, §6): one month's headline KPIs with deltas,
+targets, traffic lights and 13-month sparklines; top scrap reasons, late customers, open
+complaints, missing data; the statistics office's commentary; PDF and Excel downloads.
+All figures come from dashboard.reports.summary (the KPI engine); this page only draws them."""
+from datetime import date
+
+import streamlit as st
+
+from dashboard.i18n import set_lang, t
+from dashboard.kpi import KPIS
+from dashboard.reports.cli import render
+from dashboard.reports.format import fmt_change, fmt_date, fmt_value, month_title
+from dashboard.reports.summary import build_summary, last_complete_month, parse_month, shift_month
+from dashboard.reports.tables import complaints_table, late_table, missing_table, scrap_table
+from dashboard.ui.plain_text import plain
+from data_access.commentary import MAX_CHARS, save_commentary
+from data_access.db import get_engine
+
+EDITORS = ("admin", "executive", "manager")
+MONTHS_OFFERED = 36
+PER_ROW = 4
+BADGE = {"green": ("green", ":material/check_circle:"), "amber": ("orange", ":material/warning:"),
+         "red": ("red", ":material/error:"), "none": ("gray", None)}
+
+if st.session_state.get("lang"):  # the app frame sets it too; a page run on its own (tests) needs it
+    set_lang(st.session_state.lang)
+lang = st.session_state.get("lang", "en")
+engine = get_engine()
+today = date.today()
+
+st.title(t("report.title"))
+
+# --- month picker (held in the URL so a link opens the same month) ---------------------------------
+latest = last_complete_month(today)
+months = [shift_month(latest, -i) for i in range(MONTHS_OFFERED)]
+try:
+    requested = parse_month(st.query_params.get("month", latest), today)
+except ValueError:
+    requested = latest
+if requested not in months:
+    months.insert(0, requested)
+if st.session_state.get("exec_month") not in months:
+    st.session_state["exec_month"] = requested
+month = st.selectbox(t("report.page.month"), months, key="exec_month", format_func=lambda m: month_title(m, lang))
+st.query_params["month"] = month
+
+summary = build_summary(engine, month, today=today)
+st.caption(t("report.page.caption", start=fmt_date(summary.date_from, lang), end=fmt_date(summary.date_to, lang)))
+if not summary.has_data:
+    st.warning(t("report.no_data", month=month_title(month, lang)))
+
+# --- downloads (built only when clicked) ------------------------------------------------------------
+left, right, _ = st.columns([1, 1, 4])
+stem = f"plantkpi-summary-{month}-{lang}"
+left.download_button(t("report.page.pdf"), lambda: render(summary, "pdf", lang), file_name=f"{stem}.pdf",
+                     mime="application/pdf", icon=":material/picture_as_pdf:", key="exec_pdf", on_click="ignore")
+right.download_button(t("report.page.xlsx"), lambda: render(summary, "xlsx", lang), file_name=f"{stem}.xlsx",
+                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      icon=":material/table_view:", key="exec_xlsx", on_click="ignore")
+
+# --- headline tiles -----------------------------------------------------------------------------------
+st.subheader(t("report.section.kpis"))
+for start in range(0, len(summary.headline), PER_ROW):
+    for col, h in zip(st.columns(PER_ROW), summary.headline[start:start + PER_ROW]):
+        k = KPIS[h.kpi]
+        with col, st.container(border=True, key=f"exec_tile_{h.kpi}"):
+            delta = fmt_change(h.change_previous, h.unit, lang)
+            st.metric(k.name(lang), fmt_value(h.value, h.unit),
+                      delta=None if h.change_previous is None else delta.replace("−", "-"),  # st.metric reads "-"
+                      delta_color="normal" if k.direction > 0 else "inverse",
+                      delta_description=t("report.col.previous"),
+                      chart_data=[v for _, v in h.series], chart_type="line", help=k.formula(lang))
+            target = (t("report.target", target=fmt_value(h.target, h.unit)) if h.target is not None
+                      else t("report.no_target"))
+            st.caption(t("report.vs_last_year", delta=fmt_change(h.change_last_year, h.unit, lang)) + " · " + target)
+            if h.light != "none":
+                colour, icon = BADGE[h.light]
+                st.badge(t(f"report.light.{h.light}"), color=colour, icon=icon)
+st.caption(t("report.legend"))
+
+# --- tables -----------------------------------------------------------------------------------------
+ratio = st.column_config.NumberColumn(format="percent")
+whole = st.column_config.NumberColumn(format="localized")
+money = st.column_config.NumberColumn(format="¥%.2f")
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("report.section.scrap"))
+    if summary.scrap_reasons.height:
+        table = scrap_table(summary, lang)
+        st.dataframe(table, hide_index=True, width="stretch", column_config={
+            table.columns[1]: whole, table.columns[2]: ratio, table.columns[3]: ratio})
+    else:
+        st.info(t("report.none.scrap"))
+with right:
+    st.subheader(t("report.section.late"))
+    if summary.late_customers.height:
+        table = late_table(summary, lang)
+        st.dataframe(table, hide_index=True, width="stretch", column_config={table.columns[5]: ratio})
+    else:
+        st.info(t("report.none.late"))
+
+st.subheader(t("report.section.complaints"))
+if summary.open_complaints.height:
+    table = complaints_table(summary, lang)
+    st.dataframe(table, hide_index=True, width="stretch", column_config={table.columns[7]: money})
+else:
+    st.info(t("report.none.complaints"))
+
+st.subheader(t("report.section.missing"))
+if summary.missing_data.height:
+    st.caption(t("report.missing.intro"))
+    st.dataframe(missing_table(summary, lang), hide_index=True, width="stretch")
+else:
+    st.success(t("report.none.missing"))
+
+# --- commentary -------------------------------------------------------------------------------------
+st.subheader(t("report.section.commentary"))
+note = summary.commentary
+if note is not None and note.text:
+    with st.container(border=True, key="exec_commentary"):
+        st.text(note.text)
+        st.caption(t("report.commentary_by", user=plain(note.updated_by),
+                     at=note.updated_at.strftime("%Y-%m-%d %H:%M") if note.updated_at else "—"))
+else:
+    st.caption(t("report.none.commentary"))
+
+user = st.session_state.get("_plantkpi_user")
+if user is not None and user.role in EDITORS:
+    with st.form(f"exec_commentary_form_{month}"):
+        text = st.text_area(t("report.page.edit", month=month_title(month, lang)), value=note.text if note else "",
+                            height=160, help=t("report.page.edit_help"), key=f"exec_text_{month}")
+        if st.form_submit_button(t("report.page.save"), type="primary"):
+            if len(text) > MAX_CHARS:
+                st.error(t("report.page.too_long", n=len(text), max=MAX_CHARS))
+            else:
+                save_commentary(engine, month, text, user.name)
+                st.toast(t("report.page.saved"))
+                st.rerun()
