@@ -6,54 +6,34 @@ auto-discovery does not run pages without this frame.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import streamlit as st
 
+from dashboard.auth import save_language
 from dashboard.i18n import LANG_NAMES, LANGS, set_lang, t
 from dashboard.navigation import pages_for
+from dashboard.ui.login import require_login, sign_out_button
 from data_access.db import get_engine
 
 st.set_page_config(page_title="PlantKPI · 数字化管理看板", page_icon=":material/factory:", layout="wide")
 
 
-@dataclass(frozen=True)
-class SingleUser:
-    """Stand-in user when no login module is available: a single-user admin install."""
-
-    name: str = "admin"
-    role: str = "admin"
-    department: str | None = None
-    lang: str = "en"
-
-
 def _language(user) -> str:
+    """This session's choice, else the signed-in user's saved language."""
     if "lang" not in st.session_state:
-        requested = st.query_params.get("lang")
-        st.session_state.lang = requested if requested in LANGS else getattr(user, "lang", "en") or "en"
+        st.session_state.lang = user.lang if user.lang in LANGS else "en"
     return st.session_state.lang
 
 
 def _on_language_change() -> None:
-    try:
-        from dashboard.auth import save_language
-
-        user = st.session_state.get("_plantkpi_user_name")
-        if user:
-            save_language(get_engine(), user, st.session_state.lang)
-    except ImportError:
-        pass
+    user = st.session_state.get("_plantkpi_user_name")
+    if user:
+        save_language(get_engine(), user, st.session_state.lang)
 
 
 engine = get_engine()
 if "lang" not in st.session_state and st.query_params.get("lang") in LANGS:
     st.session_state.lang = st.query_params["lang"]  # a shared link may carry the language
 set_lang(st.session_state.get("lang", "en"))
-try:
-    from dashboard.ui.login import require_login, sign_out_button
-except ImportError:  # the login module is optional in a single-user install
-    require_login, sign_out_button = (lambda _engine: SingleUser()), (lambda: None)
-
 user = require_login(engine)
 st.session_state["_plantkpi_user_name"] = user.name
 set_lang(_language(user))
