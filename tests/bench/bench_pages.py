@@ -68,7 +68,12 @@ def run() -> list[dict]:
     with streamlit_server(url) as base, chromium() as browser:
         page = browser.new_context(viewport={"width": 1500, "height": 1200}).new_page()
         for name in PAGES:
-            rows.append(time_page(page, base, name))
+            try:
+                rows.append(time_page(page, base, name))
+            except Exception as error:  # one broken page must not hide the others' figures
+                rows.append({"case": name, "ok": f"error: {type(error).__name__}"})
+                page = browser.new_context(viewport={"width": 1500, "height": 1200}).new_page()
+            print(rows[-1], flush=True)
     return rows
 
 
