@@ -41,7 +41,8 @@ if requested not in months:
     months.insert(0, requested)
 if st.session_state.get("exec_month") not in months:
     st.session_state["exec_month"] = requested
-month = st.selectbox(t("report.page.month"), months, key="exec_month", format_func=lambda m: month_title(m, lang))
+month = st.selectbox(t("report.page.month"), months, key="exec_month", format_func=lambda m: month_title(m, lang),
+                     width=260)
 st.query_params["month"] = month
 
 summary = build_summary(engine, month, today=today)
@@ -70,12 +71,12 @@ for start in range(0, len(summary.headline), PER_ROW):
                       delta_color="normal" if k.direction > 0 else "inverse",
                       delta_description=t("report.col.previous"),
                       chart_data=[v for _, v in h.series], chart_type="line", help=k.formula(lang))
-            target = (t("report.target", target=fmt_value(h.target, h.unit)) if h.target is not None
-                      else t("report.no_target"))
-            st.caption(t("report.vs_last_year", delta=fmt_change(h.change_last_year, h.unit, lang)) + " · " + target)
-            if h.light != "none":
-                colour, icon = BADGE[h.light]
-                st.badge(t(f"report.light.{h.light}"), color=colour, icon=icon)
+            last_year = t("report.vs_last_year", delta=fmt_change(h.change_last_year, h.unit, lang))
+            if h.target is not None:
+                last_year += " · " + t("report.target", target=fmt_value(h.target, h.unit))
+            st.caption(last_year)
+            colour, icon = BADGE[h.light]
+            st.badge(t(f"report.light.{h.light}"), color=colour, icon=icon)
 st.caption(t("report.legend"))
 
 # --- tables -----------------------------------------------------------------------------------------
@@ -83,7 +84,7 @@ ratio = st.column_config.NumberColumn(format="percent")
 whole = st.column_config.NumberColumn(format="localized")
 money = st.column_config.NumberColumn(format="¥%.2f")
 
-left, right = st.columns(2)
+left, right = st.columns([2, 3])
 with left:
     st.subheader(t("report.section.scrap"))
     if summary.scrap_reasons.height:

@@ -21,7 +21,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from dashboard.cli import main as plantkpi
-from dashboard.kpi import KPIS, Filters, compare, compute, compute_one
+from dashboard.kpi import KPIS, Filters, compare, compute_one, delivery_lines
 from dashboard.reports.format import fmt_value, month_title
 from dashboard.reports.pdf import render_pdf
 from dashboard.reports.summary import HEADLINE, build_summary, month_bounds, parse_month, shift_month
@@ -125,18 +125,21 @@ def test_top_scrap_reasons_are_the_scrap_records_of_the_month(summary, demo):
     assert top.get_column("name_zh").null_count() == 0
 
 
-def test_late_customers_add_up_with_the_engines_delivery_measures(summary, demo):
+def test_late_customers_are_counted_from_the_delivery_status_of_each_line(summary, demo):
     start, end = month_bounds(MONTH)
-    otd = compute(["otd_line"], load_facts(demo), ["customer"], Filters(date_from=start, date_to=end), today=TODAY,
-                  with_measures=True)
-    expected = {r["customer"]: int(r["due_lines"] - r["on_time_lines"]) for r in otd.iter_rows(named=True)}
+    lines = delivery_lines(load_facts(demo), TODAY).filter(pl.col("promised_date").is_between(start, end))
+    expected = {}
+    for line in lines.iter_rows(named=True):  # one by one: evaluated and not on time = late
+        if line["evaluated"] and not line["on_time"]:
+            late, still_open = expected.get(line["customer"], (0, 0))
+            expected[line["customer"]] = (late + 1, still_open + (1 if line["open"] else 0))
     late = summary.late_customers
-    assert late.height > 0
+    assert late.height == min(10, len(expected)) > 0
     for r in late.iter_rows(named=True):
-        assert r["late_lines"] == expected[r["customer"]] > 0
+        assert (r["late_lines"], r["still_open"]) == expected[r["customer"]]
+        assert r["due_lines"] >= r["late_lines"]
     counts = late.get_column("late_lines").to_list()
-    assert counts == sorted(counts, reverse=True)
-    assert counts[0] == max(expected.values())
+    assert counts == sorted(counts, reverse=True) and counts[0] == max(v[0] for v in expected.values())
 
 
 def test_open_complaints_are_those_unclosed_at_month_end(summary, demo):

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 import polars as pl
 from sqlalchemy.engine import Engine
 
-from dashboard.kpi import KPIS, UNASSIGNED, Filters, compare, compute, delivery_lines, scrap_pareto
+from dashboard.kpi import KPIS, UNASSIGNED, Filters, compare, compute, overdue_backlog, scrap_pareto
 from dashboard.kpi.compare import _add_months, _month_end, months_of
 from data_access.commentary import MonthNote, get_commentary
 from data_access.facts import load_facts
@@ -158,19 +158,18 @@ def late_customers(facts: Mapping[str, pl.DataFrame], filters: Filters, today: d
                    ) -> pl.DataFrame:
     """Customers with late order lines among the lines due in the period, most late lines first.
 
-    A line is late as the delivery rules of dashboard.kpi.delivery say (complete after its
-    promised date, or due and still open on `today`); still_open counts the late lines not yet
-    shipped in full. due_lines and otd_line are the engine's per customer."""
-    lines = delivery_lines(facts, today).filter(
-        (pl.col("promised_date") >= filters.date_from) & (pl.col("promised_date") <= filters.date_to)
-        & pl.col("late"))
-    late = lines.group_by("customer").agg(late_lines=pl.len(), still_open=pl.col("open").sum())
+    Late as the delivery rules of dashboard.kpi.delivery say: a due line that is not on time
+    (complete after its promised date, or due and still open on `today`), so late lines = due
+    lines − on-time lines of the engine; still_open counts those not yet shipped in full (the
+    engine's overdue backlog)."""
     otd = compute(["otd_line"], facts, ["customer"], filters, today=today, with_measures=True)
+    backlog = overdue_backlog(facts, filters, today=today).group_by("customer").agg(still_open=pl.len())
     customers = facts["customers"].select(customer="customer_code", name="name", abc_class="abc_class")
-    return (late.join(otd.select("customer", "due_lines", "otd_line"), on="customer", how="left")
-            .join(customers, on="customer", how="left")
-            .select("customer", "name", "abc_class", pl.col("due_lines").cast(pl.Int64),
-                    pl.col("late_lines").cast(pl.Int64), pl.col("still_open").cast(pl.Int64), "otd_line")
+    return (otd.with_columns(late_lines=(pl.col("due_lines") - pl.col("on_time_lines")).cast(pl.Int64))
+            .filter(pl.col("late_lines") > 0)
+            .join(backlog, on="customer", how="left").join(customers, on="customer", how="left")
+            .select("customer", "name", "abc_class", pl.col("due_lines").cast(pl.Int64), "late_lines",
+                    pl.col("still_open").fill_null(0).cast(pl.Int64), "otd_line")
             .sort(["late_lines", "customer"], descending=[True, False]).head(n))
 
 

@@ -1,0 +1,84 @@
+"""Executive monthly report speed on the `large` demo (issue 6): the time to build the PDF and the
+XLSX of one month, against the time to compute the same KPIs alone.
+
+Cases (best of ROUNDS, the last complete month of the demo):
+- KPIs alone: compute_one of the eleven headline KPIs for the month (the baseline);
+- headline figures: the same with previous month, same month last year, targets and the 13-month
+  series (what the tiles need);
+- summary: everything the report shows (adds scrap Pareto, late customers, open complaints,
+  missing data, commentary);
+- PDF en / zh and XLSX: rendering an already built summary;
+- cron, cold: what `plantkpi report` does in a fresh process (facts loaded from the database,
+  summary, PDF), measured with the facts cache cleared.
+The large SQLite database is shared with bench_kpi (data/bench/kpi-large.db, built once).
+"""
+from __future__ import annotations
+
+import os
+import time
+from datetime import timedelta
+
+from tests.bench.bench_kpi import _engine, _period
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+
+
+def _best(fn, rounds: int = ROUNDS) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(rounds):
+        started = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - started)
+    return best, result
+
+
+def run() -> list[dict]:
+    from dashboard.kpi import Filters, compute_one
+    from dashboard.reports.pdf import render_pdf
+    from dashboard.reports.summary import HEADLINE, build_summary, headline_figures, month_bounds
+    from dashboard.reports.xlsx import render_xlsx
+    from data_access.facts import clear_cache, load_facts
+
+    engine = _engine()
+    _, date_to = _period(engine)
+    today = date_to + timedelta(days=1)
+    month = f"{date_to.year:04d}-{date_to.month:02d}"
+    start, end = month_bounds(month)
+    facts = load_facts(engine)
+    rows_in_db = facts["production"].height
+    compute_one(HEADLINE, facts, Filters(date_from=start, date_to=end), today=today)  # warm the facts
+
+    kpis, _ = _best(lambda: compute_one(HEADLINE, facts, Filters(date_from=start, date_to=end), today=today))
+    figures, _ = _best(lambda: headline_figures(facts, month, today))
+    built, summary = _best(lambda: build_summary(engine, month, today=today, facts=facts))
+    render_pdf(summary, "en")  # first call starts vl-convert's JavaScript engine and loads the font
+    pdf_en, pdf = _best(lambda: render_pdf(summary, "en"))
+    pdf_zh, _ = _best(lambda: render_pdf(summary, "zh"))
+    xlsx, book = _best(lambda: render_xlsx(summary, "en"))
+
+    def cron():
+        clear_cache()
+        return render_pdf(build_summary(engine, month, today=today), "en")
+
+    cold, _ = _best(cron, rounds=1)
+
+    def row(case, seconds, **extra):
+        return {"case": case, "month": month, "production_rows": rows_in_db, "seconds": seconds,
+                "vs_kpis_alone": seconds / kpis, **extra}
+
+    return [
+        row("KPIs alone (11 headline, one month)", kpis),
+        row("headline figures (+prev, last year, targets, 13 months)", figures),
+        row("summary (all sections)", built),
+        row("PDF en from summary", pdf_en, bytes=len(pdf)),
+        row("PDF zh from summary", pdf_zh),
+        row("XLSX from summary", xlsx, bytes=len(book)),
+        row("summary + PDF en (warm facts)", built + pdf_en),
+        row("cron: facts from db + summary + PDF (cold)", cold),
+    ]
+
+
+if __name__ == "__main__":
+    from tests.bench.__main__ import print_table
+
+    print_table("report", run())
