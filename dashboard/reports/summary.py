@@ -19,7 +19,7 @@ from datetime import date, timedelta
 import polars as pl
 from sqlalchemy.engine import Engine
 
-from dashboard.kpi import KPIS, UNASSIGNED, Filters, compare, compute, overdue_backlog, scrap_pareto
+from dashboard.kpi import KPIS, Filters, compare, compute, overdue_backlog, scrap_pareto
 from dashboard.kpi.compare import _add_months, _month_end, months_of
 from data_access.commentary import MonthNote, get_commentary
 from data_access.facts import load_facts
@@ -219,6 +219,6 @@ def build_summary(engine: Engine, month: str, *, today: date | None = None,
     )
 
 
-__all__ = ["HEADLINE", "Headline", "MonthlySummary", "NEAR_TARGET", "UNASSIGNED", "build_summary", "headline_figures",
+__all__ = ["HEADLINE", "Headline", "MonthlySummary", "NEAR_TARGET", "build_summary", "headline_figures",
            "last_complete_month", "late_customers", "missing_data", "month_bounds", "open_complaints",
            "parse_month", "shift_month", "top_scrap_reasons", "traffic_light"]
