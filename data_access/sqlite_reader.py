@@ -71,6 +71,7 @@ class SQLiteReader:
 
 
 _shared = SQLiteReader()
+WHOLE_RESULT = 1_000_000_000
 
 
 def read_sqlite(database: str, query: str) -> pl.DataFrame:
@@ -86,6 +87,10 @@ def _serve() -> None:
         request = json.loads(line)
         try:
             with adbc_sqlite.connect(request["database"]) as conn, conn.cursor() as cursor:
+                # The driver infers each column's type from its first batch of rows and fails on a
+                # later row of another type (a text column NULL in the first rows is taken for an
+                # integer): one batch for the whole result makes it look at every row.
+                cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(WHOLE_RESULT)})
                 cursor.execute(request["query"])
                 table = cursor.fetch_arrow_table()
             with pa.OSFile(request["out"], "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
