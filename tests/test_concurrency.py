@@ -16,7 +16,9 @@ import multiprocessing
 import os
 import random
 import signal
+import sys
 import time
+import types
 from datetime import date, timedelta
 
 import polars as pl
@@ -32,6 +34,14 @@ from tests.conftest import make_database
 from tests.support.examples import example_row, example_rows
 
 SPAWN = multiprocessing.get_context("spawn")
+
+
+@pytest.fixture(autouse=True)
+def plain_main_module(monkeypatch):
+    """An AppTest earlier in this test process leaves a page script registered as __main__, and
+    spawn re-runs __main__ by path in every child (which then dies in the page's login check):
+    give the children an empty __main__ instead."""
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
 DAY0 = date(2026, 1, 5)
 KEY = ["date", "shift", "machine_code", "product_code"]
 
