@@ -17,6 +17,11 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def _month_end(day: date) -> date:
+    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
 def _as_date(value) -> date | None:
     if value is None:
         return None
@@ -32,8 +37,9 @@ def _as_date(value) -> date | None:
 
 def data_status(engine: Engine | None = None, today: date | None = None, weeks: int = 8) -> pl.DataFrame:
     """One row per transaction kind: department, kind, rows, latest, missing_weeks (list of the
-    Mondays of the last `weeks` complete weeks with no record). Monthly kinds (costs) count a
-    week as covered when its month has data."""
+    Mondays of the last `weeks` complete weeks with no record), by the kind's reporting cadence:
+    a monthly kind (costs, stocktake) covers a week when the week's month has a record or is not
+    over yet; an event kind (complaints, hires) is never missing."""
     engine = engine or get_engine()
     today = today or date.today()
     this_week = week_start(today)
@@ -44,13 +50,20 @@ def data_status(engine: Engine | None = None, today: date | None = None, weeks: 
             table = kind_table(kind.name)
             column = table.c[kind.date_field]
             count, latest = conn.execute(sa.select(sa.func.count(), sa.func.max(column))).one()
-            monthly = kind.field(kind.date_field).type == "month"
-            lower = window[0].strftime("%Y-%m") if monthly else window[0]
+            month_field = kind.field(kind.date_field).type == "month"
+            lower = window[0].replace(day=1)  # from the first month the window touches
+            lower = lower.strftime("%Y-%m") if month_field else lower
             seen = {_as_date(v) for (v,) in conn.execute(sa.select(column).where(column >= lower).distinct())}
-            if monthly:
-                covered = {w for w in window if date(w.year, w.month, 1) in seen}
+            seen.discard(None)
+            if kind.cadence == "event":
+                covered = set(window)  # nothing is expected in any given week
+            elif kind.cadence == "monthly":
+                # a week is covered when its month has a record or is not over yet
+                months_seen = {(d.year, d.month) for d in seen}
+                covered = {w for w in window if (w.year, w.month) in months_seen
+                           or _month_end(w) >= today}
             else:
-                covered = {week_start(d) for d in seen if d is not None}
+                covered = {week_start(d) for d in seen}
             missing = [w for w in window if w not in covered]
             rows.append({
                 "department": kind.department, "kind": kind.name, "rows": int(count),

@@ -92,6 +92,10 @@ class Kind:
     # Composite foreign keys to another kind's natural key, e.g. shipments -> orders.
     composite_refs: tuple[tuple[tuple[str, ...], str], ...] = ()
     date_field: str | None = None  # the field that places a row in time (Home page, filters)
+    # How often a department is expected to report it: "weekly" (a week without rows is a gap),
+    # "monthly" (a complete month without rows is a gap) or "event" (rows only when something
+    # happens — complaints, hires — so no period without rows counts as missing).
+    cadence: str = "weekly"
     _by_name: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self):

@@ -3,7 +3,7 @@ from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after
 import polars as pl
 
 KIND = Kind(
-    "complaints", "Customer complaints", "客户投诉", "customer_service", date_field="date", key=("complaint_no",),
+    "complaints", "Customer complaints", "客户投诉", "customer_service", date_field="date", cadence="event", key=("complaint_no",),
     fields=(
         code("complaint_no", "Complaint no.", "投诉编号", "complaint", example="CC-2601"),
         day("date", "Date", "投诉日期", example="2026-01-12"),

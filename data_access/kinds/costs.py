@@ -3,7 +3,7 @@ from data_access.kinds.base import DEPARTMENTS, Field, Kind, Rule, code, day, en
 import polars as pl
 
 KIND = Kind(
-    "costs", "Costs", "费用", "finance", date_field="month", key=("month", "department", "category"),
+    "costs", "Costs", "费用", "finance", date_field="month", cadence="monthly", key=("month", "department", "category"),
     fields=(
         Field("month", "month", "Month", "月份", (), example="2026-01"),
         enum("department", "Department", "部门", tuple(DEPARTMENTS), "dept", example="production"),

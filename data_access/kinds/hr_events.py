@@ -3,7 +3,7 @@ from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after
 import polars as pl
 
 KIND = Kind(
-    "hr_events", "HR events", "人事异动", "hr", date_field="date", key=("date", "employee_code", "event"),
+    "hr_events", "HR events", "人事异动", "hr", date_field="date", cadence="event", key=("date", "employee_code", "event"),
     fields=(
         day("date", "Date", "日期", example="2026-01-05"),
         code("employee_code", "Employee no.", "工号", "employee", ref="employees", example="E-0001"),

@@ -3,7 +3,7 @@ from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after
 import polars as pl
 
 KIND = Kind(
-    "maintenance", "Maintenance", "设备维修保养", "engineering", date_field="start", key=("machine_code", "start"),
+    "maintenance", "Maintenance", "设备维修保养", "engineering", date_field="start", cadence="event", key=("machine_code", "start"),
     fields=(
         code("machine_code", "Machine code", "机台编号", "machine", ref="machines", example="INJ-01"),
         Field("start", "datetime", "Start", "开始时间", (), example="2026-01-05 08:00"),

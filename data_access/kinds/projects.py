@@ -3,7 +3,7 @@ from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after
 import polars as pl
 
 KIND = Kind(
-    "projects", "R&D projects", "研发项目", "engineering", date_field="start_date", key=("project_code",),
+    "projects", "R&D projects", "研发项目", "engineering", date_field="start_date", cadence="event", key=("project_code",),
     fields=(
         code("project_code", "Project code", "项目编号", "project", example="RD-2601"),
         code("product_code", "Product code", "产品编号", "product", ref="products", example="P-1001"),
