@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import polars as pl
 import streamlit as st
@@ -17,15 +18,17 @@ def _file_stem(name: str) -> str:
     return re.sub(r"[^\w\-]+", "_", name, flags=re.UNICODE).strip("_") or "table"
 
 
-def download_buttons(frame: pl.DataFrame, name: str, key: str) -> None:
-    """CSV and XLSX of the whole frame."""
+def download_buttons(frame: pl.DataFrame | Callable[[], pl.DataFrame], name: str, key: str) -> None:
+    """CSV and XLSX of the whole frame (or of what the callable returns), made only when clicked:
+    writing 100,000 rows to XLSX takes seconds, which no rerun of the page should pay."""
     c1, c2, _ = st.columns([1, 1, 4])
     stem = _file_stem(name)
-    c1.download_button(t("analysis.download.csv"), frame_bytes(frame, "csv"), f"{stem}.csv", "text/csv",
+    whole = frame if callable(frame) else (lambda: frame)
+    c1.download_button(t("analysis.download.csv"), lambda: frame_bytes(whole(), "csv"), f"{stem}.csv", "text/csv",
                        key=f"{key}_csv", icon=":material/download:", on_click="ignore")
-    c2.download_button(t("analysis.download.xlsx"), frame_bytes(frame, "xlsx", sheet=stem[:31]), f"{stem}.xlsx",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
-                       icon=":material/download:", on_click="ignore")
+    c2.download_button(t("analysis.download.xlsx"), lambda: frame_bytes(whole(), "xlsx", sheet=stem[:31]),
+                       f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=f"{key}_xlsx", icon=":material/download:", on_click="ignore")
 
 
 def data_table(frame: pl.DataFrame, name: str, key: str, *, column_config: dict | None = None,
