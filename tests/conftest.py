@@ -24,16 +24,17 @@ def _pg_admin() -> Engine:
     return sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
 
 
-def make_database(backend: str, tmp_path, template: str | None = None) -> tuple[Engine, callable]:
-    """A new, migrated, empty database; returns (engine, drop). With `template` (a migrated SQLite
-    file or PostgreSQL database name, see migrated_templates) it is a copy instead of a migration,
-    several times faster."""
+def make_database(backend: str, tmp_path, template: str | None = None, *, migrate: bool = True
+                  ) -> tuple[Engine, callable]:
+    """A new, migrated, empty database; returns (engine, drop). With `template` (a SQLite file or
+    a PostgreSQL database name, e.g. from migrated_templates) it is a copy of that database
+    instead, several times faster than migrating; with migrate=False it has no schema at all."""
     if backend == "sqlite":
         path = tmp_path / f"plantkpi-{uuid.uuid4().hex[:8]}.db"
         if template:
             shutil.copyfile(template, path)
         engine = get_engine(f"sqlite:///{path}")
-        if not template:
+        if migrate and not template:
             init_db(engine)
         return engine, engine.dispose
     name = f"plantkpi_test_{uuid.uuid4().hex[:12]}"
@@ -42,7 +43,7 @@ def make_database(backend: str, tmp_path, template: str | None = None) -> tuple[
         conn.execute(sa.text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     url = sa.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     engine = get_engine(url)
-    if not template:
+    if migrate and not template:
         init_db(engine)
 
     def drop():

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
-import uuid
 from datetime import date, datetime, time
 
 import openpyxl
@@ -19,11 +17,10 @@ from data_access.ingest import (apply_edits, check_upload, import_upload, list_b
 from data_access.ingest import commit as commit_module
 from data_access.ingest.cli import import_file
 from data_access.kinds import KINDS
-from data_access.db import get_engine
 from data_access.loaders import clear_cache, load_kind
 from data_access.models import AuditEntry, Batch, User
 from tests.corpus.plant import PRODUCTION_HEADER as H
-from tests.conftest import PG_ADMIN_URL, _pg_admin, make_database
+from tests.conftest import make_database
 from tests.corpus.plant import dump, load_master
 
 ROW = "2026-01-06,A,INJ-01,P-1001,420,35,1000,980,950,20,10"
@@ -45,25 +42,11 @@ def plant_template(request, tmp_path_factory):
 def plant(plant_template, tmp_path):
     backend, template = plant_template
     clear_cache()
-    if backend == "sqlite":
-        copy = tmp_path / f"plant-{uuid.uuid4().hex[:8]}.db"
-        shutil.copyfile(template.url.database, copy)
-        engine = get_engine(f"sqlite:///{copy}")
-        yield engine
-        engine.dispose()
-        return
-    name = f"plantkpi_test_{uuid.uuid4().hex[:12]}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template.url.database}"'))
-    engine = get_engine(sa.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False))
+    engine, drop = make_database(backend, tmp_path, template=template.url.database)
     try:
         yield engine
     finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop()
 
 
 def exported(engine, kind: str) -> pl.DataFrame:

@@ -3,7 +3,6 @@ then migrated to head, still holds every row of every table; and head is exactly
 declare (Alembic autogenerate finds nothing to do). On SQLite and PostgreSQL."""
 from __future__ import annotations
 
-import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -13,11 +12,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 from data_access.backup import schema_revision
-from data_access.db import get_engine, init_db
+from data_access.db import init_db
 from data_access.loaders import clear_cache
 from data_access.migrations import alembic_config, upgrade_to_head
 from data_access.models import AuditEntry, metadata
-from tests.conftest import PG_ADMIN_URL, _pg_admin
+from tests.conftest import make_database
 from tests.test_backup import dump, fill_database
 
 FIRST = "0001"
@@ -27,23 +26,11 @@ FIRST = "0001"
 def blank_engine(request, tmp_path):
     """A database with no schema at all (the conftest `engine` comes already migrated)."""
     clear_cache()
-    if request.param == "sqlite":
-        engine = get_engine(f"sqlite:///{tmp_path / f'old-{uuid.uuid4().hex[:8]}.db'}")
-        yield engine
-        engine.dispose()
-        return
-    name = f"plantkpi_test_{uuid.uuid4().hex[:12]}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine = get_engine(sa.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False))
+    engine, drop = make_database(request.param, tmp_path, migrate=False)
     try:
         yield engine
     finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop()
 
 
 def head_revision(engine: Engine) -> str:
