@@ -7,7 +7,7 @@ quantities, enumerations and the cross-field rules as CHECK constraints. The sys
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from sqlmodel import Field as SQLField

@@ -14,7 +14,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from data_access.kinds import KINDS
-from data_access.models import AuditEntry, Batch, kind_table, stores_empty_as_blank, utcnow
+from data_access.models import (
+    AuditEntry,
+    Batch,
+    kind_table,
+    stores_empty_as_blank,
+    utcnow,
+)
 
 INSERT_CHUNK = 5_000
 

@@ -1,6 +1,5 @@
 """Data kind `attendance` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
-import polars as pl
+from data_access.kinds.base import Kind, code, day, enum, qty
 
 KIND = Kind(
     "attendance", "Attendance", "考勤", "hr", date_field="date", key=("date", "employee_code"),

@@ -1,6 +1,5 @@
 """Data kind `bom` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
-import polars as pl
+from data_access.kinds.base import Field, Kind, code, qty
 
 KIND = Kind(
     "bom", "Bill of materials", "物料清单(BOM)", "admin", master=True, key=("product_code", "material_code"),

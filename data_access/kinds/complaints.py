@@ -1,6 +1,5 @@
 """Data kind `complaints` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
-import polars as pl
+from data_access.kinds.base import Kind, code, day, enum, not_after, qty
 
 KIND = Kind(
     "complaints", "Customer complaints", "客户投诉", "customer_service", date_field="date", cadence="event", key=("complaint_no",),

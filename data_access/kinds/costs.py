@@ -1,6 +1,5 @@
 """Data kind `costs` (SPEC §3)."""
-from data_access.kinds.base import DEPARTMENTS, Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
-import polars as pl
+from data_access.kinds.base import DEPARTMENTS, Field, Kind, enum, qty
 
 KIND = Kind(
     "costs", "Costs", "费用", "finance", date_field="month", cadence="monthly", key=("month", "department", "category"),

@@ -1,6 +1,5 @@
 """Data kind `customers` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
-import polars as pl
+from data_access.kinds.base import Kind, code, enum, text
 
 KIND = Kind(
     "customers", "Customers", "客户", "admin", master=True, key=("customer_code",),

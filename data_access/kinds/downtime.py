@@ -1,6 +1,5 @@
 """Data kind `downtime` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
-import polars as pl
+from data_access.kinds.base import Field, Kind, code, day, qty
 
 KIND = Kind(
     "downtime", "Downtime events", "停机记录", "production", date_field="date",

@@ -1,6 +1,14 @@
 """Data kind `employees` (SPEC §3)."""
-from data_access.kinds.base import DEPARTMENTS, Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
-import polars as pl
+from data_access.kinds.base import (
+    DEPARTMENTS,
+    Kind,
+    code,
+    day,
+    enum,
+    not_after,
+    qty,
+    text,
+)
 
 KIND = Kind(
     "employees", "Employees", "员工", "admin", master=True, key=("employee_code",),

@@ -1,6 +1,5 @@
 """Data kind `hr_events` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
-import polars as pl
+from data_access.kinds.base import Kind, code, day, enum, qty, text
 
 KIND = Kind(
     "hr_events", "HR events", "人事异动", "hr", date_field="date", cadence="event", key=("date", "employee_code", "event"),

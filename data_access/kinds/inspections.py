@@ -1,6 +1,7 @@
 """Data kind `inspections` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
 import polars as pl
+
+from data_access.kinds.base import Kind, Rule, code, day, enum, qty
 
 KIND = Kind(
     "inspections", "Inspection lots", "检验批次", "quality", date_field="date", key=("stage", "lot_no"),

@@ -1,6 +1,5 @@
 """Data kind `lines` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
-import polars as pl
+from data_access.kinds.base import Kind, code, enum, text
 
 KIND = Kind(
     "lines", "Lines", "产线", "admin", master=True, key=("line_code",),

@@ -1,6 +1,5 @@
 """Data kind `machines` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
-import polars as pl
+from data_access.kinds.base import Field, Kind, code, text
 
 KIND = Kind(
     "machines", "Machines", "机台", "admin", master=True, key=("machine_code",),

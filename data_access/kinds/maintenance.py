@@ -1,6 +1,5 @@
 """Data kind `maintenance` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
-import polars as pl
+from data_access.kinds.base import Field, Kind, code, enum, not_after, qty, text
 
 KIND = Kind(
     "maintenance", "Maintenance", "设备维修保养", "engineering", date_field="start", cadence="event", key=("machine_code", "start"),

@@ -1,6 +1,7 @@
 """Data kind `material_moves` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
 import polars as pl
+
+from data_access.kinds.base import Field, Kind, Rule, code, day, enum, qty
 
 KIND = Kind(
     "material_moves", "Material moves", "物料进出", "warehouse", date_field="date",

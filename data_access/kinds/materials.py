@@ -1,6 +1,5 @@
 """Data kind `materials` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
-import polars as pl
+from data_access.kinds.base import Kind, code, qty, text
 
 KIND = Kind(
     "materials", "Materials", "物料", "admin", master=True, key=("material_code",),

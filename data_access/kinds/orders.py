@@ -1,6 +1,7 @@
 """Data kind `orders` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
 import polars as pl
+
+from data_access.kinds.base import Kind, Rule, code, day, not_after, qty
 
 KIND = Kind(
     "orders", "Sales orders", "销售订单", "sales", date_field="order_date", key=("order_no", "line_no"),

@@ -1,6 +1,7 @@
 """Data kind `production` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
 import polars as pl
+
+from data_access.kinds.base import Kind, Rule, code, day, not_more, qty
 
 KIND = Kind(
     "production", "Production reports", "生产日报", "production", date_field="date",

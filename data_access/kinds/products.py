@@ -1,6 +1,5 @@
 """Data kind `products` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
-import polars as pl
+from data_access.kinds.base import Kind, code, enum, qty, text
 
 KIND = Kind(
     "products", "Products", "产品", "admin", master=True, key=("product_code",),

@@ -1,6 +1,5 @@
 """Data kind `projects` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
-import polars as pl
+from data_access.kinds.base import Kind, code, day, enum, not_after, qty
 
 KIND = Kind(
     "projects", "R&D projects", "研发项目", "engineering", date_field="start_date", cadence="event", key=("project_code",),

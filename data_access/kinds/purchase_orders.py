@@ -1,6 +1,5 @@
 """Data kind `purchase_orders` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
-import polars as pl
+from data_access.kinds.base import Kind, code, day, not_after, qty
 
 KIND = Kind(
     "purchase_orders", "Purchase orders", "采购订单", "purchasing", date_field="order_date", key=("po_no", "line_no"),

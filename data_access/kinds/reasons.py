@@ -1,6 +1,7 @@
 """Data kind `reasons` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
 import polars as pl
+
+from data_access.kinds.base import Kind, Rule, code, enum, text
 
 KIND = Kind(
     "reasons", "Reason codes", "原因代码", "admin", master=True, key=("reason_code",),

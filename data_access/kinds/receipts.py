@@ -1,6 +1,5 @@
 """Data kind `receipts` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
-import polars as pl
+from data_access.kinds.base import Kind, code, day, not_more, qty
 
 KIND = Kind(
     "receipts", "Purchase receipts", "采购收货", "purchasing", date_field="receipt_date",

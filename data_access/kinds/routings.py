@@ -1,6 +1,7 @@
 """Data kind `routings` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
 import polars as pl
+
+from data_access.kinds.base import Kind, Rule, code, qty
 
 KIND = Kind(
     "routings", "Routings", "工艺路线", "admin", master=True, key=("product_code", "seq"),

@@ -1,6 +1,5 @@
 """Data kind `scrap` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
-import polars as pl
+from data_access.kinds.base import Kind, code, day, qty
 
 KIND = Kind(
     "scrap", "Scrap by reason", "废品原因明细", "production", date_field="date",

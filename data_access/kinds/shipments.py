@@ -1,6 +1,5 @@
 """Data kind `shipments` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
-import polars as pl
+from data_access.kinds.base import Kind, code, day, not_after, qty
 
 KIND = Kind(
     "shipments", "Shipments", "出货记录", "sales", date_field="ship_date", key=("shipment_no", "order_no", "line_no"),

@@ -1,6 +1,5 @@
 """Data kind `stocktake` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
-import polars as pl
+from data_access.kinds.base import Kind, code, day, qty
 
 KIND = Kind(
     "stocktake", "Stocktake", "盘点", "warehouse", date_field="date", cadence="monthly", key=("date", "item_code"),

@@ -1,6 +1,5 @@
 """Data kind `suppliers` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
-import polars as pl
+from data_access.kinds.base import Kind, code, text
 
 KIND = Kind(
     "suppliers", "Suppliers", "供应商", "admin", master=True, key=("supplier_code",),

@@ -1,6 +1,5 @@
 """Data kind `surveys` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
-import polars as pl
+from data_access.kinds.base import Field, Kind, code, day, text
 
 KIND = Kind(
     "surveys", "Satisfaction surveys", "满意度调查", "customer_service", date_field="date",

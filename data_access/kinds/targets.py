@@ -1,6 +1,5 @@
 """Data kind `targets` (SPEC §3)."""
-from data_access.kinds.base import Field, Kind, Rule, code, day, enum, not_after, not_more, qty, text
-import polars as pl
+from data_access.kinds.base import Field, Kind, code
 
 KIND = Kind(
     "targets", "Targets", "目标值", "admin", master=True, key=("kpi", "month", "line_code"),
