@@ -300,7 +300,6 @@ def _production(master: dict[str, pl.DataFrame], cal: Calendar, rng: np.random.G
                                         maintain_order="left")
     first_ops = routings.filter(pl.col("seq") == 10).sort("machine_code", "product_code")
     op1_machines = first_ops["machine_code"].unique(maintain_order=True).to_list()
-    m_index = {m: i for i, m in enumerate(op1_machines)}
     per_machine = first_ops.group_by("machine_code", maintain_order=True).agg("product_code", "ideal_cycle_s")
     prod_count = per_machine["product_code"].list.len().to_numpy().astype(np.int64)
     prod_start = np.cumsum(prod_count) - prod_count

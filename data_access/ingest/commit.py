@@ -412,7 +412,6 @@ def _typed_row(kind_name: str, row: dict) -> dict:
 
 def _referencing_rows(conn: Connection, kind_name: str, codes: pl.DataFrame, lang: str) -> str | None:
     """If rows of other kinds still point at `codes` (natural keys being removed), say which."""
-    kind = get_kind(kind_name)
     if codes.height == 0:
         return None
     for other in KINDS.values():
@@ -520,10 +519,3 @@ def recent_rows(engine: Engine, kind_name: str, limit: int = 200) -> pl.DataFram
     return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row").with_columns(
         [pl.col(c).replace("", None) for c in blank])
 
-
-def same_file_problem(engine: Engine, kind_name: str, data: bytes, lang: str = "en") -> Problem | None:
-    """The refusal import_upload gives for a file imported before (naming that batch), found before
-    the clerk presses Import (the upload wizard shows it with the preview); None for a new file."""
-    with engine.connect() as conn:
-        earlier = _earlier_batch(conn, kind_name, file_sha256(data))
-    return _duplicate_file_problem(earlier, lang) if earlier else None
