@@ -351,3 +351,31 @@ def test_compare_previous_last_year_and_targets():
     assert previous_period(date(2026, 3, 1), date(2026, 3, 31)) == (date(2026, 2, 1), date(2026, 2, 28))
     assert previous_period(date(2026, 3, 10), date(2026, 3, 16)) == (date(2026, 3, 3), date(2026, 3, 9))
     assert same_period_last_year(date(2024, 2, 1), date(2024, 2, 29)) == (date(2023, 2, 1), date(2023, 2, 28))
+
+
+def test_a_sum_over_no_rows_is_null_but_rows_summing_to_zero_are_zero():
+    """March 2026 has a production row with 0 good pieces (a real 0); March 2025 has no rows at all
+    (before the data starts), so its sum is not known: null ("—"), and no delta is made against it."""
+    facts = {"production": prod({"date": date(2026, 3, 5), "planned_min": 60, "good_qty": 0, "scrap_qty": 4},
+                                {"date": date(2026, 2, 5), "planned_min": 60, "good_qty": 100})}
+    march = Filters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
+    assert compute_one(["good_qty", "scrap_qty", "yield"], facts, march) == {"good_qty": 0, "scrap_qty": 4,
+                                                                             "yield": 0.0}
+    before = Filters(date_from=date(2025, 3, 1), date_to=date(2025, 3, 31))
+    assert compute_one(["good_qty", "scrap_qty", "yield"], facts, before) == {"good_qty": None, "scrap_qty": None,
+                                                                              "yield": None}
+    row = compare(["good_qty"], facts, date(2026, 3, 1), date(2026, 3, 31)).row(0, named=True)
+    assert (row["value"], row["previous"], row["same_period_last_year"]) == (0, 100, None)
+
+
+def test_a_group_without_rows_of_one_fact_is_null_for_its_sums_and_zero_inside_ratios():
+    """Complaints only in February; shipments in February and March. March: complaints (a sum of
+    the complaints fact) is null, complaint PPM (0 complaints over 5,000 shipped) is 0."""
+    feb, mar = date(2026, 2, 10), date(2026, 3, 10)
+    complaints = pl.DataFrame({"date": [feb], "customer": ["C1"], "abc_class": ["A"], "product": ["P1"],
+                               "reason": ["R"], "cost": [80.0], "days_to_close": [None]},
+                              schema_overrides={"days_to_close": pl.Float64})
+    facts = {"complaints": complaints, **_orders([("SO1", 1, "C1", feb, 2_000), ("SO2", 1, "C1", mar, 5_000)],
+                                                 [("SO1", 1, feb, 2_000), ("SO2", 1, mar, 5_000)])}
+    out = compute(["complaints", "complaint_cost", "complaint_ppm"], facts, ["month"], today=mar)
+    assert out.rows() == [("2026-02", 1, 80.0, pytest.approx(500.0)), ("2026-03", None, None, 0.0)]

@@ -93,6 +93,11 @@ class _Resolver(Mapping):
         _derived_cache[key] = (inputs, frame)  # holding the inputs keeps their identity meaningful
         return frame
 
+    def prefetch(self, names: list[str]) -> None:
+        """Let a database-backed mapping (data_access.facts.Facts) read the facts it lacks together."""
+        if hasattr(self._facts, "prefetch"):
+            self._facts.prefetch(names)
+
     def __contains__(self, name) -> bool:
         if name in DERIVED_FACTS:
             return True
@@ -153,9 +158,17 @@ def _check_dims(dims: Sequence[str]) -> None:
         raise ValueError(f"unknown dimension {unknown[0]!r}; known: {', '.join(DIMENSIONS)}")
 
 
-def aggregate(frame: pl.DataFrame, measure_ids: Sequence[str], dims: Sequence[str]) -> pl.DataFrame:
-    """Sum the measures of one (already filtered) fact by the dimensions."""
+def rows_column(fact: str) -> str:
+    """The column of measures_table(..., row_counts=True) counting the rows a fact had in each group."""
+    return f"rows:{fact}"
+
+
+def aggregate(frame: pl.DataFrame, measure_ids: Sequence[str], dims: Sequence[str],
+              rows_as: str | None = None) -> pl.DataFrame:
+    """Sum the measures of one (already filtered) fact by the dimensions (and count its rows as `rows_as`)."""
     aggs = [MEASURES[m].expr.alias(m) for m in measure_ids]
+    if rows_as:
+        aggs.append(pl.len().cast(pl.Float64).alias(rows_as))
     if not dims:
         return frame.select(aggs)
     keys = [_grain_key(d) if d in GRAINS else pl.col(d) for d in dims]
@@ -164,8 +177,11 @@ def aggregate(frame: pl.DataFrame, measure_ids: Sequence[str], dims: Sequence[st
 
 def measures_table(measure_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], dims: Sequence[str] = (),
                    filters: Filters | None = None, *, today: date | None = None,
-                   tolerance_days: int = 0) -> pl.DataFrame:
-    """The measures, aggregated by the dimensions (grain columns still as dates)."""
+                   tolerance_days: int = 0, row_counts: bool = False) -> pl.DataFrame:
+    """The measures, aggregated by the dimensions (grain columns still as dates).
+
+    With `row_counts`, also one column per fact, rows_column(fact): how many of its rows each
+    group had (0 when none, null when the fact cannot honour the request)."""
     dims = list(dims)
     _check_dims(dims)
     filters = filters or Filters()
@@ -173,13 +189,14 @@ def measures_table(measure_ids: Iterable[str], facts: Mapping[str, pl.DataFrame]
     by_fact: dict[str, list[str]] = {}
     for m in dict.fromkeys(measure_ids):
         by_fact.setdefault(MEASURES[m].fact, []).append(m)
+    resolver.prefetch(needed_facts(by_fact))
     parts, missing = [], []
     for fact_name, ids in by_fact.items():
         frame = resolver[fact_name] if resolver.available(fact_name) else None
         if frame is None or not applicable(frame, dims, filters):
-            missing += ids
+            missing += ids + ([rows_column(fact_name)] if row_counts else [])
             continue
-        parts.append(aggregate(filter_frame(frame, filters), ids, dims))
+        parts.append(aggregate(filter_frame(frame, filters), ids, dims, rows_column(fact_name) if row_counts else None))
     if not parts:  # nothing can honour this request: no groups, or one all-null row without dims
         dtypes = {"year": pl.Int32, **{g: pl.Date for g in GRAINS if g != "year"}}
         return pl.DataFrame([pl.Series(d, [], dtypes.get(d, pl.String)) for d in dims]
@@ -194,6 +211,24 @@ def measures_table(measure_ids: Iterable[str], facts: Mapping[str, pl.DataFrame]
     return table.with_columns([pl.lit(None, pl.Float64).alias(m) for m in missing])
 
 
+def _value(k) -> pl.Expr:
+    """A sum over no rows at all is not known (null, "—"), unlike rows that sum to 0: a period
+    before the data starts must not read as a real 0. Ratios need no rule (0 / 0 is null already)."""
+    if not k.additive:
+        return k.expr
+    has_rows = pl.all_horizontal([pl.col(rows_column(f)).fill_null(0) > 0
+                                  for f in dict.fromkeys(MEASURES[m].fact for m in k.measures)])
+    return pl.when(has_rows).then(k.expr).otherwise(None)
+
+
+def needed_facts(fact_names: Iterable[str]) -> list[str]:
+    """The stored facts behind these (derived facts replaced by their inputs, recursively)."""
+    out: list[str] = []
+    for name in fact_names:
+        out += needed_facts(DERIVED_INPUTS[name]) if name in DERIVED_FACTS else [name]
+    return list(dict.fromkeys(out))
+
+
 def compute(kpi_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], dims: Sequence[str] = (),
             filters: Filters | None = None, *, today: date | None = None, tolerance_days: int = 0,
             with_measures: bool = False, labels: bool = True) -> pl.DataFrame:
@@ -205,8 +240,9 @@ def compute(kpi_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], dims: Seq
     kpis = [kpi(i) for i in kpi_ids]
     dims = list(dict.fromkeys(dims))
     measure_ids = list(dict.fromkeys(m for k in kpis for m in k.measures))
-    table = measures_table(measure_ids, facts, dims, filters, today=today, tolerance_days=tolerance_days)
-    values = [k.expr.alias(k.id) for k in kpis]
+    table = measures_table(measure_ids, facts, dims, filters, today=today, tolerance_days=tolerance_days,
+                           row_counts=True)
+    values = [_value(k).alias(k.id) for k in kpis]
     out = table.select([pl.col(d) for d in dims] + values + (
         [pl.col(m) for m in measure_ids] if with_measures else []))
     if dims:
