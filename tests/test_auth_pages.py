@@ -139,6 +139,16 @@ def test_login_page_in_chinese_and_the_choice_is_remembered(accounts):
     assert auth.get_user(accounts, "root").lang == "zh"
 
 
+def test_a_links_language_holds_through_sign_in_without_changing_the_saved_choice(accounts):
+    at = AppTest.from_string(FRAME, default_timeout=TIMEOUT)
+    at.query_params["lang"] = "zh"
+    at = at.run()
+    assert [ti.label for ti in at.text_input] == ["用户名", "密码"]
+    at = sign_in(at, "root", "root-password")
+    assert at.text[0].value == "signed in: root / admin / zh"
+    assert auth.get_user(accounts, "root").lang == "en"  # the link does not overwrite the account's choice
+
+
 def test_two_sessions_of_different_users_do_not_share_state(accounts):
     first, second = frame(), frame()
     first = sign_in(first, "root", "root-password")

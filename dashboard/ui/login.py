@@ -88,6 +88,8 @@ def _sign_in(engine: Engine, user: CurrentUser) -> None:
     if st.session_state.get(_LOGIN_LANG_CHOSEN):  # chosen on the sign-in page: remember it
         lang = st.session_state.get(_LOGIN_LANG, lang)
         save_language(engine, user.name, lang)
+    elif st.query_params.get("lang") in LANGS:  # a shared link's language, for this session only
+        lang = st.query_params["lang"]
     # Nothing of an earlier session in this browser survives a sign-in.
     for key in list(st.session_state.keys()):
         del st.session_state[key]
