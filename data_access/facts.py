@@ -25,23 +25,103 @@ from datetime import date
 import polars as pl
 from sqlalchemy.engine import Engine
 
+import sqlalchemy as sa
+
 from data_access.db import data_version, get_engine
-from data_access.loaders import conform_types, load_kind, read_sql, schema_of
+from data_access.loaders import (cache_kind, cached_kind, conform, kind_query, load_kind, parallel_reads,
+                                 read_sql_many)
 
 UNASSIGNED = "Unassigned"  # same text as dashboard.kpi.registry.UNASSIGNED (data_access may not import dashboard)
 
 _cache: dict[tuple[str, str], tuple[int, pl.DataFrame]] = {}
 _lock = threading.Lock()
 
+# The large kinds are read by column (only what their fact uses); the others whole, shared with load_kind.
+COLUMN_READS: dict[str, tuple[str, ...]] = {
+    "production": ("date", "shift", "machine_code", "product_code", "planned_min", "downtime_min", "planned_qty",
+                   "total_qty", "good_qty", "defect_qty", "scrap_qty", "labour_h"),
+    "orders": ("id", "order_no", "line_no", "customer_code", "product_code", "order_date", "promised_date", "qty",
+               "unit_price"),
+    "shipments": ("order_no", "line_no", "ship_date", "qty"),
+    "surveys": ("date", "customer_code", "score", "nps", "quality", "delivery", "service"),
+}
+# The kinds each fact is built from, and the facts it is built on (all read together by prefetch).
+INPUTS: dict[str, tuple[str, ...]] = {
+    "production": ("production", "routings", "machines", "products"),
+    "scrap": ("scrap", "products", "reasons", "machines"),
+    "downtime": ("downtime", "reasons", "machines"),
+    "inspections": ("inspections", "products", "reasons", "machines"),
+    "order_lines": ("orders", "customers"),
+    "order_shipments": ("shipments",),
+    "po_lines": ("purchase_orders", "materials"),
+    "po_receipts": ("receipts",),
+    "surveys": ("surveys", "customers"),
+    "complaints": ("complaints", "reasons", "customers"),
+    "employees": ("employees",),
+    "attendance": ("attendance", "employees"),
+    "headcount": ("attendance", "employees"),
+    "costs": ("costs",),
+    "material_issues": ("material_moves", "materials"),
+    "bom_requirements": ("bom", "materials"),
+    "material_moves": ("material_moves",),
+    "stocktakes": ("stocktake",),
+    "targets": ("targets",),
+    "routings": ("routings",),
+}
+USES: dict[str, tuple[str, ...]] = {"order_shipments": ("order_lines",), "bom_requirements": ("production",)}
+SPLIT_ROWS = 250_000  # a column read spanning more ids than this is split into concurrent id ranges
 
-def read_columns(engine: Engine, kind: str, columns: Iterable[str]) -> pl.DataFrame:
-    """Only these columns of a kind, through Arrow, with the kind's declared dtypes."""
-    schema = schema_of(kind)
-    columns = list(columns)
-    frame = read_sql(f'SELECT {", ".join(chr(34) + c + chr(34) for c in columns)} FROM "{kind}"', engine)
-    if frame.height == 0:
-        return pl.DataFrame(schema={c: schema[c] for c in columns})
-    return conform_types(frame, {c: schema[c] for c in columns})
+_reads: dict[tuple[str, str], tuple[int, pl.DataFrame]] = {}
+
+
+def _column_query(kind: str, where: str = "") -> str:
+    return f'SELECT {", ".join(chr(34) + c + chr(34) for c in COLUMN_READS[kind])} FROM "{kind}"{where}'
+
+
+def _id_ranges(engine: Engine, kinds: list[str]) -> dict[str, list[str]]:
+    """WHERE clauses cutting each large kind into one id range per concurrent reader."""
+    parts = parallel_reads()
+    if parts < 2 or not kinds:
+        return {}
+    bounds = ", ".join(f'(SELECT MIN(id) FROM "{k}"), (SELECT MAX(id) FROM "{k}")' for k in kinds)
+    with engine.connect() as conn:
+        row = conn.execute(sa.text(f"SELECT {bounds}")).one()
+    out = {}
+    for i, kind in enumerate(kinds):
+        low, high = row[2 * i], row[2 * i + 1]
+        if low is None or high - low + 1 <= SPLIT_ROWS:
+            continue
+        cuts = [low - 1 + (high - low + 1) * p // parts for p in range(parts)] + [high]
+        out[kind] = [f" WHERE id > {a} AND id <= {b}" for a, b in zip(cuts, cuts[1:])]
+    return out
+
+
+def read_plan(engine: Engine, kinds: list[str]) -> list[tuple[str, str]]:
+    """(kind, SELECT) for reading these kinds as facts do: large kinds by column, in id ranges."""
+    columns = [k for k in kinds if k in COLUMN_READS]
+    ranges = _id_ranges(engine, columns)
+    return ([(k, _column_query(k, where)) for k in columns for where in ranges.get(k, [""])]
+            + [(k, kind_query(k)) for k in kinds if k not in COLUMN_READS])
+
+
+def _read_inputs(engine: Engine, version: int, kinds: Iterable[str]) -> None:
+    """Read the kinds not cached yet, all concurrently, large column reads split by id range."""
+    url = str(engine.url)
+    wanted = list(dict.fromkeys(kinds))
+    with _lock:
+        columns = [k for k in wanted if k in COLUMN_READS and _reads.get((url, k), (None,))[0] != version]
+    whole = [k for k in wanted if k not in COLUMN_READS and cached_kind(engine, version, k) is None]
+    if not columns and not whole:
+        return
+    plan = read_plan(engine, columns + whole)
+    frames = read_sql_many([q for _, q in plan], engine)
+    for kind in whole:
+        cache_kind(engine, version, kind, frames[[k for k, _ in plan].index(kind)])
+    for kind in columns:
+        parts = [conform(f, kind, list(COLUMN_READS[kind])) for (k, _), f in zip(plan, frames) if k == kind]
+        frame = parts[0] if len(parts) == 1 else pl.concat(parts, rechunk=False)
+        with _lock:
+            _reads[(url, kind)] = (version, frame)
 
 
 def _reason_label(frame: pl.DataFrame, reasons: pl.DataFrame, column: str = "reason_code") -> pl.DataFrame:
@@ -57,15 +137,22 @@ def _machine_lines(b: _Builder) -> pl.DataFrame:
 class _Builder:
     def __init__(self, engine: Engine, version: int):
         self.engine, self.version = engine, version
+        self.building: list[str] = []
 
     def kind(self, name: str) -> pl.DataFrame:
-        return load_kind(name, self.engine, self.version)
+        """A kind's rows (the COLUMN_READS columns of a large kind); only the inputs declared for the fact."""
+        fact = self.building[-1]
+        if name not in INPUTS.get(fact, ()):
+            raise KeyError(f"fact {fact!r} reads {name!r}: add it to data_access.facts.INPUTS")
+        if name not in COLUMN_READS:
+            return load_kind(name, self.engine, self.version)
+        _read_inputs(self.engine, self.version, [name])
+        with _lock:
+            return _reads[(str(self.engine.url), name)][1]
 
 
 def _production(b: _Builder) -> pl.DataFrame:
-    cols = ["date", "shift", "machine_code", "product_code", "planned_min", "downtime_min", "planned_qty",
-            "total_qty", "good_qty", "defect_qty", "scrap_qty", "labour_h"]
-    rows = read_columns(b.engine, "production", cols).rename({"machine_code": "machine", "product_code": "product"})
+    rows = b.kind("production").rename({"machine_code": "machine", "product_code": "product"})
     cycles = (b.kind("routings").sort("seq")
               .group_by("product_code", "machine_code").agg(pl.col("ideal_cycle_s").first())
               .rename({"product_code": "product", "machine_code": "machine"}))
@@ -109,16 +196,17 @@ def _customers(b: _Builder) -> pl.DataFrame:
 
 
 def _order_lines(b: _Builder) -> pl.DataFrame:
-    return (b.kind("orders").rename({"customer_code": "customer", "product_code": "product"})
+    """line_id (the order line's row id) is a compact key for matching shipments to lines."""
+    return (b.kind("orders").rename({"customer_code": "customer", "product_code": "product", "id": "line_id"})
             .join(_customers(b), on="customer", how="left")
-            .select("order_no", "line_no", "customer", "abc_class", "product", "order_date", "promised_date",
-                    pl.col("qty").cast(pl.Float64), "unit_price"))
+            .select("line_id", "order_no", "line_no", "customer", "abc_class", "product", "order_date",
+                    "promised_date", pl.col("qty").cast(pl.Float64), "unit_price"))
 
 
 def _order_shipments(b: _Builder) -> pl.DataFrame:
-    lines = b.facts["order_lines"].select("order_no", "line_no", "customer", "abc_class", "product")
+    lines = b.facts["order_lines"].select("line_id", "order_no", "line_no", "customer", "abc_class", "product")
     return (b.kind("shipments").join(lines, on=["order_no", "line_no"], how="left")
-            .select("order_no", "line_no", "customer", "abc_class", "product",
+            .select("line_id", "order_no", "line_no", "customer", "abc_class", "product",
                     date=pl.col("ship_date"), qty=pl.col("qty").cast(pl.Float64)))
 
 
@@ -235,8 +323,11 @@ def _routings(b: _Builder) -> pl.DataFrame:
     return b.kind("routings").rename({"product_code": "product", "machine_code": "machine"})
 
 
+_MASTERS = ("reasons", "bom", "materials", "products", "machines", "lines", "customers", "suppliers")
+
+
 def _master(name: str) -> Callable[[_Builder], pl.DataFrame]:
-    return lambda b: b.kind(name)
+    return lambda b: load_kind(name, b.engine, b.version)
 
 
 BUILDERS: dict[str, Callable[[_Builder], pl.DataFrame]] = {
@@ -279,18 +370,37 @@ class Facts(Mapping):
         self._builder = _Builder(engine, version)
         self._builder.facts = self
 
+    def _cached(self, name: str) -> pl.DataFrame | None:
+        with _lock:
+            hit = _cache.get((str(self.engine.url), name))
+        return hit[1] if hit and hit[0] == self.version else None
+
     def __getitem__(self, name: str) -> pl.DataFrame:
         if name not in BUILDERS:
             raise KeyError(name)
-        key = (str(self.engine.url), name)
+        frame = self._cached(name)
+        if frame is not None:
+            return frame
+        self._builder.building.append(name)
+        try:
+            frame = BUILDERS[name](self._builder)
+        finally:
+            self._builder.building.pop()
         with _lock:
-            hit = _cache.get(key)
-        if hit and hit[0] == self.version:
-            return hit[1]
-        frame = BUILDERS[name](self._builder)
-        with _lock:
-            _cache[key] = (self.version, frame)
+            _cache[(str(self.engine.url), name)] = (self.version, frame)
         return frame
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        """Read everything these facts (and the facts they are built on) need that is not cached,
+        in one concurrent round of reads; the facts themselves are built on first use."""
+        kinds: list[str] = []
+        todo = [n for n in names if n in BUILDERS]
+        while todo:
+            name = todo.pop()
+            if self._cached(name) is None:
+                kinds += INPUTS.get(name, (name,) if name in _MASTERS else ())
+                todo += USES.get(name, ())
+        _read_inputs(self.engine, self.version, kinds)
 
     def __contains__(self, name) -> bool:
         return name in BUILDERS
@@ -306,7 +416,9 @@ def load_facts(engine: Engine | None = None, names: Iterable[str] | None = None)
     """The facts at the current data version; `names` are built now, the others on first use."""
     engine = engine or get_engine()
     facts = Facts(engine, data_version(engine))
-    for name in names or ():
+    names = list(names or ())
+    facts.prefetch(names)
+    for name in names:
         facts[name]
     return facts
 
@@ -314,3 +426,4 @@ def load_facts(engine: Engine | None = None, names: Iterable[str] | None = None)
 def clear_cache() -> None:
     with _lock:
         _cache.clear()
+        _reads.clear()

@@ -9,6 +9,7 @@ instance is seen by every other instance on its next rerun.
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 import sqlalchemy as sa
@@ -17,7 +18,7 @@ from sqlalchemy.engine import Engine
 from data_access.db import data_version, get_engine
 from data_access.kinds import KINDS
 from data_access.models import stores_empty_as_blank
-from data_access.sqlite_reader import read_sqlite
+from data_access.sqlite_reader import pool_size, read_sqlite, read_sqlite_many
 
 _POLARS_TYPES = {
     "int": pl.Int64,
@@ -47,14 +48,39 @@ def read_sql(query: str, engine: Engine | None = None) -> pl.DataFrame:
     """Run a SELECT and return a polars frame through Arrow (see the module docstring)."""
     engine = engine or get_engine()
     url = engine.url
-    backend = url.get_backend_name()
-    if backend == "sqlite" and url.database and url.database != ":memory:":
-        return read_sqlite(url.database, query)
-    if backend == "postgresql":
+    database = _sqlite_file(engine)
+    if database:
+        return read_sqlite(database, query)
+    if url.get_backend_name() == "postgresql":
         uri = url.set(drivername="postgresql").render_as_string(hide_password=False)
         return pl.read_database_uri(query, uri, engine="connectorx")
     with engine.connect() as conn:
         return pl.read_database(sa.text(query), conn)
+
+
+def _sqlite_file(engine: Engine) -> str | None:
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return url.database
+    return None
+
+
+def read_sql_many(queries: list[str], engine: Engine | None = None) -> list[pl.DataFrame]:
+    """Several SELECTs read concurrently (SQLite: the reader processes; PostgreSQL: a connection
+    each), results in the order of the queries."""
+    engine = engine or get_engine()
+    database = _sqlite_file(engine)
+    if database:
+        return read_sqlite_many(database, queries)
+    if engine.url.get_backend_name() == "postgresql" and len(queries) > 1:
+        with ThreadPoolExecutor(min(len(queries), parallel_reads())) as threads:
+            return list(threads.map(lambda q: read_sql(q, engine), queries))
+    return [read_sql(q, engine) for q in queries]
+
+
+def parallel_reads() -> int:
+    """How many reads read_sql_many runs at once (one per core, at most 4)."""
+    return pool_size()
 
 
 def _cast(column: str, source: pl.DataType, target: pl.DataType) -> pl.Expr:
@@ -75,41 +101,72 @@ def conform_types(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.Dat
     return frame.with_columns(casts) if casts else frame
 
 
-def _conform(frame: pl.DataFrame, kind_name: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """Same dtypes whatever the database (SQLite and PostgreSQL report integers differently);
-    optional key text stored as '' (see models.stores_empty_as_blank) comes back as null."""
+def conform(frame: pl.DataFrame, kind_name: str, columns: list[str] | None = None) -> pl.DataFrame:
+    """A read of a kind's columns (default: all) as the app sees it: the declared dtypes whatever
+    the database (SQLite and PostgreSQL report integers differently), optional key text stored
+    as '' (see models.stores_empty_as_blank) back as null, the columns in the order asked."""
+    schema = schema_of(kind_name)
+    schema = {c: schema[c] for c in columns} if columns is not None else schema
     if frame.height == 0:
         return pl.DataFrame(schema=schema)
     kind = KINDS[kind_name]
-    blank = [f.name for f in kind.fields if stores_empty_as_blank(kind, f)]
+    blank = [f.name for f in kind.fields if f.name in schema and stores_empty_as_blank(kind, f)]
     frame = conform_types(frame, schema)
     if blank:
         frame = frame.with_columns(pl.col(c).replace("", None) for c in blank)
     return frame.select(pl.col(c) if c in frame.columns else pl.lit(None, t).alias(c) for c, t in schema.items())
 
 
+def _select_all(kind_name: str) -> str:
+    return f'SELECT {", ".join(chr(34) + c + chr(34) for c in schema_of(kind_name))} FROM "{kind_name}"'
+
+
+def kind_query(kind_name: str) -> str:
+    """The SELECT load_kind reads a kind with (for callers batching reads with read_sql_many)."""
+    return _select_all(kind_name)
+
+
+def cached_kind(engine: Engine, version: int, kind_name: str) -> pl.DataFrame | None:
+    with _lock:
+        hit = _cache.get((str(engine.url), kind_name))
+    return hit[1] if hit and hit[0] == version else None
+
+
+def cache_kind(engine: Engine, version: int, kind_name: str, raw: pl.DataFrame) -> pl.DataFrame:
+    """Keep the result of kind_query (read elsewhere) as load_kind's frame for that version."""
+    frame = conform(raw, kind_name)
+    with _lock:
+        _cache[(str(engine.url), kind_name)] = (version, frame)
+    return frame
+
+
 def load_kind(kind_name: str, engine: Engine | None = None, version: int | None = None) -> pl.DataFrame:
     """All rows of one kind as a polars frame, cached until the next write."""
     engine = engine or get_engine()
     version = data_version(engine) if version is None else version
-    key = (str(engine.url), kind_name)
-    with _lock:
-        hit = _cache.get(key)
-    if hit and hit[0] == version:
-        return hit[1]
-    schema = schema_of(kind_name)
-    columns = ", ".join(f'"{c}"' for c in schema)
-    frame = _conform(read_sql(f'SELECT {columns} FROM "{kind_name}"', engine), kind_name, schema)
-    with _lock:
-        _cache[key] = (version, frame)
-    return frame
+    return _load([kind_name], engine, version)[kind_name]
 
 
-def load_kinds(names: list[str] | tuple[str, ...], engine: Engine | None = None) -> dict[str, pl.DataFrame]:
-    """Several kinds read at one data version (one version query for all of them)."""
+def _load(names: list[str], engine: Engine, version: int) -> dict[str, pl.DataFrame]:
+    url = str(engine.url)
+    out = {}
+    with _lock:
+        for n in names:
+            hit = _cache.get((url, n))
+            if hit and hit[0] == version:
+                out[n] = hit[1]
+    missing = [n for n in names if n not in out]
+    frames = read_sql_many([_select_all(n) for n in missing], engine)
+    for n, frame in zip(missing, frames):
+        out[n] = cache_kind(engine, version, n, frame)
+    return {n: out[n] for n in names}
+
+
+def load_kinds(names: list[str] | tuple[str, ...], engine: Engine | None = None,
+               version: int | None = None) -> dict[str, pl.DataFrame]:
+    """Several kinds read at one data version, those not cached read concurrently."""
     engine = engine or get_engine()
-    version = data_version(engine)
-    return {n: load_kind(n, engine, version) for n in names}
+    return _load(list(dict.fromkeys(names)), engine, data_version(engine) if version is None else version)
 
 
 def clear_cache() -> None:

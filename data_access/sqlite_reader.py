@@ -1,4 +1,4 @@
-"""Arrow reads of a SQLite database from a helper process of its own.
+"""Arrow reads of a SQLite database from helper processes of their own.
 
 Why a process: the fast Arrow readers for SQLite (ADBC, connectorx) link their own copy of
 SQLite. Two copies of SQLite in one process break SQLite's POSIX file locking: when the second
@@ -6,22 +6,43 @@ copy closes the database, the whole process loses its locks and the -wal file is
 the app's open connections (found here: stale reads, then writes going to an orphaned WAL).
 In a separate process the reader is just another SQLite client, which WAL mode is made for.
 
-Protocol over the child's stdin/stdout: the parent writes one JSON line {"database", "query",
+A small pool of such processes (one per core, at most 4; PLANTKPI_SQLITE_READERS overrides) serves
+read_sqlite_many() concurrently: SQLite reading is CPU-bound in the driver, one query per core.
+
+Protocol over a child's stdin/stdout: the parent writes one JSON line {"database", "query",
 "out"}; the child writes the result as an Arrow IPC file at "out" (in /dev/shm where there is one,
 so nothing touches the disk) and answers with one JSON line, {"ok": true} or {"error": "..."}.
+Hand-over without a copy: text columns are written as Arrow string views (the layout polars keeps
+strings in), and the parent memory-maps the file and wraps its buffers as a polars frame. The file
+is unlinked right away: on Linux the mapping keeps the pages until the frame is freed.
 """
 from __future__ import annotations
 
 import json
 import os
+import queue
 import subprocess
 import sys
 import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
 _SCRATCH = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+WHOLE_RESULT = 1_000_000_000
+# Read-only, and SQLite reads pages through a memory map instead of copying them into its cache.
+_PRAGMAS = ("PRAGMA query_only = ON", "PRAGMA mmap_size = 1073741824")
+
+
+def pool_size() -> int:
+    return max(1, int(os.environ.get("PLANTKPI_SQLITE_READERS") or min(4, os.cpu_count() or 1)))
+
+
+def _from_ipc_file(path: str) -> pl.DataFrame:
+    import pyarrow as pa
+
+    return pl.from_arrow(pa.ipc.open_file(pa.memory_map(path)).read_all(), rechunk=False)
 
 
 class SQLiteReader:
@@ -52,8 +73,7 @@ class SQLiteReader:
                     error = json.loads(answer).get("error")
                     if error:
                         raise RuntimeError(f"SQLite read failed: {error}")
-                    with open(out, "rb") as result:  # read into memory: the file goes next
-                        return pl.read_ipc(result.read())
+                    return _from_ipc_file(out)
                 finally:
                     os.unlink(out)
             except (BrokenPipeError, EOFError):
@@ -70,12 +90,52 @@ class SQLiteReader:
             self._proc = None
 
 
-_shared = SQLiteReader()
-WHOLE_RESULT = 1_000_000_000
+class _Pool:
+    """Reader processes started on demand up to `size`; the most recently used is lent first."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._idle: queue.LifoQueue[SQLiteReader] = queue.LifoQueue()
+        self._started = 0
+        self._lock = threading.Lock()
+
+    def read(self, database: str, query: str) -> pl.DataFrame:
+        try:
+            reader = self._idle.get_nowait()
+        except queue.Empty:
+            with self._lock:
+                fresh = self._started < self.size
+                self._started += fresh
+            reader = SQLiteReader() if fresh else self._idle.get()
+        try:
+            return reader.read(database, query)
+        finally:
+            self._idle.put(reader)
+
+
+_pool = _Pool(pool_size())
 
 
 def read_sqlite(database: str, query: str) -> pl.DataFrame:
-    return _shared.read(database, query)
+    return _pool.read(database, query)
+
+
+def read_sqlite_many(database: str, queries: list[str]) -> list[pl.DataFrame]:
+    """The queries' results in order, read concurrently by the pool (each query is its own read
+    transaction: results written between them may differ, as between any two reads)."""
+    if len(queries) <= 1:
+        return [read_sqlite(database, q) for q in queries]
+    with ThreadPoolExecutor(min(len(queries), _pool.size)) as threads:
+        return list(threads.map(lambda q: _pool.read(database, q), queries))
+
+
+def _as_views(table):
+    """Text as string views: polars takes those over without converting (zero-copy)."""
+    import pyarrow as pa
+
+    fields = [pa.field(f.name, pa.string_view()) if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+              else f for f in table.schema]
+    return table.cast(pa.schema(fields))
 
 
 def _serve() -> None:
@@ -87,12 +147,15 @@ def _serve() -> None:
         request = json.loads(line)
         try:
             with adbc_sqlite.connect(request["database"]) as conn, conn.cursor() as cursor:
+                for pragma in _PRAGMAS:
+                    cursor.execute(pragma)
+                    cursor.fetchall()
                 # The driver infers each column's type from its first batch of rows and fails on a
                 # later row of another type (a text column NULL in the first rows is taken for an
                 # integer): one batch for the whole result makes it look at every row.
                 cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(WHOLE_RESULT)})
                 cursor.execute(request["query"])
-                table = cursor.fetch_arrow_table()
+                table = _as_views(cursor.fetch_arrow_table())
             with pa.OSFile(request["out"], "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
                 writer.write_table(table)
             answer = {"ok": True}

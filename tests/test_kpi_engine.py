@@ -379,3 +379,11 @@ def test_a_group_without_rows_of_one_fact_is_null_for_its_sums_and_zero_inside_r
                                                  [("SO1", 1, feb, 2_000), ("SO2", 1, mar, 5_000)])}
     out = compute(["complaints", "complaint_cost", "complaint_ppm"], facts, ["month"], today=mar)
     assert out.rows() == [("2026-02", 1, 80.0, pytest.approx(500.0)), ("2026-03", None, None, 0.0)]
+
+
+def test_decimal_deliveries_adding_up_to_the_ordered_qty_complete_the_line():
+    """SO2 orders 0.3 and receives 0.1 then 0.2 by the due date: complete and on time. The running
+    total after SO1's 5.7 is 5.8 then 6.0, and 6.0 − 5.7 is 0.2999999999999998 in floats."""
+    facts = _orders([("SO1", 1, "C1", D, 5.7), ("SO2", 1, "C1", D, 0.3)],
+                    [("SO1", 1, D, 5.7), ("SO2", 1, D - timedelta(1), 0.1), ("SO2", 1, D, 0.2)])
+    assert compute_one(["otd_line", "otd_qty"], facts, today=D) == {"otd_line": 1.0, "otd_qty": 1.0}
