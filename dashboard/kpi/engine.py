@@ -221,6 +221,12 @@ def _value(k) -> pl.Expr:
     return pl.when(has_rows).then(k.expr).otherwise(None)
 
 
+def facts_for(kpi_ids: Iterable[str]) -> list[str]:
+    """The stored facts these KPIs are computed from: load_facts(engine, facts_for(ids)) reads them
+    all in one concurrent round before a page makes several compute() calls."""
+    return needed_facts(MEASURES[m].fact for k in kpi_ids for m in kpi(k).measures)
+
+
 def needed_facts(fact_names: Iterable[str]) -> list[str]:
     """The stored facts behind these (derived facts replaced by their inputs, recursively)."""
     out: list[str] = []
@@ -259,4 +265,4 @@ def compute_one(kpi_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], filte
     return {k: row[k] for k in kpi_ids}
 
 
-__all__ = ["Filters", "compute", "compute_one", "measures_table", "filter_frame", "applicable", "KPIS"]
+__all__ = ["Filters", "compute", "compute_one", "facts_for", "measures_table", "filter_frame", "applicable", "KPIS"]
