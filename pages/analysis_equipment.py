@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.kpi import pareto, target_for
-from dashboard.kpi.charts_data import breakdown, clip_grain, rows_behind, trend, waterfall
+from dashboard.kpi.charts_data import breakdown, clip_grain, keep_top, rows_behind, trend, waterfall
 from dashboard.ui import charts
 from dashboard.ui.analysis import PRODUCTION_DIMS, analysis_page, names, with_names
 from dashboard.ui.tables import headers, rows_behind_table
@@ -21,11 +21,14 @@ if page.empty("production"):
 
 line = filters.line[0] if filters.line and len(filters.line) == 1 else None
 oee_target = target_for("oee", facts["targets"], filters.date_from, filters.date_to, line)
-by_machine = with_names(breakdown(["oee"], facts, ["machine"], filters, today=today), "machine", facts, "machine")
-picked = charts.draw(charts.bar_chart(by_machine.select("code", "name", value="oee").sort("value"),
+by_machine = breakdown(["oee"], facts, ["machine"], filters, today=today)
+worst = with_names(keep_top(by_machine, "machine", "oee", charts.MAX_CATEGORIES, lowest=True), "machine", facts,
+                   "machine")
+picked = charts.draw(charts.bar_chart(worst.select("code", "name", value="oee").sort("value"),
                                       title=t("analysis.equipment.by_machine"), category_title=t("analysis.dim.machine"),
                                       value_title=kpi_name("oee"), unit="ratio", target=oee_target, color_by_target=+1),
                      "eq_machine", selectable=True)
+charts.note_top(worst, by_machine.height, "machine", kpi_name("oee"), lowest=True)
 st.caption(t("analysis.click_hint"))
 drilled = page.drill("machine", picked)
 

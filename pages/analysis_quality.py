@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.kpi import fpy_by_stage, scrap_pareto
-from dashboard.kpi.charts_data import clip_grain, heat_map, p_chart, rows_behind, trend
+from dashboard.kpi.charts_data import clip_grain, heat_map, keep_top, p_chart, rows_behind, trend
 from dashboard.ui import charts
 from dashboard.ui.analysis import PRODUCTION_DIMS, analysis_page, with_names
 from dashboard.ui.tables import headers, rows_behind_table
@@ -50,10 +50,13 @@ with right:
 heat_grain = clip_grain("day", filters.date_from, filters.date_to, max_points=45)
 heat = heat_map(facts, production_filters, heat_grain, today=today)
 if heat.height:
+    machines = heat.get_column("machine").n_unique()
+    heat = keep_top(heat, "machine", "scrap", charts.MAX_CATEGORIES)
     heat = charts.with_labels(heat.with_columns(code=pl.col("machine")), "period", heat_grain)
     charts.draw(charts.heat_map(heat, title=t("analysis.quality.heat", grain=t(f"analysis.grain.{heat_grain}").lower()),
                                 x_title=t(f"analysis.grain.{heat_grain}"), y_title=t("analysis.dim.machine"),
                                 value_title=kpi_name("scrap_ratio")), "qual_heat")
+    charts.note_top(heat, machines, "machine", kpi_name("scrap_qty"))
 
 fpy = with_names(fpy_by_stage(facts, production_filters).filter(pl.col("stage").is_not_null()), "stage", facts, "stage")
 if fpy.height:

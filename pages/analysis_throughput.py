@@ -3,7 +3,7 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.kpi import KPIS
-from dashboard.kpi.charts_data import breakdown, clip_grain, rows_behind, trend
+from dashboard.kpi.charts_data import breakdown, clip_grain, keep_top, rows_behind, trend
 from dashboard.ui import charts
 from dashboard.ui.analysis import PRODUCTION_DIMS, analysis_page, with_names
 from dashboard.ui.tables import headers, rows_behind_table
@@ -29,18 +29,22 @@ with right:
                                    value_title=kpi_name("plan_attainment"), x_title=t(f"analysis.grain.{grain}"),
                                    target="plan_attainment_target"), "thr_attain")
 
-by_machine = with_names(breakdown(["good_qty"], facts, ["machine"], filters, today=today), "machine", facts, "machine")
-picked = charts.draw(charts.bar_chart(by_machine.select("code", "name", value="good_qty").sort("value", descending=True),
+by_machine = breakdown(["good_qty"], facts, ["machine"], filters, today=today)
+shown = with_names(keep_top(by_machine, "machine", "good_qty", charts.MAX_CATEGORIES), "machine", facts, "machine")
+picked = charts.draw(charts.bar_chart(shown.select("code", "name", value="good_qty").sort("value", descending=True),
                                       title=t("analysis.throughput.by_machine"), category_title=t("analysis.dim.machine"),
                                       value_title=kpi_name("good_qty"), unit=KPIS["good_qty"].unit),
                      "thr_machine", selectable=True)
+charts.note_top(shown, by_machine.height, "machine", kpi_name("good_qty"))
 st.caption(t("analysis.click_hint"))
 drilled = page.drill("machine", picked)
 
-by_product = with_names(breakdown(["good_qty"], facts, ["product"], drilled, today=today), "product", facts, "product")
-charts.draw(charts.bar_chart(by_product.select("code", "name", value="good_qty").sort("value", descending=True),
+by_product = breakdown(["good_qty"], facts, ["product"], drilled, today=today)
+shown = with_names(keep_top(by_product, "product", "good_qty", charts.MAX_CATEGORIES), "product", facts, "product")
+charts.draw(charts.bar_chart(shown.select("code", "name", value="good_qty").sort("value", descending=True),
                              title=t("analysis.throughput.by_product"), category_title=t("analysis.dim.product"),
                              value_title=kpi_name("good_qty"), unit="pieces"), "thr_product")
+charts.note_top(shown, by_product.height, "product", kpi_name("good_qty"))
 
 rows = rows_behind("production", facts, drilled)
 rows_behind_table(rows, headers("date", "shift", "line", "machine", "product", "planned_qty", "total_qty", "good_qty",

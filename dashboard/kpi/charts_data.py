@@ -102,6 +102,18 @@ def breakdown(kpi_ids: Sequence[str], facts: Mapping[str, pl.DataFrame], dims: S
     return table.filter(*[pl.col(d).is_not_null() for d in dims]) if table.height else table
 
 
+def keep_top(frame: pl.DataFrame, group: str, value: str, n: int, *, lowest: bool = False) -> pl.DataFrame:
+    """The rows of the `n` groups with the largest (or, with `lowest`, smallest) sum of `value`.
+
+    A plant of 864 machines cannot be a readable chart (nor one a browser draws quickly): bars and
+    heat-map rows are limited to the groups that matter, the rest is named in a caption."""
+    if frame.height == 0 or frame.get_column(group).n_unique() <= n:
+        return frame
+    ranked = (frame.group_by(group).agg(pl.when(pl.col(value).is_not_null().any()).then(pl.col(value).sum()).alias("_rank"))
+              .sort(["_rank", group], descending=[not lowest, False], nulls_last=True).head(n))
+    return frame.join(ranked.select(group), on=group, how="semi", maintain_order="left")
+
+
 def heat_map(facts: Mapping[str, pl.DataFrame], filters: Filters, grain: str = "day", *,
              today: date | None = None) -> pl.DataFrame:
     """Scrap ratio per machine and period: machine, period, scrap_ratio, scrap, total."""
@@ -159,5 +171,5 @@ def has_rows(fact: str, facts: Mapping[str, pl.DataFrame], filters: Filters) -> 
     return rows_behind(fact, facts, filters).height > 0
 
 
-__all__ = ["breakdown", "clip_grain", "delivery_rows", "has_rows", "heat_map", "p_chart", "period_end", "rows_behind",
+__all__ = ["breakdown", "clip_grain", "delivery_rows", "has_rows", "heat_map", "keep_top", "p_chart", "period_end", "rows_behind",
            "supplier_scatter", "trend", "waterfall"]

@@ -7,6 +7,7 @@ point selection named "pick" on the field "code"; `draw()` returns the picked co
 """
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 import altair as alt
@@ -19,6 +20,7 @@ FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans
 PICK = "pick"
 BLUE, GREY, RED, GREEN, ORANGE = "#1f77b4", "#9e9e9e", "#d62728", "#2ca02c", "#ff7f0e"
 MAX_LABELS = 40  # beyond this, ordinal axes thin their labels out
+MAX_CATEGORIES = 25  # bars or heat-map rows of one chart; more are neither readable nor quick to draw
 
 
 # --- labels --------------------------------------------------------------------------------------
@@ -40,8 +42,9 @@ def period_label(d: date, grain: str, lang: str | None = None) -> str:
 def with_labels(frame: pl.DataFrame, column: str, grain: str) -> pl.DataFrame:
     """Adds `label` (period text in the current language) next to the period column."""
     lang = current_lang()
-    return frame.with_columns(
-        label=pl.col(column).map_elements(lambda d: period_label(d, grain, lang), return_dtype=pl.String))
+    periods = frame.get_column(column).unique().drop_nulls().to_list()  # a heat map repeats each period
+    return frame.with_columns(label=pl.col(column).replace_strict(
+        {d: period_label(d, grain, lang) for d in periods}, default=None, return_dtype=pl.String))
 
 
 def value_format(unit: str) -> str:
@@ -63,6 +66,10 @@ def _finish(chart, height: int = 320):
 
 def draw(chart, key: str | None = None, *, selectable: bool = False) -> str | None:
     """Show the chart; with `selectable`, return the code of the clicked bar/cell/point (or None)."""
+    # The recipes are fixed and tested (tests/test_analysis_charts.py validates them); checking the spec
+    # against the Vega-Lite JSON schema on every rerun costs ~0.1 s a chart, so the page draws it
+    # unchecked. (Altair keeps chart attributes as spec parameters: set the method on the object itself.)
+    object.__setattr__(chart, "to_dict", functools.partial(chart.to_dict, validate=False))
     if not selectable:
         st.altair_chart(chart, width="stretch", key=key)
         return None
@@ -71,6 +78,14 @@ def draw(chart, key: str | None = None, *, selectable: bool = False) -> str | No
     if picked:
         return picked[0].get("code")
     return None
+
+
+def note_top(data: pl.DataFrame, total: int, dim: str, by: str, *, lowest: bool = False) -> None:
+    """Caption under a chart limited (charts_data.keep_top) to fewer than its `total` categories."""
+    shown = data.get_column("code").n_unique() if "code" in data.columns else data.height
+    if total > shown:
+        st.caption(t("analysis.chart.lowest" if lowest else "analysis.chart.top", shown=shown, total=f"{total:,}",
+                     dims=t(f"analysis.dims.{dim}"), by=by))
 
 
 def _pick() -> alt.Parameter:
@@ -237,21 +252,36 @@ def dual_trend(data: pl.DataFrame, *, line: str, bars: str, line_title: str, bar
     return _finish(alt.layer(b, ln).resolve_scale(y="independent").properties(title=title), height)
 
 
+def padded_domain(values: pl.Series, *, share: float = 0.12, minimum: float = 0.02) -> list[float]:
+    """[low, high] of the values widened on both sides (a share of their span, at least `minimum`),
+    so that points on the edge (a pass rate of 100 %) are drawn whole with their label above them."""
+    low, high = values.min(), values.max()
+    pad = max((high - low) * share, minimum)
+    return [low - pad, high + pad]
+
+
 def scatter(data: pl.DataFrame, *, x: str, y: str, x_title: str, y_title: str, size: str, size_title: str,
             title: str, height: int = 380):
-    """Points per category (code, name) with x and y ratios; clicking a point picks it."""
+    """Points per category (code, name) with x and y ratios; clicking a point picks it. Points on the
+    same spot share one label ("S-05, S-06") instead of printing over each other."""
     tooltip = [alt.Tooltip("name:N", title=t("analysis.dim.supplier")),
                alt.Tooltip(f"{x}:Q", title=x_title, format=".1%"), alt.Tooltip(f"{y}:Q", title=y_title, format=".1%"),
                alt.Tooltip(f"{size}:Q", title=size_title, format=",.0f")]
+    data = data.with_columns(point_label=pl.col("code").sort().str.join(", ").over(x, y),
+                             first_at_point=pl.int_range(pl.len()).over(x, y) == 0)
+    # a ratio above 100 % is padding, not a value: no tick label there
+    axis = alt.Axis(format="%", labelExpr="datum.value > 1.0001 ? '' : datum.label")
     base = alt.Chart(data).encode(
-        x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(format="%"), scale=alt.Scale(zero=False, padding=20)),
-        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="%"), scale=alt.Scale(zero=False, padding=20)))
+        x=alt.X(f"{x}:Q", title=x_title, axis=axis,
+                scale=alt.Scale(domain=padded_domain(data.get_column(x)), nice=False, zero=False)),
+        y=alt.Y(f"{y}:Q", title=y_title, axis=axis,
+                scale=alt.Scale(domain=padded_domain(data.get_column(y)), nice=False, zero=False)))
     points = base.mark_circle(color=BLUE, cursor="pointer").encode(
         size=alt.Size(f"{size}:Q", title=size_title, scale=alt.Scale(range=[80, 900])),
         opacity=_opacity(), tooltip=tooltip).add_params(_pick())
-    text = base.mark_text(dy=-14, fontSize=12).encode(text="code:N")
+    text = base.transform_filter("datum.first_at_point").mark_text(dy=-16, fontSize=12).encode(text="point_label:N")
     return _finish(alt.layer(points, text).properties(title=title), height)
 
 
-__all__ = ["PICK", "bar_chart", "draw", "dual_trend", "heat_map", "histogram", "p_chart", "pareto_chart",
-           "period_label", "scatter", "trend_chart", "value_format", "waterfall", "with_labels"]
+__all__ = ["MAX_CATEGORIES", "PICK", "bar_chart", "draw", "dual_trend", "heat_map", "histogram", "note_top", "p_chart",
+           "padded_domain", "pareto_chart", "period_label", "scatter", "trend_chart", "value_format", "waterfall", "with_labels"]

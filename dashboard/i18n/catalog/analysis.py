@@ -84,6 +84,13 @@ _PAIRS = {
     "analysis.pieces": ("Pieces", "件数"),
     "analysis.lines": ("Order lines", "订单行数"),
     "analysis.pareto_by": ("Pareto by", "柏拉图维度"),
+    "analysis.chart.top": ("Showing {shown} of {total} {dims}: those with the highest {by}. Narrow the filters to see "
+                           "the others.", "共{total}个{dims}，仅显示{by}最高的{shown}个；缩小筛选范围可查看其余。"),
+    "analysis.chart.lowest": ("Showing {shown} of {total} {dims}: those with the lowest {by}. Narrow the filters to see "
+                              "the others.", "共{total}个{dims}，仅显示{by}最低的{shown}个；缩小筛选范围可查看其余。"),
+    "analysis.dims.machine": ("machines", "机台"),
+    "analysis.dims.product": ("products", "产品"),
+    "analysis.dims.customer": ("customers", "客户"),
     "analysis.click_hint": ("Click a bar to drill down; double-click to clear.", "点击柱形下钻；双击取消。"),
     # throughput page
     "analysis.throughput.trend": ("Good output per period against target", "各期良品产量与目标"),
