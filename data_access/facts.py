@@ -114,11 +114,15 @@ def _read_inputs(engine: Engine, version: int, kinds: Iterable[str]) -> None:
     if not columns and not whole:
         return
     plan = read_plan(engine, columns + whole)
-    frames = read_sql_many([q for _, q in plan], engine)
-    for kind in whole:
-        cache_kind(engine, version, kind, frames[[k for k, _ in plan].index(kind)])
+
+    def typed(i: int, frame: pl.DataFrame) -> pl.DataFrame:  # in the reading thread, while others read
+        kind = plan[i][0]
+        return conform(frame, kind, list(COLUMN_READS[kind])) if kind in COLUMN_READS else \
+            cache_kind(engine, version, kind, frame)
+
+    frames = read_sql_many([q for _, q in plan], engine, then=typed)
     for kind in columns:
-        parts = [conform(f, kind, list(COLUMN_READS[kind])) for (k, _), f in zip(plan, frames) if k == kind]
+        parts = [f for (k, _), f in zip(plan, frames) if k == kind]
         frame = parts[0] if len(parts) == 1 else pl.concat(parts, rechunk=False)
         with _lock:
             _reads[(url, kind)] = (version, frame)

@@ -9,6 +9,7 @@ instance is seen by every other instance on its next rerun.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
@@ -65,17 +66,23 @@ def _sqlite_file(engine: Engine) -> str | None:
     return None
 
 
-def read_sql_many(queries: list[str], engine: Engine | None = None) -> list[pl.DataFrame]:
+def read_sql_many(queries: list[str], engine: Engine | None = None,
+                  then: Callable[[int, pl.DataFrame], object] | None = None) -> list:
     """Several SELECTs read concurrently (SQLite: the reader processes; PostgreSQL: a connection
-    each), results in the order of the queries."""
+    each), results in the order of the queries; `then(i, frame)` as in read_sqlite_many."""
     engine = engine or get_engine()
     database = _sqlite_file(engine)
     if database:
-        return read_sqlite_many(database, queries)
+        return read_sqlite_many(database, queries, then)
+
+    def one(i: int):
+        frame = read_sql(queries[i], engine)
+        return then(i, frame) if then else frame
+
     if engine.url.get_backend_name() == "postgresql" and len(queries) > 1:
         with ThreadPoolExecutor(min(len(queries), parallel_reads())) as threads:
-            return list(threads.map(lambda q: read_sql(q, engine), queries))
-    return [read_sql(q, engine) for q in queries]
+            return list(threads.map(one, range(len(queries))))
+    return [one(i) for i in range(len(queries))]
 
 
 def parallel_reads() -> int:

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
@@ -120,13 +121,20 @@ def read_sqlite(database: str, query: str) -> pl.DataFrame:
     return _pool.read(database, query)
 
 
-def read_sqlite_many(database: str, queries: list[str]) -> list[pl.DataFrame]:
+def read_sqlite_many(database: str, queries: list[str], then: Callable[[int, pl.DataFrame], object] | None = None
+                     ) -> list:
     """The queries' results in order, read concurrently by the pool (each query is its own read
-    transaction: results written between them may differ, as between any two reads)."""
+    transaction: results written between them may differ, as between any two reads). `then(i,
+    frame)`, when given, runs on each result as soon as it arrives, while other reads go on, and
+    its return values are returned instead."""
+    def one(i: int):
+        frame = _pool.read(database, queries[i])
+        return then(i, frame) if then else frame
+
     if len(queries) <= 1:
-        return [read_sqlite(database, q) for q in queries]
+        return [one(i) for i in range(len(queries))]
     with ThreadPoolExecutor(min(len(queries), _pool.size)) as threads:
-        return list(threads.map(lambda q: _pool.read(database, q), queries))
+        return list(threads.map(one, range(len(queries))))
 
 
 def _as_views(table):
