@@ -8,6 +8,7 @@ from dashboard.kpi import pareto
 from dashboard.kpi.charts_data import breakdown, clip_grain, has_rows, rows_behind, trend
 from dashboard.ui import charts
 from dashboard.ui.analysis import analysis_page, with_names
+from dashboard.ui.memo import cached
 from dashboard.ui.tables import headers, rows_behind_table
 from dashboard.ui.tiles import kpi_name, kpi_tiles
 
@@ -17,19 +18,20 @@ DIMS = ("customer", "abc_class", "product")
 page = analysis_page("customer", DIMS)
 facts, filters, today = page.facts, page.filters, page.today
 kpi_tiles(TILES, facts, filters, today, per_row=4)
-if not has_rows("surveys", facts, filters) and not has_rows("complaints", facts, filters):
+if not cached(has_rows, "surveys", facts, filters) and not cached(has_rows, "complaints", facts, filters):
     page.say_empty()
     st.stop()
 
 grain = clip_grain(page.grain if page.grain != "day" else "week", filters.date_from, filters.date_to)
-data = charts.with_labels(trend(["csat", "complaints"], facts, grain, filters, today=today), "period", grain)
+data = charts.with_labels(cached(trend, ["csat", "complaints"], facts, grain, filters, today=today), "period", grain)
 charts.draw(charts.dual_trend(data, line="csat", bars="complaints", line_title=kpi_name("csat"),
                               bars_title=kpi_name("complaints"), x_title=t(f"analysis.grain.{grain}"),
                               title=t("analysis.customer.trend")), "cus_trend")
 
 left, right = st.columns(2)
 with left:
-    reasons = with_names(pareto("complaints", facts, "reason", filters, today=today), "category", facts, "reason")
+    reasons = with_names(cached(pareto, "complaints", facts, "reason", filters, today=today), "category", facts,
+                         "reason")
     picked = None
     if reasons.height:
         picked = charts.draw(charts.pareto_chart(reasons, title=t("analysis.customer.pareto"),
@@ -40,8 +42,8 @@ with left:
     picked = None if picked == "Other" else picked
 with right:
     drilled = filters.replace(reason=(picked,)) if picked else filters
-    by_customer = with_names(breakdown(["complaints"], facts, ["customer"], drilled, today=today), "customer", facts,
-                             "customer").filter(pl.col("complaints") > 0)
+    complaints = cached(breakdown, ["complaints"], facts, ["customer"], drilled, today=today)
+    by_customer = with_names(complaints, "customer", facts, "customer").filter(pl.col("complaints") > 0)
     if by_customer.height:
         charts.draw(charts.bar_chart(by_customer.select("code", "name", value="complaints").sort("value", descending=True),
                                      title=t("analysis.customer.by_customer"), category_title=t("analysis.dim.customer"),

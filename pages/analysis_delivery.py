@@ -8,6 +8,7 @@ from dashboard.kpi import lateness_distribution, overdue_backlog, target_for
 from dashboard.kpi.charts_data import breakdown, clip_grain, delivery_rows, trend
 from dashboard.ui import charts
 from dashboard.ui.analysis import analysis_page, with_names
+from dashboard.ui.memo import cached
 from dashboard.ui.tables import data_table, headers, rows_behind_table, translated
 from dashboard.ui.tiles import kpi_name, kpi_tiles
 
@@ -23,13 +24,13 @@ if lines.height == 0:
     st.stop()
 
 grain = clip_grain(page.grain, filters.date_from, filters.date_to)
-data = charts.with_labels(trend(["otd_line"], facts, grain, filters, today=today), "period", grain)
+data = charts.with_labels(cached(trend, ["otd_line"], facts, grain, filters, today=today), "period", grain)
 charts.draw(charts.trend_chart(data, "otd_line", "ratio", title=t("analysis.delivery.trend"),
                                value_title=kpi_name("otd_line"), x_title=t(f"analysis.grain.{grain}"),
                                target="otd_line_target"), "del_trend")
 
 target = target_for("otd_line", facts["targets"], filters.date_from, filters.date_to)
-by_customer = with_names(breakdown(["otd_line"], facts, ["customer"], filters, today=today), "customer", facts,
+by_customer = with_names(cached(breakdown, ["otd_line"], facts, ["customer"], filters, today=today), "customer", facts,
                          "customer")
 picked = charts.draw(charts.bar_chart(by_customer.select("code", "name", value="otd_line").sort("value"),
                                       title=t("analysis.delivery.by_customer"), category_title=t("analysis.dim.customer"),
@@ -38,7 +39,7 @@ picked = charts.draw(charts.bar_chart(by_customer.select("code", "name", value="
 st.caption(t("analysis.click_hint"))
 drilled = page.drill("customer", picked)
 
-late = lateness_distribution(facts, drilled, today=today)
+late = cached(lateness_distribution, facts, drilled, today=today)
 late = late.select(name=pl.col("bucket").replace_strict(
     {"early": t("analysis.bucket.early"), "0": t("analysis.bucket.0")}, default=pl.col("bucket")),
     value=pl.col("lines").cast(pl.Float64), late=~pl.col("bucket").is_in(["early", "0"]))
@@ -48,7 +49,7 @@ with left:
                                  value_title=t("analysis.lines")), "del_late")
 with right:
     st.markdown(f"**{t('analysis.delivery.backlog')}**")
-    backlog = overdue_backlog(facts, drilled.replace(date_from=None, date_to=None), today=today)
+    backlog = cached(overdue_backlog, facts, drilled.replace(date_from=None, date_to=None), today=today)
     data_table(translated(backlog, headers("order_no", "line_no", "customer", "abc_class", "product", "promised_date",
                                            "qty", "delivered_qty", "open_qty", "days_overdue")),
                t("analysis.delivery.backlog"), "del_backlog")

@@ -8,6 +8,7 @@ from dashboard.kpi import pareto, target_for
 from dashboard.kpi.charts_data import breakdown, clip_grain, keep_top, rows_behind, trend, waterfall
 from dashboard.ui import charts
 from dashboard.ui.analysis import PRODUCTION_DIMS, analysis_page, names, with_names
+from dashboard.ui.memo import cached
 from dashboard.ui.tables import headers, rows_behind_table
 from dashboard.ui.tiles import kpi_name, kpi_tiles
 
@@ -21,7 +22,7 @@ if page.empty("production"):
 
 line = filters.line[0] if filters.line and len(filters.line) == 1 else None
 oee_target = target_for("oee", facts["targets"], filters.date_from, filters.date_to, line)
-by_machine = breakdown(["oee"], facts, ["machine"], filters, today=today)
+by_machine = cached(breakdown, ["oee"], facts, ["machine"], filters, today=today)
 worst = with_names(keep_top(by_machine, "machine", "oee", charts.MAX_CATEGORIES, lowest=True), "machine", facts,
                    "machine")
 picked = charts.draw(charts.bar_chart(worst.select("code", "name", value="oee").sort("value"),
@@ -32,7 +33,7 @@ charts.note_top(worst, by_machine.height, "machine", kpi_name("oee"), lowest=Tru
 st.caption(t("analysis.click_hint"))
 drilled = page.drill("machine", picked)
 
-steps = waterfall(facts, drilled, today=today)
+steps = cached(waterfall, facts, drilled, today=today)
 if steps.height:
     loss_names = names(facts, "category")
     steps = steps.with_columns(
@@ -51,11 +52,12 @@ if steps.height:
 grain = clip_grain(page.grain, filters.date_from, filters.date_to)
 left, right = st.columns(2)
 with left:
-    data = charts.with_labels(trend(["oee"], facts, grain, drilled, today=today), "period", grain)
+    data = charts.with_labels(cached(trend, ["oee"], facts, grain, drilled, today=today), "period", grain)
     charts.draw(charts.trend_chart(data, "oee", "ratio", title=t("analysis.equipment.trend"), value_title=kpi_name("oee"),
                                    x_title=t(f"analysis.grain.{grain}"), target="oee_target"), "eq_trend")
 with right:
-    downtime = with_names(pareto("downtime_min", facts, "reason", drilled, today=today), "category", facts, "reason")
+    downtime = with_names(cached(pareto, "downtime_min", facts, "reason", drilled, today=today), "category", facts,
+                          "reason")
     if downtime.height:
         charts.draw(charts.pareto_chart(downtime, title=t("analysis.equipment.downtime"),
                                         category_title=t("analysis.dim.reason"), value_title=t("analysis.minutes"),

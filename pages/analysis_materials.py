@@ -8,6 +8,7 @@ from dashboard.kpi import Filters, item_balances, material_loss_by_material
 from dashboard.kpi.charts_data import has_rows
 from dashboard.ui import charts
 from dashboard.ui.analysis import analysis_page, with_names
+from dashboard.ui.memo import cached
 from dashboard.ui.tables import data_table, headers, rows_behind_table, translated
 from dashboard.ui.tiles import kpi_name, kpi_tiles
 
@@ -16,11 +17,11 @@ TILES = ["material_loss", "material_loss_allowed", "cost_per_unit", "scrap_cost"
 page = analysis_page("materials", ())  # issues and balances are per material, not per line or machine
 facts, filters, today = page.facts, page.filters, page.today
 kpi_tiles(TILES, facts, filters, today, per_row=4)
-if not has_rows("material_moves", facts, Filters(date_from=filters.date_from, date_to=filters.date_to)):
+if not cached(has_rows, "material_moves", facts, Filters(date_from=filters.date_from, date_to=filters.date_to)):
     page.say_empty()
     st.stop()
 
-loss = material_loss_by_material(facts, filters).filter(pl.col("required_qty") > 0)
+loss = cached(material_loss_by_material, facts, filters).filter(pl.col("required_qty") > 0)
 picked = None
 if loss.height:
     loss = with_names(loss, "material", facts, "material")
@@ -32,7 +33,7 @@ if loss.height:
 page.drill("material", picked)
 
 st.subheader(t("analysis.materials.balance"))
-balances = item_balances(facts, filters.date_from, filters.date_to)
+balances = cached(item_balances, facts, filters.date_from, filters.date_to)
 if picked:
     balances = balances.filter(pl.col("item") == picked)
 columns = headers("item", "opening", "receipt", "return", "semi_in", "finished_in", "issue", "semi_out", "sales_out",

@@ -8,6 +8,7 @@ from dashboard.kpi import cost_structure
 from dashboard.kpi.charts_data import clip_grain, has_rows, rows_behind, trend
 from dashboard.ui import charts
 from dashboard.ui.analysis import analysis_page, names, with_names
+from dashboard.ui.memo import cached
 from dashboard.ui.tables import headers, rows_behind_table
 from dashboard.ui.tiles import kpi_name, kpi_tiles
 
@@ -16,12 +17,13 @@ TILES = ["attendance_rate", "overtime_share", "turnover", "total_cost", "cost_pe
 page = analysis_page("people", ())  # attendance and costs are per department
 facts, filters, today = page.facts, page.filters, page.today
 kpi_tiles(TILES, facts, filters, today, per_row=5)
-if not has_rows("attendance", facts, filters) and not has_rows("costs", facts, filters):
+if not cached(has_rows, "attendance", facts, filters) and not cached(has_rows, "costs", facts, filters):
     page.say_empty()
     st.stop()
 
 grain = clip_grain(page.grain if page.grain != "day" else "week", filters.date_from, filters.date_to)
-data = charts.with_labels(trend(["attendance_rate", "overtime_share"], facts, grain, filters, today=today), "period",
+data = charts.with_labels(cached(trend, ["attendance_rate", "overtime_share"], facts, grain, filters, today=today),
+                          "period",
                           grain)
 left, right = st.columns(2)
 with left:
@@ -33,7 +35,7 @@ with right:
                                    value_title=kpi_name("overtime_share"), x_title=t(f"analysis.grain.{grain}"),
                                    target="overtime_share_target"), "ppl_overtime")
 
-by_category = with_names(cost_structure(facts, ("category",), filters), "category", facts, "cost_category")
+by_category = with_names(cached(cost_structure, facts, ("category",), filters), "category", facts, "cost_category")
 picked = None
 left, right = st.columns(2)
 with left:
@@ -45,7 +47,8 @@ with left:
         st.caption(t("analysis.click_hint"))
 with right:
     narrowed = filters.replace(category=(picked,)) if picked else filters
-    by_department = with_names(cost_structure(facts, ("department",), narrowed), "department", facts, "department")
+    by_department = with_names(cached(cost_structure, facts, ("department",), narrowed), "department", facts,
+                               "department")
     if by_department.height:
         charts.draw(charts.bar_chart(by_department.select("code", "name", value="total_cost"),
                                      title=t("analysis.people.cost_department"),

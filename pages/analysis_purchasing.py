@@ -7,6 +7,7 @@ from dashboard.i18n import t
 from dashboard.kpi.charts_data import clip_grain, has_rows, rows_behind, supplier_scatter, trend
 from dashboard.ui import charts
 from dashboard.ui.analysis import analysis_page, with_names
+from dashboard.ui.memo import cached
 from dashboard.ui.tables import data_table, headers, rows_behind_table, translated
 from dashboard.ui.tiles import kpi_name, kpi_tiles
 
@@ -15,11 +16,11 @@ TILES = ["supplier_otd", "incoming_pass_rate", "purchase_price_variance"]
 page = analysis_page("purchasing", ())  # purchasing data has suppliers and materials, not lines or customers
 facts, filters, today = page.facts, page.filters, page.today
 kpi_tiles(TILES, facts, filters, today, per_row=3)
-if not has_rows("po_lines", facts, filters) and not has_rows("inspections", facts, filters):
+if not cached(has_rows, "po_lines", facts, filters) and not cached(has_rows, "inspections", facts, filters):
     page.say_empty()
     st.stop()
 
-suppliers = with_names(supplier_scatter(facts, filters, today=today), "supplier", facts, "supplier")
+suppliers = with_names(cached(supplier_scatter, facts, filters, today=today), "supplier", facts, "supplier")
 plotted = suppliers.filter(pl.col("supplier_otd").is_not_null() & pl.col("incoming_pass_rate").is_not_null())
 picked = None
 if plotted.height:
@@ -31,7 +32,8 @@ if plotted.height:
 drilled = page.drill("supplier", picked)
 
 grain = clip_grain(page.grain if page.grain != "day" else "week", filters.date_from, filters.date_to)
-data = charts.with_labels(trend(["purchase_price_variance"], facts, grain, drilled, today=today), "period", grain)
+data = charts.with_labels(cached(trend, ["purchase_price_variance"], facts, grain, drilled, today=today), "period",
+                          grain)
 charts.draw(charts.trend_chart(data, "purchase_price_variance", "currency", title=t("analysis.purchasing.ppv"),
                                value_title=kpi_name("purchase_price_variance"), x_title=t(f"analysis.grain.{grain}"),
                                bars=True), "pur_ppv")

@@ -8,6 +8,7 @@ from dashboard.kpi import fpy_by_stage, scrap_pareto
 from dashboard.kpi.charts_data import clip_grain, heat_map, keep_top, p_chart, rows_behind, trend
 from dashboard.ui import charts
 from dashboard.ui.analysis import PRODUCTION_DIMS, analysis_page, with_names
+from dashboard.ui.memo import cached
 from dashboard.ui.tables import headers, rows_behind_table
 from dashboard.ui.tiles import fmt_value, kpi_name, kpi_tiles
 
@@ -22,7 +23,7 @@ if page.empty("production"):
 
 by = st.segmented_control(t("analysis.pareto_by"), PARETO_BY, default="reason", key="qual_by",
                           format_func=lambda d: t(f"analysis.dim.{d}")) or "reason"
-pareto = with_names(scrap_pareto(facts, by, filters, today=today), "category", facts, by)
+pareto = with_names(cached(scrap_pareto, facts, by, filters, today=today), "category", facts, by)
 picked = charts.draw(charts.pareto_chart(pareto, title=t("analysis.quality.pareto", dim=t(f"analysis.dim.{by}")),
                                          category_title=t(f"analysis.dim.{by}"), value_title=kpi_name("scrap_qty")),
                      f"qual_pareto_{by}", selectable=True)
@@ -35,12 +36,13 @@ production_filters = filters if by in ("reason", "stage") else drilled
 grain = clip_grain(page.grain, filters.date_from, filters.date_to)
 left, right = st.columns(2)
 with left:
-    data = charts.with_labels(trend(["scrap_ratio"], facts, grain, production_filters, today=today), "period", grain)
+    data = charts.with_labels(cached(trend, ["scrap_ratio"], facts, grain, production_filters, today=today), "period",
+                              grain)
     charts.draw(charts.trend_chart(data, "scrap_ratio", "ratio", title=t("analysis.quality.trend"),
                                    value_title=kpi_name("scrap_ratio"), x_title=t(f"analysis.grain.{grain}"),
                                    target="scrap_ratio_target"), "qual_trend")
 with right:
-    pc = p_chart(facts, production_filters, today=today)
+    pc = cached(p_chart, facts, production_filters, today=today)
     if pc.height:
         charts.draw(charts.p_chart(charts.with_labels(pc, "day", "day"), title=t("analysis.quality.p_chart"),
                                    x_title=t("analysis.day"), value_title=kpi_name("scrap_ratio")), "qual_pchart")
@@ -48,7 +50,7 @@ with right:
                      center=fmt_value(pc.item(0, "center"), "ratio")))
 
 heat_grain = clip_grain("day", filters.date_from, filters.date_to, max_points=45)
-heat = heat_map(facts, production_filters, heat_grain, today=today)
+heat = cached(heat_map, facts, production_filters, heat_grain, today=today)
 if heat.height:
     machines = heat.get_column("machine").n_unique()
     heat = keep_top(heat, "machine", "scrap", charts.MAX_CATEGORIES)
@@ -58,7 +60,8 @@ if heat.height:
                                 value_title=kpi_name("scrap_ratio")), "qual_heat")
     charts.note_top(heat, machines, "machine", kpi_name("scrap_qty"))
 
-fpy = with_names(fpy_by_stage(facts, production_filters).filter(pl.col("stage").is_not_null()), "stage", facts, "stage")
+fpy = with_names(cached(fpy_by_stage, facts, production_filters).filter(pl.col("stage").is_not_null()), "stage", facts,
+                 "stage")
 if fpy.height:
     charts.draw(charts.bar_chart(fpy.select("code", "name", value="fpy"), title=t("analysis.quality.fpy"),
                                  category_title=t("analysis.dim.stage"), value_title=kpi_name("fpy"), unit="ratio"),

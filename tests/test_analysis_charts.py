@@ -134,3 +134,33 @@ def recipes():
 def test_recipe_spec_is_valid_vega_lite(name):
     spec = recipes()[name].to_dict(validate=True)  # raises SchemaValidationError on a bad spec
     assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+
+
+# --- figures remembered per data version ------------------------------------------------------------
+class FakeFacts(dict):
+    """What cached() reads of data_access.facts.Facts: the engine (its URL) and the data version."""
+
+    def __init__(self, url: str, version: int):
+        super().__init__()
+        self.engine = type("E", (), {"url": url})()
+        self.version = version
+
+
+def test_cached_answers_the_same_question_once_per_data_version():
+    from dashboard.ui.memo import cached, clear
+
+    clear()
+    calls = []
+
+    def figure(kpis, facts, *, today):
+        calls.append((tuple(kpis), getattr(facts, "version", None), today))
+        return len(calls)
+
+    facts = FakeFacts("sqlite:///a.db", 1)
+    assert cached(figure, ["oee"], facts, today=date(2026, 1, 5)) == 1
+    assert cached(figure, ["oee"], facts, today=date(2026, 1, 5)) == 1       # remembered
+    assert cached(figure, ["oee"], facts, today=date(2026, 1, 6)) == 2       # another day
+    assert cached(figure, ["oee"], FakeFacts("sqlite:///a.db", 2), today=date(2026, 1, 5)) == 3  # a write
+    assert cached(figure, ["oee"], FakeFacts("sqlite:///b.db", 1), today=date(2026, 1, 5)) == 4  # another database
+    assert cached(figure, ["oee"], {}, today=date(2026, 1, 5)) == 5           # no version: never kept
+    assert cached(figure, ["oee"], {}, today=date(2026, 1, 5)) == 6

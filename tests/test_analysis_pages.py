@@ -228,6 +228,18 @@ def test_period_without_data_says_so(known_db):
         assert any("No data for" in i.value for i in at.info), name
 
 
+def test_downloads_are_made_only_when_clicked(known_db, monkeypatch):
+    """Writing every row behind a figure to XLSX took seconds per rerun on the large demo: a page
+    run offers the downloads without building them."""
+    made = []
+    import dashboard.ui.tables as tables
+
+    monkeypatch.setattr(tables, "frame_bytes", lambda frame, fmt="csv", sheet="rows": made.append(fmt) or b"")
+    at = run_page("throughput")
+    assert len(at.get("download_button")) >= 2
+    assert made == []
+
+
 @pytest.fixture(scope="module")
 def empty_db(tmp_path_factory):
     clear_cache()
@@ -249,14 +261,3 @@ def test_empty_database_runs_every_page(empty_db, name):
     assert all(re.fullmatch(r"—|¥?0( min)?", m.value) for m in at.metric), [(m.label, m.value) for m in at.metric]
     assert any("No data for" in i.value for i in at.info)
 
-
-def test_downloads_are_made_only_when_clicked(known_db, monkeypatch):
-    """Writing every row behind a figure to XLSX took seconds per rerun on the large demo: a page
-    run offers the downloads without building them."""
-    made = []
-    import dashboard.ui.tables as tables
-
-    monkeypatch.setattr(tables, "frame_bytes", lambda frame, fmt="csv", sheet="rows": made.append(fmt) or b"")
-    at = run_page("throughput")
-    assert len(at.get("download_button")) >= 2
-    assert made == []

@@ -109,7 +109,8 @@ def keep_top(frame: pl.DataFrame, group: str, value: str, n: int, *, lowest: boo
     heat-map rows are limited to the groups that matter, the rest is named in a caption."""
     if frame.height == 0 or frame.get_column(group).n_unique() <= n:
         return frame
-    ranked = (frame.group_by(group).agg(pl.when(pl.col(value).is_not_null().any()).then(pl.col(value).sum()).alias("_rank"))
+    total = pl.when(pl.col(value).is_not_null().any()).then(pl.col(value).sum())  # null when the group has no value
+    ranked = (frame.group_by(group).agg(total.alias("_rank"))
               .sort(["_rank", group], descending=[not lowest, False], nulls_last=True).head(n))
     return frame.join(ranked.select(group), on=group, how="semi", maintain_order="left")
 
@@ -168,8 +169,9 @@ def delivery_rows(facts: Mapping[str, pl.DataFrame], filters: Filters, *, today:
 
 
 def has_rows(fact: str, facts: Mapping[str, pl.DataFrame], filters: Filters) -> bool:
-    return rows_behind(fact, facts, filters).height > 0
+    frame = facts[fact]
+    return applicable(frame, (), filters) and filter_frame(frame, filters).height > 0  # no sort: only the count
 
 
-__all__ = ["breakdown", "clip_grain", "delivery_rows", "has_rows", "heat_map", "keep_top", "p_chart", "period_end", "rows_behind",
-           "supplier_scatter", "trend", "waterfall"]
+__all__ = ["breakdown", "clip_grain", "delivery_rows", "has_rows", "heat_map", "keep_top", "p_chart", "period_end",
+           "rows_behind", "supplier_scatter", "trend", "waterfall"]

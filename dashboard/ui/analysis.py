@@ -21,6 +21,7 @@ from dashboard.kpi.charts_data import has_rows
 from dashboard.kpi.compare import previous_period, same_period_last_year
 from dashboard.ui.filters import FilterState, filter_bar
 from dashboard.ui.meeting import meeting_toggle
+from dashboard.ui.memo import cached
 from dashboard.ui.tiles import fmt_period
 from data_access.db import get_engine
 from data_access.facts import load_facts
@@ -48,7 +49,7 @@ class AnalysisPage:
 
     def empty(self, fact: str, filters: Filters | None = None) -> bool:
         """True (and says so in words) when the fact has no rows for the period and filters."""
-        if has_rows(fact, self.facts, filters or self.filters):
+        if cached(has_rows, fact, self.facts, filters or self.filters):
             return False
         self.say_empty()
         return True
@@ -135,4 +136,4 @@ def with_names(frame: pl.DataFrame, code_column: str, facts: Mapping[str, pl.Dat
         name=pl.col("code").replace_strict(mapping, default=pl.col("code"), return_dtype=pl.String))
 
 
-__all__ = ["AnalysisPage", "PRODUCTION_DIMS", "analysis_page", "display_name", "names", "today", "with_names"]
+__all__ = ["AnalysisPage", "PRODUCTION_DIMS", "analysis_page", "cached", "display_name", "names", "today", "with_names"]

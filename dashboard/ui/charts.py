@@ -284,4 +284,5 @@ def scatter(data: pl.DataFrame, *, x: str, y: str, x_title: str, y_title: str, s
 
 
 __all__ = ["MAX_CATEGORIES", "PICK", "bar_chart", "draw", "dual_trend", "heat_map", "histogram", "note_top", "p_chart",
-           "padded_domain", "pareto_chart", "period_label", "scatter", "trend_chart", "value_format", "waterfall", "with_labels"]
+           "padded_domain", "pareto_chart", "period_label", "scatter", "trend_chart", "value_format", "waterfall",
+           "with_labels"]

@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard.i18n import current_lang, t
 from dashboard.kpi import KPIS, Filters, compare, compute
 from dashboard.kpi.compare import previous_period, same_period_last_year
+from dashboard.ui.memo import cached
 
 NONE = "—"
 
@@ -75,7 +76,7 @@ def kpi_name(kpi_id: str) -> str:
 def tile_rows(kpi_ids: Sequence[str], facts: Mapping[str, pl.DataFrame], filters: Filters, today: date
               ) -> pl.DataFrame:
     """compare() of the filtered period (what the tiles show)."""
-    return compare(kpi_ids, facts, filters.date_from, filters.date_to, filters, today=today)
+    return cached(compare, tuple(kpi_ids), facts, filters.date_from, filters.date_to, filters, today=today)
 
 
 def kpi_tiles(kpi_ids: Sequence[str], facts: Mapping[str, pl.DataFrame], filters: Filters, today: date,
