@@ -1,10 +1,17 @@
 """SQL -> the KPI engine's facts: prepared polars frames with standard dimension columns.
 
 The KPI engine (dashboard.kpi) takes polars frames only; this module reads the kinds it needs
-(only the columns it needs, through Arrow), joins master data onto the transactions and renames
-columns to the standard dimensions: date, line, machine, product, shift, customer, abc_class,
-reason, stage, supplier, department, category, material. Each fact is built once per data
-version (per database) and cached; a write bumps the version and the next read rebuilds it.
+(through Arrow; the large kinds only the columns their fact uses), joins master data onto the
+transactions and renames columns to the standard dimensions: date, line, machine, product, shift,
+customer, abc_class, reason, stage, supplier, department, category, material. Each fact is built
+once per data version (per database) and cached; a write bumps the version and the next read
+rebuilds it.
+
+Reading: each fact declares its input kinds (INPUTS). Facts.prefetch(names) — called by the
+engine for the facts a request needs, and by load_facts(engine, names) — reads every input not
+cached yet in one concurrent round (loaders.read_sql_many), a large kind in id ranges, one per
+reader. The parts of one kind are separate read transactions: a write landing between them is
+seen by one part only until the next rerun, which sees the new data version and reads again.
 
 Choices worth knowing:
 - production.ideal_cycle_s: the routing step of that product on that machine; when a product
@@ -387,6 +394,7 @@ class Facts(Mapping):
         frame = self._cached(name)
         if frame is not None:
             return frame
+        self.prefetch([name])  # its inputs in one concurrent round, not one after another
         self._builder.building.append(name)
         try:
             frame = BUILDERS[name](self._builder)

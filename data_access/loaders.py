@@ -1,8 +1,9 @@
 """SQL -> polars through Arrow, cached on the data version.
 
 Analysis data is read as Arrow rather than as ORM objects: on this hardware a million rows take
-about a second that way. PostgreSQL goes through connectorx; SQLite through ADBC in a reader
-process of its own (data_access.sqlite_reader says why). Frames are cached per database URL and table, and
+about a second that way. PostgreSQL goes through connectorx; SQLite through ADBC in reader
+processes of their own (data_access.sqlite_reader says why). read_sql_many runs several reads at
+once (one per core). Frames are cached per database URL and table, and
 the cache entry is only valid for the data version it was read at, so a write made by any app
 instance is seen by every other instance on its next rerun.
 """
