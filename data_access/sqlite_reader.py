@@ -46,6 +46,10 @@ def _from_ipc_file(path: str) -> pl.DataFrame:
     return pl.from_arrow(pa.ipc.open_file(pa.memory_map(path)).read_all(), rechunk=False)
 
 
+class _NoSpace(Exception):
+    pass
+
+
 class SQLiteReader:
     """One long-lived reader process; requests are served one at a time (thread-safe)."""
 
@@ -61,25 +65,32 @@ class SQLiteReader:
 
     def read(self, database: str, query: str) -> pl.DataFrame:
         with self._lock:
-            proc = self._ensure()
             try:
-                fd, out = tempfile.mkstemp(suffix=".arrow", dir=_SCRATCH)
-                os.close(fd)
-                try:
-                    proc.stdin.write(json.dumps({"database": database, "query": query, "out": out}).encode() + b"\n")
-                    proc.stdin.flush()
-                    answer = proc.stdout.readline()
-                    if not answer:
-                        raise EOFError
-                    error = json.loads(answer).get("error")
-                    if error:
-                        raise RuntimeError(f"SQLite read failed: {error}")
-                    return _from_ipc_file(out)
-                finally:
-                    os.unlink(out)
+                return self._read(database, query, _SCRATCH)
+            except _NoSpace:  # a small /dev/shm (containers: 64 MB): the disk's temporary directory
+                return self._read(database, query, None)
             except (BrokenPipeError, EOFError):
                 self.close()
                 raise RuntimeError("the SQLite reader process ended unexpectedly") from None
+
+    def _read(self, database: str, query: str, scratch: str | None) -> pl.DataFrame:
+        proc = self._ensure()
+        fd, out = tempfile.mkstemp(suffix=".arrow", dir=scratch)
+        os.close(fd)
+        try:
+            proc.stdin.write(json.dumps({"database": database, "query": query, "out": out}).encode() + b"\n")
+            proc.stdin.flush()
+            answer = proc.stdout.readline()
+            if not answer:
+                raise EOFError
+            error = json.loads(answer).get("error")
+            if error and "No space left on device" in error and scratch is not None:
+                raise _NoSpace(error)
+            if error:
+                raise RuntimeError(f"SQLite read failed: {error}")
+            return _from_ipc_file(out)
+        finally:
+            os.unlink(out)
 
     def close(self) -> None:
         if self._proc is not None:

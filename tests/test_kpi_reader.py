@@ -63,3 +63,30 @@ def test_the_reader_connection_is_read_only(tmp_path):
     else:
         raise AssertionError("the reader must not write")
     assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM t").fetchone()[0] == 3
+
+
+def test_a_full_scratch_directory_falls_back_to_the_disk(tmp_path, monkeypatch):
+    """/dev/shm is 64 MB in a default container: a result that does not fit goes through the
+    disk's temporary directory instead. Simulated: the hand-over file in the scratch directory
+    is a link to /dev/full, so the reader process gets "No space left on device" writing it."""
+    import tempfile
+    import types
+
+    db = _db(tmp_path, n=100)
+    full = tmp_path / "full"
+    full.mkdir()
+    monkeypatch.setattr(sqlite_reader, "_SCRATCH", str(full))
+    asked = []
+
+    def mkstemp(suffix="", dir=None):
+        asked.append(dir)
+        if dir == str(full):
+            path = full / f"r{len(asked)}{suffix}"
+            path.symlink_to("/dev/full")
+            return os.open(path, os.O_RDONLY), str(path)
+        return tempfile.mkstemp(suffix=suffix, dir=str(tmp_path))
+
+    monkeypatch.setattr(sqlite_reader, "tempfile", types.SimpleNamespace(mkstemp=mkstemp))
+    assert read_sqlite(db, "SELECT COUNT(*) AS n FROM t")["n"][0] == 100
+    assert asked == [str(full), None]
+    assert os.listdir(full) == []
