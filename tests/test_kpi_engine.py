@@ -387,3 +387,12 @@ def test_decimal_deliveries_adding_up_to_the_ordered_qty_complete_the_line():
     facts = _orders([("SO1", 1, "C1", D, 5.7), ("SO2", 1, "C1", D, 0.3)],
                     [("SO1", 1, D, 5.7), ("SO2", 1, D - timedelta(1), 0.1), ("SO2", 1, D, 0.2)])
     assert compute_one(["otd_line", "otd_qty"], facts, today=D) == {"otd_line": 1.0, "otd_qty": 1.0}
+
+
+def test_facts_for_names_the_stored_facts_behind_kpis():
+    from dashboard.kpi import HEADLINE, facts_for
+
+    assert facts_for(["good_qty", "oee"]) == ["production"]
+    assert facts_for(["otd_line", "csat"]) == ["order_lines", "order_shipments", "surveys"]  # delivery is derived
+    assert facts_for(["complaint_ppm"]) == ["complaints", "order_shipments"]
+    assert facts_for(HEADLINE) == ["production", "order_lines", "order_shipments", "surveys"]
