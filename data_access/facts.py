@@ -30,9 +30,8 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
 import polars as pl
-from sqlalchemy.engine import Engine
-
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 
 from data_access.db import data_version, get_engine
 from data_access.loaders import (cache_kind, cached_kind, conform, kind_query, load_kind, parallel_reads,
@@ -52,7 +51,7 @@ COLUMN_READS: dict[str, tuple[str, ...]] = {
     "shipments": ("order_no", "line_no", "ship_date", "qty"),
     "surveys": ("date", "customer_code", "score", "nps", "quality", "delivery", "service"),
 }
-# The kinds each fact is built from, and the facts it is built on (all read together by prefetch).
+# The kinds each fact is built from (INPUTS) and the facts it is built on (USES): prefetch reads them together.
 INPUTS: dict[str, tuple[str, ...]] = {
     "production": ("production", "routings", "machines", "products"),
     "scrap": ("scrap", "products", "reasons", "machines"),
@@ -78,6 +77,7 @@ INPUTS: dict[str, tuple[str, ...]] = {
 USES: dict[str, tuple[str, ...]] = {"order_shipments": ("order_lines",), "bom_requirements": ("production",)}
 SPLIT_ROWS = 250_000  # a column read spanning more ids than this is split into concurrent id ranges
 
+# Column reads waiting for their fact to be built (each large kind feeds one fact; taken when used).
 _reads: dict[tuple[str, str], tuple[int, pl.DataFrame]] = {}
 
 
@@ -120,7 +120,14 @@ def _read_inputs(engine: Engine, version: int, kinds: Iterable[str]) -> None:
     whole = [k for k in wanted if k not in COLUMN_READS and cached_kind(engine, version, k) is None]
     if not columns and not whole:
         return
-    plan = read_plan(engine, columns + whole)
+    for kind, frame in _fetch(engine, version, columns + whole).items():
+        with _lock:
+            _reads[(url, kind)] = (version, frame)
+
+
+def _fetch(engine: Engine, version: int, kinds: list[str]) -> dict[str, pl.DataFrame]:
+    """One concurrent round of reads: the column reads' frames; whole kinds go to load_kind's cache."""
+    plan = read_plan(engine, kinds)
 
     def typed(i: int, frame: pl.DataFrame) -> pl.DataFrame:  # in the reading thread, while others read
         kind = plan[i][0]
@@ -128,11 +135,11 @@ def _read_inputs(engine: Engine, version: int, kinds: Iterable[str]) -> None:
             cache_kind(engine, version, kind, frame)
 
     frames = read_sql_many([q for _, q in plan], engine, then=typed)
-    for kind in columns:
+    out = {}
+    for kind in (k for k in kinds if k in COLUMN_READS):
         parts = [f for (k, _), f in zip(plan, frames) if k == kind]
-        frame = parts[0] if len(parts) == 1 else pl.concat(parts, rechunk=False)
-        with _lock:
-            _reads[(url, kind)] = (version, frame)
+        out[kind] = parts[0] if len(parts) == 1 else pl.concat(parts, rechunk=False)
+    return out
 
 
 def _reason_label(frame: pl.DataFrame, reasons: pl.DataFrame, column: str = "reason_code") -> pl.DataFrame:
@@ -158,8 +165,14 @@ class _Builder:
         if name not in COLUMN_READS:
             return load_kind(name, self.engine, self.version)
         _read_inputs(self.engine, self.version, [name])
-        with _lock:
-            return _reads[(str(self.engine.url), name)][1]
+        key = (str(self.engine.url), name)
+        with _lock:  # taken, not kept: the fact built from it is what stays cached
+            hit = _reads.get(key)
+            if hit is not None and hit[0] == self.version:
+                del _reads[key]
+                return hit[1]
+        # another session building the same fact took it meanwhile: a read of its own
+        return _fetch(self.engine, self.version, [name])[name]
 
 
 def _production(b: _Builder) -> pl.DataFrame:

@@ -151,3 +151,19 @@ def test_every_fact_builds_from_its_declared_inputs_in_one_round_of_reads(engine
     assert values["good_qty"] == 11500 and values["otd_line"] is None and values["complaints"] is None
     # production, routings, machines, products, orders, customers, shipments, surveys, complaints, reasons
     assert rounds == [10]
+
+
+def test_concurrent_sessions_build_the_same_fact_and_raw_reads_are_not_kept(engine):
+    """Two sessions asking for production at once both get the full fact; the raw column read it
+    was built from is dropped (only the fact stays cached)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import data_access.facts as facts_module
+
+    _two_line_plant(engine)
+    clear_cache()
+    with ThreadPoolExecutor(2) as threads:
+        frames = list(threads.map(lambda _: load_facts(engine)["production"], range(2)))
+    assert [f.height for f in frames] == [3, 3]
+    assert frames[0].sort("date", "machine").equals(frames[1].sort("date", "machine"))
+    assert not any(kind == "production" for _, kind in facts_module._reads)
