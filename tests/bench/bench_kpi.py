@@ -80,10 +80,9 @@ def _headline(facts, filters, today):
 
 
 def _cold_engine(engine, filters, today):
+    from dashboard.kpi import HEADLINE, facts_for
     from data_access.facts import clear_cache, load_facts
     from data_access.loaders import clear_cache as clear_loaders
-
-    from dashboard.kpi import HEADLINE, facts_for
 
     clear_cache()
     clear_loaders()
