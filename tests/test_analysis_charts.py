@@ -164,3 +164,17 @@ def test_cached_answers_the_same_question_once_per_data_version():
     assert cached(figure, ["oee"], FakeFacts("sqlite:///b.db", 1), today=date(2026, 1, 5)) == 4  # another database
     assert cached(figure, ["oee"], {}, today=date(2026, 1, 5)) == 5           # no version: never kept
     assert cached(figure, ["oee"], {}, today=date(2026, 1, 5)) == 6
+
+
+def test_points_a_label_apart_share_one_label_and_far_ones_keep_their_own():
+    # y domain 0.81 to 1.02 (span 0.17 padded by 0.02): a cell is 0.21 / 15 = 0.014 high, so 1.0 and 0.9955 share one
+    near = pl.DataFrame({"code": ["S-07", "S-02", "S-03", "S-04", "S-05"], "name": ["a", "b", "c", "d", "e"],
+                         "otd": [1 / 3, 1 / 3, 1 / 3, 2 / 3, 2 / 3], "pass_rate": [1.0, 0.9955, 0.83, 0.9995, 1.0],
+                         "lines": [3.0] * 5})
+    spec = charts.scatter(near, x="otd", y="pass_rate", x_title="x", y_title="y", size="lines", size_title="s",
+                          title="t").to_dict()
+    rows = {r["code"]: (r["point_label"], r["first_at_point"]) for r in next(iter(spec["datasets"].values()))}
+    assert rows["S-07"][0] == rows["S-02"][0] == "S-02, S-07"
+    assert rows["S-04"][0] == rows["S-05"][0] == "S-04, S-05"
+    assert rows["S-03"] == ("S-03", True)
+    assert sum(first for _, first in rows.values()) == 3  # three labels drawn

@@ -193,7 +193,8 @@ def p_chart(data: pl.DataFrame, *, title: str, x_title: str, value_title: str, h
                alt.Tooltip("ucl:Q", title=t("analysis.ucl"), format=".2%"),
                alt.Tooltip("lcl:Q", title=t("analysis.lcl"), format=".2%"),
                alt.Tooltip("total:Q", title=t("analysis.measure.total"), format=",.0f")]
-    y = alt.Y("p:Q", title=value_title, axis=alt.Axis(format=".1%"), scale=alt.Scale(zero=False))
+    # two decimals: the limits of a p-chart are often a few tenths of a point apart (1.5 %, 1.6 %, 1.6 %)
+    y = alt.Y("p:Q", title=value_title, axis=alt.Axis(format=".2%"), scale=alt.Scale(zero=False))
     limits = [base.mark_line(color=GREY, strokeDash=[4, 3], interpolate="step-after").encode(y=alt.Y(f"{c}:Q"))
               for c in ("ucl", "lcl")]
     center = base.mark_line(color=GREEN).encode(y=alt.Y("center:Q"))
@@ -267,15 +268,17 @@ def scatter(data: pl.DataFrame, *, x: str, y: str, x_title: str, y_title: str, s
     tooltip = [alt.Tooltip("name:N", title=t("analysis.dim.supplier")),
                alt.Tooltip(f"{x}:Q", title=x_title, format=".1%"), alt.Tooltip(f"{y}:Q", title=y_title, format=".1%"),
                alt.Tooltip(f"{size}:Q", title=size_title, format=",.0f")]
-    data = data.with_columns(point_label=pl.col("code").sort().str.join(", ").over(x, y),
-                             first_at_point=pl.int_range(pl.len()).over(x, y) == 0)
-    # a ratio above 100 % is padding, not a value: no tick label there
-    axis = alt.Axis(format="%", labelExpr="datum.value > 1.0001 ? '' : datum.label")
+    x_domain, y_domain = padded_domain(data.get_column(x)), padded_domain(data.get_column(y))
+    # "the same spot": one cell of a 25 x 15 grid over the plot, about a label's size
+    spot = [(pl.col(x) / ((x_domain[1] - x_domain[0]) / 25)).round(0),
+            (pl.col(y) / ((y_domain[1] - y_domain[0]) / 15)).round(0)]
+    data = data.with_columns(point_label=pl.col("code").sort().str.join(", ").over(spot),
+                             first_at_point=pl.int_range(pl.len()).over(spot) == 0)
+    # a ratio below 0 % or above 100 % is padding, not a value: no tick label there
+    axis = alt.Axis(format="%", labelExpr="datum.value < -0.0001 || datum.value > 1.0001 ? '' : datum.label")
     base = alt.Chart(data).encode(
-        x=alt.X(f"{x}:Q", title=x_title, axis=axis,
-                scale=alt.Scale(domain=padded_domain(data.get_column(x)), nice=False, zero=False)),
-        y=alt.Y(f"{y}:Q", title=y_title, axis=axis,
-                scale=alt.Scale(domain=padded_domain(data.get_column(y)), nice=False, zero=False)))
+        x=alt.X(f"{x}:Q", title=x_title, axis=axis, scale=alt.Scale(domain=x_domain, nice=False, zero=False)),
+        y=alt.Y(f"{y}:Q", title=y_title, axis=axis, scale=alt.Scale(domain=y_domain, nice=False, zero=False)))
     points = base.mark_circle(color=BLUE, cursor="pointer").encode(
         size=alt.Size(f"{size}:Q", title=size_title, scale=alt.Scale(range=[80, 900])),
         opacity=_opacity(), tooltip=tooltip).add_params(_pick())
