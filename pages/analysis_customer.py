@@ -50,9 +50,9 @@ with right:
                                      value_title=kpi_name("complaints"), unit="count"), "cus_customer")
 drilled = page.drill("reason", picked)
 
-rows = rows_behind("complaints", facts, drilled)
+rows = rows_behind("complaints", facts, drilled, newest_first=False)
 columns = headers("complaint_no", "date", "customer", "abc_class", "product", "reason", "severity")
 columns["qty_affected"] = t("analysis.col.qty")
 columns.update(headers("cost", "closed_date"))
 rows_behind_table(rows, columns,
-                  t("nav.analysis.customer"), "cus_rows")
+                  t("nav.analysis.customer"), "cus_rows", newest_first="date")

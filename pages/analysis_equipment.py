@@ -63,6 +63,6 @@ with right:
                                         category_title=t("analysis.dim.reason"), value_title=t("analysis.minutes"),
                                         unit="minutes"), "eq_downtime")
 
-rows = rows_behind("downtime", facts, drilled)
+rows = rows_behind("downtime", facts, drilled, newest_first=False)
 rows_behind_table(rows, headers("date", "shift", "line", "machine", "reason", "category", "minutes"),
-                  t("nav.analysis.equipment"), "eq_rows")
+                  t("nav.analysis.equipment"), "eq_rows", newest_first="date")

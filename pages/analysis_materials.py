@@ -51,5 +51,5 @@ moves = facts["material_moves"]
 rows = moves.filter(pl.col("date").is_between(filters.date_from, filters.date_to))
 if picked:
     rows = rows.filter(pl.col("item") == picked)
-rows_behind_table(rows.sort("date", descending=True), headers("date", "item", "move", "qty", "ref"),
-                  t("nav.analysis.materials"), "mat_rows")
+rows_behind_table(rows, headers("date", "item", "move", "qty", "ref"),
+                  t("nav.analysis.materials"), "mat_rows", newest_first="date")

@@ -56,10 +56,11 @@ with right:
                                      unit="currency"), "ppl_department")
 drilled = page.drill("category", picked, names_of="cost_category")
 
-rows = rows_behind("costs", facts, drilled)
+rows = rows_behind("costs", facts, drilled, newest_first=False)
 departments, categories = names(facts, "department"), names(facts, "cost_category")
 rows = rows.with_columns(month=pl.col("date").dt.strftime("%Y-%m"),
                          department=pl.col("department").replace_strict(departments, default=pl.col("department")),
                          category=pl.col("category").replace_strict(categories, default=pl.col("category")))
 rows_behind_table(rows,
-                  headers("month", "department", "category", "amount"), t("nav.analysis.people"), "ppl_rows")
+                  headers("month", "department", "category", "amount"), t("nav.analysis.people"), "ppl_rows",
+                  newest_first="date")

@@ -48,7 +48,7 @@ data_table(translated(scorecard, {"name": t("analysis.col.supplier"),
            column_config={t("analysis.col.supplier_otd"): st.column_config.NumberColumn(format="percent"),
                           t("analysis.col.incoming_pass_rate"): st.column_config.NumberColumn(format="percent")})
 
-rows = rows_behind("po_lines", facts, drilled)
+rows = rows_behind("po_lines", facts, drilled, newest_first=False)
 rows_behind_table(rows, {**headers("po_no", "line_no", "supplier", "material"), "date": t("analysis.col.date"),
                          **headers("promised_date", "qty", "unit_price", "standard_price")},
-                  t("nav.analysis.purchasing"), "pur_rows")
+                  t("nav.analysis.purchasing"), "pur_rows", newest_first="date")

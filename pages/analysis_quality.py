@@ -68,14 +68,14 @@ if fpy.height:
                 "qual_fpy")
 
 if by == "reason":
-    rows = rows_behind("scrap", facts, drilled)
+    rows = rows_behind("scrap", facts, drilled, newest_first=False)
     cols = headers("date", "shift", "line", "machine", "product", "reason", "qty")
 elif by == "stage":
-    rows = rows_behind("inspections", facts, drilled).filter(pl.col("disposition") == "scrap")
+    rows = rows_behind("inspections", facts, drilled, newest_first=False).filter(pl.col("disposition") == "scrap")
     cols = headers("date", "stage", "line", "machine", "product", "reason", "qty")
     rows = rows.rename({"rejected_qty": "qty"})
     cols["stage"] = t("analysis.dim.stage")
 else:
-    rows = rows_behind("production", facts, drilled).filter(pl.col("scrap_qty") > 0)
+    rows = rows_behind("production", facts, drilled, newest_first=False).filter(pl.col("scrap_qty") > 0)
     cols = headers("date", "shift", "line", "machine", "product", "total_qty", "good_qty", "defect_qty", "scrap_qty")
-rows_behind_table(rows, cols, t("nav.analysis.quality"), "qual_rows")
+rows_behind_table(rows, cols, t("nav.analysis.quality"), "qual_rows", newest_first="date")

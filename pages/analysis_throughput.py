@@ -48,7 +48,7 @@ charts.draw(charts.bar_chart(shown.select("code", "name", value="good_qty").sort
                              value_title=kpi_name("good_qty"), unit="pieces"), "thr_product")
 charts.note_top(shown, by_product.height, "product", kpi_name("good_qty"))
 
-rows = rows_behind("production", facts, drilled)
+rows = rows_behind("production", facts, drilled, newest_first=False)
 rows_behind_table(rows, headers("date", "shift", "line", "machine", "product", "planned_qty", "total_qty", "good_qty",
                                 "defect_qty", "scrap_qty", "planned_min", "downtime_min", "labour_h"),
-                  t("nav.analysis.throughput"), "thr_rows")
+                  t("nav.analysis.throughput"), "thr_rows", newest_first="date")

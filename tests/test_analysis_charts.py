@@ -3,7 +3,7 @@ the supplier scatter's padded domain, and every recipe's spec valid against the 
 (the pages draw them without that check, for speed)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 import pytest
@@ -178,3 +178,28 @@ def test_points_a_label_apart_share_one_label_and_far_ones_keep_their_own():
     assert rows["S-04"][0] == rows["S-05"][0] == "S-04, S-05"
     assert rows["S-03"] == ("S-03", True)
     assert sum(first for _, first in rows.values()) == 3  # three labels drawn
+
+
+# --- rows behind -------------------------------------------------------------------------------------
+def test_rows_behind_show_the_newest_rows_first_and_count_them_all():
+    def app():
+        from datetime import date, timedelta
+
+        import polars as pl
+
+        from dashboard.i18n import set_lang
+        from dashboard.ui.tables import rows_behind_table
+
+        set_lang("en")
+        days = [date(2026, 1, 1) + timedelta(days=(i * 7) % 1200) for i in range(1200)]  # every day once, shuffled
+        rows_behind_table(pl.DataFrame({"date": days, "qty": list(range(1200))}), {"date": "Date", "qty": "Quantity"},
+                          "rows", "rows", newest_first="date")
+
+    at = AppTest.from_function(app).run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    assert len(shown) == 500
+    newest = [(date(2026, 1, 1) + timedelta(days=1199 - i)).isoformat() for i in range(500)]
+    assert shown["Date"].tolist() == newest
+    captions = " ".join(c.value for c in at.caption)
+    assert "1,200 records" in captions and "First 500 of 1,200 rows shown" in captions

@@ -32,28 +32,45 @@ def download_buttons(frame: pl.DataFrame | Callable[[], pl.DataFrame], name: str
 
 
 def data_table(frame: pl.DataFrame, name: str, key: str, *, column_config: dict | None = None,
-               height: int | str = "auto") -> None:
-    """The table (first MAX_SHOWN rows) with its downloads; says so in words when it is empty."""
-    if frame.height == 0:
+               height: int | str = "auto", total: int | None = None,
+               whole: Callable[[], pl.DataFrame] | None = None) -> None:
+    """The table (first MAX_SHOWN rows) with its downloads; says so in words when it is empty.
+
+    With `whole` (a callable giving every row, called only for a download) `frame` is just what is
+    shown and `total` the number of all rows."""
+    total = frame.height if total is None else total
+    if total == 0:
         st.info(t("common.no_data"))
         return
     # dates as plain text on screen (the grid would add 00:00:00); downloads keep real dates
     shown = frame.head(MAX_SHOWN).with_columns(pl.selectors.date().dt.strftime("%Y-%m-%d"))
     st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config, height=height, key=key)
-    if frame.height > MAX_SHOWN:
-        st.caption(t("analysis.table.truncated", shown=MAX_SHOWN, total=f"{frame.height:,}"))
-    download_buttons(frame, name, key)
+    if total > MAX_SHOWN:
+        st.caption(t("analysis.table.truncated", shown=MAX_SHOWN, total=f"{total:,}"))
+    download_buttons(whole or frame, name, key)
 
 
-def rows_behind_table(frame: pl.DataFrame, headers: dict[str, str], name: str, key: str) -> None:
-    """"Rows behind this": the records under the current filters and drill-down, columns renamed."""
+def rows_behind_table(frame: pl.DataFrame, headers: dict[str, str], name: str, key: str, *,
+                      newest_first: str | None = None) -> None:
+    """"Rows behind this": the records under the current filters and drill-down, columns renamed.
+
+    With `newest_first` (a date column) the rows are shown latest first: a rerun sorts only the
+    rows it shows (a year of production is 700,000 rows), a download sorts them all."""
     st.subheader(t("analysis.rows_behind"))
     present = {c: h for c, h in headers.items() if c in frame.columns}
-    # dates stored with a midnight time show as plain dates
-    out = frame.select([(pl.col(c).dt.date() if frame.schema[c] == pl.Datetime else pl.col(c)).alias(h)
-                        for c, h in present.items()])
+
+    def shaped(rows: pl.DataFrame) -> pl.DataFrame:
+        # dates stored with a midnight time show as plain dates
+        return rows.select([(pl.col(c).dt.date() if rows.schema[c] == pl.Datetime else pl.col(c)).alias(h)
+                            for c, h in present.items()])
+
     st.caption(t("analysis.rows_behind.count", rows=f"{frame.height:,}"))
-    data_table(out, name, key)
+    if newest_first is None or newest_first not in frame.columns:
+        data_table(shaped(frame), name, key)
+        return
+    latest = frame.top_k(MAX_SHOWN, by=newest_first).sort(newest_first, descending=True)
+    data_table(shaped(latest), name, key, total=frame.height,
+               whole=lambda: shaped(frame.sort(newest_first, descending=True, maintain_order=True)))
 
 
 __all__ = ["MAX_SHOWN", "data_table", "download_buttons", "headers", "rows_behind_table", "translated"]
