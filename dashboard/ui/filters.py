@@ -23,6 +23,7 @@ import streamlit as st
 from dashboard.i18n import t
 from dashboard.kpi import Filters
 from dashboard.kpi.compare import _add_months, _month_end
+from dashboard.ui.memo import cached
 
 PRESETS = ("this_week", "last_week", "this_month", "last_month", "quarter_to_date", "year_to_date",
            "last_12_months", "custom")
@@ -166,7 +167,7 @@ def filter_bar(facts: Mapping[str, pl.DataFrame], today: date, page_id: str = ""
 
     `page_id` names the page: widgets of another page are new widgets to Streamlit (they would
     start from their defaults), so the state is pushed into them whenever the page changes."""
-    options = filter_options(facts)
+    options = cached(filter_options, facts)  # 2,000 machines and products on the large demo: once per data version
     ss = st.session_state
     query = _query_now()
     if not query and ss.get(_SAVED):  # a page opened without filters: keep those of the last page
