@@ -34,8 +34,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data_access.db import data_version, get_engine
-from data_access.loaders import (cache_kind, cached_kind, conform, kind_query, load_kind, parallel_reads,
-                                 read_sql_many)
+from data_access.loaders import cache_kind, cached_kind, conform, kind_query, load_kind, parallel_reads, read_sql_many
 
 UNASSIGNED = "Unassigned"  # same text as dashboard.kpi.registry.UNASSIGNED (data_access may not import dashboard)
 

@@ -107,9 +107,9 @@ def test_cli_kpi_json(sqlite_engine, monkeypatch, capsys):
 def test_a_large_kind_read_in_id_ranges_equals_the_whole_read(engine, monkeypatch):
     """Production read in concurrent id ranges (forced here with a tiny SPLIT_ROWS, ids with a gap
     from a deleted row) gives the same fact, row for row, as one whole read."""
-    import data_access.facts as facts_module
     import sqlalchemy as sa
 
+    import data_access.facts as facts_module
     from data_access.db import write_transaction
 
     _two_line_plant(engine)
