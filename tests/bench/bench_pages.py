@@ -3,8 +3,8 @@ in Chromium (data cached), per page. Goal: under 2 s (issue 5).
 
 The database is built once into data/bench/pages-large.db (seed.demo.load_demo, scale large)
 and reused. For each page: open it (which builds and caches the facts), then time filter changes
-that each show a view not seen before (grain week, this month, a line, the last 12 full months) and one
-back to a view already shown (last month).
+that show views not seen before (grain week, this month, the last 12 full months, one line) and one
+back to a view already shown (last month by week, whose figures are remembered).
 
 How a change is timed: the filter's drop-down is opened first (not timed); the clock starts at
 the click on the option. A MutationObserver in the page records every change of the app's
@@ -24,19 +24,23 @@ DB = ROOT / "data" / "bench" / "pages-large.db"
 PAGES = ("throughput", "quality", "delivery", "customer", "equipment", "materials", "purchasing", "people")
 GOAL_S = 2.0
 QUIET_MS = 600
-# (widget key, option text): views not seen before, then one seen before (cached).
-CHANGES = (("flt_grain", "Week"), ("flt_period", "This month"), ("flt_line", None), ("flt_period", "Last 12 full months"),
-           ("flt_period", "Last month"))
+# (widget key, option text; None: the first option). The third change goes back to the view of the
+# first (last month by week): figures already computed; the others are views not seen before.
+CHANGES = (("flt_grain", "Week"), ("flt_period", "This month"), ("flt_period", "Last month"),
+           ("flt_period", "Last 12 full months"), ("flt_line", None))
+SEEN_VIEW = 2
 
 _OBSERVE = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   window.__runs = [];
-  new MutationObserver(() => {
+  if (window.__observer) window.__observer.disconnect();  // one observer per page, however many changes
+  window.__observer = new MutationObserver(() => {
     const state = app.getAttribute('data-test-script-state');
     const entry = {state, at: performance.now(), painted: null};
     window.__runs.push(entry);
     if (state === 'notRunning') requestAnimationFrame(() => setTimeout(() => { entry.painted = performance.now(); }));
-  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  });
+  window.__observer.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
 }"""
 
 # Done when a run started after the click, the last recorded state is a finished run that has
@@ -96,7 +100,7 @@ def time_page(page, base: str, name: str) -> dict:
     timings = [timed_change(page, key, option) for key, option in CHANGES]
     median = statistics.median(timings)
     return {"case": name, "first_open_s": first, "filter_change_median_s": median, "filter_change_max_s": max(timings),
-            "back_to_seen_view_s": timings[-1], "goal_s": GOAL_S, "ok": "yes" if median < GOAL_S else "NO"}
+            "back_to_seen_view_s": timings[SEEN_VIEW], "goal_s": GOAL_S, "ok": "yes" if median < GOAL_S else "NO"}
 
 
 def run() -> list[dict]:
