@@ -409,7 +409,8 @@ class Facts(Mapping):
         self.prefetch([name])  # its inputs in one concurrent round, not one after another
         self._builder.building.append(name)
         try:
-            frame = BUILDERS[name](self._builder)
+            # one contiguous chunk: a fact read in id ranges filters and groups ~2x slower in parts
+            frame = BUILDERS[name](self._builder).rechunk()
         finally:
             self._builder.building.pop()
         with _lock:
