@@ -80,12 +80,12 @@ def test_months():
             parse_month(bad)
 
 
-@pytest.mark.parametrize("unit", ["ratio", "pieces", "count", "ppm", "currency", "pieces_per_hour", "hours",
-                                  "minutes", "days", "score", "points"])
-def test_report_numbers_read_as_the_tiles_do(unit):
-    """The PDF formats a KPI exactly like the page tiles (the report's copy of the rules may not drift)."""
-    from dashboard.reports.format import fmt_value
-    from dashboard.ui.tiles import fmt_value as tile_value
+@pytest.mark.parametrize("value, unit, text", [
+    (None, "ratio", "—"), (0.7479, "ratio", "74.8 %"), (0.0198, "ratio", "1.98 %"), (276756.0, "pieces", "276,756"),
+    (8429.4, "currency", "¥8,429"), (-12.5, "currency", "−¥12.50"), (147.63, "pieces_per_hour", "147.6"),
+    (4.214, "score", "4.21"), (60.0, "ppm", "60"),
+])
+def test_kpi_values_read_as_a_person_writes_them(value, unit, text):
+    from dashboard.i18n.numbers import fmt_value
 
-    for value in (None, 0.0, 0.0123, 0.5, -0.25, 7.5, 42.0, 1234.567, -98765.4, 2_500_000.0):
-        assert fmt_value(value, unit) == tile_value(value, unit), (unit, value)
+    assert fmt_value(value, unit) == text

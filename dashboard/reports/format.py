@@ -1,37 +1,12 @@
-"""Number and date text of the monthly report, in the app's style, without Streamlit.
-
-fmt_value follows dashboard.ui.tiles.fmt_value rule for rule (a test holds them together), so
-the PDF shows a KPI exactly as the page's tile does; it lives here because the report is also
-built by the command line, which does not import Streamlit.
-"""
+"""Number and date text of the monthly report, without Streamlit (the CLI builds it too).
+KPI values read as on the page tiles: both use dashboard.i18n.numbers.fmt_value."""
 from __future__ import annotations
 
 from datetime import date
 
 from dashboard.i18n import t
+from dashboard.i18n.numbers import NONE, fmt_value
 
-NONE = "—"
-
-
-def fmt_value(value: float | None, unit: str) -> str:
-    """12.3 %, 418,205, ¥1,234, 4.21; "—" for null."""
-    if value is None:
-        return NONE
-    if unit == "ratio":
-        pct = value * 100
-        return f"{pct:.1f} %" if abs(pct) >= 10 else f"{pct:.2f} %"
-    if unit in ("pieces", "count", "ppm"):
-        return f"{value:,.0f}"
-    if unit == "currency":
-        text = f"¥{abs(value):,.2f}" if 0 < abs(value) < 100 else f"¥{abs(value):,.0f}"
-        return text if value >= 0 else "−" + text
-    if unit in ("pieces_per_hour", "hours", "days", "points"):
-        return f"{value:,.1f}"
-    if unit == "minutes":
-        return f"{value:,.0f}"
-    if unit == "score":
-        return f"{value:.2f}"
-    return f"{value:,.2f}"
 
 
 def fmt_change(change: float | None, unit: str, lang: str) -> str:

@@ -12,35 +12,14 @@ import polars as pl
 import streamlit as st
 
 from dashboard.i18n import current_lang, t
+from dashboard.i18n.numbers import NONE, fmt_value
 from dashboard.kpi import KPIS, Filters, compare, compute
 from dashboard.kpi.compare import previous_period, same_period_last_year
 from dashboard.ui.memo import cached
 
-NONE = "—"
 
 
 # --- formatting ------------------------------------------------------------------------------------
-def fmt_value(value: float | None, unit: str) -> str:
-    """A KPI value for people: 12.3 %, 418,205, 4.21, ¥1,234; "—" for null."""
-    if value is None:
-        return NONE
-    if unit == "ratio":
-        pct = value * 100
-        return f"{pct:.1f} %" if abs(pct) >= 10 else f"{pct:.2f} %"
-    if unit in ("pieces", "count", "ppm"):
-        return f"{value:,.0f}"
-    if unit == "currency":
-        text = f"¥{abs(value):,.2f}" if 0 < abs(value) < 100 else f"¥{abs(value):,.0f}"
-        return text if value >= 0 else "−" + text
-    if unit in ("pieces_per_hour", "hours", "days", "points"):
-        return f"{value:,.1f}"
-    if unit == "minutes":
-        return f"{value:,.0f}"
-    if unit == "score":
-        return f"{value:.2f}"
-    return f"{value:,.2f}"
-
-
 def fmt_delta(value: float | None, base: float | None, unit: str) -> str | None:
     """value − base: percentage points for ratios, else the unit's own format with a sign."""
     if value is None or base is None:
