@@ -368,9 +368,9 @@ def test_a_sum_over_no_rows_is_null_but_rows_summing_to_zero_are_zero():
     assert (row["value"], row["previous"], row["same_period_last_year"]) == (0, 100, None)
 
 
-def test_a_group_without_rows_of_one_fact_is_null_for_its_sums_and_zero_inside_ratios():
-    """Complaints only in February; shipments in February and March. March: complaints (a sum of
-    the complaints fact) is null, complaint PPM (0 complaints over 5,000 shipped) is 0."""
+def test_a_month_without_complaints_had_zero_complaints():
+    """Complaints only in February; shipments in February and March. March had no complaint: 0
+    complaints, cost 0, complaint PPM 0 over 5,000 shipped (complaints are events: none is a 0)."""
     feb, mar = date(2026, 2, 10), date(2026, 3, 10)
     complaints = pl.DataFrame({"date": [feb], "customer": ["C1"], "abc_class": ["A"], "product": ["P1"],
                                "reason": ["R"], "cost": [80.0], "days_to_close": [None]},
@@ -378,7 +378,7 @@ def test_a_group_without_rows_of_one_fact_is_null_for_its_sums_and_zero_inside_r
     facts = {"complaints": complaints, **_orders([("SO1", 1, "C1", feb, 2_000), ("SO2", 1, "C1", mar, 5_000)],
                                                  [("SO1", 1, feb, 2_000), ("SO2", 1, mar, 5_000)])}
     out = compute(["complaints", "complaint_cost", "complaint_ppm"], facts, ["month"], today=mar)
-    assert out.rows() == [("2026-02", 1, 80.0, pytest.approx(500.0)), ("2026-03", None, None, 0.0)]
+    assert out.rows() == [("2026-02", 1, 80.0, pytest.approx(500.0)), ("2026-03", 0, 0.0, 0.0)]
 
 
 def test_decimal_deliveries_adding_up_to_the_ordered_qty_complete_the_line():

@@ -19,7 +19,7 @@ from datetime import date
 import polars as pl
 
 from dashboard.kpi.delivery import DERIVED_FACTS, DERIVED_INPUTS
-from dashboard.kpi.registry import DIMENSIONS, GRAINS, KPIS, MEASURES, kpi
+from dashboard.kpi.registry import DIMENSIONS, EVENT_FACTS, GRAINS, KPIS, MEASURES, kpi
 
 _FILTER_DIMS = ("line", "machine", "product", "shift", "customer", "abc_class", "reason", "stage", "supplier",
                 "department", "category", "material")
@@ -213,11 +213,12 @@ def measures_table(measure_ids: Iterable[str], facts: Mapping[str, pl.DataFrame]
 
 def _value(k) -> pl.Expr:
     """A sum over no rows at all is not known (null, "—"), unlike rows that sum to 0: a period
-    before the data starts must not read as a real 0. Ratios need no rule (0 / 0 is null already)."""
-    if not k.additive:
+    before the data starts must not read as a real 0. Events are the exception (EVENT_FACTS):
+    a month without complaints had 0 complaints. Ratios need no rule (0 / 0 is null already)."""
+    facts = [f for f in dict.fromkeys(MEASURES[m].fact for m in k.measures) if f not in EVENT_FACTS]
+    if not k.additive or not facts:
         return k.expr
-    has_rows = pl.all_horizontal([pl.col(rows_column(f)).fill_null(0) > 0
-                                  for f in dict.fromkeys(MEASURES[m].fact for m in k.measures)])
+    has_rows = pl.all_horizontal([pl.col(rows_column(f)).fill_null(0) > 0 for f in facts])
     return pl.when(has_rows).then(k.expr).otherwise(None)
 
 

@@ -23,6 +23,9 @@ UNITS = ("ratio", "count", "pieces", "pieces_per_hour", "hours", "minutes", "day
          "ppm", "points")
 UNASSIGNED = "Unassigned"  # reason codes missing from master data (display text: t("kpi.unassigned"))
 OTHER = "Other"            # small Pareto categories folded together (display text: t("kpi.other"))
+# Facts that record events: a period without any of them had none (0 complaints, 0 minutes of
+# downtime), while a period without production or survey rows is simply not known (null).
+EVENT_FACTS = frozenset({"complaints", "downtime", "scrap"})
 
 
 @dataclass(frozen=True)
