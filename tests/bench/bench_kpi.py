@@ -12,35 +12,23 @@ warm: the same from cached facts with a filter changed, against one bare polars 
       the production frame (goal <= 2x and < 150 ms).
 scale: the warm computation on 100k, 1M and 5M production rows (time should grow no faster
       than the data).
-The large SQLite database is built once under ./data/bench/ and reused.
+The large SQLite database is built once (tests/bench/large_demo.py) and reused.
 """
 from __future__ import annotations
 
 import os
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
 import polars as pl
 
-DB = Path("data/bench/kpi-large.db")
+from tests.bench.large_demo import DB, large_demo_engine
+
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 
 
 def _engine():
-    from data_access.db import get_engine, init_db
-
-    if not DB.exists():
-        from seed.demo import load_demo
-
-        tmp = DB.with_suffix(".db.tmp")
-        DB.parent.mkdir(parents=True, exist_ok=True)
-        engine = get_engine(f"sqlite:///{tmp.resolve()}")
-        init_db(engine)
-        load_demo(engine, scale="large")
-        engine.dispose()
-        tmp.rename(DB)
-    return get_engine(f"sqlite:///{DB.resolve()}")
+    return large_demo_engine()
 
 
 def _best(fn, rounds: int = ROUNDS) -> tuple[float, object]:

@@ -1,7 +1,7 @@
 """Analysis pages on the large demo plant: seconds from a filter change until the page is idle
 in Chromium (data cached), per page. Goal: under 2 s (issue 5).
 
-The database is built once into data/bench/pages-large.db (seed.demo.load_demo, scale large)
+The large demo database is built once (tests/bench/large_demo.py)
 and reused. For each page: open it (which builds and caches the facts), then time filter changes
 that show views not seen before (grain week, this month, the last 12 full months, one line) and one
 back to a view already shown (last month by week, whose figures are remembered).
@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import statistics
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-DB = ROOT / "data" / "bench" / "pages-large.db"
+from tests.bench.large_demo import large_demo_url
+
 PAGES = ("throughput", "quality", "delivery", "customer", "equipment", "materials", "purchasing", "people")
 GOAL_S = 2.0
 QUIET_MS = 600
@@ -55,16 +54,7 @@ _DONE = """([since, quiet]) => {
 
 
 def database_url() -> str:
-    from data_access.db import get_engine, init_db
-    from seed.demo import database_is_empty, load_demo
-
-    DB.parent.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{DB}"
-    engine = get_engine(url)
-    init_db(engine)
-    if database_is_empty(engine):
-        load_demo(engine, "large")
-    return url
+    return large_demo_url()
 
 
 def _wait_first_open(page) -> None:

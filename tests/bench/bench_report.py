@@ -10,7 +10,7 @@ Cases (best of ROUNDS, the last complete month of the demo):
 - PDF en / zh and XLSX: rendering an already built summary;
 - cron, cold: what `plantkpi report` does in a fresh process (facts loaded from the database,
   summary, PDF), measured with the facts cache cleared.
-The large SQLite database is shared with bench_kpi (data/bench/kpi-large.db, built once).
+The large demo database is shared by every bench (tests/bench/large_demo.py, built once).
 """
 from __future__ import annotations
 
