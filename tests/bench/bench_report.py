@@ -14,22 +14,13 @@ The large demo database is shared by every bench (tests/bench/large_demo.py, bui
 """
 from __future__ import annotations
 
-import os
-import time
 from datetime import timedelta
 
-from tests.bench.bench_kpi import _engine, _period
-
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+from tests.bench.bench_kpi import _best, _engine, _period
 
 
-def _best(fn, rounds: int = ROUNDS) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(rounds):
-        started = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - started)
-    return best, result
+
+
 
 
 def run() -> list[dict]:
