@@ -49,4 +49,4 @@ for spec in pages_for(user.role, user.department):
                    default=spec.file == "home.py")
     sections.setdefault(t(spec.section), []).append(page)
 
-st.navigation(sections).run()
+st.navigation(sections, expanded=True).run()  # every page listed, no "View more"

@@ -2,7 +2,8 @@
 
 app.py builds st.navigation from this list on every rerun, for the signed-in user's role.
 A page whose file does not exist yet is left out, so the list can run ahead of the code.
-Each page has an explicit url_path so links stay stable.
+Each page has an explicit url_path so links stay stable. Sections are shown in this order:
+what managers open most (overview, analysis, planning) before data input and admin.
 """
 from __future__ import annotations
 
@@ -38,14 +39,14 @@ PAGES: list[PageSpec] = [
     PageSpec("home.py", "home", "nav.home", "nav.section.overview", icon=":material/home:"),
     PageSpec("executive.py", "executive", "nav.executive", "nav.section.overview", ("admin", "executive", "manager"),
              icon=":material/summarize:"),
-    *[PageSpec(f"input_{d}.py", f"input-{d.replace('_', '-')}", f"nav.input.{d}", "nav.section.input",
-               ("admin", "clerk", "manager"), department=d, icon=":material/edit_note:") for d in INPUT_DEPARTMENTS],
     *[PageSpec(f"analysis_{a}.py", f"analysis-{a}", f"nav.analysis.{a}", "nav.section.analysis", ANALYSTS,
                icon=":material/monitoring:")
       for a in ("throughput", "quality", "delivery", "customer", "equipment", "materials", "purchasing", "people")],
     *[PageSpec(f"planning_{p}.py", f"planning-{p}", f"nav.planning.{p}", "nav.section.planning",
                ("admin", "manager", "executive"), icon=":material/event_note:")
       for p in ("capacity", "priority", "mrp", "progress")],
+    *[PageSpec(f"input_{d}.py", f"input-{d.replace('_', '-')}", f"nav.input.{d}", "nav.section.input",
+               ("admin", "clerk", "manager"), department=d, icon=":material/edit_note:") for d in INPUT_DEPARTMENTS],
     PageSpec("admin_master.py", "admin-master-data", "nav.admin.master", "nav.section.admin", ("admin",),
              department="admin", icon=":material/database:"),
     PageSpec("admin_users.py", "admin-users", "nav.admin.users", "nav.section.admin", ("admin",), icon=":material/group:"),
