@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.kpi import pareto
-from dashboard.kpi.charts_data import breakdown, clip_grain, has_rows, rows_behind, trend
+from dashboard.kpi.charts_data import breakdown, clip_grain, rows_behind, trend
 from dashboard.ui import charts
 from dashboard.ui.analysis import analysis_page, with_names
 from dashboard.ui.memo import cached
@@ -18,8 +18,7 @@ DIMS = ("customer", "abc_class", "product")
 page = analysis_page("customer", DIMS)
 facts, filters, today = page.facts, page.filters, page.today
 kpi_tiles(TILES, facts, filters, today, per_row=4)
-if not cached(has_rows, "surveys", facts, filters) and not cached(has_rows, "complaints", facts, filters):
-    page.say_empty()
+if page.empty("surveys", "complaints"):
     st.stop()
 
 grain = clip_grain(page.grain if page.grain != "day" else "week", filters.date_from, filters.date_to)

@@ -5,7 +5,6 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.kpi import Filters, item_balances, material_loss_by_material
-from dashboard.kpi.charts_data import has_rows
 from dashboard.ui import charts
 from dashboard.ui.analysis import analysis_page, with_names
 from dashboard.ui.memo import cached
@@ -17,8 +16,7 @@ TILES = ["material_loss", "material_loss_allowed", "cost_per_unit", "scrap_cost"
 page = analysis_page("materials", ())  # issues and balances are per material, not per line or machine
 facts, filters, today = page.facts, page.filters, page.today
 kpi_tiles(TILES, facts, filters, today, per_row=4)
-if not cached(has_rows, "material_moves", facts, Filters(date_from=filters.date_from, date_to=filters.date_to)):
-    page.say_empty()
+if page.empty("material_moves", filters=Filters(date_from=filters.date_from, date_to=filters.date_to)):
     st.stop()
 
 loss = cached(material_loss_by_material, facts, filters).filter(pl.col("required_qty") > 0)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.kpi import cost_structure
-from dashboard.kpi.charts_data import clip_grain, has_rows, rows_behind, trend
+from dashboard.kpi.charts_data import clip_grain, rows_behind, trend
 from dashboard.ui import charts
 from dashboard.ui.analysis import analysis_page, names, with_names
 from dashboard.ui.memo import cached
@@ -17,8 +17,7 @@ TILES = ["attendance_rate", "overtime_share", "turnover", "total_cost", "cost_pe
 page = analysis_page("people", ())  # attendance and costs are per department
 facts, filters, today = page.facts, page.filters, page.today
 kpi_tiles(TILES, facts, filters, today, per_row=5)
-if not cached(has_rows, "attendance", facts, filters) and not cached(has_rows, "costs", facts, filters):
-    page.say_empty()
+if page.empty("attendance", "costs"):
     st.stop()
 
 grain = clip_grain(page.grain if page.grain != "day" else "week", filters.date_from, filters.date_to)

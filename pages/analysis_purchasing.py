@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.i18n import t
-from dashboard.kpi.charts_data import clip_grain, has_rows, rows_behind, supplier_scatter, trend
+from dashboard.kpi.charts_data import clip_grain, rows_behind, supplier_scatter, trend
 from dashboard.ui import charts
 from dashboard.ui.analysis import analysis_page, with_names
 from dashboard.ui.memo import cached
@@ -16,8 +16,7 @@ TILES = ["supplier_otd", "incoming_pass_rate", "purchase_price_variance"]
 page = analysis_page("purchasing", ())  # purchasing data has suppliers and materials, not lines or customers
 facts, filters, today = page.facts, page.filters, page.today
 kpi_tiles(TILES, facts, filters, today, per_row=3)
-if not cached(has_rows, "po_lines", facts, filters) and not cached(has_rows, "inspections", facts, filters):
-    page.say_empty()
+if page.empty("po_lines", "inspections"):
     st.stop()
 
 suppliers = with_names(cached(supplier_scatter, facts, filters, today=today), "supplier", facts, "supplier")

@@ -84,29 +84,23 @@ ratio = st.column_config.NumberColumn(format="percent")
 whole = st.column_config.NumberColumn(format="localized")
 money = st.column_config.NumberColumn(format="¥%.2f")
 
+def section(name: str, rows: int, table_of, formats: dict[int, object]) -> None:
+    """A titled table of the summary, or the section's "nothing to show" line."""
+    st.subheader(t(f"report.section.{name}"))
+    if not rows:
+        st.info(t(f"report.none.{name}"))
+        return
+    table = table_of(summary, lang)
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={table.columns[i]: fmt for i, fmt in formats.items()})
+
+
 left, right = st.columns([2, 3])
 with left:
-    st.subheader(t("report.section.scrap"))
-    if summary.scrap_reasons.height:
-        table = scrap_table(summary, lang)
-        st.dataframe(table, hide_index=True, width="stretch", column_config={
-            table.columns[1]: whole, table.columns[2]: ratio, table.columns[3]: ratio})
-    else:
-        st.info(t("report.none.scrap"))
+    section("scrap", summary.scrap_reasons.height, scrap_table, {1: whole, 2: ratio, 3: ratio})
 with right:
-    st.subheader(t("report.section.late"))
-    if summary.late_customers.height:
-        table = late_table(summary, lang)
-        st.dataframe(table, hide_index=True, width="stretch", column_config={table.columns[5]: ratio})
-    else:
-        st.info(t("report.none.late"))
-
-st.subheader(t("report.section.complaints"))
-if summary.open_complaints.height:
-    table = complaints_table(summary, lang)
-    st.dataframe(table, hide_index=True, width="stretch", column_config={table.columns[7]: money})
-else:
-    st.info(t("report.none.complaints"))
+    section("late", summary.late_customers.height, late_table, {5: ratio})
+section("complaints", summary.open_complaints.height, complaints_table, {7: money})
 
 st.subheader(t("report.section.missing"))
 if summary.missing_data.height:

@@ -9,6 +9,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -53,6 +54,21 @@ def make_database(backend: str, tmp_path, template: str | None = None, *, migrat
         admin.dispose()
 
     return engine, drop
+
+
+@contextmanager
+def serving_database(engine: Engine) -> Iterator[Engine]:
+    """Point the app (PLANTKPI_DATABASE_URL) at `engine` for a module-scoped fixture, where
+    monkeypatch is not available, and put the previous value back afterwards."""
+    previous = os.environ.get("PLANTKPI_DATABASE_URL")
+    os.environ["PLANTKPI_DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
+    try:
+        yield engine
+    finally:
+        if previous is None:
+            os.environ.pop("PLANTKPI_DATABASE_URL", None)
+        else:
+            os.environ["PLANTKPI_DATABASE_URL"] = previous
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ one more production shift:
 """
 from __future__ import annotations
 
-import os
 import re
 from datetime import date
 from pathlib import Path
@@ -20,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from data_access.db import write_transaction
 from data_access.loaders import clear_cache
 from data_access.store import insert_rows, new_batch
-from tests.conftest import make_database
+from tests.conftest import make_database, serving_database
 from tests.support.examples import example_row, example_rows
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,13 +43,8 @@ def known_db(tmp_path_factory):
         second = {**example_row("production"), "date": date(2026, 1, 6), "shift": "B", "downtime_min": 0.0,
                   "total_qty": 1000, "good_qty": 970, "defect_qty": 10, "scrap_qty": 20}
         insert_rows(conn, "production", [second], batch)
-    previous = os.environ.get("PLANTKPI_DATABASE_URL")
-    os.environ["PLANTKPI_DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
-    yield engine
-    if previous is None:
-        os.environ.pop("PLANTKPI_DATABASE_URL", None)
-    else:
-        os.environ["PLANTKPI_DATABASE_URL"] = previous
+    with serving_database(engine):
+        yield engine
     drop()
 
 
@@ -244,13 +238,8 @@ def test_downloads_are_made_only_when_clicked(known_db, monkeypatch):
 def empty_db(tmp_path_factory):
     clear_cache()
     engine, drop = make_database("sqlite", tmp_path_factory.mktemp("analysis_empty"))
-    previous = os.environ.get("PLANTKPI_DATABASE_URL")
-    os.environ["PLANTKPI_DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
-    yield engine
-    if previous is None:
-        os.environ.pop("PLANTKPI_DATABASE_URL", None)
-    else:
-        os.environ["PLANTKPI_DATABASE_URL"] = previous
+    with serving_database(engine):
+        yield engine
     drop()
 
 

@@ -31,7 +31,7 @@ from data_access.commentary import get_commentary, save_commentary
 from data_access.facts import load_facts
 from data_access.loaders import clear_cache
 from seed.demo import load_demo
-from tests.conftest import make_database
+from tests.conftest import make_database, serving_database
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date.today()
@@ -46,13 +46,8 @@ def demo(tmp_path_factory):
     engine, drop = make_database("sqlite", tmp_path_factory.mktemp("report"))
     load_demo(engine, "small", today=TODAY)
     save_commentary(engine, MONTH, NOTE, "stat")
-    previous = os.environ.get("PLANTKPI_DATABASE_URL")
-    os.environ["PLANTKPI_DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
-    yield engine
-    if previous is None:
-        os.environ.pop("PLANTKPI_DATABASE_URL", None)
-    else:
-        os.environ["PLANTKPI_DATABASE_URL"] = previous
+    with serving_database(engine):
+        yield engine
     drop()
 
 

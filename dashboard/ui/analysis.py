@@ -47,9 +47,9 @@ class AnalysisPage:
     def grain(self) -> str:
         return self.state.grain
 
-    def empty(self, fact: str, filters: Filters | None = None) -> bool:
-        """True (and says so in words) when the fact has no rows for the period and filters."""
-        if cached(has_rows, fact, self.facts, filters or self.filters):
+    def empty(self, *facts: str, filters: Filters | None = None) -> bool:
+        """True (and says so in words) when none of the facts has rows for the period and filters."""
+        if any(cached(has_rows, fact, self.facts, filters or self.filters) for fact in facts):
             return False
         self.say_empty()
         return True

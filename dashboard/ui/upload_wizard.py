@@ -23,6 +23,7 @@ from data_access.ingest import (MAX_BYTES, ImportResult, Problem, check_upload, 
                                 template_file_name)
 from data_access.ingest.commit import file_sha256, same_file_problem
 from data_access.ingest.problems import FileProblem
+from data_access.ingest.read import column_names
 from data_access.kinds import Kind
 
 PREVIEW_ROWS = 10
@@ -129,13 +130,7 @@ def detected_lines(result: ImportResult, lang: str) -> list[str]:
 
 def preview_frame(raw, rows: int = PREVIEW_ROWS, lang: str = "en") -> pl.DataFrame:
     """The first data rows as written in the file, under the file's own headers, with row numbers."""
-    names, seen = [], set()
-    for i, header in enumerate(raw.headers):
-        name = header or f"({i + 1})"
-        while name in seen:
-            name += " "
-        seen.add(name)
-        names.append(name)
+    names = column_names(raw.headers, blank="({})", repeat=" ")
     head = raw.frame.head(rows)
     head = head.rename({f"c{i}": n for i, n in enumerate(names) if f"c{i}" in head.columns})
     return head.select(raw.row_numbers.head(rows).alias(t("input.problems.row", lang)), *head.columns)

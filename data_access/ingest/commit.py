@@ -21,7 +21,7 @@ from data_access.db import write_transaction
 from data_access.ingest.headers import HeaderMatch, match_headers
 from data_access.ingest.parse import ROW, Parsed, parse_table
 from data_access.ingest.problems import FileProblem, Problem
-from data_access.ingest.read import RawTable, ReadInfo, read_upload
+from data_access.ingest.read import RawTable, ReadInfo, column_names, read_upload
 from data_access.ingest.validate import check_sums, database_problems, select_in
 from data_access.kinds import KINDS, get_kind
 from data_access.loaders import schema_of
@@ -107,13 +107,7 @@ def _rejected_frame(raw: RawTable, errors: list[Problem], lang: str) -> pl.DataF
         if p.row is not None:
             where = f"{p.column}: " if p.column else ""
             reasons.setdefault(p.row, []).append(f"{where}{p.message}")
-    names, seen = [], set()
-    for i, h in enumerate(raw.headers):
-        name = h or f"column_{i + 1}"
-        while name in seen:
-            name += "_"
-        seen.add(name)
-        names.append(name)
+    names = column_names(raw.headers, blank="column_{}", repeat="_")
     frame = raw.frame.rename({f"c{i}": n for i, n in enumerate(names)})
     row_col, reason_col = ROW_COLUMN.get(lang, "row"), REASON_COLUMN.get(lang, "reason")
     frame = frame.with_columns(raw.row_numbers.alias(row_col)).filter(pl.col(row_col).is_in(list(reasons)))

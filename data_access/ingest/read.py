@@ -52,6 +52,19 @@ class RawTable:
     info: ReadInfo
 
 
+def column_names(headers: list[str | None], blank: str, repeat: str) -> list[str]:
+    """The file's headers as unique column names (a frame cannot hold two columns of one name):
+    an empty header becomes blank.format(position), a repeated one gets `repeat` appended."""
+    names, seen = [], set()
+    for i, header in enumerate(headers):
+        name = header or blank.format(i + 1)
+        while name in seen:
+            name += repeat
+        seen.add(name)
+        names.append(name)
+    return names
+
+
 def read_upload(data: bytes, file_name: str, kind_name: str, *, sheet: str | None = None,
                 mapping: dict[str, str] | None = None) -> RawTable:
     """Read an uploaded file. Raises FileProblem with a translatable message when it cannot."""
