@@ -6,11 +6,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# make run listens on this machine only (the demo accounts' password is public); ADDRESS=0.0.0.0 opens it to
+# the network once the demo accounts are gone (docs/deployment.md).
+ADDRESS ?= 127.0.0.1
 SCALE ?= small
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export PLANTKPI_TEST_PG_URL ?= $(PG_URL)
 
-.PHONY: run test bench install install-test system-deps postgres demo clean
+.PHONY: run test bench install install-test system-deps app-deps debs postgres demo clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +30,19 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-# Debian packages the app and the tests need: a CJK font for charts and PDFs, Chromium for
-# browser tests, poppler for looking at PDFs. Installed only when missing.
+# Debian packages, installed only when missing: the app needs a CJK font for Chinese charts and PDFs
+# (APP_DEBS); the tests also need Chromium for browser tests and poppler for reading PDFs.
+APP_DEBS := fonts-noto-cjk
+TEST_DEBS := $(APP_DEBS) chromium poppler-utils
+
+app-deps:
+	@$(MAKE) --no-print-directory debs DEBS="$(APP_DEBS)"
+
 system-deps:
-	@missing=""; for p in chromium fonts-noto-cjk poppler-utils; do \
+	@$(MAKE) --no-print-directory debs DEBS="$(TEST_DEBS)"
+
+debs:
+	@missing=""; for p in $(DEBS); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing$$missing"; \
@@ -43,9 +55,9 @@ postgres:
 	@pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null || \
 	  (pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start && sleep 2) || true
 
-run: install
+run: install app-deps
 	$(BIN)/plantkpi init --demo --scale $(SCALE) --if-empty
-	$(BIN)/plantkpi serve --port $(PORT)
+	$(BIN)/plantkpi serve --port $(PORT) --address $(ADDRESS)
 
 test: install-test system-deps postgres
 	$(BIN)/python -m pytest -n 2 --dist loadgroup --timeout 600 $(PYTEST_ARGS)

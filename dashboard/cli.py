@@ -46,8 +46,10 @@ def cmd_init(args) -> int:
 
 def cmd_serve(args) -> int:
     app = Path(__file__).parent / "app.py"
-    print(f"PlantKPI: open http://localhost:{args.port} in your browser", flush=True)
+    shown = "localhost" if args.address in ("127.0.0.1", "localhost") else args.address
+    print(f"PlantKPI: open http://{shown}:{args.port} in your browser", flush=True)
     command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
+               "--server.address", args.address,
                "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--client.toolbarMode", "minimal"]
     return subprocess.call(command, env=os.environ.copy())
@@ -116,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="start the web app")
     p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", default="127.0.0.1",
+                   help="interface to listen on (default: this machine only; 0.0.0.0 for the network)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("template", help="write an upload template")
