@@ -104,6 +104,18 @@ def cmd_restore(args) -> int:
     return EXIT_OK
 
 
+def cmd_subscription(args) -> int:
+    from dashboard.notify import run_subscription_command
+
+    return run_subscription_command(args, _engine())
+
+
+def cmd_notify(args) -> int:
+    from dashboard.notify import run_notify_command
+
+    return run_notify_command(args, _engine(), lang=args.lang)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from data_access.kinds import KINDS
 
@@ -167,6 +179,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="whole database from a backup file")
     p.add_argument("file")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("subscription", help="what a user receives by e-mail")
+    sub_sub = p.add_subparsers(dest="subscription_command", required=True)
+    add = sub_sub.add_parser("add")
+    add.add_argument("user")
+    add.add_argument("--what", required=True, help="summary | csat_weekly | alert")
+    add.add_argument("--kpi", default="", help="the KPI of an alert")
+    add.add_argument("--email", required=True)
+    sub_sub.add_parser("list")
+    remove = sub_sub.add_parser("remove")
+    remove.add_argument("id", type=int)
+    p.add_argument("--lang", choices=["en", "zh"], default="en")
+    p.set_defaults(func=cmd_subscription)
+
+    p = sub.add_parser("notify", help="send the subscriptions and alerts that are due, never twice")
+    p.add_argument("--now", help="the moment to act as (YYYY-MM-DD HH:MM); default: now")
+    p.add_argument("--dry-run", action="store_true", help="list what is due; send and record nothing")
+    p.add_argument("--lang", choices=["en", "zh"], default="en")
+    p.set_defaults(func=cmd_notify)
     return parser
 
 

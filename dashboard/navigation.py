@@ -47,6 +47,8 @@ PAGES: list[PageSpec] = [
       for p in ("capacity", "priority", "mrp", "progress")],
     *[PageSpec(f"input_{d}.py", f"input-{d.replace('_', '-')}", f"nav.input.{d}", "nav.section.input",
                ("admin", "clerk", "manager"), department=d, icon=":material/edit_note:") for d in INPUT_DEPARTMENTS],
+    PageSpec("subscriptions.py", "subscriptions", "nav.subscriptions", "nav.section.overview", ALL,
+             icon=":material/mail:"),
     PageSpec("admin_master.py", "admin-master-data", "nav.admin.master", "nav.section.admin", ("admin",),
              department="admin", icon=":material/database:"),
     PageSpec("admin_users.py", "admin-users", "nav.admin.users", "nav.section.admin", ("admin",), icon=":material/group:"),

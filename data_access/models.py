@@ -118,6 +118,36 @@ class Commentary(SQLModel, table=True):
     updated_at: datetime = SQLField(default_factory=utcnow)
 
 
+class Subscription(SQLModel, table=True):
+    """What a user receives by e-mail (docs/report.md): the monthly summary PDF, the weekly
+    customer-satisfaction report, or an alert when a KPI is off target."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (sa.UniqueConstraint("user_name", "what", "kpi", "email"),)
+    id: int | None = SQLField(default=None, primary_key=True)
+    user_name: str = SQLField(max_length=80, index=True)
+    what: str = SQLField(max_length=20)  # summary | csat_weekly | alert
+    kpi: str = SQLField(default="", max_length=40)  # alerts only ('' otherwise, so the unique key holds)
+    email: str = SQLField(max_length=254)
+    created_by: str = SQLField(max_length=80)
+    created_at: datetime = SQLField(default_factory=utcnow)
+
+
+class Delivery(SQLModel, table=True):
+    """One mail due for one subscription and period ("2026-11", "2026-W48"): written before the send
+    is tried, so `plantkpi notify` run every few minutes never sends twice and retries a failed one."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (sa.UniqueConstraint("subscription_id", "period"),)
+    id: int | None = SQLField(default=None, primary_key=True)
+    subscription_id: int = SQLField(foreign_key="subscriptions.id", index=True)
+    period: str = SQLField(max_length=40)
+    status: str = SQLField(max_length=10)  # sending | sent | failed
+    attempts: int = 0
+    last_error: str = SQLField(default="", max_length=500)
+    updated_at: datetime = SQLField(default_factory=utcnow)
+
+
 # -------------------------------------------------------------------- kind tables
 _SQL_TYPES = {
     "int": lambda f: sa.Integer(),

@@ -55,17 +55,18 @@ def test_upgrade_from_the_first_revision_keeps_every_row(blank_engine):
         conn.execute(sa.text("INSERT INTO data_version (id, version) VALUES (1, 0)"))
     fill_database(blank_engine)
     before = dump(blank_engine)
-    assert all(before[t.name] for t in metadata.sorted_tables)  # every table holds rows to lose
+    assert all(before[t.name] for t in metadata.sorted_tables if t.name in before)  # every table holds rows to lose
 
     init_db(blank_engine)  # what `plantkpi init` and the app do on a new version
 
     assert current_revision(blank_engine) == head_revision(blank_engine) != FIRST
-    assert dump(blank_engine) == before
+    after = dump(blank_engine)
+    assert {name: rows for name, rows in after.items() if name in before} == before
     # the upgrade's own additions work on the old rows: audit_log became append-only (0002)
     with pytest.raises(sa.exc.DBAPIError, match="append-only"):
         with blank_engine.begin() as conn:
             conn.execute(sa.delete(AuditEntry.__table__))
-    assert dump(blank_engine) == before
+    assert dump(blank_engine) == after
 
 
 def test_head_matches_the_models(engine):
