@@ -72,8 +72,11 @@ INPUTS: dict[str, tuple[str, ...]] = {
     "stocktakes": ("stocktake",),
     "targets": ("targets",),
     "routings": ("routings",),
+    "sales": ("products", "customers", "costs"),
+    "settlements": ("invoices", "payments", "customers"),
 }
-USES: dict[str, tuple[str, ...]] = {"order_shipments": ("order_lines",), "bom_requirements": ("production",)}
+USES: dict[str, tuple[str, ...]] = {"order_shipments": ("order_lines",), "bom_requirements": ("production",),
+                                    "sales": ("order_shipments", "order_lines"), "po_receipts": ("po_lines",)}
 SPLIT_ROWS = 250_000  # a column read spanning more ids than this is split into concurrent id ranges
 
 # Column reads waiting for their fact to be built (each large kind feeds one fact; taken when used).
@@ -245,8 +248,71 @@ def _po_lines(b: _Builder) -> pl.DataFrame:
 
 
 def _po_receipts(b: _Builder) -> pl.DataFrame:
-    return b.kind("receipts").select("po_no", "line_no", date=pl.col("receipt_date"), qty=pl.col("qty"),
-                                     accepted_qty=pl.col("accepted_qty"))
+    """Receipts with their PO line's supplier, material and price (value = qty × PO unit_price)."""
+    lines = b.facts["po_lines"].select("po_no", "line_no", "supplier", "material", "unit_price")
+    return (b.kind("receipts").join(lines, on=["po_no", "line_no"], how="left")
+            .select("po_no", "line_no", "supplier", "material", date=pl.col("receipt_date"), qty=pl.col("qty"),
+                    accepted_qty=pl.col("accepted_qty"), value=pl.col("qty") * pl.col("unit_price")))
+
+
+def _salespeople(b: _Builder) -> pl.DataFrame:
+    return b.kind("customers").select(customer=pl.col("customer_code"),
+                                      salesperson=pl.col("salesperson_code").fill_null(UNASSIGNED))
+
+
+def _sales(b: _Builder) -> pl.DataFrame:
+    """Shipments valued at the order line's price and the product's standard cost. A month's transport
+    costs (costs, category transport) are spread over that month's shipments by their value, so margin
+    by customer or product carries its share of freight; a month with transport costs but no shipments has
+    no sales to carry them (they stay in total_cost)."""
+    prices = b.facts["order_lines"].select("line_id", "unit_price")
+    costs = b.kind("products").select(product=pl.col("product_code"), standard_cost=pl.col("standard_cost"))
+    rows = (b.facts["order_shipments"].join(prices, on="line_id", how="left").join(costs, on="product", how="left")
+            .join(_salespeople(b), on="customer", how="left")
+            .with_columns(revenue=pl.col("qty") * pl.col("unit_price"),
+                          cost_value=pl.col("qty") * pl.col("standard_cost"),
+                          _month=pl.col("date").dt.truncate("1mo")))
+    transport = (b.kind("costs").filter(pl.col("category") == "transport")
+                 .group_by(_month=(pl.col("month") + "-01").str.to_date("%Y-%m-%d"))
+                 .agg(_transport=pl.col("amount").sum()))
+    share = pl.col("revenue") / pl.col("revenue").sum().over("_month")
+    return (rows.join(transport, on="_month", how="left")
+            .with_columns(transport=(pl.col("_transport").fill_null(0.0) * share).fill_nan(0.0).fill_null(0.0))
+            .select("date", "customer", "abc_class", "product", "salesperson", "qty", "revenue", "cost_value",
+                    "transport"))
+
+
+AGEING_DAYS = (0, 30, 60, 90)  # overdue by more than 0 / 30 / 60 / 90 days: the buckets' lower edges
+
+
+def settlement_changes(invoices: pl.DataFrame, payments: pl.DataFrame) -> pl.DataFrame:
+    """Receivables and payables as dated changes, so that any balance at a date D is the sum of the
+    changes dated ≤ D: `open` +amount on the invoice date, −payment on its date; `over_N` (overdue by more
+    than N days, N in AGEING_DAYS) +amount on due_date + N + 1 and −payment on the later of its date and
+    that day (a payment before an invoice falls overdue never counts as overdue)."""
+    inv = invoices.select("side", "invoice_no", "party_code", "invoice_date", "due_date", "amount")
+    pay = payments.join(inv.select("side", "invoice_no", "party_code", "due_date"), on=["side", "invoice_no"],
+                        how="inner").select("side", "invoice_no", "party_code", "due_date", "date", "amount")
+    parts = [inv.select("side", "party_code", date=pl.col("invoice_date"), measure=pl.lit("open"),
+                        change=pl.col("amount")),
+             pay.select("side", "party_code", "date", measure=pl.lit("open"), change=-pl.col("amount"))]
+    for n in AGEING_DAYS:
+        overdue_from = pl.col("due_date") + pl.duration(days=n + 1)
+        parts += [inv.select("side", "party_code", date=overdue_from, measure=pl.lit(f"over_{n}"),
+                             change=pl.col("amount")),
+                  pay.select("side", "party_code", date=pl.max_horizontal("date", overdue_from),
+                             measure=pl.lit(f"over_{n}"), change=-pl.col("amount"))]
+    return pl.concat(parts, how="vertical_relaxed").with_columns(pl.col("change").cast(pl.Float64))
+
+
+def _settlements(b: _Builder) -> pl.DataFrame:
+    """settlement_changes with the party as customer (ar) or supplier (ap)."""
+    changes = settlement_changes(b.kind("invoices"), b.kind("payments"))
+    ar = pl.col("side") == "ar"
+    return (changes.with_columns(customer=pl.when(ar).then(pl.col("party_code")),
+                                 supplier=pl.when(~ar).then(pl.col("party_code")))
+            .join(_customers(b), on="customer", how="left").join(_salespeople(b), on="customer", how="left")
+            .select("date", "side", "measure", "change", "customer", "abc_class", "salesperson", "supplier"))
 
 
 def _surveys(b: _Builder) -> pl.DataFrame:
@@ -376,6 +442,8 @@ BUILDERS: dict[str, Callable[[_Builder], pl.DataFrame]] = {
     "stocktakes": _stocktakes,
     "targets": _targets,
     "routings": _routings,
+    "sales": _sales,
+    "settlements": _settlements,
     "reasons": _master("reasons"),
     "bom": _master("bom"),
     "materials": _master("materials"),

@@ -19,10 +19,9 @@ from datetime import date
 import polars as pl
 
 from dashboard.kpi.delivery import DERIVED_FACTS, DERIVED_INPUTS
-from dashboard.kpi.registry import DIMENSIONS, EVENT_FACTS, GRAINS, KPIS, MEASURES, kpi
+from dashboard.kpi.registry import DIMENSIONS, EVENT_FACTS, GRAINS, KPIS, MEASURES, PERIOD_DAYS, kpi
 
-_FILTER_DIMS = ("line", "machine", "product", "shift", "customer", "abc_class", "reason", "stage", "supplier",
-                "department", "category", "material")
+_FILTER_DIMS = tuple(d for d in DIMENSIONS if d not in GRAINS)
 
 
 @dataclass(frozen=True)
@@ -43,6 +42,8 @@ class Filters:
     department: tuple[str, ...] | None = None
     category: tuple[str, ...] | None = None
     material: tuple[str, ...] | None = None
+    salesperson: tuple[str, ...] | None = None
+    employee: tuple[str, ...] | None = None
 
     def __post_init__(self):
         for name in _FILTER_DIMS:
@@ -175,6 +176,78 @@ def aggregate(frame: pl.DataFrame, measure_ids: Sequence[str], dims: Sequence[st
     return frame.group_by(keys).agg(aggs)
 
 
+_PERIOD_STEP = {"day": "1d", "week": "1w", "month": "1mo", "quarter": "3mo"}
+
+
+def period_bounds(grain: str) -> tuple[pl.Expr, pl.Expr]:
+    """First and last day of the period whose key (as _grain_key makes it) is in column `grain`."""
+    c = pl.col(grain)
+    if grain == "year":
+        return pl.date(c, 1, 1), pl.date(c, 12, 31)
+    if grain == "day":
+        return c, c
+    return c, c.dt.offset_by(_PERIOD_STEP[grain]).dt.offset_by("-1d")
+
+
+def _period_keys(grain: str, first: date, last: date) -> pl.Series:
+    """The keys of every period from the one holding `first` to the one holding `last`."""
+    if grain == "year":
+        return pl.Series(grain, list(range(first.year, last.year + 1)), pl.Int32)
+    start = pl.DataFrame({"date": [first]}).select(_grain_key(grain)).item()
+    return pl.date_range(start, last, _PERIOD_STEP[grain], eager=True).alias(grain)
+
+
+def balance_table(frame: pl.DataFrame, measure_ids: Sequence[str], dims: Sequence[str], filters: Filters,
+                  today: date, rows_as: str | None = None) -> pl.DataFrame | None:
+    """Balance measures (Measure.balance): the fact's rows are changes (an invoice adds to what is
+    open, a payment takes from it); the value of a period is the sum of every change dated up to the
+    period's end (filters.date_to, or today), so a month shows what was open at its end. None when the
+    request has more than one time grain (a balance has one end per period)."""
+    end = filters.date_to or today
+    frame = filter_frame(frame, filters.replace(date_from=None, date_to=None)).filter(pl.col("date") <= end)
+    grains = [d for d in dims if d in GRAINS]
+    if not grains:
+        return aggregate(frame, measure_ids, dims, rows_as)
+    if len(grains) > 1:
+        return None
+    grain, others = grains[0], [d for d in dims if d not in GRAINS]
+    first = filters.date_from or (frame.get_column("date").min() if frame.height else None)
+    if first is None or first > end:
+        return aggregate(frame.clear(), measure_ids, dims, rows_as)
+    keys = _period_keys(grain, first, end)
+    # Changes before the first period belong to its opening balance: give them its key.
+    keyed = frame.with_columns(pl.max_horizontal(_grain_key(grain), pl.lit(keys[0], keys.dtype)).alias(grain))
+    aggs = [MEASURES[m].expr.alias(m) for m in measure_ids]
+    net = keyed.group_by([grain, *others]).agg(aggs)
+    combos = net.select(others).unique() if others else pl.DataFrame()
+    grid = keys.to_frame() if not others else keys.to_frame().join(combos, how="cross")
+    table = (grid.join(net, on=[grain, *others], how="left", nulls_equal=True)
+             .with_columns([pl.col(m).fill_null(0.0) for m in measure_ids]).sort(grain)
+             .with_columns([pl.col(m).cum_sum().over(others) if others else pl.col(m).cum_sum()
+                            for m in measure_ids]))
+    if rows_as:  # a balance is known wherever its history has a row: every period of the grid
+        table = table.with_columns(pl.lit(1.0).alias(rows_as))
+    return table
+
+
+def _with_period_days(table: pl.DataFrame, dims: Sequence[str], filters: Filters) -> pl.DataFrame:
+    """PERIOD_DAYS: each row's period length in days, clipped to the filter's dates."""
+    grains = [d for d in dims if d in GRAINS]
+    if not grains:
+        if filters.date_from is None or filters.date_to is None:
+            return table.with_columns(pl.lit(None, pl.Float64).alias(PERIOD_DAYS))
+        days = float((filters.date_to - filters.date_from).days + 1)
+        return table.with_columns(pl.lit(days).alias(PERIOD_DAYS))
+    if len(grains) > 1:
+        return table.with_columns(pl.lit(None, pl.Float64).alias(PERIOD_DAYS))
+    first, last = period_bounds(grains[0])
+    if filters.date_from is not None:
+        first = pl.max_horizontal(first, pl.lit(filters.date_from))
+    if filters.date_to is not None:
+        last = pl.min_horizontal(last, pl.lit(filters.date_to))
+    return table.with_columns(((last - first).dt.total_days() + 1).cast(pl.Float64).alias(PERIOD_DAYS))
+
+
 def measures_table(measure_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], dims: Sequence[str] = (),
                    filters: Filters | None = None, *, today: date | None = None,
                    tolerance_days: int = 0, row_counts: bool = False) -> pl.DataFrame:
@@ -185,10 +258,14 @@ def measures_table(measure_ids: Iterable[str], facts: Mapping[str, pl.DataFrame]
     dims = list(dims)
     _check_dims(dims)
     filters = filters or Filters()
-    resolver = facts if isinstance(facts, _Resolver) else _Resolver(facts, today or date.today(), tolerance_days)
+    today = today or date.today()
+    resolver = facts if isinstance(facts, _Resolver) else _Resolver(facts, today, tolerance_days)
+    measure_ids = list(dict.fromkeys(measure_ids))
+    period_days = PERIOD_DAYS in measure_ids
     by_fact: dict[str, list[str]] = {}
-    for m in dict.fromkeys(measure_ids):
-        by_fact.setdefault(MEASURES[m].fact, []).append(m)
+    for m in measure_ids:
+        if m != PERIOD_DAYS:
+            by_fact.setdefault(MEASURES[m].fact, []).append(m)
     resolver.prefetch(needed_facts(by_fact))
     parts, missing = [], []
     for fact_name, ids in by_fact.items():
@@ -196,7 +273,19 @@ def measures_table(measure_ids: Iterable[str], facts: Mapping[str, pl.DataFrame]
         if frame is None or not applicable(frame, dims, filters):
             missing += ids + ([rows_column(fact_name)] if row_counts else [])
             continue
-        parts.append(aggregate(filter_frame(frame, filters), ids, dims, rows_column(fact_name) if row_counts else None))
+        rows_as = rows_column(fact_name) if row_counts else None
+        if MEASURES[ids[0]].balance:  # a fact's measures are all balances or all period sums
+            part = balance_table(frame, ids, dims, filters, today, rows_as)
+            if part is None:
+                missing += ids + ([rows_as] if row_counts else [])
+                continue
+            parts.append(part)
+        else:
+            parts.append(aggregate(filter_frame(frame, filters), ids, dims, rows_as))
+    if period_days and parts:
+        parts[0] = _with_period_days(parts[0], dims, filters)
+    elif period_days:
+        missing.append(PERIOD_DAYS)
     if not parts:  # nothing can honour this request: no groups, or one all-null row without dims
         dtypes = {"year": pl.Int32, **{g: pl.Date for g in GRAINS if g != "year"}}
         return pl.DataFrame([pl.Series(d, [], dtypes.get(d, pl.String)) for d in dims]
@@ -215,8 +304,10 @@ def _value(k) -> pl.Expr:
     """A sum over no rows at all is not known (null, "—"), unlike rows that sum to 0: a period
     before the data starts must not read as a real 0. Events are the exception (EVENT_FACTS):
     a month without complaints had 0 complaints. Ratios need no rule (0 / 0 is null already)."""
-    facts = [f for f in dict.fromkeys(MEASURES[m].fact for m in k.measures) if f not in EVENT_FACTS]
-    if not k.additive or not facts:
+    facts = [f for f in dict.fromkeys(MEASURES[m].fact for m in k.measures if m != PERIOD_DAYS)
+             if f not in EVENT_FACTS]
+    balance = any(MEASURES[m].balance for m in k.measures if m != PERIOD_DAYS)  # nothing ever invoiced: unknown
+    if not (k.additive or balance) or not facts:
         return k.expr
     has_rows = pl.all_horizontal([pl.col(rows_column(f)).fill_null(0) > 0 for f in facts])
     return pl.when(has_rows).then(k.expr).otherwise(None)
@@ -225,7 +316,7 @@ def _value(k) -> pl.Expr:
 def facts_for(kpi_ids: Iterable[str]) -> list[str]:
     """The stored facts these KPIs are computed from: load_facts(engine, facts_for(ids)) reads them
     all in one concurrent round before a page makes several compute() calls."""
-    return needed_facts(MEASURES[m].fact for k in kpi_ids for m in kpi(k).measures)
+    return needed_facts(MEASURES[m].fact for k in kpi_ids for m in kpi(k).measures if m != PERIOD_DAYS)
 
 
 def needed_facts(fact_names: Iterable[str]) -> list[str]:

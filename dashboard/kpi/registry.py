@@ -18,7 +18,9 @@ import polars as pl
 # Time grains are derived from the fact's `date`; the other dimensions are fact columns.
 GRAINS = ("day", "week", "month", "quarter", "year")
 DIMENSIONS = GRAINS + ("line", "machine", "product", "shift", "customer", "abc_class", "reason", "stage",
-                       "supplier", "department", "category", "material")
+                       "supplier", "department", "category", "material", "salesperson", "employee")
+# The length of each period in days: not a fact's sum but the calendar's (DSO, DPO); by grain only.
+PERIOD_DAYS = "period_days"
 UNITS = ("ratio", "count", "pieces", "pieces_per_hour", "hours", "minutes", "days", "currency", "score",
          "ppm", "points")
 UNASSIGNED = "Unassigned"  # reason codes missing from master data (display text: t("kpi.unassigned"))
@@ -33,6 +35,9 @@ class Measure:
     id: str
     fact: str
     expr: pl.Expr  # an additive aggregation over the fact's rows
+    # A balance (receivables open at a date): the fact's rows are changes, and the measure is their sum
+    # from the beginning up to the end of each period, not over the period (engine.balance_table).
+    balance: bool = False
 
 
 @dataclass(frozen=True)
@@ -152,6 +157,17 @@ MEASURES: dict[str, Measure] = {m.id: m for m in (
     Measure("headcount_days", "headcount", _sum("headcount")),
     Measure("days", "headcount", pl.col("date").n_unique().cast(pl.Float64)),
     Measure("leaves", "headcount", _sum("leaves")),
+    # sales: shipments valued (date = ship_date, customer, abc_class, product, salesperson)
+    Measure("sold_qty", "sales", _sum("qty")),
+    Measure("revenue", "sales", _sum("revenue")),
+    Measure("sold_cost_value", "sales", _sum("cost_value")),
+    Measure("transport_cost", "sales", _sum("transport")),
+    # purchase receipts valued at the PO price (date = receipt_date, supplier, material)
+    Measure("received_value", "po_receipts", _sum("value")),
+    # receivables and payables: balances at each period's end (settlement changes, SPEC §5)
+    *[Measure(f"{side}_{what}", "settlements", _sum("change", (pl.col("side") == side) & (pl.col("measure") == what)),
+              balance=True)
+      for side in ("ar", "ap") for what in ("open", "over_0", "over_30", "over_60", "over_90")],
 )}
 
 
@@ -270,6 +286,63 @@ KPIS: dict[str, KPI] = {k.id: k for k in (
     _kpi("headcount", "Average headcount", "平均在职人数", "count", +1, "Σ daily headcount / days",
          "Σ 每日在职人数 / 天数", ["headcount_days", "days"], ratio("headcount_days", "days"), "people"),
 )}
+
+_BUCKETS = (  # ageing by days past due: (suffix, en, zh, the balance it is, minus the one it excludes)
+    ("not_due", "not due", "未到期", "open", "over_0"),
+    ("1_30", "1–30 days overdue", "逾期 1–30 天", "over_0", "over_30"),
+    ("31_60", "31–60 days overdue", "逾期 31–60 天", "over_30", "over_60"),
+    ("61_90", "61–90 days overdue", "逾期 61–90 天", "over_60", "over_90"),
+    ("over_90", "over 90 days overdue", "逾期 90 天以上", "over_90", None),
+)
+_SIDES = {"ar": ("Receivables", "应收账款"), "ap": ("Payables", "应付账款")}
+
+
+def _ageing(side: str) -> list[KPI]:
+    name_en, name_zh = _SIDES[side]
+    out = []
+    for suffix, en, zh, balance, less in _BUCKETS:
+        measures = [f"{side}_{balance}"] + ([f"{side}_{less}"] if less else [])
+        expr = pl.col(measures[0]) - (pl.col(measures[1]) if less else 0)
+        out.append(_kpi(f"{side}_{suffix}", f"{name_en} {en}", f"{name_zh}{zh}", "currency", -1,
+                        f"open at the period end, {en}", f"期末未结金额,{zh}", measures, expr, "finance"))
+    return out
+
+
+KPIS.update({k.id: k for k in (
+    # --- sales and finance (营销部, 财务部) -------------------------------------------------------
+    _total("sales_qty", "Sales volume", "销售数量", "sold_qty", "pieces", +1, "finance", "Σ shipped qty", "Σ 出货数量"),
+    _total("sales_revenue", "Sales revenue", "销售收入", "revenue", "currency", +1, "finance",
+           "Σ shipped qty × order unit_price", "Σ 出货数量 × 订单单价"),
+    _kpi("avg_price", "Average price", "平均单价", "currency", +1, "sales revenue / sales volume", "销售收入 / 销售数量",
+         ["revenue", "sold_qty"], ratio("revenue", "sold_qty"), "finance"),
+    _kpi("sales_cost", "Cost of sales", "销售成本", "currency", -1,
+         "Σ shipped qty × standard_cost + transport costs", "Σ 出货数量 × 标准成本 + 运输费用",
+         ["sold_cost_value", "transport_cost"], pl.col("sold_cost_value") + pl.col("transport_cost"), "finance",
+         additive=True),
+    _kpi("gross_margin", "Gross margin", "毛利率", "ratio", +1, "(sales revenue − cost of sales) / sales revenue",
+         "(销售收入 − 销售成本) / 销售收入", ["revenue", "sold_cost_value", "transport_cost"],
+         ratio(pl.col("revenue") - pl.col("sold_cost_value") - pl.col("transport_cost"), "revenue"), "finance"),
+    _total("purchase_spend", "Purchase spend", "采购金额", "received_value", "currency", -1, "finance",
+           "Σ received qty × PO unit_price", "Σ 收货数量 × 采购单价"),
+    _kpi("ar_open", "Receivables open", "应收账款余额", "currency", -1,
+         "invoices to customers dated ≤ period end − payments dated ≤ period end", "期末前客户发票 − 期末前收款",
+         ["ar_open"], pl.col("ar_open"), "finance"),
+    _kpi("ar_overdue_share", "Overdue share of receivables", "应收逾期占比", "ratio", -1,
+         "receivables past their due date / receivables open, at the period end", "期末逾期应收 / 期末应收余额",
+         ["ar_over_0", "ar_open"], ratio("ar_over_0", "ar_open"), "finance", bounded=True),
+    _kpi("dso", "Days sales outstanding", "应收账款周转天数(DSO)", "days", -1,
+         "receivables open at the period end / sales revenue of the period × days in the period",
+         "期末应收余额 / 本期销售收入 × 本期天数", ["ar_open", "revenue", PERIOD_DAYS],
+         ratio(pl.col("ar_open") * pl.col(PERIOD_DAYS), "revenue"), "finance"),
+    _kpi("ap_open", "Payables open", "应付账款余额", "currency", -1,
+         "invoices from suppliers dated ≤ period end − payments dated ≤ period end", "期末前供应商发票 − 期末前付款",
+         ["ap_open"], pl.col("ap_open"), "finance"),
+    _kpi("dpo", "Days payables outstanding", "应付账款周转天数(DPO)", "days", +1,
+         "payables open at the period end / value received in the period × days in the period",
+         "期末应付余额 / 本期收货金额 × 本期天数", ["ap_open", "received_value", PERIOD_DAYS],
+         ratio(pl.col("ap_open") * pl.col(PERIOD_DAYS), "received_value"), "finance"),
+    *_ageing("ar"), *_ageing("ap"),
+)})
 
 HEADLINE = ("good_qty", "scrap_ratio", "oee", "otd_line", "csat")
 

@@ -58,7 +58,7 @@ def check_references(conn: Connection, kind: Kind, parsed: Parsed, lang: str) ->
         problems += [Problem(int(r), match.header_of(f.name), v, message, key="ingest.val.unknown_ref", field=f.name)
                      for r, v in zip(texts.filter(mask).get_column(ROW).to_list(),
                                      texts.filter(mask).get_column(f.name).to_list())]
-    for columns, target in kind.composite_refs:
+    for columns, target in (*kind.composite_refs, *kind.must_exist_in):
         columns = list(columns)
         present = frame.filter(pl.all_horizontal([pl.col(c).is_not_null() for c in columns]))
         if present.height == 0:
@@ -155,12 +155,49 @@ def check_sums(conn: Connection, kind: Kind, parsed: Parsed, lang: str, bad_rows
     return warnings
 
 
+def check_settlements(conn: Connection, kind: Kind, parsed: Parsed, lang: str,
+                      replaced_ids: set[int] = frozenset()) -> list[Problem]:
+    """Rows that settle another kind's row (payments on an invoice) may not take more than its amount:
+    the stored rows (less those replaced or edited) plus this file's, per target row."""
+    rule = kind.settles
+    if rule is None:
+        return []
+    on, frame = list(rule.on), parsed.frame.filter(pl.all_horizontal([pl.col(c).is_not_null() for c in rule.on]))
+    if frame.height == 0:
+        return []
+    firsts = frame.get_column(on[-1]).unique().to_list()
+    stored = select_in(conn, kind.name, ["id", *on, rule.amount], on[-1], firsts)
+    stored = stored.filter(~pl.col("id").is_in(list(replaced_ids))).select(*on, rule.amount)
+    targets = select_in(conn, rule.target, [*on, rule.target_amount], on[-1], firsts).select(
+        *on, pl.col(rule.target_amount).alias("_whole"))
+    totals = (pl.concat([stored, frame.select(*on, rule.amount)], how="vertical_relaxed")
+              .group_by(on).agg(pl.col(rule.amount).sum().alias("_settled")))
+    over = totals.join(targets, on=on).filter(pl.col("_settled") > pl.col("_whole") + 1e-9)
+    if over.height == 0:
+        return []
+    stored_sums = stored.group_by(on).agg(pl.col(rule.amount).sum().alias("_before"))
+    hits = frame.join(over.join(stored_sums, on=on, how="left"), on=on).sort(ROW)
+    column = parsed.match.header_of(rule.amount)
+    return [Problem(int(row[ROW]), column, f"{row[rule.amount]:g}",
+                    t("ingest.val.over_settled", lang, target=_target_label(rule.target, lang),
+                      ref=" ".join(str(row[c]) for c in on), whole=f"{row['_whole']:,.2f}",
+                      open=f"{row['_whole'] - (row['_before'] or 0):,.2f}", total=f"{row['_settled']:,.2f}"),
+                    key="ingest.val.over_settled", field=rule.amount)
+            for row in hits.iter_rows(named=True)]
+
+
 def database_problems(conn: Connection, parsed: Parsed, lang: str, replace: bool,
                       exclude_ids: set[int] = frozenset()) -> tuple[list[Problem], pl.DataFrame]:
     """All database checks; returns the problems and the stored rows matching file keys."""
     kind = get_kind(parsed.kind)
     problems = check_references(conn, kind, parsed, lang)
     existing, matches = check_existing(conn, kind, parsed, lang, exclude_ids)
-    if not replace:
+    if kind.append_only and (exclude_ids or replace):  # history is never overwritten: no edit, no replace
+        rows = parsed.frame.get_column(ROW).to_list() if exclude_ids else matches.get_column(ROW).to_list()
+        problems += [Problem(int(r), None, None, t("ingest.val.append_only", lang, kind=kind.label(lang)),
+                             key="ingest.val.append_only") for r in rows]
+    elif not replace:
         problems += existing
+    replaced = set(matches.get_column("id").to_list()) if replace and not kind.append_only else set()
+    problems += check_settlements(conn, kind, parsed, lang, replaced | set(exclude_ids))
     return problems, matches

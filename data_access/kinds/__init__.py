@@ -8,6 +8,7 @@ from data_access.kinds.customers import KIND as _customers
 from data_access.kinds.downtime import KIND as _downtime
 from data_access.kinds.employees import KIND as _employees
 from data_access.kinds.hr_events import KIND as _hr_events
+from data_access.kinds.invoices import KIND as _invoices
 from data_access.kinds.inspections import KIND as _inspections
 from data_access.kinds.lines import KIND as _lines
 from data_access.kinds.machines import KIND as _machines
@@ -15,6 +16,7 @@ from data_access.kinds.maintenance import KIND as _maintenance
 from data_access.kinds.material_moves import KIND as _material_moves
 from data_access.kinds.materials import KIND as _materials
 from data_access.kinds.orders import KIND as _orders
+from data_access.kinds.payments import KIND as _payments
 from data_access.kinds.production import KIND as _production
 from data_access.kinds.products import KIND as _products
 from data_access.kinds.projects import KIND as _projects
@@ -28,8 +30,10 @@ from data_access.kinds.stocktake import KIND as _stocktake
 from data_access.kinds.suppliers import KIND as _suppliers
 from data_access.kinds.surveys import KIND as _surveys
 from data_access.kinds.targets import KIND as _targets
+from data_access.kinds.wage_rates import KIND as _wage_rates
+from data_access.kinds.work_tickets import KIND as _work_tickets
 
-KINDS: dict[str, Kind] = {k.name: k for k in (_lines, _machines, _products, _routings, _materials, _bom, _customers, _suppliers, _employees, _reasons, _targets, _production, _scrap, _downtime, _material_moves, _stocktake, _inspections, _orders, _shipments, _complaints, _surveys, _purchase_orders, _receipts, _attendance, _hr_events, _maintenance, _projects, _costs)}
+KINDS: dict[str, Kind] = {k.name: k for k in (_lines, _machines, _products, _routings, _materials, _bom, _employees, _customers, _suppliers, _reasons, _targets, _production, _scrap, _downtime, _material_moves, _stocktake, _inspections, _orders, _shipments, _complaints, _surveys, _purchase_orders, _receipts, _attendance, _hr_events, _maintenance, _projects, _costs, _wage_rates, _work_tickets, _invoices, _payments)}
 MASTER_KINDS = [k for k in KINDS.values() if k.master]
 TRANSACTION_KINDS = [k for k in KINDS.values() if not k.master]
 

@@ -80,6 +80,17 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Settles:
+    """Rows that pay off a row of `target` (payments against invoices): the sum of `amount` over the
+    rows matching on `on` (stored and new) may not exceed the target row's `target_amount`."""
+
+    target: str
+    on: tuple[str, ...]
+    amount: str
+    target_amount: str
+
+
+@dataclass(frozen=True)
 class Kind:
     name: str  # also the table name
     en: str
@@ -91,6 +102,12 @@ class Kind:
     master: bool = False
     # Composite foreign keys to another kind's natural key, e.g. shipments -> orders.
     composite_refs: tuple[tuple[tuple[str, ...], str], ...] = ()
+    # Combinations that must exist in another kind without being its key (checked at import, no
+    # foreign key), e.g. a work ticket's product must have a routing on its machine.
+    must_exist_in: tuple[tuple[tuple[str, ...], str], ...] = ()
+    settles: Settles | None = None
+    # History that is only ever added to (wage rates): replacing or editing a stored row is refused.
+    append_only: bool = False
     date_field: str | None = None  # the field that places a row in time (Home page, filters)
     # How often a department is expected to report it: "weekly" (a week without rows is a gap),
     # "monthly" (a complete month without rows is a gap) or "event" (rows only when something

@@ -56,6 +56,12 @@ MESSAGES = {
     "ingest.val.key_exists": {"en": "a row with this key ({keys}) is already stored (batch #{batch}); choose replace to overwrite it",
                               "zh": "已存在相同键（{keys}）的记录（批次 #{batch}）；如需覆盖请选择“替换”"},
     "ingest.val.unknown_ref": {"en": "unknown code: not in the master data ({targets})", "zh": "未知代码：基础资料（{targets}）中没有"},
+    "ingest.val.over_settled": {"en": "{target} {ref} is for {whole}; with this row its payments would total {total}, "
+                                      "more than is open on it ({open})",
+                                "zh": "{target} {ref} 金额为 {whole};加上本行后收付款合计 {total},超过其未结金额({open})"},
+    "ingest.val.append_only": {"en": "{kind} are history: a change is a new row with a later date, stored rows are not "
+                                     "edited",
+                               "zh": "{kind}是历史记录:变更请新增一行(更晚的生效日期),已存的行不能修改"},
     "ingest.val.unknown_composite": {"en": "no such {columns} in {target}", "zh": "{target}中没有该{columns}"},
     "ingest.warn.sum_mismatch": {"en": "{detail} add up to {detail_sum} but {total} has {total_field} = {total_value} for {where}",
                                  "zh": "{where}：{detail}合计 {detail_sum}，但{total}中 {total_field} = {total_value}"},
