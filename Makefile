@@ -48,6 +48,7 @@ run: install
 	$(BIN)/plantkpi serve --port $(PORT)
 
 test: install-test system-deps postgres
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 --dist loadgroup --timeout 600 $(PYTEST_ARGS)
 
 bench: install-test system-deps

@@ -328,7 +328,7 @@ def _ask_password() -> str:
 
 def user_command(args, engine: Engine) -> int:
     """`plantkpi user add NAME --role R [--department D] [--password P]`: 0 created, 2 refused."""
-    from dashboard.cli import EXIT_FAILED, EXIT_OK, EXIT_REJECTED
+    from dashboard.commands.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_REJECTED
     from data_access.db import init_db
 
     if getattr(args, "user_command", None) != "add":

@@ -1,7 +1,8 @@
-"""`plantkpi` command line (SPEC §7). Same functions as the pages; no Streamlit import.
+"""`plantkpi` command line (README "Command line"). Same functions as the pages; no Streamlit import.
 
-Each sub-command parses its arguments here and hands over to the module that owns the work.
-Exit codes: 0 done, 2 rejected input (problems printed, nothing written), 1 any other failure.
+Each sub-command parses its arguments here and hands over to the module that owns the work (the
+larger adapters live in dashboard.commands). Exit codes (dashboard.commands.exit_codes): 0 done,
+2 rejected input (problems printed, nothing written), 1 any other failure.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_FAILED, EXIT_REJECTED = 0, 1, 2
+from dashboard.commands.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_REJECTED
 
 
 def _engine():
@@ -62,20 +63,20 @@ def cmd_template(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from data_access.ingest.cli import import_file
+    from dashboard.commands.ingest import import_file
 
     return import_file(args.kind, Path(args.file), mapping_file=args.mapping, replace=args.replace,
                        valid_only=args.valid_only, user=args.user, lang=args.lang)
 
 
 def cmd_kpi(args) -> int:
-    from dashboard.kpi.cli import run_kpi_command
+    from dashboard.commands.kpi import run_kpi_command
 
     return run_kpi_command(args, _engine())
 
 
 def cmd_report(args) -> int:
-    from dashboard.reports.cli import run_report_command
+    from dashboard.commands.report import run_report_command
 
     return run_report_command(args, _engine())
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard.i18n import set_lang, t
 from dashboard.kpi import KPIS
-from dashboard.reports.cli import render
+from dashboard.reports.render import render
 from dashboard.reports.format import fmt_change, fmt_date, fmt_value, month_title
 from dashboard.reports.summary import build_summary, last_complete_month, parse_month, shift_month
 from dashboard.reports.tables import complaints_table, late_table, missing_table, scrap_table

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from data_access.ingest import (apply_edits, check_upload, import_upload, list_batches, load_preset, recent_rows,
                                 rejected_rows_bytes, save_preset, submit_record, template_bytes, undo_batch)
 from data_access.ingest import commit as commit_module
-from data_access.ingest.cli import import_file
+from dashboard.commands.ingest import import_file
 from data_access.kinds import KINDS
 from data_access.loaders import clear_cache, load_kind
 from data_access.models import AuditEntry, Batch, User
