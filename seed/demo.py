@@ -1074,7 +1074,6 @@ class DemoNotLoaded(RuntimeError):
 
 FAST_PATH_ROWS = 5_000
 # How SQLAlchemy's SQLite dialect stores these types as text; the fast path writes the same.
-_SQLITE_TEXT = {"date": "%Y-%m-%d", "time": "%H:%M:%S%.6f", "datetime": "%Y-%m-%d %H:%M:%S%.6f"}
 
 
 def _insert_fast(conn, kind_name: str, frame: pl.DataFrame, batch_id: int) -> int:
@@ -1093,8 +1092,8 @@ def _insert_fast(conn, kind_name: str, frame: pl.DataFrame, batch_id: int) -> in
     table = kind_table(kind_name)
     dialect = conn.dialect.name
     if dialect == "sqlite":
-        frame = frame.with_columns([pl.col(f.name).dt.strftime(_SQLITE_TEXT[f.type])
-                                    for f in kind.fields if f.type in _SQLITE_TEXT])
+        frame = frame.with_columns([pl.col(f.name).dt.strftime(f.field_type.sqlite_text)
+                                    for f in kind.fields if f.field_type.sqlite_text])
         sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" for _ in columns)})'
         cursor = conn.connection.cursor()
         for start in range(0, frame.height, 100_000):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 import openpyxl
 import polars as pl
@@ -98,17 +98,7 @@ def _typed_example(kind, f):
     v = f.example
     if v is None:
         return None  # also optional key text, stored as '' and loaded back as null
-    if f.type == "date":
-        return date.fromisoformat(v)
-    if f.type == "datetime":
-        return datetime.fromisoformat(v)
-    if f.type == "time":
-        return time.fromisoformat(v)
-    if f.type == "bool":
-        return str(v).lower() in ("yes", "true", "1")
-    if f.type == "float":
-        return float(v)
-    return v
+    return f.field_type.example(f)
 
 
 def test_round_trip_template_filled_import_export_equals_for_every_kind(engine):

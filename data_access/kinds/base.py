@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
 
 import polars as pl
 
-FieldType = Literal["str", "int", "float", "date", "time", "datetime", "bool", "month", "enum"]
+from data_access.kinds.field_types import FieldType, TypeName, field_type
 
 DEPARTMENTS: dict[str, tuple[str, str]] = {
     # id: (English, Chinese)
@@ -32,7 +31,7 @@ DEPARTMENTS: dict[str, tuple[str, str]] = {
 @dataclass(frozen=True)
 class Field:
     name: str
-    type: FieldType
+    type: TypeName  # one of data_access.kinds.field_types.FIELD_TYPES
     en: str
     zh: str
     aliases: tuple[str, ...] = ()
@@ -50,6 +49,11 @@ class Field:
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
+
+    @property
+    def field_type(self) -> FieldType:
+        """What the declared type means in every layer (data_access.kinds.field_types)."""
+        return field_type(self)
 
     @property
     def ref_targets(self) -> list[tuple[str, str]]:
