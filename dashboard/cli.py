@@ -103,6 +103,17 @@ def cmd_restore(args) -> int:
     return EXIT_OK
 
 
+def cmd_db(args) -> int:
+    from data_access.migrations import write_revision
+
+    written = write_revision(args.message)
+    if written is None:
+        print("nothing to migrate: the migrations already build what data_access.models declares")
+        return EXIT_OK
+    print(f"migration written: {written} (review it, then commit it with the change)")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     from data_access.kinds import KINDS
 
@@ -164,6 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="whole database from a backup file")
     p.add_argument("file")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("db", help="developer commands for the schema")
+    db_sub = p.add_subparsers(dest="db_command", required=True)
+    revision = db_sub.add_parser("revision", help="write the next Alembic migration from the kinds and models")
+    revision.add_argument("-m", "--message", required=True, help="what the migration does, e.g. 'add kind widgets'")
+    p.set_defaults(func=cmd_db)
     return parser
 
 

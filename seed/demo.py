@@ -1026,7 +1026,8 @@ def _costs(frames: dict[str, pl.DataFrame], master, cal: Calendar, rng: np.rando
 
 # --------------------------------------------------------------------------- the whole plant
 def generate(scale: str = "small", today: date | None = None, seed: int = SEED) -> dict[str, pl.DataFrame]:
-    """Every kind's rows as polars frames (in the order of data_access.kinds.KINDS)."""
+    """Every kind's rows as polars frames, in the order of data_access.kinds.KINDS; a kind this
+    generator does not know (one added since) gets no rows rather than an error."""
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
     today = today or date.today()
@@ -1055,7 +1056,12 @@ def generate(scale: str = "small", today: date | None = None, seed: int = SEED) 
     good = frames["production"]["good_qty"].sum()
     cost_per_unit = frames["costs"]["amount"].sum() / max(good, 1)
     frames["targets"] = _targets(cal, cost_per_unit * 0.95)
-    return {name: frames[name].select(KINDS[name].field_names) for name in KINDS}
+    return {name: frames[name].select(KINDS[name].field_names) if name in frames else no_rows(name) for name in KINDS}
+
+
+def no_rows(kind_name: str) -> pl.DataFrame:
+    """The demo of a kind the generator does not know (a kind added since): no rows, its columns."""
+    return pl.DataFrame(schema={f.name: f.field_type.polars for f in KINDS[kind_name].fields})
 
 
 # --------------------------------------------------------------------------- loading
@@ -1128,6 +1134,9 @@ def load_demo(engine: Engine, scale: str = "small", progress: Callable[[str], No
         if is_sqlite(engine) and scale == "large":
             conn.exec_driver_sql("PRAGMA cache_size=-200000")
         for name, frame in frames.items():
+            if frame.height == 0:  # no batch for a kind without demo rows
+                counts[name] = 0
+                continue
             began = _time.perf_counter()
             batch_id = new_batch(conn, name, user="demo", source="seed")
             if frame.height >= FAST_PATH_ROWS:

@@ -100,6 +100,8 @@ class Kind:
     # "monthly" (a complete month without rows is a gap) or "event" (rows only when something
     # happens — complaints, hires — so no period without rows counts as missing).
     cadence: str = "weekly"
+    # Where the kind appears among its department's kinds (menus, docs); ties go by name.
+    position: int = 0
     _by_name: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self):

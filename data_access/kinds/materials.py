@@ -2,7 +2,7 @@
 from data_access.kinds.base import Kind, code, qty, text
 
 KIND = Kind(
-    "materials", "Materials", "物料", "admin", master=True, key=("material_code",),
+    "materials", "Materials", "物料", "admin", position=5, master=True, key=("material_code",),
     fields=(
         code("material_code", "Material code", "物料编号", "material", "物料", "料号", example="M-PA66"),
         text("name", "Material name", "物料名称", "品名", max_len=120, example="PA66 resin"),
