@@ -114,6 +114,12 @@ def cmd_db(args) -> int:
     return EXIT_OK
 
 
+def cmd_docs(args) -> int:
+    from dashboard.docs import main as docs_main
+
+    return docs_main(["--check"] if args.check else [])
+
+
 def build_parser() -> argparse.ArgumentParser:
     from data_access.kinds import KINDS
 
@@ -181,6 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
     revision = db_sub.add_parser("revision", help="write the next Alembic migration from the kinds and models")
     revision.add_argument("-m", "--message", required=True, help="what the migration does, e.g. 'add kind widgets'")
     p.set_defaults(func=cmd_db)
+
+    p = sub.add_parser("docs", help="rewrite docs/kinds.md and docs/kpis.md from the declarations")
+    p.add_argument("--check", action="store_true", help="only say whether they are current (exit 1 if not)")
+    p.set_defaults(func=cmd_docs)
     return parser
 
 
