@@ -1,4 +1,4 @@
-"""Accounts (SPEC §1, issue 7): users, roles, Argon2 passwords, lock-out, language, demo accounts.
+"""Accounts (docs/auth.md, issue 7): users, roles, Argon2 passwords, lock-out, language, demo accounts.
 
 No Streamlit here: the login form (dashboard.ui.login), the admin page and the CLI all call these
 functions. Every change to an account is written to the audit log (action "user") in the same

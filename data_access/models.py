@@ -27,7 +27,7 @@ def utcnow() -> datetime:
 
 
 class DataVersion(SQLModel, table=True):
-    """One row; every write bumps `version` in its own transaction (SPEC §4)."""
+    """One row; every write bumps `version` in its own transaction (docs/architecture.md "Ingestion")."""
 
     __tablename__ = "data_version"
     id: int = SQLField(default=1, primary_key=True)
@@ -97,7 +97,7 @@ class User(SQLModel, table=True):
 
 
 class MappingPreset(SQLModel, table=True):
-    """Hand-made column mapping, saved per department and kind (SPEC §4)."""
+    """Hand-made column mapping, saved per department and kind (docs/architecture.md "Ingestion")."""
 
     __tablename__ = "mapping_presets"
     __table_args__ = (sa.UniqueConstraint("department", "kind"),)

@@ -1,4 +1,5 @@
-"""Executive monthly summary (SPEC §1 Executive, §6): one month's headline KPIs with deltas,
+"""Executive monthly summary (docs/auth.md, executive; docs/architecture.md "Pages"): one month's
+headline KPIs with deltas,
 targets, traffic lights and 13-month sparklines; top scrap reasons, late customers, open
 complaints, missing data; the statistics office's commentary; PDF and Excel downloads.
 All figures come from dashboard.reports.summary (the KPI engine); this page only draws them."""

@@ -1,4 +1,5 @@
-"""The deterministic demo plant (SPEC §2, §3): `plantkpi init --demo --scale small|medium|large`.
+"""The deterministic demo plant (docs/architecture.md "The plant"; docs/kinds.md):
+`plantkpi init --demo --scale small|medium|large`.
 
 Eighteen calendar months of history ending at `today` (so the demo always looks current), plus
 open sales orders due in the next eight weeks and open purchase orders. Same seed, same data.

@@ -1,4 +1,4 @@
-"""Whole-database backup and restore (issue 8, SPEC §7): every table, ids, batches and the audit
+"""Whole-database backup and restore (issue 8, README "Command line"): every table, ids, batches and the audit
 trail move between SQLite and PostgreSQL in either direction; a damaged file changes nothing.
 
 `fill_database` and `dump` are shared with tests/test_migrations.py.

@@ -1,4 +1,4 @@
-"""The demo plant generator (seed/demo.py): deterministic, every rule of SPEC §3, the stories.
+"""The demo plant generator (seed/demo.py): deterministic, every rule of docs/kinds.md, the stories.
 
 The rule checks below evaluate the kind declarations (bounds, enums, references, natural keys,
 Rule.check expressions) on the frames themselves, independently of the database constraints.

@@ -1,5 +1,5 @@
-"""The latest stored rows of a kind, editable in st.data_editor (SPEC §6 "recent rows editable
-(audited)"). Nothing is written while the clerk types: "Save changes" sends the changed cells
+"""The latest stored rows of a kind, editable in st.data_editor (docs/architecture.md "Pages":
+recent rows editable, audited). Nothing is written while the clerk types: "Save changes" sends the changed cells
 through the pipeline (apply_edits: the upload's validation), which writes them as one batch with
 before/after in the audit log, or refuses everything and says why, per record and column."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The single-record form of an input page, generated from the kind's fields (SPEC §3): one widget
+"""The single-record form of an input page, generated from the kind's fields (docs/kinds.md): one widget
 per field by its type, required fields marked, the column's meaning and allowed values as help in
 the user's language. The record goes through the upload's validation (submit_record), so a form
 can never store what a file could not."""

@@ -1,4 +1,4 @@
-"""The vocabulary every data kind is declared in (SPEC §3).
+"""The vocabulary every data kind is declared in (docs/kinds.md).
 
 A kind is declared once; the table (data_access.models), the upload template, the
 validator, the entry form, the CLI import and the docs are all derived from it.
@@ -121,7 +121,7 @@ class Kind:
 
 
 def normalise_header(text: str) -> str:
-    """Case, spaces and punctuation are ignored when matching headers (SPEC §3)."""
+    """Case, spaces and punctuation are ignored when matching headers (docs/kinds.md)."""
     return re.sub(r"[\W_]+", "", str(text)).casefold()
 
 

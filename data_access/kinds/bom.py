@@ -1,4 +1,4 @@
-"""Data kind `bom` (SPEC §3)."""
+"""Data kind `bom` (docs/kinds.md)."""
 from data_access.kinds.base import Field, Kind, code, qty
 
 KIND = Kind(

@@ -1,4 +1,4 @@
-"""Data kind `customers` (SPEC §3)."""
+"""Data kind `customers` (docs/kinds.md)."""
 from data_access.kinds.base import Kind, code, enum, text
 
 KIND = Kind(

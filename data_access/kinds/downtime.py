@@ -1,4 +1,4 @@
-"""Data kind `downtime` (SPEC §3)."""
+"""Data kind `downtime` (docs/kinds.md)."""
 from data_access.kinds.base import Field, Kind, code, day, qty
 
 KIND = Kind(

@@ -1,4 +1,4 @@
-"""Data kind `employees` (SPEC §3)."""
+"""Data kind `employees` (docs/kinds.md)."""
 from data_access.kinds.base import (
     DEPARTMENTS,
     Kind,

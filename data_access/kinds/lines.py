@@ -1,4 +1,4 @@
-"""Data kind `lines` (SPEC §3)."""
+"""Data kind `lines` (docs/kinds.md)."""
 from data_access.kinds.base import Kind, code, enum, text
 
 KIND = Kind(

@@ -1,4 +1,4 @@
-"""Data kind `machines` (SPEC §3)."""
+"""Data kind `machines` (docs/kinds.md)."""
 from data_access.kinds.base import Field, Kind, code, text
 
 KIND = Kind(

@@ -1,4 +1,4 @@
-"""Data kind `materials` (SPEC §3)."""
+"""Data kind `materials` (docs/kinds.md)."""
 from data_access.kinds.base import Kind, code, qty, text
 
 KIND = Kind(

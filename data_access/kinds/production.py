@@ -1,4 +1,4 @@
-"""Data kind `production` (SPEC §3)."""
+"""Data kind `production` (docs/kinds.md)."""
 import polars as pl
 
 from data_access.kinds.base import Kind, Rule, code, day, not_more, qty

@@ -1,4 +1,4 @@
-"""Data kind `products` (SPEC §3)."""
+"""Data kind `products` (docs/kinds.md)."""
 from data_access.kinds.base import Kind, code, enum, qty, text
 
 KIND = Kind(

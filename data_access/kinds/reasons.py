@@ -1,4 +1,4 @@
-"""Data kind `reasons` (SPEC §3)."""
+"""Data kind `reasons` (docs/kinds.md)."""
 import polars as pl
 
 from data_access.kinds.base import Kind, Rule, code, enum, text

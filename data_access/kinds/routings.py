@@ -1,4 +1,4 @@
-"""Data kind `routings` (SPEC §3)."""
+"""Data kind `routings` (docs/kinds.md)."""
 import polars as pl
 
 from data_access.kinds.base import Kind, Rule, code, qty

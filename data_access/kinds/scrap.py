@@ -1,4 +1,4 @@
-"""Data kind `scrap` (SPEC §3)."""
+"""Data kind `scrap` (docs/kinds.md)."""
 from data_access.kinds.base import Kind, code, day, qty
 
 KIND = Kind(

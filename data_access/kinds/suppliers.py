@@ -1,4 +1,4 @@
-"""Data kind `suppliers` (SPEC §3)."""
+"""Data kind `suppliers` (docs/kinds.md)."""
 from data_access.kinds.base import Kind, code, text
 
 KIND = Kind(

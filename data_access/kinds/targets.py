@@ -1,4 +1,4 @@
-"""Data kind `targets` (SPEC §3)."""
+"""Data kind `targets` (docs/kinds.md)."""
 from data_access.kinds.base import Field, Kind, code
 
 KIND = Kind(
