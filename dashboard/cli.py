@@ -82,7 +82,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_user(args) -> int:
-    from dashboard.auth import user_command
+    from dashboard.commands.user import user_command
 
     return user_command(args, _engine())
 
