@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from data_access.backup import schema_revision
 from data_access.db import init_db
 from data_access.loaders import clear_cache
-from data_access.migrations import alembic_config, upgrade_to_head
+from data_access.migrations import alembic_config, next_revision_id, upgrade_to_head, write_revision
 from data_access.models import AuditEntry, metadata
 from tests.conftest import make_database
 from tests.test_backup import fill_database
@@ -115,3 +115,13 @@ def test_head_matches_the_models(engine):
         context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": True})
         differences = compare_metadata(context, metadata)
     assert differences == []
+
+
+def test_revision_command_has_nothing_to_write_while_models_and_migrations_agree(sqlite_engine):
+    """`plantkpi db revision -m ...` writes no file today (the check above, seen from the command),
+    and the next file would be numbered one past the highest revision."""
+    versions = list(ScriptDirectory.from_config(alembic_config(sqlite_engine)).walk_revisions())
+    highest = max(int(s.revision[:4]) for s in versions)
+    assert write_revision("nothing") is None
+    assert len(list(ScriptDirectory.from_config(alembic_config(sqlite_engine)).walk_revisions())) == len(versions)
+    assert next_revision_id(sqlite_engine) == f"{highest + 1:04d}"
