@@ -60,6 +60,7 @@ run: install app-deps
 	$(BIN)/plantkpi serve --port $(PORT) --address $(ADDRESS)
 
 test: install-test system-deps postgres
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 --dist loadgroup --timeout 600 $(PYTEST_ARGS)
 
 bench: install-test system-deps

@@ -1,7 +1,8 @@
-"""`plantkpi` command line (SPEC §7). Same functions as the pages; no Streamlit import.
+"""`plantkpi` command line (README "Command line"). Same functions as the pages; no Streamlit import.
 
-Each sub-command parses its arguments here and hands over to the module that owns the work.
-Exit codes: 0 done, 2 rejected input (problems printed, nothing written), 1 any other failure.
+Each sub-command parses its arguments here and hands over to the module that owns the work (the
+larger adapters live in dashboard.commands). Exit codes (dashboard.commands.exit_codes): 0 done,
+2 rejected input (problems printed, nothing written), 1 any other failure.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_FAILED, EXIT_REJECTED = 0, 1, 2
+from dashboard.commands.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_REJECTED
 
 
 def _engine():
@@ -64,26 +65,26 @@ def cmd_template(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from data_access.ingest.cli import import_file
+    from dashboard.commands.ingest import import_file
 
     return import_file(args.kind, Path(args.file), mapping_file=args.mapping, replace=args.replace,
                        valid_only=args.valid_only, user=args.user, lang=args.lang)
 
 
 def cmd_kpi(args) -> int:
-    from dashboard.kpi.cli import run_kpi_command
+    from dashboard.commands.kpi import run_kpi_command
 
     return run_kpi_command(args, _engine())
 
 
 def cmd_report(args) -> int:
-    from dashboard.reports.cli import run_report_command
+    from dashboard.commands.report import run_report_command
 
     return run_report_command(args, _engine())
 
 
 def cmd_user(args) -> int:
-    from dashboard.auth import user_command
+    from dashboard.commands.user import user_command
 
     return user_command(args, _engine())
 
@@ -114,6 +115,22 @@ def cmd_notify(args) -> int:
     from dashboard.notify import run_notify_command
 
     return run_notify_command(args, _engine(), lang=args.lang)
+
+def cmd_db(args) -> int:
+    from data_access.migrations import write_revision
+
+    written = write_revision(args.message)
+    if written is None:
+        print("nothing to migrate: the migrations already build what data_access.models declares")
+        return EXIT_OK
+    print(f"migration written: {written} (review it, then commit it with the change)")
+    return EXIT_OK
+
+
+def cmd_docs(args) -> int:
+    from dashboard.docs import main as docs_main
+
+    return docs_main(["--check"] if args.check else [])
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -198,6 +215,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="list what is due; send and record nothing")
     p.add_argument("--lang", choices=["en", "zh"], default="en")
     p.set_defaults(func=cmd_notify)
+    p = sub.add_parser("db", help="developer commands for the schema")
+    db_sub = p.add_subparsers(dest="db_command", required=True)
+    revision = db_sub.add_parser("revision", help="write the next Alembic migration from the kinds and models")
+    revision.add_argument("-m", "--message", required=True, help="what the migration does, e.g. 'add kind widgets'")
+    p.set_defaults(func=cmd_db)
+
+    p = sub.add_parser("docs", help="rewrite docs/kinds.md and docs/kpis.md from the declarations")
+    p.add_argument("--check", action="store_true", help="only say whether they are current (exit 1 if not)")
+    p.set_defaults(func=cmd_docs)
     return parser
 
 

@@ -1,4 +1,5 @@
-"""Whole database to one portable file and back (SPEC §7: `plantkpi backup FILE` / `restore FILE`).
+"""Whole database to one portable file and back: `plantkpi backup FILE` / `restore FILE` (README
+"Command line").
 
 The file is a zip holding one JSON-lines part per table of data_access.models.metadata (one JSON
 array per row, columns listed in the manifest) and `manifest.json`: format, schema version (the

@@ -1,4 +1,4 @@
-"""Engine, transactions and the data version (SPEC §4).
+"""Engine, transactions and the data version (docs/architecture.md "Ingestion").
 
 SQLite (default, a file under ./data/) runs in WAL mode with foreign keys on and a busy timeout,
 and every transaction starts with BEGIN IMMEDIATE so that concurrent writers wait for each other

@@ -22,18 +22,6 @@ from data_access.kinds import KINDS
 from data_access.models import stores_empty_as_blank
 from data_access.sqlite_reader import pool_size, read_sqlite, read_sqlite_many
 
-_POLARS_TYPES = {
-    "int": pl.Int64,
-    "float": pl.Float64,
-    "date": pl.Date,
-    "time": pl.Time,
-    "datetime": pl.Datetime("us"),
-    "bool": pl.Boolean,
-    "month": pl.String,
-    "enum": pl.String,
-    "str": pl.String,
-}
-
 _cache: dict[tuple[str, str], tuple[int, pl.DataFrame]] = {}
 _lock = threading.Lock()
 
@@ -42,7 +30,7 @@ def schema_of(kind_name: str) -> dict[str, pl.DataType]:
     """The polars schema of a kind's table (system columns first)."""
     kind = KINDS[kind_name]
     schema = {"id": pl.Int64, "batch_id": pl.Int64}
-    schema.update({f.name: _POLARS_TYPES[f.type] for f in kind.fields})
+    schema.update({f.name: f.field_type.polars for f in kind.fields})
     return schema
 
 

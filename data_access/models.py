@@ -27,7 +27,7 @@ def utcnow() -> datetime:
 
 
 class DataVersion(SQLModel, table=True):
-    """One row; every write bumps `version` in its own transaction (SPEC §4)."""
+    """One row; every write bumps `version` in its own transaction (docs/architecture.md "Ingestion")."""
 
     __tablename__ = "data_version"
     id: int = SQLField(default=1, primary_key=True)
@@ -97,7 +97,7 @@ class User(SQLModel, table=True):
 
 
 class MappingPreset(SQLModel, table=True):
-    """Hand-made column mapping, saved per department and kind (SPEC §4)."""
+    """Hand-made column mapping, saved per department and kind (docs/architecture.md "Ingestion")."""
 
     __tablename__ = "mapping_presets"
     __table_args__ = (sa.UniqueConstraint("department", "kind"),)
@@ -149,27 +149,14 @@ class Delivery(SQLModel, table=True):
 
 
 # -------------------------------------------------------------------- kind tables
-_SQL_TYPES = {
-    "int": lambda f: sa.Integer(),
-    "float": lambda f: sa.Float(),
-    "date": lambda f: sa.Date(),
-    "time": lambda f: sa.Time(),
-    "datetime": lambda f: sa.DateTime(),
-    "bool": lambda f: sa.Boolean(),
-    "month": lambda f: sa.String(7),
-    "enum": lambda f: sa.String(max(len(c) for c in f.choices)),
-    "str": lambda f: sa.String(f.max_len),
-}
-
-
 def stores_empty_as_blank(kind: Kind, f: Field) -> bool:
     """An optional text field inside the natural key is stored as '' (not NULL) so that the
     unique key works the same on SQLite and PostgreSQL (NULLs are distinct in both)."""
-    return not f.required and f.name in kind.key and f.type == "str"
+    return not f.required and f.name in kind.key and f.field_type.text
 
 
 def _column(kind: Kind, f: Field) -> sa.Column:
-    args: list = [f.name, _SQL_TYPES[f.type](f)]
+    args: list = [f.name, f.field_type.sql(f)]
     targets = f.ref_targets
     if len(targets) == 1 and not stores_empty_as_blank(kind, f):
         table, column = targets[0]
@@ -188,7 +175,7 @@ def _checks(kind: Kind) -> list[sa.CheckConstraint]:
             out.append(sa.CheckConstraint(f"{col} >= {f.min:g}", name=f"ck_{kind.name}_{f.name}_min"))
         if f.max is not None:
             out.append(sa.CheckConstraint(f"{col} <= {f.max:g}", name=f"ck_{kind.name}_{f.name}_max"))
-        if f.type == "enum":
+        if f.field_type.closed:
             choices = ", ".join(f"'{c}'" for c in f.choices)
             out.append(sa.CheckConstraint(f"{col} IN ({choices})", name=f"ck_{kind.name}_{f.name}_enum"))
     for rule in kind.rules:

@@ -1,4 +1,4 @@
-"""Who may write which kind (SPEC §1), checked below the UI: in the ingestion layer and the CLI.
+"""Who may write which kind (docs/auth.md), checked below the UI: in the ingestion layer and the CLI.
 
 - No accounts yet (a fresh single-user install): anyone may write.
 - admin: every kind. clerk: the kinds of their own department. executive, manager: none.

@@ -1,5 +1,5 @@
 """Customer satisfaction: CSAT trend beside the complaint count, complaints by reason (drill-down)
-and by customer (SPEC §5 Customer)."""
+and by customer (docs/kpis.md, customer)."""
 import polars as pl
 import streamlit as st
 

@@ -1,5 +1,5 @@
 """Delivery: on-time delivery against target, by customer (drill-down), lateness histogram and
-the backlog of overdue open lines (SPEC §5 Delivery)."""
+the backlog of overdue open lines (docs/kpis.md, delivery)."""
 import polars as pl
 import streamlit as st
 

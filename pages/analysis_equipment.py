@@ -1,5 +1,5 @@
 """Equipment & OEE: OEE waterfall from planned to fully productive time, OEE by machine
-(drill-down), trend against target, downtime Pareto (SPEC §5 Production, losses)."""
+(drill-down), trend against target, downtime Pareto (docs/kpis.md, production, losses)."""
 import polars as pl
 import streamlit as st
 

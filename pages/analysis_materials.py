@@ -1,5 +1,5 @@
 """Materials: material loss against the BOM allowance per material (drill-down) and the material
-balance of the period, opening to closing with the stocktake difference (SPEC §5 Materials)."""
+balance of the period, opening to closing with the stocktake difference (docs/kpis.md, materials)."""
 import polars as pl
 import streamlit as st
 

@@ -1,5 +1,5 @@
 """People & cost: attendance and overtime against target, cost by category (drill-down) and by
-department (SPEC §5 People, Materials and cost)."""
+department (docs/kpis.md, people, materials and cost)."""
 import polars as pl
 import streamlit as st
 

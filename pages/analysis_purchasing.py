@@ -1,5 +1,5 @@
 """Purchasing & suppliers: on-time delivery against incoming pass rate per supplier (drill-down),
-purchase price variance per period, supplier scorecard (SPEC §5 Delivery, Quality)."""
+purchase price variance per period, supplier scorecard (docs/kpis.md, delivery, quality)."""
 import polars as pl
 import streamlit as st
 

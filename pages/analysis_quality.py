@@ -1,5 +1,5 @@
 """Scrap & quality: scrap Pareto (drill-down), trend against target, machine x period heat map,
-p-chart of the daily scrap ratio, first pass yield by inspection stage (SPEC §5 Quality)."""
+p-chart of the daily scrap ratio, first pass yield by inspection stage (docs/kpis.md, quality)."""
 import polars as pl
 import streamlit as st
 

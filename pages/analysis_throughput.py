@@ -1,4 +1,4 @@
-"""Throughput: good output against plan and target, by machine and product (SPEC §5 Production)."""
+"""Throughput: good output against plan and target, by machine and product (docs/kpis.md, production)."""
 import streamlit as st
 
 from dashboard.i18n import t

@@ -1,4 +1,5 @@
-"""Executive monthly summary (SPEC §1 Executive, §6): one month's headline KPIs with deltas,
+"""Executive monthly summary (docs/auth.md, executive; docs/architecture.md "Pages"): one month's
+headline KPIs with deltas,
 targets, traffic lights and 13-month sparklines; top scrap reasons, late customers, open
 complaints, missing data; the statistics office's commentary; PDF and Excel downloads.
 All figures come from dashboard.reports.summary (the KPI engine); this page only draws them."""
@@ -8,7 +9,7 @@ import streamlit as st
 
 from dashboard.i18n import set_lang, t
 from dashboard.kpi import KPIS
-from dashboard.reports.cli import render
+from dashboard.reports.render import render
 from dashboard.reports.format import fmt_change, fmt_date, fmt_value, month_title
 from dashboard.reports.summary import build_summary, last_complete_month, parse_month, shift_month
 from dashboard.reports.tables import complaints_table, late_table, missing_table, scrap_table

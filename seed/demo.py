@@ -1,4 +1,5 @@
-"""The deterministic demo plant (SPEC §2, §3): `plantkpi init --demo --scale small|medium|large`.
+"""The deterministic demo plant (docs/architecture.md "The plant"; docs/kinds.md):
+`plantkpi init --demo --scale small|medium|large`.
 
 Eighteen calendar months of history ending at `today` (so the demo always looks current), plus
 open sales orders due in the next eight weeks and open purchase orders. Same seed, same data.
@@ -1026,7 +1027,8 @@ def _costs(frames: dict[str, pl.DataFrame], master, cal: Calendar, rng: np.rando
 
 # --------------------------------------------------------------------------- the whole plant
 def generate(scale: str = "small", today: date | None = None, seed: int = SEED) -> dict[str, pl.DataFrame]:
-    """Every kind's rows as polars frames (in the order of data_access.kinds.KINDS)."""
+    """Every kind's rows as polars frames, in the order of data_access.kinds.KINDS; a kind this
+    generator does not know (one added since) gets no rows rather than an error."""
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
     today = today or date.today()
@@ -1055,7 +1057,12 @@ def generate(scale: str = "small", today: date | None = None, seed: int = SEED) 
     good = frames["production"]["good_qty"].sum()
     cost_per_unit = frames["costs"]["amount"].sum() / max(good, 1)
     frames["targets"] = _targets(cal, cost_per_unit * 0.95)
-    return {name: frames[name].select(KINDS[name].field_names) for name in KINDS}
+    return {name: frames[name].select(KINDS[name].field_names) if name in frames else no_rows(name) for name in KINDS}
+
+
+def no_rows(kind_name: str) -> pl.DataFrame:
+    """The demo of a kind the generator does not know (a kind added since): no rows, its columns."""
+    return pl.DataFrame(schema={f.name: f.field_type.polars for f in KINDS[kind_name].fields})
 
 
 # --------------------------------------------------------------------------- loading
@@ -1074,7 +1081,6 @@ class DemoNotLoaded(RuntimeError):
 
 FAST_PATH_ROWS = 5_000
 # How SQLAlchemy's SQLite dialect stores these types as text; the fast path writes the same.
-_SQLITE_TEXT = {"date": "%Y-%m-%d", "time": "%H:%M:%S%.6f", "datetime": "%Y-%m-%d %H:%M:%S%.6f"}
 
 
 def _insert_fast(conn, kind_name: str, frame: pl.DataFrame, batch_id: int) -> int:
@@ -1093,8 +1099,8 @@ def _insert_fast(conn, kind_name: str, frame: pl.DataFrame, batch_id: int) -> in
     table = kind_table(kind_name)
     dialect = conn.dialect.name
     if dialect == "sqlite":
-        frame = frame.with_columns([pl.col(f.name).dt.strftime(_SQLITE_TEXT[f.type])
-                                    for f in kind.fields if f.type in _SQLITE_TEXT])
+        frame = frame.with_columns([pl.col(f.name).dt.strftime(f.field_type.sqlite_text)
+                                    for f in kind.fields if f.field_type.sqlite_text])
         sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" for _ in columns)})'
         cursor = conn.connection.cursor()
         for start in range(0, frame.height, 100_000):
@@ -1129,6 +1135,9 @@ def load_demo(engine: Engine, scale: str = "small", progress: Callable[[str], No
         if is_sqlite(engine) and scale == "large":
             conn.exec_driver_sql("PRAGMA cache_size=-200000")
         for name, frame in frames.items():
+            if frame.height == 0:  # no batch for a kind without demo rows
+                counts[name] = 0
+                continue
             began = _time.perf_counter()
             batch_id = new_batch(conn, name, user="demo", source="seed")
             if frame.height >= FAST_PATH_ROWS:

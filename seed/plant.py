@@ -1,5 +1,5 @@
 """The demo plant's master data: lines, machines, products with routings and BOMs, materials,
-customers, suppliers, reason codes (SPEC §2, §3).
+customers, suppliers, reason codes (docs/architecture.md "The plant"; docs/kinds.md).
 
 One "cell" is the whole plant below (18 machines, 24 products). The medium and large scales
 repeat the cell so that the benchmarks get their million rows while every machine still has
@@ -246,7 +246,7 @@ BASE_SCRAP = {"INJ": 0.018, "DMC": 0.028, "FIN": 0.006, "MAC": 0.010}
 BASE_DEFECT = {"INJ": 0.012, "DMC": 0.015, "FIN": 0.008, "MAC": 0.006}
 OPERATORS = {"INJ": 1, "DMC": 2, "FIN": 2, "MAC": 1}
 
-# Employees per department (SPEC: data_access.kinds.base.DEPARTMENTS)
+# Employees per department (the departments of data_access.kinds.base.DEPARTMENTS)
 HEADCOUNT = {"production": 96, "warehouse": 8, "quality": 12, "sales": 5, "customer_service": 3,
              "purchasing": 4, "hr": 4, "engineering": 8, "finance": 4, "planning": 4, "admin": 2}
 HOURLY_RATE = {"production": (22, 32), "warehouse": (22, 28), "quality": (25, 38), "sales": (35, 60),

@@ -13,6 +13,7 @@ import dashboard.auth as auth
 from dashboard.auth import AuthProblem, authenticate, change_role, create_user, ensure_demo_accounts, \
     list_users, reset_password, save_language, unlock_user
 from dashboard.cli import build_parser
+from dashboard.commands import user as user_commands
 from data_access.audit_log import audit_guard_suspended, read_audit
 from data_access.db import data_version, write_transaction
 from data_access.permissions import PermissionDenied, ensure_can_write
@@ -321,9 +322,9 @@ def test_audit_filters(engine):
 def run_cli(engine, argv, monkeypatch, typed: list[str] | None = None) -> int:
     if typed is not None:
         answers = iter(typed)
-        monkeypatch.setattr(auth.getpass, "getpass", lambda prompt="": next(answers))
+        monkeypatch.setattr(user_commands.getpass, "getpass", lambda prompt="": next(answers))
     monkeypatch.delenv("PLANTKPI_PASSWORD", raising=False)
-    return auth.user_command(build_parser().parse_args(argv), engine)
+    return user_commands.user_command(build_parser().parse_args(argv), engine)
 
 
 def test_cli_user_add_exit_codes(engine, monkeypatch, capsys):

@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 import dashboard.auth as auth
 from dashboard.auth import create_user
 from data_access.db import write_transaction
-from data_access.ingest.cli import import_file
+from dashboard.commands.ingest import import_file
 from data_access.ingest.commit import apply_edits, import_upload, submit_record, undo_batch
 from data_access.store import insert_rows, new_batch
 

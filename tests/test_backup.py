@@ -1,4 +1,4 @@
-"""Whole-database backup and restore (issue 8, SPEC §7): every table, ids, batches and the audit
+"""Whole-database backup and restore (issue 8, README "Command line"): every table, ids, batches and the audit
 trail move between SQLite and PostgreSQL in either direction; a damaged file changes nothing.
 
 `fill_database` and `dump` are shared with tests/test_migrations.py.
@@ -27,20 +27,6 @@ from tests.support.examples import example_row, example_rows
 T0 = datetime(2026, 3, 2, 6, 30, tzinfo=timezone.utc)
 
 
-def insert_as_stored(conn, kind_name: str, rows: list[dict], batch_id: int) -> None:
-    """insert_rows, through the table as the database has it: a database at an older schema revision
-    (the migration test) gets the columns and tables it knows, the newer ones are left out."""
-    inspector = sa.inspect(conn)
-    if not inspector.has_table(kind_name):
-        return
-    present = {c["name"] for c in inspector.get_columns(kind_name)}
-    if present >= set(kind_table(kind_name).columns.keys()):
-        insert_rows(conn, kind_name, rows, batch_id)
-        return
-    table = sa.Table(kind_name, sa.MetaData(), autoload_with=conn)
-    conn.execute(table.insert(), [{k: v for k, v in {**r, "batch_id": batch_id}.items() if k in present} for r in rows])
-
-
 def fill_database(engine: Engine, demo: bool = False) -> None:
     """A bit of everything: every kind (the example rows, or the small demo plant), several
     batches (one undone, one replace with the row it overwrote), audit entries, users, a mapping
@@ -56,11 +42,11 @@ def fill_database(engine: Engine, demo: bool = False) -> None:
         data_batch = new_batch(conn, "production", "clerk1", "upload", file_name="生产日报.csv", sha256="b" * 64)
         if not demo:
             for name in masters:
-                insert_as_stored(conn, name, rows[name], master_batch)
+                insert_rows(conn, name, rows[name], master_batch)
             finish_batch(conn, master_batch, sum(len(rows[n]) for n in masters))
             for name in rows:
                 if name not in masters:
-                    insert_as_stored(conn, name, rows[name], data_batch)
+                    insert_rows(conn, name, rows[name], data_batch)
             base = example_row("production")
             extra = [{**base, "date": base["date"] + timedelta(days=d), "shift": s} for d in range(1, 4) for s in "AB"]
             insert_rows(conn, "production", extra, data_batch)
@@ -85,33 +71,19 @@ def fill_database(engine: Engine, demo: bool = False) -> None:
             department="production", kind="production", mapping_json='{"日期": "date"}', updated_at=T0))
         conn.execute(sa.insert(Commentary.__table__).values(
             month="2026-02", text="二月产量下降：模具更换。\n+3% scrap", updated_by="admin", updated_at=T0))
-        if sa.inspect(conn).has_table("subscriptions"):  # added in 0003 (the migration test fills 0001)
-            conn.execute(sa.insert(Subscription.__table__).values(
-                id=1, user_name="admin", what="summary", kpi="", email="gm@plant.example", created_by="admin",
-                created_at=T0))
-            conn.execute(sa.insert(Delivery.__table__).values(
-                subscription_id=1, period="2026-02", status="failed", attempts=2, last_error="连接被拒绝",
-                updated_at=T0))
+        conn.execute(sa.insert(Subscription.__table__).values(
+            id=1, user_name="admin", what="summary", kpi="", email="gm@plant.example", created_by="admin",
+            created_at=T0))
+        conn.execute(sa.insert(Delivery.__table__).values(
+            subscription_id=1, period="2026-02", status="failed", attempts=2, last_error="连接被拒绝", updated_at=T0))
 
 
-def stored_columns(engine: Engine) -> dict[str, list[str]]:
-    """The tables and columns the database has (at an older revision: fewer than the models)."""
-    with engine.connect() as conn:
-        inspector = sa.inspect(conn)
-        return {name: [c["name"] for c in inspector.get_columns(name)] for name in inspector.get_table_names()}
-
-
-def dump(engine: Engine, columns: dict[str, list[str]] | None = None) -> dict[str, list[tuple]]:
-    """Every row of every table, every column (or those of `columns`), ordered by primary key."""
-    columns = columns or stored_columns(engine)
+def dump(engine: Engine) -> dict[str, list[tuple]]:
+    """Every row of every table, every column, ordered by primary key."""
     out = {}
     with engine.connect() as conn:
         for table in tables():
-            if table.name not in columns:  # a table of a later revision (the migration test)
-                continue
-            selected = [table.c[c] for c in table.columns.keys() if c in columns[table.name]]
-            out[table.name] = [tuple(r) for r in conn.execute(sa.select(*selected)
-                                                              .order_by(*table.primary_key.columns))]
+            out[table.name] = [tuple(r) for r in conn.execute(sa.select(table).order_by(*table.primary_key.columns))]
     return out
 
 

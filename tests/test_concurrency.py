@@ -1,4 +1,4 @@
-"""Several app instances, several clerks at once, and crashes (issue 8, SPEC §4).
+"""Several app instances, several clerks at once, and crashes (issue 8, docs/architecture.md "Ingestion").
 
 - Instances agree: a second process's loaders cache (keyed on the data version) sees a write
   committed by another process on its next read; and two `streamlit run` servers on one

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 import openpyxl
 import polars as pl
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from data_access.ingest import (apply_edits, check_upload, import_upload, list_batches, load_preset, recent_rows,
                                 rejected_rows_bytes, save_preset, submit_record, template_bytes, undo_batch)
 from data_access.ingest import commit as commit_module
-from data_access.ingest.cli import import_file
+from dashboard.commands.ingest import import_file
 from data_access.kinds import KINDS
 from data_access.loaders import clear_cache, load_kind
 from data_access.models import AuditEntry, Batch, User
@@ -98,17 +98,7 @@ def _typed_example(kind, f):
     v = f.example
     if v is None:
         return None  # also optional key text, stored as '' and loaded back as null
-    if f.type == "date":
-        return date.fromisoformat(v)
-    if f.type == "datetime":
-        return datetime.fromisoformat(v)
-    if f.type == "time":
-        return time.fromisoformat(v)
-    if f.type == "bool":
-        return str(v).lower() in ("yes", "true", "1")
-    if f.type == "float":
-        return float(v)
-    return v
+    return f.field_type.example(f)
 
 
 def test_round_trip_template_filled_import_export_equals_for_every_kind(engine):

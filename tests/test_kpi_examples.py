@@ -1,4 +1,5 @@
-"""The published worked examples of SPEC §5, through the real path: rows written to the database
+"""The published worked examples of the KPI definitions (SPEC §5; the KPIs: docs/kpis.md), through
+the real path: rows written to the database
 (store.new_batch/insert_rows in a write transaction), read by data_access.facts, computed by
 dashboard.kpi — on SQLite and on PostgreSQL."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The demo plant generator (seed/demo.py): deterministic, every rule of SPEC §3, the stories.
+"""The demo plant generator (seed/demo.py): deterministic, every rule of docs/kinds.md, the stories.
 
 The rule checks below evaluate the kind declarations (bounds, enums, references, natural keys,
 Rule.check expressions) on the frames themselves, independently of the database constraints.
@@ -39,7 +39,7 @@ def _rule_violations(kind_name: str, frame: pl.DataFrame, known: dict[str, pl.Da
     problems = []
     for f in kind.fields:
         col = frame[f.name]
-        blank_in_key = not f.required and f.name in kind.key and f.type == "str"
+        blank_in_key = not f.required and f.name in kind.key and f.field_type.text
         values = col.filter(col != "") if blank_in_key else col.drop_nulls()
         if f.required and col.null_count():
             problems.append(f"{f.name}: {col.null_count()} empty values")
@@ -47,11 +47,11 @@ def _rule_violations(kind_name: str, frame: pl.DataFrame, known: dict[str, pl.Da
             problems.append(f"{f.name}: {values.min()} < {f.min}")
         if f.max is not None and values.len() and values.max() > f.max:
             problems.append(f"{f.name}: {values.max()} > {f.max}")
-        if f.type == "enum":
+        if f.field_type.closed:
             bad = values.filter(~values.is_in(list(f.choices)))
             if bad.len():
                 problems.append(f"{f.name}: {bad.unique().to_list()} not in {f.choices}")
-        if f.type == "str" and values.len() and values.str.len_chars().max() > f.max_len:
+        if f.field_type.text and values.len() and values.str.len_chars().max() > f.max_len:
             problems.append(f"{f.name}: longer than {f.max_len}")
         if f.type == "month" and values.len() and not values.str.contains(r"^\d{4}-\d{2}$").all():
             problems.append(f"{f.name}: not YYYY-MM")

@@ -1,8 +1,8 @@
-"""Every KPI defined once (SPEC §5): pure polars, no Streamlit, no SQL.
+"""Every KPI defined once (docs/kpis.md): pure polars, no Streamlit, no SQL, no data_access
+(the import contract in pyproject.toml enforces it). The caller brings the facts: a page or a
+CLI command reads them with data_access.facts.load_facts and hands them over, e.g.
 
-    from data_access.facts import load_facts
-    from dashboard.kpi import Filters, compute
-    compute(["oee", "scrap_ratio"], load_facts(engine), dims=["month", "line"],
+    compute(["oee", "scrap_ratio"], facts, dims=["month", "line"],
             filters=Filters(date_from=..., date_to=..., line="INJ"), today=date.today())
 """
 from dashboard.kpi.analyses import (cost_structure, fold_pareto, fpy_by_stage, item_balances,

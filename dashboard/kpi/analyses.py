@@ -1,4 +1,5 @@
-"""The special computations of SPEC §5 (Pareto, OEE losses, RTY, delivery detail, balances, ...),
+"""The special computations behind the KPIs of docs/kpis.md (Pareto, OEE losses, RTY, delivery
+detail, balances, ...),
 built on the same measures and filters as compute() so that they agree with the KPI figures."""
 from __future__ import annotations
 

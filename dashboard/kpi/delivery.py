@@ -1,4 +1,4 @@
-"""Delivery status of order lines (SPEC §5 Delivery), shared by customer and supplier delivery.
+"""Delivery status of order lines (docs/kpis.md, delivery), shared by customer and supplier delivery.
 
 Rules, in one place:
 - a line is due in the period of its promised_date;

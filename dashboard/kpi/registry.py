@@ -1,4 +1,5 @@
-"""Every KPI of SPEC §5, defined once: measures (sums over a fact) and KPIs (null-safe expressions
+"""Every KPI, defined once (docs/kpis.md is generated from here by `plantkpi docs`): measures (sums
+over a fact) and KPIs (null-safe expressions
 over measures). Pages, the monthly report, the CLI and the tests all read this registry.
 
 A *fact* is a prepared polars frame (built by data_access.facts) with a `date` column and some of

@@ -1,4 +1,5 @@
-"""Planning office (PC: production plan and progress; MC: material plan and control), SPEC §2 and §6.
+"""Planning office (PC: production plan and progress; MC: material plan and control),
+docs/architecture.md "The plant", "Pages".
 
 Pure polars, no Streamlit, no SQL. Every function takes the frames of
 data_access.planning_data.load_planning_frames (a mapping kind name -> frame, plus the

@@ -1,4 +1,4 @@
-"""Capacity load per machine and line and week (SPEC §2 capacity analysis, §6 Planning).
+"""Capacity load per machine and line and week (docs/architecture.md "The plant": capacity analysis).
 
 required_h  = Σ over open order lines and their routing steps on the machine, placed in a week by
               schedule.operations: remaining_qty × ideal_cycle_s / 3600 / efficiency, where

@@ -1,10 +1,11 @@
-"""Material requirements planning for MC (SPEC §2, §6): per material and week of the horizon.
+"""Material requirements planning for MC (docs/architecture.md "The plant", "Pages"): per material
+and week of the horizon.
 
 gross_requirement  Σ over open order lines of remaining_qty × BOM qty_per_unit × (1 + loss_rate),
                    needed on the line's production start (schedule.production_start:
                    promised_date − routing steps × op_lead_days); needs before the current week
                    fall in the current week, needs after the horizon are left out.
-on_hand            at today, from the material balance of SPEC §5: the latest stocktake on or
+on_hand            at today, from the material balance of docs/kpis.md: the latest stocktake on or
                    before today plus the signed moves after its date up to today; without a
                    stocktake, opening 0 plus every move up to today (basis column says which).
 scheduled_receipts open purchase order lines (ordered − received) in the week of their promised
@@ -27,7 +28,7 @@ from dashboard.planning.schedule import (DEFAULT_WEEKS, OPERATION_LEAD_DAYS, Fra
                                          open_order_lines, production_start, step_counts,
                                          week_start)
 
-# Sign of each move type in the material balance (SPEC §5 Materials); adjust carries its own sign.
+# Sign of each move type in the material balance (docs/kpis.md, materials); adjust carries its own sign.
 MOVE_SIGN = {"receipt": 1, "return": 1, "semi_in": 1, "finished_in": 1, "adjust": 1,
              "issue": -1, "semi_out": -1, "sales_out": -1, "scrap_out": -1}
 

@@ -1,4 +1,5 @@
-"""Progress tracking for PC (SPEC §2 "production plan and progress"): plan vs actual.
+"""Progress tracking for PC (docs/architecture.md "The plant": PC, "production plan and progress"):
+plan vs actual.
 
 Per open order line:
   covered_qty   finished product available for the line: the product's good output since the

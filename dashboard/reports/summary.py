@@ -1,4 +1,5 @@
-"""The executive monthly summary as data (SPEC §1 Executive, §6): one month, no formatting.
+"""The executive monthly summary as data (docs/auth.md, executive; docs/architecture.md "Pages"):
+one month, no formatting.
 
     summary = build_summary(engine, "2026-03")            # or parse_month("last", today)
     summary.headline      -> Headline per KPI: value, previous month, same month last year,

@@ -4,7 +4,7 @@ Numbers are stored as numbers with a number format (ratios as percentages, curre
 counts with thousands separators), so the reader can calculate with them. Every piece of text
 (names, commentary, codes) is written as a string cell, never as a formula, and text that a
 spreadsheet would take for a formula (=, +, -, @) also gets Excel's quote prefix, so editing
-the cell later does not turn it into one either (SPEC §4).
+the cell later does not turn it into one either (docs/architecture.md "Ingestion").
 """
 from __future__ import annotations
 

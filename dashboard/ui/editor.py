@@ -1,5 +1,5 @@
-"""The latest stored rows of a kind, editable in st.data_editor (SPEC §6 "recent rows editable
-(audited)"). Nothing is written while the clerk types: "Save changes" sends the changed cells
+"""The latest stored rows of a kind, editable in st.data_editor (docs/architecture.md "Pages":
+recent rows editable, audited). Nothing is written while the clerk types: "Save changes" sends the changed cells
 through the pipeline (apply_edits: the upload's validation), which writes them as one batch with
 before/after in the audit log, or refuses everything and says why, per record and column."""
 from __future__ import annotations
@@ -27,19 +27,21 @@ def column_config(kind: Kind, lang: str) -> dict:
 
 
 def _column(cc, f: Field, common: dict):
-    if f.type == "enum":
+    """The cell editor of the field's widget (data_access.kinds.field_types)."""
+    widget = f.field_type.widget
+    if widget == "choice":
         return cc.SelectboxColumn(options=list(f.choices), **common)
-    if f.type == "bool":
+    if widget == "checkbox":
         return cc.CheckboxColumn(**common)
-    if f.type in ("int", "float"):
-        return cc.NumberColumn(step=1 if f.type == "int" else None, **common)
-    if f.type == "date":
+    if widget in ("whole", "number"):
+        return cc.NumberColumn(step=1 if widget == "whole" else None, **common)
+    if widget == "date":
         return cc.DateColumn(format="YYYY-MM-DD", **common)
-    if f.type == "datetime":
+    if widget == "datetime":
         return cc.DatetimeColumn(format="YYYY-MM-DD HH:mm", **common)
-    if f.type == "time":
+    if widget == "time":
         return cc.TimeColumn(format="HH:mm", **common)
-    return cc.TextColumn(max_chars=f.max_len if f.type == "str" else None, **common)
+    return cc.TextColumn(max_chars=f.max_len if f.field_type.text else None, **common)
 
 
 def changed_records(rows, edited, edit_state: dict) -> list[dict]:

@@ -1,4 +1,5 @@
-"""The upload history of a kind with undo (SPEC §4): every batch (uploads, forms, edits, CLI) with
+"""The upload history of a kind with undo (docs/architecture.md "Ingestion"): every batch (uploads,
+forms, edits, CLI) with
 who, when, file, rows and what it replaced; undo asks for confirmation first, then deletes the
 batch's rows and restores what it replaced (data_access.ingest.undo_batch decides and refuses)."""
 from __future__ import annotations

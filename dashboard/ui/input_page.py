@@ -1,4 +1,5 @@
-"""One renderer for every department's input page (SPEC §1 Clerk, §4, §6; issue 3).
+"""One renderer for every department's input page (docs/auth.md, clerk; docs/architecture.md
+"Ingestion", "Pages"; issue 3).
 
 A page file is `render_input_page("production")`. The department's kinds come from the kind
 declarations (data_access.kinds.kinds_of); for the chosen kind there are four sections: upload

@@ -7,7 +7,7 @@ rendered by Streamlit without unsafe_allow_html; the escape also keeps `<` and `
 Tables (st.dataframe) and st.text need no escaping.
 
 spreadsheet_csv() does the same for downloads: a cell starting with =, +, - or @ would run as a
-formula in Excel, so it gets a leading apostrophe (SPEC §4).
+formula in Excel, so it gets a leading apostrophe (docs/architecture.md "Ingestion").
 """
 from __future__ import annotations
 

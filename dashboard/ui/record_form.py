@@ -1,4 +1,4 @@
-"""The single-record form of an input page, generated from the kind's fields (SPEC §3): one widget
+"""The single-record form of an input page, generated from the kind's fields (docs/kinds.md): one widget
 per field by its type, required fields marked, the column's meaning and allowed values as help in
 the user's language. The record goes through the upload's validation (submit_record), so a form
 can never store what a file could not."""
@@ -53,25 +53,26 @@ def code_choices(engine: Engine, f: Field) -> list[str] | None:
 def field_widget(engine: Engine, f: Field, label: str, help_text: str, key: str, lang: str):
     """The widget for one field; returns a Python value or None (empty). Bounds are not enforced
     by the widgets: the pipeline checks them and says why, as it does for files."""
-    if f.type == "enum":
+    widget = f.field_type.widget  # data_access.kinds.field_types
+    if widget == "choice":
         return st.selectbox(label, f.choices, index=None, key=key, help=help_text, placeholder=" ")
-    if f.type == "bool":
-        return st.checkbox(label, value=str(f.example).lower() in ("yes", "true", "1", "是"), key=key, help=help_text)
-    if f.type == "int":
+    if widget == "checkbox":
+        return st.checkbox(label, value=bool(f.field_type.example(f)), key=key, help=help_text)
+    if widget == "whole":
         return st.number_input(label, value=None, step=1, key=key, help=help_text)
-    if f.type == "float":
+    if widget == "number":
         return st.number_input(label, value=None, step=1.0, format="%g", key=key, help=help_text)
-    if f.type == "date":
+    if widget == "date":
         default = date.today() if f.required else None
         return st.date_input(label, value=default, key=key, help=help_text, format="YYYY-MM-DD")
-    if f.type == "time":
+    if widget == "time":
         return st.time_input(label, value=None, key=key, help=help_text, step=60)
-    if f.type == "datetime":
+    if widget == "datetime":
         day_col, time_col = st.columns(2)
         day = day_col.date_input(label, value=None, key=f"{key}_date", help=help_text, format="YYYY-MM-DD")
         moment = time_col.time_input(t("input.form.time", lang), value=None, key=f"{key}_time", step=60)
         return datetime.combine(day, moment or time(0)) if day else None
-    if f.type == "month":
+    if widget == "month":
         return st.text_input(label, key=key, help=help_text, placeholder="2026-01") or None
     choices = code_choices(engine, f)
     if choices is not None:  # a code from master data: pick it (or type a new one, which is then refused)

@@ -1,4 +1,5 @@
-"""The upload wizard of an input page (SPEC §4, issue 3): template download, file -> what was
+"""The upload wizard of an input page (docs/architecture.md "Ingestion", issue 3): template
+download, file -> what was
 detected and a preview -> sheet and column mapping (presets per department and kind) -> options ->
 the validation report with every problem and the rejected rows -> commit as one batch.
 

@@ -1,4 +1,5 @@
-"""One ingestion pipeline for every data kind (SPEC §3, §4): read -> headers -> parse -> validate
+"""One ingestion pipeline for every data kind (docs/kinds.md; docs/architecture.md "Ingestion"):
+read -> headers -> parse -> validate
 -> commit one batch; undo; forms and data-editor edits take the same path.
 
 Public API (for the input pages, the CLI and the seed):

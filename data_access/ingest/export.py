@@ -1,5 +1,5 @@
 """Files handed back to the clerk: rejected rows with a reason column, and the shared guard that
-keeps spreadsheets from running formula-looking text (SPEC §4)."""
+keeps spreadsheets from running formula-looking text (docs/architecture.md "Ingestion")."""
 from __future__ import annotations
 
 import io

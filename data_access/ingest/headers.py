@@ -1,6 +1,6 @@
-"""Step 2: file headers -> fields of the kind (SPEC §3): field name, Chinese label, English label
+"""Step 2: file headers -> fields of the kind (docs/kinds.md): field name, Chinese label, English label
 and aliases, ignoring case, spaces and punctuation; a hand-made mapping wins over all of them.
-Mappings are saved as presets per department and kind (SPEC §4)."""
+Mappings are saved as presets per department and kind (docs/architecture.md "Ingestion")."""
 from __future__ import annotations
 
 import json

@@ -1,4 +1,4 @@
-"""Step 1: bytes + file name -> a table of strings, with what was detected (SPEC §4).
+"""Step 1: bytes + file name -> a table of strings, with what was detected (docs/architecture.md "Ingestion").
 
 CSV: UTF-8 (with or without BOM) or GB18030/GBK, LF/CRLF/CR, comma/semicolon/tab.
 XLSX: any sheet (the one whose header matches the kind best, unless the caller picks one).

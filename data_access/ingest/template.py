@@ -27,7 +27,7 @@ def _allowed(f: Field, lang: str) -> str:
     if f.ref:
         targets = " / ".join(KINDS[tb].label(lang) for tb, _ in f.ref_targets if tb in KINDS)
         parts.append(t("ingest.tpl.ref", lang, targets=targets))
-    if f.type == "str" and not f.ref:
+    if f.field_type.text and not f.ref:
         parts.append(t("ingest.tpl.max_len", lang, max_len=f.max_len))
     return "; ".join(parts)
 

@@ -1,39 +1,67 @@
-"""All data kinds, declared once each (SPEC §3). Order = dependency order (masters first)."""
-from data_access.kinds.attendance import KIND as _attendance
-from data_access.kinds.base import DEPARTMENTS, Field, Kind, Rule, normalise_header
-from data_access.kinds.bom import KIND as _bom
-from data_access.kinds.complaints import KIND as _complaints
-from data_access.kinds.costs import KIND as _costs
-from data_access.kinds.customers import KIND as _customers
-from data_access.kinds.downtime import KIND as _downtime
-from data_access.kinds.employees import KIND as _employees
-from data_access.kinds.hr_events import KIND as _hr_events
-from data_access.kinds.invoices import KIND as _invoices
-from data_access.kinds.inspections import KIND as _inspections
-from data_access.kinds.lines import KIND as _lines
-from data_access.kinds.machines import KIND as _machines
-from data_access.kinds.maintenance import KIND as _maintenance
-from data_access.kinds.material_moves import KIND as _material_moves
-from data_access.kinds.materials import KIND as _materials
-from data_access.kinds.orders import KIND as _orders
-from data_access.kinds.payments import KIND as _payments
-from data_access.kinds.production import KIND as _production
-from data_access.kinds.products import KIND as _products
-from data_access.kinds.projects import KIND as _projects
-from data_access.kinds.purchase_orders import KIND as _purchase_orders
-from data_access.kinds.reasons import KIND as _reasons
-from data_access.kinds.receipts import KIND as _receipts
-from data_access.kinds.routings import KIND as _routings
-from data_access.kinds.scrap import KIND as _scrap
-from data_access.kinds.shipments import KIND as _shipments
-from data_access.kinds.stocktake import KIND as _stocktake
-from data_access.kinds.suppliers import KIND as _suppliers
-from data_access.kinds.surveys import KIND as _surveys
-from data_access.kinds.targets import KIND as _targets
-from data_access.kinds.wage_rates import KIND as _wage_rates
-from data_access.kinds.work_tickets import KIND as _work_tickets
+"""All data kinds, declared once each (docs/kinds.md): every module of this package except
+base and field_types declares one kind as `KIND`, found here without a list to keep. Adding a
+kind is one new file here plus its migration (`plantkpi db revision -m "..."`, see
+docs/architecture.md "Adding a data kind").
 
-KINDS: dict[str, Kind] = {k.name: k for k in (_lines, _machines, _products, _routings, _materials, _bom, _employees, _customers, _suppliers, _reasons, _targets, _production, _scrap, _downtime, _material_moves, _stocktake, _inspections, _orders, _shipments, _complaints, _surveys, _purchase_orders, _receipts, _attendance, _hr_events, _maintenance, _projects, _costs, _wage_rates, _work_tickets, _invoices, _payments)}
+KINDS is in dependency order: a kind comes after every kind it references (its `ref` fields and
+composite references), so masters come first and loading in this order never breaks a foreign
+key. Otherwise masters first, then by department (the order of DEPARTMENTS), then by the kind's
+`position`, then by name: the order of the menus.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from data_access.kinds.base import DEPARTMENTS, Field, Kind, Rule, normalise_header
+
+_NOT_KINDS = {"base", "field_types"}
+
+
+def discover() -> list[Kind]:
+    """The KIND of every declaration module in this package, in no particular order."""
+    found = []
+    for module in pkgutil.iter_modules(__path__):
+        if module.name in _NOT_KINDS or module.name.startswith("_"):
+            continue
+        declared = getattr(importlib.import_module(f"{__name__}.{module.name}"), "KIND", None)
+        if not isinstance(declared, Kind):
+            raise TypeError(f"data_access/kinds/{module.name}.py declares no KIND = Kind(...)")
+        found.append(declared)
+    return found
+
+
+def references(kind: Kind) -> set[str]:
+    """The other kinds this kind's rows point to."""
+    out = {table for f in kind.fields for table, _ in f.ref_targets}
+    out |= {target for _, target in (*kind.composite_refs, *kind.must_exist_in)}
+    out.discard(kind.name)
+    return out
+
+
+def in_dependency_order(kinds: list[Kind]) -> list[Kind]:
+    """Every kind after the kinds it references; otherwise in menu order (module docstring)."""
+    departments = list(DEPARTMENTS)
+
+    def menu_order(k: Kind):
+        return (not k.master, departments.index(k.department) if k.department in departments else len(departments),
+                k.position, k.name)
+
+    waiting = sorted(kinds, key=menu_order)
+    names = {k.name for k in kinds}
+    placed: list[Kind] = []
+    done: set[str] = set()
+    while waiting:
+        ready = next((k for k in waiting if references(k) & names <= done), None)
+        if ready is None:
+            raise ValueError("kinds reference each other in a cycle: " + ", ".join(k.name for k in waiting))
+        waiting.remove(ready)
+        placed.append(ready)
+        done.add(ready.name)
+    return placed
+
+
+KINDS: dict[str, Kind] = {k.name: k for k in in_dependency_order(discover())}
 MASTER_KINDS = [k for k in KINDS.values() if k.master]
 TRANSACTION_KINDS = [k for k in KINDS.values() if not k.master]
 
@@ -50,4 +78,4 @@ def kinds_of(department: str) -> list[Kind]:
 
 
 __all__ = ["DEPARTMENTS", "Field", "Kind", "KINDS", "MASTER_KINDS", "Rule", "TRANSACTION_KINDS",
-           "get_kind", "kinds_of", "normalise_header"]
+           "discover", "get_kind", "in_dependency_order", "kinds_of", "normalise_header", "references"]

@@ -1,4 +1,4 @@
-"""Data kind `attendance` (SPEC §3)."""
+"""Data kind `attendance` (docs/kinds.md)."""
 from data_access.kinds.base import Kind, code, day, enum, qty
 
 KIND = Kind(

@@ -1,4 +1,4 @@
-"""The vocabulary every data kind is declared in (SPEC §3).
+"""The vocabulary every data kind is declared in (docs/kinds.md).
 
 A kind is declared once; the table (data_access.models), the upload template, the
 validator, the entry form, the CLI import and the docs are all derived from it.
@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
 
 import polars as pl
 
-FieldType = Literal["str", "int", "float", "date", "time", "datetime", "bool", "month", "enum"]
+from data_access.kinds.field_types import FieldType, TypeName, field_type
 
 DEPARTMENTS: dict[str, tuple[str, str]] = {
     # id: (English, Chinese)
@@ -32,7 +31,7 @@ DEPARTMENTS: dict[str, tuple[str, str]] = {
 @dataclass(frozen=True)
 class Field:
     name: str
-    type: FieldType
+    type: TypeName  # one of data_access.kinds.field_types.FIELD_TYPES
     en: str
     zh: str
     aliases: tuple[str, ...] = ()
@@ -50,6 +49,11 @@ class Field:
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
+
+    @property
+    def field_type(self) -> FieldType:
+        """What the declared type means in every layer (data_access.kinds.field_types)."""
+        return field_type(self)
 
     @property
     def ref_targets(self) -> list[tuple[str, str]]:
@@ -113,6 +117,8 @@ class Kind:
     # "monthly" (a complete month without rows is a gap) or "event" (rows only when something
     # happens — complaints, hires — so no period without rows counts as missing).
     cadence: str = "weekly"
+    # Where the kind appears among its department's kinds (menus, docs); ties go by name.
+    position: int = 0
     _by_name: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self):
@@ -132,7 +138,7 @@ class Kind:
 
 
 def normalise_header(text: str) -> str:
-    """Case, spaces and punctuation are ignored when matching headers (SPEC §3)."""
+    """Case, spaces and punctuation are ignored when matching headers (docs/kinds.md)."""
     return re.sub(r"[\W_]+", "", str(text)).casefold()
 
 

@@ -1,8 +1,8 @@
-"""Data kind `bom` (SPEC §3)."""
+"""Data kind `bom` (docs/kinds.md)."""
 from data_access.kinds.base import Field, Kind, code, qty
 
 KIND = Kind(
-    "bom", "Bill of materials", "物料清单(BOM)", "admin", master=True, key=("product_code", "material_code"),
+    "bom", "Bill of materials", "物料清单(BOM)", "admin", position=6, master=True, key=("product_code", "material_code"),
     fields=(
         code("product_code", "Product code", "产品编号", "product", "产品", ref="products", example="P-1001"),
         code("material_code", "Material code", "物料编号", "material", "物料", ref="materials", example="M-PA66"),

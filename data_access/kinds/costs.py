@@ -1,4 +1,4 @@
-"""Data kind `costs` (SPEC §3)."""
+"""Data kind `costs` (docs/kinds.md)."""
 from data_access.kinds.base import DEPARTMENTS, Field, Kind, enum, qty
 
 KIND = Kind(

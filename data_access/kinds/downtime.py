@@ -1,8 +1,8 @@
-"""Data kind `downtime` (SPEC §3)."""
+"""Data kind `downtime` (docs/kinds.md)."""
 from data_access.kinds.base import Field, Kind, code, day, qty
 
 KIND = Kind(
-    "downtime", "Downtime events", "停机记录", "production", date_field="date",
+    "downtime", "Downtime events", "停机记录", "production", position=3, date_field="date",
     key=("date", "machine_code", "start"),
     fields=(
         day("date", "Date", "日期", example="2026-01-05"),

@@ -1,4 +1,4 @@
-"""Data kind `employees` (SPEC §3)."""
+"""Data kind `employees` (docs/kinds.md)."""
 from data_access.kinds.base import (
     DEPARTMENTS,
     Field,
@@ -12,7 +12,7 @@ from data_access.kinds.base import (
 )
 
 KIND = Kind(
-    "employees", "Employees", "员工", "admin", master=True, key=("employee_code",),
+    "employees", "Employees", "员工", "admin", position=9, master=True, key=("employee_code",),
     fields=(
         code("employee_code", "Employee no.", "工号", "employee", "员工编号", example="E-0001"),
         text("name", "Name", "姓名", max_len=60, example="Zhang Wei"),

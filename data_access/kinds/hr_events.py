@@ -1,4 +1,4 @@
-"""Data kind `hr_events` (SPEC §3)."""
+"""Data kind `hr_events` (docs/kinds.md)."""
 from data_access.kinds.base import Kind, code, day, enum, qty, text
 
 KIND = Kind(

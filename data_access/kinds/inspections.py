@@ -1,4 +1,4 @@
-"""Data kind `inspections` (SPEC §3)."""
+"""Data kind `inspections` (docs/kinds.md)."""
 import polars as pl
 
 from data_access.kinds.base import Kind, Rule, code, day, enum, qty

@@ -1,8 +1,8 @@
-"""Data kind `lines` (SPEC §3)."""
+"""Data kind `lines` (docs/kinds.md)."""
 from data_access.kinds.base import Kind, code, enum, text
 
 KIND = Kind(
-    "lines", "Lines", "产线", "admin", master=True, key=("line_code",),
+    "lines", "Lines", "产线", "admin", position=1, master=True, key=("line_code",),
     fields=(
         code("line_code", "Line code", "产线代码", "line", "产线", "线别", example="INJ"),
         text("name", "Line name", "产线名称", "line name", max_len=80, example="Injection molding"),

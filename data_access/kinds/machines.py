@@ -1,8 +1,8 @@
-"""Data kind `machines` (SPEC §3)."""
+"""Data kind `machines` (docs/kinds.md)."""
 from data_access.kinds.base import Field, Kind, code, text
 
 KIND = Kind(
-    "machines", "Machines", "机台", "admin", master=True, key=("machine_code",),
+    "machines", "Machines", "机台", "admin", position=2, master=True, key=("machine_code",),
     fields=(
         code("machine_code", "Machine code", "机台编号", "machine", "机台", "设备编号", example="INJ-01"),
         code("line_code", "Line code", "产线代码", "line", "产线", ref="lines", example="INJ"),

@@ -1,4 +1,4 @@
-"""Data kind `maintenance` (SPEC §3)."""
+"""Data kind `maintenance` (docs/kinds.md)."""
 from data_access.kinds.base import Field, Kind, code, enum, not_after, qty, text
 
 KIND = Kind(

@@ -1,4 +1,4 @@
-"""Data kind `material_moves` (SPEC §3)."""
+"""Data kind `material_moves` (docs/kinds.md)."""
 import polars as pl
 
 from data_access.kinds.base import Field, Kind, Rule, code, day, enum, qty

@@ -1,8 +1,8 @@
-"""Data kind `materials` (SPEC §3)."""
+"""Data kind `materials` (docs/kinds.md)."""
 from data_access.kinds.base import Kind, code, qty, text
 
 KIND = Kind(
-    "materials", "Materials", "物料", "admin", master=True, key=("material_code",),
+    "materials", "Materials", "物料", "admin", position=5, master=True, key=("material_code",),
     fields=(
         code("material_code", "Material code", "物料编号", "material", "物料", "料号", example="M-PA66"),
         text("name", "Material name", "物料名称", "品名", max_len=120, example="PA66 resin"),

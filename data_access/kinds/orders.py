@@ -1,4 +1,4 @@
-"""Data kind `orders` (SPEC §3)."""
+"""Data kind `orders` (docs/kinds.md)."""
 import polars as pl
 
 from data_access.kinds.base import Kind, Rule, code, day, not_after, qty

@@ -1,10 +1,10 @@
-"""Data kind `production` (SPEC §3)."""
+"""Data kind `production` (docs/kinds.md)."""
 import polars as pl
 
 from data_access.kinds.base import Kind, Rule, code, day, not_more, qty
 
 KIND = Kind(
-    "production", "Production reports", "生产日报", "production", date_field="date",
+    "production", "Production reports", "生产日报", "production", position=1, date_field="date",
     key=("date", "shift", "machine_code", "product_code"),
     fields=(
         day("date", "Date", "日期", "production date", "生产日期", example="2026-01-05"),

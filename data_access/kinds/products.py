@@ -1,8 +1,8 @@
-"""Data kind `products` (SPEC §3)."""
+"""Data kind `products` (docs/kinds.md)."""
 from data_access.kinds.base import Kind, code, enum, qty, text
 
 KIND = Kind(
-    "products", "Products", "产品", "admin", master=True, key=("product_code",),
+    "products", "Products", "产品", "admin", position=3, master=True, key=("product_code",),
     fields=(
         code("product_code", "Product code", "产品编号", "product", "产品", "料号", "品号", example="P-1001"),
         text("name", "Product name", "产品名称", "品名", max_len=120, example="Switch housing"),

@@ -1,4 +1,4 @@
-"""Data kind `projects` (SPEC §3)."""
+"""Data kind `projects` (docs/kinds.md)."""
 from data_access.kinds.base import Kind, code, day, enum, not_after, qty
 
 KIND = Kind(

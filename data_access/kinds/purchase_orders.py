@@ -1,4 +1,4 @@
-"""Data kind `purchase_orders` (SPEC §3)."""
+"""Data kind `purchase_orders` (docs/kinds.md)."""
 from data_access.kinds.base import Kind, code, day, not_after, qty
 
 KIND = Kind(

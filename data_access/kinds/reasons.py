@@ -1,10 +1,10 @@
-"""Data kind `reasons` (SPEC §3)."""
+"""Data kind `reasons` (docs/kinds.md)."""
 import polars as pl
 
 from data_access.kinds.base import Kind, Rule, code, enum, text
 
 KIND = Kind(
-    "reasons", "Reason codes", "原因代码", "admin", master=True, key=("reason_code",),
+    "reasons", "Reason codes", "原因代码", "admin", position=10, master=True, key=("reason_code",),
     fields=(
         code("reason_code", "Reason code", "原因代码", "reason", "原因", example="SC-SHORT"),
         enum("kind", "Reason kind", "原因类别", ("scrap", "defect", "downtime", "complaint"), "type", example="scrap"),

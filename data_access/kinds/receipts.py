@@ -1,4 +1,4 @@
-"""Data kind `receipts` (SPEC §3)."""
+"""Data kind `receipts` (docs/kinds.md)."""
 from data_access.kinds.base import Kind, code, day, not_more, qty
 
 KIND = Kind(

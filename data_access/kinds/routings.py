@@ -1,10 +1,10 @@
-"""Data kind `routings` (SPEC §3)."""
+"""Data kind `routings` (docs/kinds.md)."""
 import polars as pl
 
 from data_access.kinds.base import Kind, Rule, code, qty
 
 KIND = Kind(
-    "routings", "Routings", "工艺路线", "admin", master=True, key=("product_code", "seq"),
+    "routings", "Routings", "工艺路线", "admin", position=4, master=True, key=("product_code", "seq"),
     fields=(
         code("product_code", "Product code", "产品编号", "product", "产品", ref="products", example="P-1001"),
         qty("seq", "Operation no.", "工序号", "operation", "工序", example=10),

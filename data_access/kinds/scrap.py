@@ -1,8 +1,8 @@
-"""Data kind `scrap` (SPEC §3)."""
+"""Data kind `scrap` (docs/kinds.md)."""
 from data_access.kinds.base import Kind, code, day, qty
 
 KIND = Kind(
-    "scrap", "Scrap by reason", "废品原因明细", "production", date_field="date",
+    "scrap", "Scrap by reason", "废品原因明细", "production", position=2, date_field="date",
     key=("date", "shift", "machine_code", "product_code", "reason_code"),
     fields=(
         day("date", "Date", "日期", example="2026-01-05"),

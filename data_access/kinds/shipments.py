@@ -1,4 +1,4 @@
-"""Data kind `shipments` (SPEC §3)."""
+"""Data kind `shipments` (docs/kinds.md)."""
 from data_access.kinds.base import Kind, code, day, not_after, qty
 
 KIND = Kind(

@@ -1,4 +1,4 @@
-"""Data kind `stocktake` (SPEC §3)."""
+"""Data kind `stocktake` (docs/kinds.md)."""
 from data_access.kinds.base import Kind, code, day, qty
 
 KIND = Kind(

@@ -1,8 +1,8 @@
-"""Data kind `suppliers` (SPEC §3)."""
+"""Data kind `suppliers` (docs/kinds.md)."""
 from data_access.kinds.base import Kind, code, text
 
 KIND = Kind(
-    "suppliers", "Suppliers", "供应商", "admin", master=True, key=("supplier_code",),
+    "suppliers", "Suppliers", "供应商", "admin", position=8, master=True, key=("supplier_code",),
     fields=(
         code("supplier_code", "Supplier code", "供应商编号", "supplier", "供应商", example="S-01"),
         text("name", "Supplier name", "供应商名称", max_len=120, example="Huayu Plastics"),

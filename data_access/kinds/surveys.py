@@ -1,4 +1,4 @@
-"""Data kind `surveys` (SPEC §3)."""
+"""Data kind `surveys` (docs/kinds.md)."""
 from data_access.kinds.base import Field, Kind, code, day, text
 
 KIND = Kind(

@@ -1,8 +1,8 @@
-"""Data kind `targets` (SPEC §3)."""
+"""Data kind `targets` (docs/kinds.md)."""
 from data_access.kinds.base import Field, Kind, code
 
 KIND = Kind(
-    "targets", "Targets", "目标值", "admin", master=True, key=("kpi", "month", "line_code"),
+    "targets", "Targets", "目标值", "admin", position=11, master=True, key=("kpi", "month", "line_code"),
     fields=(
         code("kpi", "KPI id", "指标代码", "指标", example="oee"),
         Field("month", "month", "Month", "月份", ("period",), example="2026-01"),

@@ -8,11 +8,9 @@ target_metadata = models.metadata
 
 
 def run_migrations_online() -> None:
-    engine = config.attributes.get("engine")
-    if engine is None:
-        from data_access.db import get_engine
-
-        engine = get_engine()
+    # Always run through data_access.migrations.alembic_config, which hands the engine over
+    # (plantkpi init, plantkpi db revision, the tests); env.py itself opens no database.
+    engine = config.attributes["engine"]
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:

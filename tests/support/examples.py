@@ -2,8 +2,6 @@
 reason codes the examples refer to. Consistent across kinds (the examples reference each other)."""
 from __future__ import annotations
 
-from datetime import date, datetime, time
-
 from data_access.kinds import KINDS
 
 EXTRA_ROWS = {
@@ -14,29 +12,11 @@ EXTRA_ROWS = {
 }
 
 
-def typed(field, value):
-    """The example (written as a clerk would type it) as the Python value of the declared type."""
-    if value is None:
-        return None
-    kind = field.type
-    if kind == "date":
-        return date.fromisoformat(value)
-    if kind == "datetime":
-        return datetime.fromisoformat(value)
-    if kind == "time":
-        return time.fromisoformat(value)
-    if kind == "bool":
-        return str(value).lower() in ("yes", "true", "1", "是")
-    if kind == "int":
-        return int(value)
-    if kind == "float":
-        return float(value)
-    return value
-
-
 def example_row(kind_name: str) -> dict:
+    """The declaration's example (written as a clerk would type it) as Python values of the
+    declared types (data_access.kinds.field_types)."""
     kind = KINDS[kind_name]
-    return {f.name: typed(f, f.example) for f in kind.fields}
+    return {f.name: f.field_type.example(f) for f in kind.fields}
 
 
 def example_rows() -> dict[str, list[dict]]:

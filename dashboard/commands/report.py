@@ -1,4 +1,5 @@
-"""`plantkpi report --month YYYY-MM|last [--lang en|zh] --out FILE.pdf|.xlsx` (SPEC §7), for cron.
+"""`plantkpi report --month YYYY-MM|last [--lang en|zh] --out FILE.pdf|.xlsx`, for cron (README
+"Command line", docs/report.md).
 
 Exit codes: 0 written, 2 rejected arguments (message printed, nothing written), 1 any other failure
 (dashboard/cli.py prints it).
@@ -11,22 +12,10 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from dashboard.commands.exit_codes import EXIT_OK, EXIT_REJECTED
 from dashboard.i18n import t
+from dashboard.reports.render import FORMATS, render
 from dashboard.reports.summary import build_summary, parse_month
-
-EXIT_OK, EXIT_REJECTED = 0, 2
-RENDERERS = {".pdf": "pdf", ".xlsx": "xlsx"}
-
-
-def render(summary, fmt: str, lang: str) -> bytes:
-    """The summary as PDF or XLSX bytes (fmt "pdf" or "xlsx")."""
-    if fmt == "pdf":
-        from dashboard.reports.pdf import render_pdf
-
-        return render_pdf(summary, lang)
-    from dashboard.reports.xlsx import render_xlsx
-
-    return render_xlsx(summary, lang)
 
 
 def run_report_command(args, engine: Engine, today: date | None = None) -> int:
@@ -37,7 +26,7 @@ def run_report_command(args, engine: Engine, today: date | None = None) -> int:
         print(t("report.cli.bad_month", lang, value=args.month), file=sys.stderr)
         return EXIT_REJECTED
     out = Path(args.out)
-    fmt = RENDERERS.get(out.suffix.lower())
+    fmt = FORMATS.get(out.suffix.lower())
     if fmt is None:
         print(t("report.cli.bad_out", lang, value=args.out), file=sys.stderr)
         return EXIT_REJECTED
@@ -53,4 +42,4 @@ def run_report_command(args, engine: Engine, today: date | None = None) -> int:
     return EXIT_OK
 
 
-__all__ = ["render", "run_report_command"]
+__all__ = ["run_report_command"]

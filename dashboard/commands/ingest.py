@@ -1,15 +1,14 @@
-"""`plantkpi import` (SPEC §7): exit 0 when imported, 2 when rejected (problems printed one per
-line, nothing written), 1 for anything else."""
+"""`plantkpi import` (README "Command line"): exit 0 when imported, 2 when rejected (problems
+printed one per line, nothing written), 1 for anything else."""
 from __future__ import annotations
 
 import getpass
 from pathlib import Path
 
+from dashboard.commands.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_REJECTED
 from dashboard.i18n import t
 from data_access.ingest.commit import import_upload
 from data_access.ingest.headers import load_mapping_file
-
-EXIT_OK, EXIT_FAILED, EXIT_REJECTED = 0, 1, 2
 
 
 def import_file(kind: str, path: Path, mapping_file=None, replace: bool = False, valid_only: bool = False,

@@ -1,17 +1,19 @@
-"""`plantkpi kpi [--from DATE] [--to DATE] [--by DIM[,DIM]] [--json]` (SPEC §7)."""
+"""`plantkpi kpi [--from DATE] [--to DATE] [--by DIM[,DIM]] [--json]` (README "Command line";
+the KPIs are those of docs/kpis.md). The CLI's adapter: it reads the facts through data_access
+and hands them to the pure KPI engine, as the pages do."""
 from __future__ import annotations
 
 import json
 import sys
 from datetime import date
 
+from dashboard.commands.exit_codes import EXIT_OK, EXIT_REJECTED
 from dashboard.i18n import t
 from dashboard.kpi.engine import Filters, compute
 from dashboard.kpi.registry import KPIS
 
 CLI_DIMENSIONS = ("day", "week", "month", "quarter", "year", "line", "machine", "product", "shift", "customer",
                   "abc_class", "reason", "stage", "supplier", "department")
-EXIT_OK, EXIT_REJECTED = 0, 2
 
 
 def _json_value(value):
