@@ -53,6 +53,7 @@ from data_access.kinds import KINDS, MASTER_KINDS
 from data_access.kinds.base import DEPARTMENTS
 from data_access.models import kind_table
 from data_access.store import finish_batch, insert_rows, new_batch
+from seed import finance
 from seed import plant as P
 
 SEED = 20260105
@@ -1057,6 +1058,7 @@ def generate(scale: str = "small", today: date | None = None, seed: int = SEED) 
     good = frames["production"]["good_qty"].sum()
     cost_per_unit = frames["costs"]["amount"].sum() / max(good, 1)
     frames["targets"] = _targets(cal, cost_per_unit * 0.95)
+    frames.update(finance.generate(frames, cal.start, cal.today, seed))  # its own random stream
     return {name: frames[name].select(KINDS[name].field_names) if name in frames else no_rows(name) for name in KINDS}
 
 

@@ -159,7 +159,7 @@ def _plant_with_scrap_and_surveys(engine):
     """November 2026: 10 days of 1,000 pieces each with 50 scrap (scrap ratio 5.0 %) against a plant
     target of 2.0 %; week 48 (23–29 Nov) has four surveys scored 5, 4, 3, 2: CSAT = 2 / 4 = 50 %."""
     rows = example_rows()
-    masters = ("lines", "machines", "products", "routings", "customers", "reasons")
+    masters = ("lines", "machines", "products", "routings", "employees", "customers", "reasons")
     base = example_row("production")
     production = [{**base, "date": date(2026, 11, 10 + d), "planned_qty": 1000, "input_qty": 1000,
                    "total_qty": 1000, "good_qty": 950, "defect_qty": 0, "scrap_qty": 50} for d in range(10)]

@@ -207,7 +207,7 @@ def balance_table(frame: pl.DataFrame, measure_ids: Sequence[str], dims: Sequenc
     frame = filter_frame(frame, filters.replace(date_from=None, date_to=None)).filter(pl.col("date") <= end)
     grains = [d for d in dims if d in GRAINS]
     if not grains:
-        return aggregate(frame, measure_ids, dims, rows_as)
+        return aggregate(frame, measure_ids, dims, rows_as).with_columns([pl.col(m).round(6) for m in measure_ids])
     if len(grains) > 1:
         return None
     grain, others = grains[0], [d for d in dims if d not in GRAINS]
@@ -223,8 +223,8 @@ def balance_table(frame: pl.DataFrame, measure_ids: Sequence[str], dims: Sequenc
     grid = keys.to_frame() if not others else keys.to_frame().join(combos, how="cross")
     table = (grid.join(net, on=[grain, *others], how="left", nulls_equal=True)
              .with_columns([pl.col(m).fill_null(0.0) for m in measure_ids]).sort(grain)
-             .with_columns([pl.col(m).cum_sum().over(others) if others else pl.col(m).cum_sum()
-                            for m in measure_ids]))
+             .with_columns([(pl.col(m).cum_sum().over(others) if others else pl.col(m).cum_sum()).round(6)
+                            for m in measure_ids]))  # money: no 1e-10 left over from adding and taking away
     if rows_as:  # a balance is known wherever its history has a row: every period of the grid
         table = table.with_columns(pl.lit(1.0).alias(rows_as))
     return table
@@ -282,9 +282,7 @@ def measures_table(measure_ids: Iterable[str], facts: Mapping[str, pl.DataFrame]
             parts.append(part)
         else:
             parts.append(aggregate(filter_frame(frame, filters), ids, dims, rows_as))
-    if period_days and parts:
-        parts[0] = _with_period_days(parts[0], dims, filters)
-    elif period_days:
+    if period_days and not parts:
         missing.append(PERIOD_DAYS)
     if not parts:  # nothing can honour this request: no groups, or one all-null row without dims
         dtypes = {"year": pl.Int32, **{g: pl.Date for g in GRAINS if g != "year"}}
@@ -297,6 +295,8 @@ def measures_table(measure_ids: Iterable[str], facts: Mapping[str, pl.DataFrame]
     present = [m for m in table.columns if m not in dims]
     # A group missing from one fact has nothing to sum there: 0, not null.
     table = table.with_columns([pl.col(m).fill_null(0.0) for m in present])
+    if period_days:  # from each row's period, once the facts' groups are joined
+        table = _with_period_days(table, dims, filters)
     return table.with_columns([pl.lit(None, pl.Float64).alias(m) for m in missing])
 
 

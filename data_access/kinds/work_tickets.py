@@ -3,7 +3,7 @@ basis of piece-rate pay. The product must have a routing on the machine (the ope
 from data_access.kinds.base import Kind, code, day, qty, text
 
 KIND = Kind(
-    "work_tickets", "Work tickets", "工票", "production", date_field="date",
+    "work_tickets", "Work tickets", "工票", "production", position=4, date_field="date",
     key=("date", "shift", "employee_code", "machine_code", "product_code"),
     must_exist_in=((("product_code", "machine_code"), "routings"),),
     fields=(
