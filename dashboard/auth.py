@@ -20,6 +20,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 
 from dashboard.i18n import LANGS, t
+from data_access import sessions
 from data_access import users as user_rows
 from data_access.kinds import DEPARTMENTS, KINDS
 from data_access.store import audit
@@ -287,6 +288,48 @@ def _verify(password_hash: str, password: str) -> bool:
 def _locked_problem(until: datetime) -> AuthProblem:
     return AuthProblem("auth.login.locked", until=until.astimezone().strftime("%H:%M"),
                        minutes=int(LOCKOUT_PERIOD.total_seconds() // 60))
+
+
+# ------------------------------------------------------------------ sessions (issue 14)
+def start_session(engine: Engine, name: str, *, now: datetime | None = None) -> tuple[str, datetime]:
+    """After a successful sign-in: a new server-side session; returns (cookie value, expiry)."""
+    with engine.begin() as conn:
+        return sessions.create_session(conn, name, now=_utc(now))
+
+
+def session_user(engine: Engine, cookie_value: str | None, *, now: datetime | None = None) -> CurrentUser | None:
+    """The account a session cookie stands for, or None when it is refused (unknown, forged,
+    expired, signed out, account removed or disabled, password changed since sign-in). A session
+    of a disabled account or of old credentials is revoked, so it stays ended."""
+    if not cookie_value:
+        return None
+    with engine.connect() as conn:
+        verdict = sessions.check_session(conn, cookie_value, now=now)
+        row = user_rows.get_user(conn, verdict.username) if verdict.ok else None
+    if verdict.reason in (sessions.DISABLED, sessions.CREDENTIALS_CHANGED):
+        end_session(engine, cookie_value, now=now)
+    return _current(row) if row is not None else None
+
+
+def session_expiry(engine: Engine, cookie_value: str | None, *, now: datetime | None = None) -> datetime | None:
+    """When a live session ends (None when the cookie is refused)."""
+    with engine.connect() as conn:
+        verdict = sessions.check_session(conn, cookie_value, now=now)
+    return verdict.expires_at if verdict.ok else None
+
+
+def end_session(engine: Engine, cookie_value: str | None, *, now: datetime | None = None) -> bool:
+    """Sign-out: revoke the session. True when a live session was ended."""
+    if not cookie_value:
+        return False
+    with engine.begin() as conn:
+        return sessions.revoke_session(conn, cookie_value, now=_utc(now))
+
+
+def account_enabled(engine: Engine, name: str) -> bool:
+    """False when the account is gone or switched off (read defensively, see data_access.sessions)."""
+    with engine.connect() as conn:
+        return sessions.account_is_enabled(conn, name)
 
 
 # ------------------------------------------------------------------ demo and command line
