@@ -39,7 +39,6 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from data_access.models import UserSession
-from data_access.users import USERS
 
 SESSIONS = UserSession.__table__
 SESSION_HOURS_ENV = "PLANTKPI_SESSION_HOURS"
@@ -175,7 +174,9 @@ def _split(cookie_value: str | None, key: bytes) -> tuple[str | None, str]:
 
 # ------------------------------------------------------------------ rows
 def _account(conn: Connection, username: str):
-    return conn.execute(sa.select(USERS).where(USERS.c.name == username)).first()
+    # SELECT *: every column the table has in this database, also ones a newer revision added
+    # (a `disabled` flag) before the models here know them.
+    return conn.execute(sa.text("SELECT * FROM users WHERE name = :name"), {"name": username}).first()
 
 
 def account_enabled(account) -> bool:

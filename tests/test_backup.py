@@ -72,11 +72,13 @@ def fill_database(engine: Engine, demo: bool = False) -> None:
             month="2026-02", text="二月产量下降：模具更换。\n+3% scrap", updated_by="admin", updated_at=T0))
 
 
-def dump(engine: Engine) -> dict[str, list[tuple]]:
-    """Every row of every table, every column, ordered by primary key."""
+def dump(engine: Engine, only: set[str] | None = None) -> dict[str, list[tuple]]:
+    """Every row of every table (or of the tables named in `only`), every column, ordered by primary key."""
     out = {}
     with engine.connect() as conn:
         for table in tables():
+            if only is not None and table.name not in only:
+                continue
             out[table.name] = [tuple(r) for r in conn.execute(sa.select(table).order_by(*table.primary_key.columns))]
     return out
 

@@ -127,9 +127,10 @@ def open_link_after_sign_in(current, pages) -> None:
 # ------------------------------------------------------------------ internals
 def _cookie() -> str | None:
     try:
-        return st.context.cookies.get(COOKIE_NAME)
+        value = st.context.cookies.get(COOKIE_NAME)
     except Exception:  # no browser behind this run (bare script)
         return None
+    return value if isinstance(value, str) else None  # AppTest's context is a stand-in
 
 
 def _restore_from_cookie(engine: Engine) -> CurrentUser | None:
@@ -202,6 +203,7 @@ def _remember_link() -> None:
         url = st.context.url
     except Exception:
         url = None
+    url = url if isinstance(url, str) else None  # AppTest's context is a stand-in
     st.session_state[_LINK] = {"page": _page_of_url(url), "query": st.query_params.to_dict()}
 
 
