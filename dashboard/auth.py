@@ -7,6 +7,7 @@ transaction; the audit detail never holds a password or a hash.
 from __future__ import annotations
 
 import getpass
+import logging
 import os
 import re
 import sys
@@ -17,6 +18,7 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
 
 from dashboard.i18n import LANGS, t
@@ -34,6 +36,7 @@ DEMO_PASSWORD = "plantkpi-demo"
 # Departments that own data kinds get a demo clerk each (planning owns none).
 DEMO_CLERK_DEPARTMENTS = tuple(d for d in DEPARTMENTS if d != "admin" and any(k.department == d for k in KINDS.values()))
 
+_log = logging.getLogger(__name__)
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -291,10 +294,24 @@ def _locked_problem(until: datetime) -> AuthProblem:
 
 
 # ------------------------------------------------------------------ sessions (issue 14)
-def start_session(engine: Engine, name: str, *, now: datetime | None = None) -> tuple[str, datetime]:
-    """After a successful sign-in: a new server-side session; returns (cookie value, expiry)."""
-    with engine.begin() as conn:
-        return sessions.create_session(conn, name, now=_utc(now))
+def start_session(engine: Engine, name: str, *, now: datetime | None = None) -> tuple[str, datetime] | None:
+    """After a successful sign-in: a new server-side session; returns (cookie value, expiry), or
+    None when the database has not been upgraded to hold sessions yet (`plantkpi init`)."""
+    try:
+        with engine.begin() as conn:
+            return sessions.create_session(conn, name, now=_utc(now))
+    except sa_exc.DBAPIError:
+        if _sessions_table_missing(engine):
+            return None
+        raise
+
+
+def _sessions_table_missing(engine: Engine) -> bool:
+    """An app started on a database that `plantkpi init` has not migrated yet."""
+    missing = not sa_inspect(engine).has_table(sessions.SESSIONS.name)
+    if missing:
+        _log.warning("the database has no sessions table: run `plantkpi init`; sign-ins last one browser tab")
+    return missing
 
 
 def session_user(engine: Engine, cookie_value: str | None, *, now: datetime | None = None) -> CurrentUser | None:
@@ -303,9 +320,14 @@ def session_user(engine: Engine, cookie_value: str | None, *, now: datetime | No
     of a disabled account or of old credentials is revoked, so it stays ended."""
     if not cookie_value:
         return None
-    with engine.connect() as conn:
-        verdict = sessions.check_session(conn, cookie_value, now=now)
-        row = user_rows.get_user(conn, verdict.username) if verdict.ok else None
+    try:
+        with engine.connect() as conn:
+            verdict = sessions.check_session(conn, cookie_value, now=now)
+            row = user_rows.get_user(conn, verdict.username) if verdict.ok else None
+    except sa_exc.DBAPIError:
+        if _sessions_table_missing(engine):
+            return None
+        raise
     if verdict.reason in (sessions.DISABLED, sessions.CREDENTIALS_CHANGED):
         end_session(engine, cookie_value, now=now)
     return _current(row) if row is not None else None

@@ -46,6 +46,8 @@ SESSION_TOKEN = "_plantkpi_session_token"  # this tab's cookie value (server mem
 _COOKIE_TO_SET = "_plantkpi_cookie_to_set"  # (value, expiry) the page script writes into the browser
 _COOKIE_TO_CLEAR = "_plantkpi_cookie_to_clear"  # a dead value the page script removes from the browser
 _LINK = "_plantkpi_link"  # page and query string of the link that opened the sign-in page
+_ENDED = "_plantkpi_session_ended"  # the session ended elsewhere: say so on the sign-in page
+_TAB_ONLY = "_plantkpi_tab_only"  # signed in without a session (database not upgraded yet)
 
 
 def current_user() -> CurrentUser | None:
@@ -77,7 +79,7 @@ def require_login(engine: Engine) -> CurrentUser:
             st.session_state[SESSION_USER] = user
             return user
         # Account gone or disabled, password changed, session expired or signed out in another tab.
-        _forget_this_session(stale_cookie=token)
+        _forget_this_session(stale_cookie=token, ended=True)
     else:
         restored = _restore_from_cookie(engine)
         if restored is not None:
@@ -109,6 +111,8 @@ def sign_out_button() -> None:
         return
     _cookie_script()
     st.caption(t("auth.signed_in_as", name=plain(user.name), role=t(f"auth.role.{user.role}")))
+    if st.session_state.get(_TAB_ONLY):
+        st.warning(t("session.tab_only"))
     st.button(t("auth.signout"), key="_plantkpi_sign_out", on_click=_sign_out, icon=":material/logout:")
 
 
@@ -136,24 +140,29 @@ def _cookie() -> str | None:
 def _restore_from_cookie(engine: Engine) -> CurrentUser | None:
     """A reload, a new tab or an opened link: the session cookie the browser sent, if still valid."""
     value = _cookie()
-    if not value:
+    if not value or value == st.session_state.get(_COOKIE_TO_CLEAR):  # none, or known to be dead
         return None
     user = session_user(engine, value)
     if user is None:
         st.session_state[_COOKIE_TO_CLEAR] = value
+        st.session_state[_ENDED] = True
         return None
     st.session_state[SESSION_USER] = replace(user, lang=st.session_state.get("lang", user.lang))
     st.session_state[SESSION_TOKEN] = value
     return current_user()
 
 
-def _forget_this_session(stale_cookie: str | None) -> None:
+def _forget_this_session(stale_cookie: str | None, ended: bool) -> None:
+    """Sign this tab out: nothing of the session stays; `ended` says so on the sign-in page (it
+    ended elsewhere, not by this tab's sign-out button)."""
     lang = st.session_state.get("lang", "en")
     for key in list(st.session_state.keys()):
         del st.session_state[key]
     st.session_state[_LOGIN_LANG] = lang
     if stale_cookie:
         st.session_state[_COOKIE_TO_CLEAR] = stale_cookie
+    if ended:
+        st.session_state[_ENDED] = True
 
 
 def _cookie_path() -> str:
@@ -230,7 +239,7 @@ def _sign_out() -> None:
     token = st.session_state.get(SESSION_TOKEN)
     if token:  # ends it for every tab of this browser, and for a copied cookie
         end_session(get_engine(), token)
-    _forget_this_session(stale_cookie=token)
+    _forget_this_session(stale_cookie=token, ended=False)
     if oidc:
         st.logout()
 
@@ -249,6 +258,8 @@ def _login_form(engine: Engine) -> None:
 
     st.title(t("app.title"))
     st.caption(t("app.subtitle"))
+    if st.session_state.get(_ENDED):
+        st.info(t("session.ended"))
     st.segmented_control(t("auth.login.language"), LANGS, format_func=LANG_NAMES.get, key=_LOGIN_LANG,
                          on_change=_on_login_lang)
     set_lang(st.session_state.get(_LOGIN_LANG) or "en")
@@ -268,9 +279,12 @@ def _login_form(engine: Engine) -> None:
         result = authenticate(engine, name, password)
         if result.ok:
             _sign_in(engine, result.user)
-            value, expires_at = start_session(engine, result.user.name)
-            st.session_state[SESSION_TOKEN] = value
-            st.session_state[_COOKIE_TO_SET] = (value, expires_at)
+            started = start_session(engine, result.user.name)
+            if started is None:
+                st.session_state[_TAB_ONLY] = True
+            else:
+                st.session_state[SESSION_TOKEN] = started[0]
+                st.session_state[_COOKIE_TO_SET] = started
             st.rerun()
         st.error(result.problem.message())
 
