@@ -6,7 +6,9 @@ Small demo plant on SQLite. Screenshots go to artifacts/."""
 from __future__ import annotations
 
 import re
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import sqlalchemy as sa
@@ -188,3 +190,37 @@ def test_a_copied_cookie_is_refused_after_sign_out(server):
     assert on_sign_in_page(other)
     thief.close()
     context.close()
+
+
+def test_a_link_on_another_site_opens_signed_in(server):
+    """SameSite=Strict keeps the cookie off requests other sites start, yet a link from another
+    site (here http://localhost:PORT, another site than 127.0.0.1) opens PlantKPI signed in: the
+    app reads the cookie from the websocket its own page opens."""
+    base, browser, _line = server
+    target = f"{base}/analysis-delivery?period=last_week"
+
+    class LinkPage(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = f'<a id="go" href="{target}">PlantKPI</a>'.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    other_site = ThreadingHTTPServer(("127.0.0.1", 0), LinkPage)
+    threading.Thread(target=other_site.serve_forever, daemon=True).start()
+    try:
+        context, page = signed_in_context(browser, base)
+        tab = context.new_page()
+        tab.goto(f"http://localhost:{other_site.server_address[1]}/")
+        tab.click("#go")
+        settle(tab)
+        assert tab.url.startswith(target)
+        assert not on_sign_in_page(tab) and signed_in_as(tab) == "Signed in as li · Manager"
+        assert tab.locator("h1").first.inner_text() == "Delivery"
+        context.close()
+    finally:
+        other_site.shutdown()

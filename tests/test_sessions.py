@@ -278,6 +278,7 @@ def test_an_open_tab_is_signed_out_on_its_next_rerun_when_the_password_is_reset(
     reset_password(app_db, "wang", "reset-by-the-admin", by="root")
     at.run()
     assert not at.text and [ti.label for ti in at.text_input] == ["User name", "Password"]
+    assert at.info[0].value.startswith("Your session has ended")
 
 
 def test_an_open_tab_is_signed_out_when_the_session_is_revoked_elsewhere(app_db):
@@ -286,3 +287,20 @@ def test_an_open_tab_is_signed_out_when_the_session_is_revoked_elsewhere(app_db)
     end_session(app_db, at.session_state[SESSION_TOKEN])
     at.run()
     assert not at.text and SESSION_USER not in at.session_state
+
+
+def test_signing_out_here_does_not_say_the_session_ended(app_db):
+    at = signed_in("wang", "wang-password")
+    at.sidebar.button(key="_plantkpi_sign_out").click().run()
+    assert [ti.label for ti in at.text_input] == ["User name", "Password"] and not at.info
+
+
+def test_a_database_without_the_sessions_table_signs_in_for_the_tab_and_says_why(app_db):
+    """An app started on a database `plantkpi init` has not upgraded yet."""
+    with app_db.begin() as conn:
+        conn.execute(sa.text("DROP TABLE sessions"))
+    at = signed_in("wang", "wang-password")
+    assert at.text[0].value == "signed in: wang" and not at.exception
+    assert SESSION_TOKEN not in at.session_state
+    assert "plantkpi init" in at.sidebar.warning[0].value
+    assert at.run().text[0].value == "signed in: wang"  # and it holds on the next rerun
