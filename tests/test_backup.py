@@ -17,7 +17,8 @@ from sqlalchemy.engine import Engine
 
 from data_access.backup import BackupError, backup, backup_bytes, inspect_backup, restore, tables
 from data_access.db import data_version, write_transaction
-from data_access.models import (AuditEntry, Batch, Commentary, MappingPreset, ReplacedRow, User, kind_table)
+from data_access.models import (AuditEntry, Batch, Commentary, MappingPreset, ReplacedRow, User, UserSession,
+                                kind_table)
 from data_access.store import audit, finish_batch, insert_rows, new_batch
 from tests.conftest import make_database
 from tests.support.examples import example_row, example_rows
@@ -70,6 +71,10 @@ def fill_database(engine: Engine, demo: bool = False) -> None:
             department="production", kind="production", mapping_json='{"日期": "date"}', updated_at=T0))
         conn.execute(sa.insert(Commentary.__table__).values(
             month="2026-02", text="二月产量下降：模具更换。\n+3% scrap", updated_by="admin", updated_at=T0))
+        if sa.inspect(conn).has_table(UserSession.__tablename__):  # not in the first revision (test_migrations)
+            conn.execute(sa.insert(UserSession.__table__).values(
+                token_hash="d" * 64, username="李文员", credential_fingerprint="e" * 64, created_at=T0,
+                expires_at=T0 + timedelta(hours=12), revoked_at=T0 + timedelta(hours=1)))
 
 
 def dump(engine: Engine, only: set[str] | None = None) -> dict[str, list[tuple]]:
