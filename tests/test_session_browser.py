@@ -153,6 +153,22 @@ def test_a_link_opened_before_sign_in_shows_its_page_and_filters_after_sign_in(s
     context.close()
 
 
+def test_a_link_to_a_page_the_account_may_not_see_opens_the_home_page(server):
+    """A manager signs in from a link to the admin's users page: the home page opens instead."""
+    base, browser, _line = server
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.goto(f"{base}/admin-users")
+    settle(page)
+    assert on_sign_in_page(page)
+    sign_in(page)
+    assert signed_in_as(page) == "Signed in as li · Manager"
+    assert "/admin-users" not in page.url
+    assert page.get_by_text("Data status by department").count() == 1  # the home page
+    assert page.locator("[data-testid='stException']").count() == 0
+    context.close()
+
+
 def test_after_sign_out_a_reload_asks_to_sign_in_again_in_every_tab(server):
     base, browser, _line = server
     context, page = signed_in_context(browser, base)

@@ -304,3 +304,15 @@ def test_a_database_without_the_sessions_table_signs_in_for_the_tab_and_says_why
     assert SESSION_TOKEN not in at.session_state
     assert "plantkpi init" in at.sidebar.warning[0].value
     assert at.run().text[0].value == "signed in: wang"  # and it holds on the next rerun
+
+
+@pytest.mark.parametrize("url, page", [
+    ("http://kpi.example.com/analysis-quality", "analysis-quality"),
+    ("https://plant.example.com/kpi/planning-mrp/", "planning-mrp"),  # served under a base path
+    ("http://127.0.0.1:8501/", None), ("http://127.0.0.1:8501", None),
+    ("http://127.0.0.1:8501/no-such-page", None), (None, None),
+])
+def test_the_page_a_link_points_at(url, page):
+    from dashboard.ui.login import _page_of_url
+
+    assert _page_of_url(url) == page

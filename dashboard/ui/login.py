@@ -200,8 +200,8 @@ def _cookie_script() -> None:
 
 def _page_of_url(url: str | None) -> str | None:
     """The url_path of the app page a browser URL points at (None: the default page)."""
-    path = urlparse(url or "").path.rstrip("/")
-    return next((page.url_path for page in PAGES if path.endswith("/" + page.url_path)), None)
+    last = urlparse(url or "").path.rstrip("/").rsplit("/", 1)[-1]  # after any server.baseUrlPath
+    return next((page.url_path for page in PAGES if page.url_path == last), None)
 
 
 def _remember_link() -> None:
