@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard.auth import save_language
 from dashboard.i18n import LANG_NAMES, LANGS, set_lang, t
 from dashboard.navigation import pages_for
-from dashboard.ui.login import require_login, sign_out_button
+from dashboard.ui.login import open_link_after_sign_in, require_login, sign_out_button
 from data_access.db import get_engine
 
 st.set_page_config(page_title="PlantKPI · 数字化管理看板", page_icon=":material/factory:", layout="wide")
@@ -49,4 +49,6 @@ for spec in pages_for(user.role, user.department):
                    default=spec.file == "home.py")
     sections.setdefault(t(spec.section), []).append(page)
 
-st.navigation(sections, expanded=True).run()  # every page listed, no "View more"
+current_page = st.navigation(sections, expanded=True)  # every page listed, no "View more"
+open_link_after_sign_in(current_page, [page for pages in sections.values() for page in pages])
+current_page.run()

@@ -6,6 +6,7 @@ transaction; the audit detail never holds a password or a hash.
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -14,9 +15,11 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
 
 from dashboard.i18n import LANGS, t
+from data_access import sessions
 from data_access import users as user_rows
 from data_access.kinds import DEPARTMENTS, KINDS
 from data_access.store import audit
@@ -30,6 +33,7 @@ DEMO_PASSWORD = "plantkpi-demo"
 # Departments that own data kinds get a demo clerk each (planning owns none).
 DEMO_CLERK_DEPARTMENTS = tuple(d for d in DEPARTMENTS if d != "admin" and any(k.department == d for k in KINDS.values()))
 
+_log = logging.getLogger(__name__)
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -284,6 +288,67 @@ def _verify(password_hash: str, password: str) -> bool:
 def _locked_problem(until: datetime) -> AuthProblem:
     return AuthProblem("auth.login.locked", until=until.astimezone().strftime("%H:%M"),
                        minutes=int(LOCKOUT_PERIOD.total_seconds() // 60))
+
+
+# ------------------------------------------------------------------ sessions (issue 14)
+def start_session(engine: Engine, name: str, *, now: datetime | None = None) -> tuple[str, datetime] | None:
+    """After a successful sign-in: a new server-side session; returns (cookie value, expiry), or
+    None when the database has not been upgraded to hold sessions yet (`plantkpi init`)."""
+    try:
+        with engine.begin() as conn:
+            return sessions.create_session(conn, name, now=_utc(now))
+    except sa_exc.DBAPIError:
+        if _sessions_table_missing(engine):
+            return None
+        raise
+
+
+def _sessions_table_missing(engine: Engine) -> bool:
+    """An app started on a database that `plantkpi init` has not migrated yet."""
+    missing = not sa_inspect(engine).has_table(sessions.SESSIONS.name)
+    if missing:
+        _log.warning("the database has no sessions table: run `plantkpi init`; sign-ins last one browser tab")
+    return missing
+
+
+def session_user(engine: Engine, cookie_value: str | None, *, now: datetime | None = None) -> CurrentUser | None:
+    """The account a session cookie stands for, or None when it is refused (unknown, forged,
+    expired, signed out, account removed or disabled, password changed since sign-in). A session
+    of a disabled account or of old credentials is revoked, so it stays ended."""
+    if not cookie_value:
+        return None
+    try:
+        with engine.connect() as conn:
+            verdict = sessions.check_session(conn, cookie_value, now=now)
+            row = user_rows.get_user(conn, verdict.username) if verdict.ok else None
+    except sa_exc.DBAPIError:
+        if _sessions_table_missing(engine):
+            return None
+        raise
+    if verdict.reason in (sessions.DISABLED, sessions.CREDENTIALS_CHANGED):
+        end_session(engine, cookie_value, now=now)
+    return _current(row) if row is not None else None
+
+
+def session_expiry(engine: Engine, cookie_value: str | None, *, now: datetime | None = None) -> datetime | None:
+    """When a live session ends (None when the cookie is refused)."""
+    with engine.connect() as conn:
+        verdict = sessions.check_session(conn, cookie_value, now=now)
+    return verdict.expires_at if verdict.ok else None
+
+
+def end_session(engine: Engine, cookie_value: str | None, *, now: datetime | None = None) -> bool:
+    """Sign-out: revoke the session. True when a live session was ended."""
+    if not cookie_value:
+        return False
+    with engine.begin() as conn:
+        return sessions.revoke_session(conn, cookie_value, now=_utc(now))
+
+
+def account_enabled(engine: Engine, name: str) -> bool:
+    """False when the account is gone or switched off (read defensively, see data_access.sessions)."""
+    with engine.connect() as conn:
+        return sessions.account_is_enabled(conn, name)
 
 
 # ------------------------------------------------------------------ demo and command line

@@ -96,6 +96,22 @@ class User(SQLModel, table=True):
     created_at: datetime = SQLField(default_factory=utcnow)
 
 
+class UserSession(SQLModel, table=True):
+    """A signed-in browser (issue 14): the cookie holds the token, this row only its SHA-256.
+
+    Bound to the account's credentials at sign-in (`credential_fingerprint`, a hash of the stored
+    password hash): a password change ends every session of the account. See data_access.sessions."""
+
+    __tablename__ = "sessions"
+    id: int | None = SQLField(default=None, primary_key=True)
+    token_hash: str = SQLField(max_length=64, unique=True)
+    username: str = SQLField(max_length=80, index=True)
+    credential_fingerprint: str = SQLField(max_length=64)
+    created_at: datetime = SQLField(default_factory=utcnow)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+
+
 class MappingPreset(SQLModel, table=True):
     """Hand-made column mapping, saved per department and kind (docs/architecture.md "Ingestion")."""
 
@@ -211,4 +227,4 @@ def kind_table(name: str) -> sa.Table:
 
 
 __all__ = ["AuditEntry", "Batch", "Commentary", "DataVersion", "KIND_TABLES", "MappingPreset", "ReplacedRow",
-           "User", "kind_table", "metadata", "stores_empty_as_blank", "utcnow"]
+           "User", "UserSession", "kind_table", "metadata", "stores_empty_as_blank", "utcnow"]

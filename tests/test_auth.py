@@ -274,7 +274,9 @@ def test_writable_kinds_per_role():
     from data_access.permissions import writable_kinds
 
     assert writable_kinds("clerk", "quality") == ["inspections"]
-    assert writable_kinds("clerk", "production") == ["production", "scrap", "downtime"]
+    assert writable_kinds("clerk", "production") == ["production", "scrap", "downtime", "work_tickets"]
+    assert writable_kinds("clerk", "finance") == ["costs", "invoices", "payments"]
+    assert "wage_rates" in writable_kinds("clerk", "hr") and "invoices" not in writable_kinds("clerk", "sales")
     assert writable_kinds("manager", None) == writable_kinds("executive", None) == []
     from data_access.kinds import KINDS
 

@@ -19,7 +19,7 @@ from data_access.backup import BackupError, backup, backup_bytes, inspect_backup
 from data_access.db import data_version, write_transaction
 from data_access.kinds import KINDS
 from data_access.models import (AuditEntry, Batch, Commentary, Delivery, MappingPreset, ReplacedRow, Subscription,
-                                User, kind_table)
+                                User, UserSession, kind_table)
 from data_access.store import audit, finish_batch, insert_rows, new_batch
 from tests.conftest import make_database
 from tests.support.examples import example_row, example_rows
@@ -76,6 +76,9 @@ def fill_database(engine: Engine, demo: bool = False) -> None:
             created_at=T0))
         conn.execute(sa.insert(Delivery.__table__).values(
             subscription_id=1, period="2026-02", status="failed", attempts=2, last_error="连接被拒绝", updated_at=T0))
+        conn.execute(sa.insert(UserSession.__table__).values(
+            token_hash="d" * 64, username="李文员", credential_fingerprint="e" * 64, created_at=T0,
+            expires_at=T0 + timedelta(hours=12), revoked_at=T0 + timedelta(hours=1)))
 
 
 def dump(engine: Engine) -> dict[str, list[tuple]]:
