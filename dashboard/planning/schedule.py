@@ -84,11 +84,13 @@ def open_order_lines(frames: Frames) -> pl.DataFrame:
 
 
 def routing_steps(frames: Frames) -> pl.DataFrame:
-    """product_code, seq, machine_code, ideal_cycle_s, step (1..n by seq) and n_steps."""
-    return (frames["routings"].select("product_code", "seq", "machine_code", "ideal_cycle_s")
-            .sort("product_code", "seq")
-            .with_columns(step=pl.col("seq").rank("ordinal").over("product_code").cast(pl.Int64),
-                          n_steps=pl.len().over("product_code").cast(pl.Int64)))
+    """product_code, seq, machine_code, ideal_cycle_s, step (1..n by seq) and n_steps (operations of the
+    product). Alternative machines of one operation share its seq, hence its step."""
+    return (frames["routings"].select("product_code", pl.col("seq").cast(pl.Int64), "machine_code",
+                                      pl.col("ideal_cycle_s").cast(pl.Float64))
+            .sort("product_code", "seq", "machine_code")
+            .with_columns(step=pl.col("seq").rank("dense").over("product_code").cast(pl.Int64),
+                          n_steps=pl.col("seq").n_unique().over("product_code").cast(pl.Int64)))
 
 
 def operations(lines: pl.DataFrame, frames: Frames, today: date, op_lead_days: int = OPERATION_LEAD_DAYS) -> pl.DataFrame:
@@ -103,8 +105,34 @@ def operations(lines: pl.DataFrame, frames: Frames, today: date, op_lead_days: i
 
 
 def step_counts(frames: Frames) -> pl.DataFrame:
-    """product_code, n_steps (products without routing are absent)."""
-    return frames["routings"].group_by("product_code").agg(n_steps=pl.len().cast(pl.Int64))
+    """product_code, n_steps: operations of the routing (products without routing are absent)."""
+    return frames["routings"].group_by("product_code").agg(n_steps=pl.col("seq").n_unique().cast(pl.Int64))
+
+
+# Sign of each move type in an item's balance (SPEC §5 Materials); adjust carries its own sign.
+MOVE_SIGN = {"receipt": 1, "return": 1, "semi_in": 1, "finished_in": 1, "adjust": 1,
+             "issue": -1, "semi_out": -1, "sales_out": -1, "scrap_out": -1}
+
+
+def stock_on_hand(frames: Frames, today: date, items: list[str], ignore_moves: tuple[str, ...] = ()) -> pl.DataFrame:
+    """item_code, on_hand, basis ('stocktake' or 'moves'), stocktake_date for every item of `items`, at today:
+    the latest stocktake on or before today plus the signed moves after its date up to today; without a
+    stocktake, opening 0 plus every move up to today. Moves of a type in `ignore_moves` are left out."""
+    wanted = pl.DataFrame({"item_code": items}, schema={"item_code": pl.String})
+    moves = (frames["material_moves"].filter((pl.col("date") <= today) & ~pl.col("move").is_in(list(ignore_moves)))
+             .select("item_code", "date",
+                     signed=pl.col("qty") * pl.col("move").replace_strict(MOVE_SIGN, return_dtype=pl.Float64)))
+    counts = (frames["stocktake"].filter(pl.col("date") <= today).sort("date")
+              .group_by("item_code").agg(stocktake_date=pl.col("date").last(),
+                                         counted=pl.col("counted_qty").last().cast(pl.Float64)))
+    since = (moves.join(counts, on="item_code", how="left")
+             .filter(pl.col("stocktake_date").is_null() | (pl.col("date") > pl.col("stocktake_date")))
+             .group_by("item_code").agg(moved=pl.col("signed").sum()))
+    return (wanted.join(counts, on="item_code", how="left").join(since, on="item_code", how="left")
+            .select("item_code",
+                    on_hand=pl.col("counted").fill_null(0.0) + pl.col("moved").fill_null(0.0),
+                    basis=pl.when(pl.col("stocktake_date").is_not_null()).then(pl.lit("stocktake")).otherwise(pl.lit("moves")),
+                    stocktake_date="stocktake_date"))
 
 
 def production_start(n_steps: pl.Expr, op_lead_days: int = OPERATION_LEAD_DAYS) -> pl.Expr:
