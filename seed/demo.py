@@ -58,6 +58,10 @@ SEED = 20260105
 SCALES = {"small": 1, "medium": 10, "large": 48}  # cells of the plant
 HISTORY_MONTHS = 18
 OPEN_ORDER_WEEKS = 8
+ORDER_SHIP_OFFSET_DAYS = (7, 12)  # a week's output is promised Monday-Friday of the week after
+FUTURE_ORDER_GROWTH = 1.05  # orders ahead vs the last 8 weeks' finished output
+PRE_CNY_ORDER_FACTOR = 1.2  # and more in the five weeks before Chinese New Year
+OPENING_FG_DAYS = 21  # the opening finished stock of _material_moves: the first 21 days' output (+ 100)
 
 SCRAP_CLIMB_MACHINE = "INJ-03"
 SCRAP_CLIMB_REASON = "SC-FLASH"
@@ -502,23 +506,46 @@ def _orders_and_shipments(master, finished: pl.DataFrame, cal: Calendar, rng: np
             share_rows.append((product, codes[ci], float(s), round(cost[product] * float(rng.uniform(1.25, 1.6)), 2)))
     shares = pl.DataFrame(share_rows, schema=["product_code", "customer_code", "share", "unit_price"], orient="row")
 
+    # Demand follows output: each production week's finished output (the expected rate for the
+    # current and the coming weeks) is ordered for delivery the week after (ORDER_SHIP_OFFSET_DAYS),
+    # so finished stock holds about a week of sales. Over the history the customers also take the
+    # opening finished stock (OPENING_FG_DAYS of output + 100, as _material_moves books it), so the
+    # stock does not pile up: stock cover today is ~1 week, not the ~6 weeks a 0.97 x output demand left.
     weekly = finished.with_columns(week=pl.col("date").dt.truncate("1w")) \
         .group_by("product_code", "week").agg(pl.col("qty").sum()).sort("week", "product_code")
     current_week = cal.today - timedelta(days=cal.today.weekday())
+    history = weekly.filter(pl.col("week") < current_week)
+    opening = finished.filter(pl.col("date") < cal.start + timedelta(days=OPENING_FG_DAYS)) \
+        .group_by("product_code").agg(opening=pl.col("qty").sum() + 100)
+    draw_down = history.group_by("product_code").agg(made=pl.col("qty").sum()) \
+        .join(opening, on="product_code", how="left") \
+        .select("product_code", factor=1 + pl.col("opening").fill_null(100) / pl.col("made"))
+    history = history.join(draw_down, on="product_code", maintain_order="left") \
+        .select("product_code", "week", qty=pl.col("qty") * pl.col("factor"))
     recent = weekly.filter(pl.col("week") >= current_week - timedelta(weeks=8), pl.col("week") < current_week) \
         .group_by("product_code").agg((pl.col("qty").sum() / 8).alias("qty"))
-    future = pl.concat([recent.with_columns(week=pl.lit(current_week + timedelta(weeks=w)))
-                        for w in range(1, OPEN_ORDER_WEEKS + 1)]).select("product_code", "week", "qty")
-    demand = pl.concat([weekly.with_columns(_future=pl.lit(False)),
-                        future.with_columns(pl.col("qty").cast(weekly["qty"].dtype), _future=pl.lit(True))])
+    # The order book ahead: the recent rate plus FUTURE_ORDER_GROWTH, more in the weeks before Chinese
+    # New Year (customers stock up, as the history's peak shows): the presses run short of hours in a
+    # few weeks and the priority list names the lines that will be late.
+    cny = [date.fromisoformat(d) for d in P.CHINESE_NEW_YEAR]
+
+    def growth(week: date) -> float:
+        before_cny = any(-35 <= (week - c).days < -4 for c in cny)
+        return FUTURE_ORDER_GROWTH * (PRE_CNY_ORDER_FACTOR if before_cny else 1.0)
+
+    future = pl.concat([recent.with_columns(week=pl.lit(current_week + timedelta(weeks=w)),
+                                            qty=pl.col("qty") * growth(current_week + timedelta(weeks=w)))
+                        for w in range(OPEN_ORDER_WEEKS)]).select("product_code", "week", "qty")
+    demand = pl.concat([history.with_columns(pl.col("qty").cast(pl.Float64), _future=pl.lit(False)),
+                        future.with_columns(pl.col("qty").cast(pl.Float64), _future=pl.lit(True))])
     lines = demand.join(shares, on="product_code").with_columns(
-        qty=((pl.col("qty") * pl.col("share") * 0.97 / 50).round() * 50).cast(pl.Int64)) \
-        .filter(pl.col("qty") >= 50).sort("week", "customer_code", "product_code")
+        qty=((pl.col("qty") * pl.col("share") / 10).round() * 10).cast(pl.Int64)) \
+        .filter(pl.col("qty") >= 10).sort("week", "customer_code", "product_code")
     # one order per customer and week; lead time and promised day drawn per order
     orders = lines.select("customer_code", "week", "_future").unique(maintain_order=True)
     n = orders.height
     lead = rng.integers(14, 36, n)
-    promised_offset = np.where(orders["_future"].to_numpy(), rng.integers(0, 5, n), rng.integers(9, 14, n))
+    promised_offset = rng.integers(*ORDER_SHIP_OFFSET_DAYS, n)
     week = orders["week"].to_numpy().astype("datetime64[D]")
     promised = week + promised_offset
     order_date = promised - lead
