@@ -58,9 +58,8 @@ SEED = 20260105
 SCALES = {"small": 1, "medium": 10, "large": 48}  # cells of the plant
 HISTORY_MONTHS = 18
 OPEN_ORDER_WEEKS = 8
-ORDER_SHIP_OFFSET_DAYS = (7, 12)  # a week's output is promised Monday-Friday of the week after
-FUTURE_ORDER_GROWTH = 1.05  # orders ahead vs the last 8 weeks' finished output
-PRE_CNY_ORDER_FACTOR = 1.2  # and more in the five weeks before Chinese New Year
+ORDER_SHIP_OFFSET_DAYS = (7, 12)  # a week's output is promised on the customer's day, Monday-Friday of the week after
+FUTURE_ORDER_GROWTH = 1.05  # orders ahead vs the last 8 weeks' finished output (season aside)
 OPENING_FG_DAYS = 21  # the opening finished stock of _material_moves: the first 21 days' output (+ 100)
 
 SCRAP_CLIMB_MACHINE = "INJ-03"
@@ -488,6 +487,18 @@ def _scrap_rows(production: pl.DataFrame, rng: np.random.Generator) -> pl.DataFr
 
 
 # --------------------------------------------------------------------------- sales
+def _year_earlier_week(week: date) -> date:
+    """The Monday of the week a year before `week` at the same place in the plant's year: within 60 days
+    of Chinese New Year the same distance from the previous year's New Year, else 52 weeks earlier."""
+    cny = [date.fromisoformat(d) for d in P.CHINESE_NEW_YEAR]
+    nearest = min(cny, key=lambda c: abs((c - week).days))
+    offset = (week - nearest).days
+    if abs(offset) > 60 or cny.index(nearest) == 0:
+        return week - timedelta(weeks=52)
+    same = cny[cny.index(nearest) - 1] + timedelta(days=offset)
+    return same - timedelta(days=same.weekday())
+
+
 def _orders_and_shipments(master, finished: pl.DataFrame, cal: Calendar, rng: np.random.Generator):
     customers = master["customers"]
     classes = dict(zip(customers["customer_code"], customers["abc_class"]))
@@ -524,17 +535,19 @@ def _orders_and_shipments(master, finished: pl.DataFrame, cal: Calendar, rng: np
         .select("product_code", "week", qty=pl.col("qty") * pl.col("factor"))
     recent = weekly.filter(pl.col("week") >= current_week - timedelta(weeks=8), pl.col("week") < current_week) \
         .group_by("product_code").agg((pl.col("qty").sum() / 8).alias("qty"))
-    # The order book ahead: the recent rate plus FUTURE_ORDER_GROWTH, more in the weeks before Chinese
-    # New Year (customers stock up, as the history's peak shows): the presses run short of hours in a
-    # few weeks and the priority list names the lines that will be late.
-    cny = [date.fromisoformat(d) for d in P.CHINESE_NEW_YEAR]
+    # The order book ahead: each product's recent rate, shaped by the season (the plant's finished
+    # output in the same week a year earlier, relative to the year-earlier weeks of the recent rate:
+    # the peak before Chinese New Year, the closure, the ramp-up), plus FUTURE_ORDER_GROWTH.
+    plant_weekly = dict(weekly.group_by("week").agg(pl.col("qty").sum()).iter_rows())
+    recent_refs = [_year_earlier_week(current_week - timedelta(weeks=k)) for k in range(1, 9)]
+    baseline = sum(plant_weekly.get(w, 0) for w in recent_refs) / 8
 
-    def growth(week: date) -> float:
-        before_cny = any(-35 <= (week - c).days < -4 for c in cny)
-        return FUTURE_ORDER_GROWTH * (PRE_CNY_ORDER_FACTOR if before_cny else 1.0)
+    def season(week: date) -> float:
+        return plant_weekly.get(_year_earlier_week(week), baseline) / baseline if baseline else 1.0
 
     future = pl.concat([recent.with_columns(week=pl.lit(current_week + timedelta(weeks=w)),
-                                            qty=pl.col("qty") * growth(current_week + timedelta(weeks=w)))
+                                            qty=pl.col("qty") * FUTURE_ORDER_GROWTH
+                                            * season(current_week + timedelta(weeks=w)))
                         for w in range(OPEN_ORDER_WEEKS)]).select("product_code", "week", "qty")
     demand = pl.concat([history.with_columns(pl.col("qty").cast(pl.Float64), _future=pl.lit(False)),
                         future.with_columns(pl.col("qty").cast(pl.Float64), _future=pl.lit(True))])
@@ -545,7 +558,9 @@ def _orders_and_shipments(master, finished: pl.DataFrame, cal: Calendar, rng: np
     orders = lines.select("customer_code", "week", "_future").unique(maintain_order=True)
     n = orders.height
     lead = rng.integers(14, 36, n)
-    promised_offset = rng.integers(*ORDER_SHIP_OFFSET_DAYS, n)
+    # each customer takes deliveries on its own weekday (a fixed call-off day), Monday-Friday of the week after
+    delivery_day = dict(zip(codes, rng.integers(*ORDER_SHIP_OFFSET_DAYS, len(codes)).tolist()))
+    promised_offset = orders["customer_code"].replace_strict(delivery_day, return_dtype=pl.Int64).to_numpy()
     week = orders["week"].to_numpy().astype("datetime64[D]")
     promised = week + promised_offset
     order_date = promised - lead
