@@ -5,7 +5,7 @@ from dashboard.i18n import t
 from dashboard.planning.capacity import line_load, machine_load
 from dashboard.planning.projection import project
 from dashboard.planning.schedule import DEFAULT_WEEKS, OPERATION_LEAD_DAYS, open_order_lines
-from dashboard.ui.planning_charts import capacity_heatmap, capacity_table, late_metrics, plan_inputs, rules
+from dashboard.ui.planning_charts import capacity_heatmap, capacity_table, late_lines, late_metrics, plan_inputs, rules
 from data_access.db import get_engine
 from data_access.planning_data import load_planning_frames
 
@@ -32,4 +32,5 @@ m2.metric(t("planning.capacity.peak"), "—" if peak is None else f"{peak * 100:
 
 st.altair_chart(capacity_heatmap(table, level), width="stretch")
 st.dataframe(capacity_table(table, level), hide_index=True, width="stretch")
+late_lines(projection)
 rules("planning.capacity.rules", lead=OPERATION_LEAD_DAYS)

@@ -5,7 +5,7 @@ from dashboard.i18n import t
 from dashboard.planning.priority import PriorityWeights, priority_list
 from dashboard.planning.projection import project
 from dashboard.planning.schedule import DEFAULT_WEEKS, open_order_lines
-from dashboard.ui.planning_charts import late_metrics, plan_inputs, priority_chart, priority_table, rules
+from dashboard.ui.planning_charts import late_lines, late_metrics, plan_inputs, priority_chart, priority_table, rules
 from data_access.db import get_engine
 from data_access.planning_data import load_planning_frames
 
@@ -32,4 +32,5 @@ st.metric(t("planning.priority.open_count"), ranked.height)
 
 st.dataframe(priority_table(ranked), hide_index=True, width="stretch")
 st.altair_chart(priority_chart(ranked), width="stretch")
+late_lines(projection)
 rules("planning.priority.rules", days=DEFAULT_WEEKS * 7)

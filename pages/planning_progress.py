@@ -5,7 +5,8 @@ from dashboard.i18n import t
 from dashboard.planning.progress import line_progress, weekly_progress
 from dashboard.planning.projection import project
 from dashboard.planning.schedule import OPERATION_LEAD_DAYS, open_order_lines
-from dashboard.ui.planning_charts import late_metrics, plan_inputs, progress_chart, progress_table, rules, weekly_table
+from dashboard.ui.planning_charts import (late_lines, late_metrics, plan_inputs, progress_chart, progress_table, rules,
+                                          weekly_table)
 from data_access.db import get_engine
 from data_access.planning_data import load_planning_frames
 
@@ -34,4 +35,5 @@ products = st.multiselect(t("planning.progress.products"), sorted(lines.get_colu
 weeks = weekly_progress(frames, today, products=products or None)
 st.altair_chart(progress_chart(weeks), width="stretch")
 st.dataframe(weekly_table(weeks), hide_index=True, width="stretch")
+late_lines(projection)
 rules("planning.progress.rules", lead=OPERATION_LEAD_DAYS)

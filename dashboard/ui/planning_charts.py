@@ -269,6 +269,33 @@ def late_metrics(projection) -> None:
         st.markdown(t("hplan.projection.rules"))
 
 
+def late_lines_table(projection) -> pl.DataFrame:
+    """The projection's late and projected-late lines (late first, then by promised date)."""
+    lines = projection.lines.filter(pl.col("status") != "on_track").sort(
+        pl.col("status") != "late", "promised_date", "sequence")
+    return iso_dates(lines.select(
+        _status().alias(t("hplan.status")),
+        pl.col("order_no").alias(t("planning.order_no")), pl.col("line_no").alias(t("planning.line_no")),
+        pl.col("customer_code").alias(t("planning.customer")), pl.col("abc_class").alias(t("planning.abc_class")),
+        pl.col("product_code").alias(t("planning.product")), pl.col("remaining_qty").alias(t("planning.remaining")),
+        pl.col("from_stock").round(0).alias(t("hplan.from_stock")), pl.col("to_make").round(0).alias(t("hplan.to_make")),
+        pl.col("promised_date").alias(t("planning.promised")),
+        pl.col("projected_finish").alias(t("hplan.projected_finish")),
+        pl.col("lateness_days").alias(t("hplan.lateness"))))
+
+
+def late_lines(projection) -> None:
+    """The same list of late and projected-late lines at the foot of every planning page."""
+    import streamlit as st
+
+    table = late_lines_table(projection)
+    st.subheader(t("hplan.late_lines", n=table.height))
+    if table.height == 0:
+        st.success(t("hplan.no_late_lines"))
+    else:
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
 def rules(key: str, **params) -> None:
     """The page's calculation rules, folded away."""
     import streamlit as st

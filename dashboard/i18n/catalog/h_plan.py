@@ -29,6 +29,8 @@ _M = {
     "hplan.to_make": ("Still to make", "待生产"),
     "hplan.projected_finish": ("Projected finish", "预计完工"),
     "hplan.lateness": ("Projected lateness (days)", "预计延误(天)"),
+    "hplan.late_lines": ("Late and projected-late lines ({n})", "已逾期及预计延误的订单行({n})"),
+    "hplan.no_late_lines": ("No line is late or projected late.", "没有已逾期或预计延误的订单行。"),
     "hplan.sequence": ("Sequence", "排产顺序"),
 }
 MESSAGES = {key: {"en": en, "zh": zh} for key, (en, zh) in _M.items()}
