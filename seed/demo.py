@@ -520,17 +520,18 @@ def _orders_and_shipments(master, finished: pl.DataFrame, cal: Calendar, rng: np
     # Demand follows output: each production week's finished output (the expected rate for the
     # current and the coming weeks) is ordered for delivery the week after (ORDER_SHIP_OFFSET_DAYS),
     # so finished stock holds about a week of sales. Over the history the customers also take the
-    # opening finished stock (OPENING_FG_DAYS of output + 100, as _material_moves books it), so the
-    # stock does not pile up: stock cover today is ~1 week, not the ~6 weeks a 0.97 x output demand left.
+    # opening finished stock (OPENING_FG_DAYS of output, as _material_moves books it), so the stock
+    # does not pile up: stock cover today is ~1 week, not the ~6 weeks a 0.97 x output demand left.
     weekly = finished.with_columns(week=pl.col("date").dt.truncate("1w")) \
         .group_by("product_code", "week").agg(pl.col("qty").sum()).sort("week", "product_code")
     current_week = cal.today - timedelta(days=cal.today.weekday())
     history = weekly.filter(pl.col("week") < current_week)
+    # (the opening's + 100 pieces stay as a small buffer)
     opening = finished.filter(pl.col("date") < cal.start + timedelta(days=OPENING_FG_DAYS)) \
-        .group_by("product_code").agg(opening=pl.col("qty").sum() + 100)
+        .group_by("product_code").agg(opening=pl.col("qty").sum())
     draw_down = history.group_by("product_code").agg(made=pl.col("qty").sum()) \
         .join(opening, on="product_code", how="left") \
-        .select("product_code", factor=1 + pl.col("opening").fill_null(100) / pl.col("made"))
+        .select("product_code", factor=1 + pl.col("opening").fill_null(0) / pl.col("made"))
     history = history.join(draw_down, on="product_code", maintain_order="left") \
         .select("product_code", "week", qty=pl.col("qty") * pl.col("factor"))
     recent = weekly.filter(pl.col("week") >= current_week - timedelta(weeks=8), pl.col("week") < current_week) \
@@ -592,6 +593,9 @@ def _orders_and_shipments(master, finished: pl.DataFrame, cal: Calendar, rng: np
     early = rng.integers(0, 4, m)
     late_days = np.where(cluster, rng.integers(3, 13, m), rng.integers(1, 8, m))
     first_date = np.where(late, promised + late_days, promised - early)
+    # a week's output ships from the Monday after that week, never before it is made
+    made_by = lines["week"].to_numpy().astype("datetime64[D]") + 7
+    first_date = np.maximum(first_date, made_by)
     first_share = np.where(partial, rng.uniform(0.5, 0.8, m), 1.0)
     second_date = promised + rng.integers(-2, 7, m)
     qty = lines["qty"].to_numpy()

@@ -32,7 +32,7 @@ hours are handed out in this sequence.
            on_track        otherwise (lines without routing cannot be loaded and are never projected late)
    lateness_days = projected_finish − promised_date when positive.
 8. Need date of an operation (for the capacity load per week and MRP): backwards from the promised
-   date, op_lead_days per operation (schedule.operations): the latest day it can run for the line to be
+   date, op_lead_days per operation (schedule.need_date): the latest day it can run for the line to be
    on time. Capacity shows the projected hours on the machine the projection chose in that week.
 """
 from __future__ import annotations
@@ -43,8 +43,8 @@ from datetime import date, timedelta
 import polars as pl
 
 from dashboard.planning.schedule import (DEFAULT_EFFICIENCY, OPERATION_LEAD_DAYS, Frames, ShiftCalendar,
-                                         daily_capacity, machine_efficiency, open_order_lines, routing_steps,
-                                         stock_on_hand, week_start)
+                                         daily_capacity, machine_efficiency, need_date, open_order_lines,
+                                         routing_steps, stock_on_hand, week_start)
 
 FORWARD_LOADING_DAYS = 366  # an operation that cannot finish within a year gets no finish date
 CLASS_ORDER = {"A": 0, "B": 1, "C": 2}
@@ -122,7 +122,8 @@ class _MachineTimeline:
         self.free: dict[str, list[float]] = {}
         for machine, part in capacity.sort("machine_code", "day").group_by("machine_code", maintain_order=True):
             self.free[machine[0]] = part.get_column("available_h").to_list()
-        self.first_free = {m: next((i for i, h in enumerate(hours) if h > _EPS), days) for m, hours in self.free.items()}
+        self.first_free = {m: next((i for i, h in enumerate(hours) if h > _EPS), days)
+                           for m, hours in self.free.items()}
 
     def finish_day(self, machine: str, start: int, hours: float, take: bool = False) -> int | None:
         """Index of the day the work finishes when it starts on day index `start` (None: beyond the window)."""
@@ -162,83 +163,91 @@ class _MachineTimeline:
         return self.today + timedelta(days=index)
 
 
+def _allocate(product: str, n_steps: int, remaining: float, stock: dict[str, float],
+              wip: dict[tuple[str, int], float]) -> tuple[float, dict[int, float]]:
+    """Take finished stock, then WIP most advanced stage first, for one line (steps 2 and 3 of the
+    module docstring); the pools shrink. Returns from_stock and {k: pieces that passed operation k}."""
+    from_stock = min(remaining, stock.get(product, 0.0))
+    stock[product] = stock.get(product, 0.0) - from_stock
+    left, taken = remaining - from_stock, {}
+    for k in range(n_steps - 1, 0, -1):
+        give = min(left, wip.get((product, k), 0.0))
+        if give > 0:
+            taken[k] = give
+            wip[(product, k)] -= give
+            left -= give
+    return from_stock, taken
+
+
+def _status(promised: date, today: date, finish: date | None, routed: bool) -> str:
+    if promised < today:
+        return "late"
+    if (finish is not None and finish > promised) or (finish is None and routed):
+        return "projected_late"
+    return "on_track"
+
+
 def project(frames: Frames, today: date, calendar: ShiftCalendar = ShiftCalendar(),
             op_lead_days: int = OPERATION_LEAD_DAYS, efficiency_default: float = DEFAULT_EFFICIENCY) -> Projection:
     """The projection of every open order line (rules in the module docstring)."""
     lines = sequenced_lines(frames)
-    steps = routing_steps(frames)
     efficiency = dict(machine_efficiency(frames, today, default=efficiency_default)
                       .select("machine_code", "efficiency").iter_rows())
     alternatives: dict[tuple[str, int], list[tuple[str, float, int]]] = {}
-    for r in steps.sort("product_code", "step", "ideal_cycle_s", "machine_code").iter_rows(named=True):
-        alternatives.setdefault((r["product_code"], r["step"]), []).append((r["machine_code"], float(r["ideal_cycle_s"]), r["seq"]))
+    for r in routing_steps(frames).iter_rows(named=True):
+        alternatives.setdefault((r["product_code"], r["step"]), []).append(
+            (r["machine_code"], float(r["ideal_cycle_s"]), r["seq"]))
     stock = finished_stock(frames, today, lines.get_column("product_code").unique().to_list())
     wip = wip_by_stage(frames, today)
-    timeline = _MachineTimeline(daily_capacity(frames, today, FORWARD_LOADING_DAYS, calendar), today, FORWARD_LOADING_DAYS)
+    timeline = _MachineTimeline(daily_capacity(frames, today, FORWARD_LOADING_DAYS, calendar), today,
+                                FORWARD_LOADING_DAYS)
     current = week_start(today)
 
     line_rows, op_rows = [], []
     for line in lines.iter_rows(named=True):
-        product, n, remaining = line["product_code"], line["n_steps"], line["remaining_qty"]
-        from_stock = min(remaining, stock.get(product, 0.0))
-        stock[product] = stock.get(product, 0.0) - from_stock
-        need = remaining - from_stock
-        # WIP, most advanced stage first; taken[k] pieces have passed operation k already
-        taken = {}
-        for k in range(n - 1, 0, -1):
-            give = min(need - sum(taken.values()), wip.get((product, k), 0.0))
-            if give > 0:
-                taken[k] = give
-                wip[(product, k)] -= give
-        from_wip = sum(taken.values())
-        finish_index: int | None = 0 if need <= 0 else None
-        fits, required_h, prev_finish = True, 0.0, 0
+        product, n, promised = line["product_code"], line["n_steps"], line["promised_date"]
+        from_stock, taken = _allocate(product, n, line["remaining_qty"], stock, wip)
+        need = line["remaining_qty"] - from_stock
+        finish_index: int | None = 0 if need <= 0 else None  # covered by stock: ready today
+        fits, required_h, ready = True, 0.0, 0  # ready: the day the previous operation finishes
         for step in range(1, n + 1):
             qty = need - sum(v for k, v in taken.items() if k >= step)
             if qty <= 0:
                 continue
+            # the alternative that finishes first; ties: lower ideal cycle, then machine_code
             choices = []
             for machine, cycle, seq in alternatives[(product, step)]:
                 eff = efficiency.get(machine) or efficiency_default
                 hours = qty * cycle / 3600.0 / eff
-                end = timeline.finish_day(machine, prev_finish, hours) if fits else None
-                choices.append((end if end is not None else FORWARD_LOADING_DAYS, cycle, machine, seq, eff, hours, end))
+                end = timeline.finish_day(machine, ready, hours) if fits else None
+                choices.append((FORWARD_LOADING_DAYS if end is None else end, cycle, machine, seq, eff, hours, end))
             _, cycle, machine, seq, eff, hours, end = min(choices)
             start = None
             if fits and end is not None:
-                start = timeline.first_day(machine, prev_finish)
-                timeline.finish_day(machine, prev_finish, hours, take=True)
-                prev_finish = end
+                start = timeline.first_day(machine, ready)
+                timeline.finish_day(machine, ready, hours, take=True)
+                ready = end
             else:
-                fits = False  # later operations of the line cannot be placed either
+                fits = False  # the later operations of the line cannot be placed either
             required_h += hours
-            op_date = line["promised_date"] - timedelta(days=(n - step + 1) * op_lead_days)
+            op_date = need_date(promised, n, step, op_lead_days)
             op_rows.append({
                 "sequence": line["sequence"], "order_no": line["order_no"], "line_no": line["line_no"],
-                "product_code": product, "promised_date": line["promised_date"], "remaining_qty": remaining,
+                "product_code": product, "promised_date": promised, "remaining_qty": line["remaining_qty"],
                 "seq": seq, "step": step, "n_steps": n, "machine_code": machine, "ideal_cycle_s": cycle,
                 "efficiency": eff, "qty": qty, "hours": hours, "op_date": op_date,
                 "week": max(week_start(op_date), current),
-                "start": timeline.date_of(start) if start is not None else None,
-                "finish": timeline.date_of(end) if fits and end is not None else None,
+                "start": None if start is None else timeline.date_of(start),
+                "finish": timeline.date_of(end) if fits else None,
             })
-            finish_index = prev_finish if fits else None
-        if need > 0 and n == 0:
-            finish_index = None
-        finish = timeline.date_of(finish_index) if finish_index is not None else None
-        lateness = (finish - line["promised_date"]).days if finish is not None else None
-        if line["promised_date"] < today:
-            status = "late"
-        elif (lateness is not None and lateness > 0) or (finish is None and n > 0):
-            status = "projected_late"
-        else:
-            status = "on_track"
+            finish_index = ready if fits else None
+        finish = None if finish_index is None else timeline.date_of(finish_index)
+        lateness = None if finish is None else max((finish - promised).days, 0)
         line_rows.append({
             **{k: line[k] for k in ("sequence", "order_no", "line_no", "customer_code", "abc_class", "product_code",
                                     "order_date", "promised_date", "qty", "shipped_qty", "remaining_qty", "n_steps")},
-            "from_stock": from_stock, "from_wip": from_wip, "to_make": need, "required_h": required_h,
-            "projected_finish": finish, "lateness_days": max(lateness, 0) if lateness is not None else None,
-            "status": status,
+            "from_stock": from_stock, "from_wip": sum(taken.values()), "to_make": need, "required_h": required_h,
+            "projected_finish": finish, "lateness_days": lateness, "status": _status(promised, today, finish, n > 0),
         })
     return Projection(today, pl.DataFrame(line_rows, schema=LINE_SCHEMA, orient="row"),
                       pl.DataFrame(op_rows, schema=OP_SCHEMA, orient="row"))
