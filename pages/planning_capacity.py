@@ -29,6 +29,8 @@ m1, m2 = st.columns(2)
 m1.metric(t("planning.capacity.bottlenecks"), int(machines.get_column("bottleneck").sum()))
 peak = table.get_column("load").max()
 m2.metric(t("planning.capacity.peak"), "—" if peak is None else f"{peak * 100:.1f} %")
+if machines.get_column("bottleneck").any():
+    st.caption(t("hplan.capacity.worked_ahead", n=projection.counts()["projected_late"]))
 
 st.altair_chart(capacity_heatmap(table, level), width="stretch")
 st.dataframe(capacity_table(table, level), hide_index=True, width="stretch")

@@ -31,6 +31,8 @@ _M = {
     "hplan.lateness": ("Projected lateness (days)", "预计延误(天)"),
     "hplan.late_lines": ("Late and projected-late lines ({n})", "已逾期及预计延误的订单行({n})"),
     "hplan.no_late_lines": ("No line is late or projected late.", "没有已逾期或预计延误的订单行。"),
+    "hplan.capacity.worked_ahead": ("A week above 100 % needs more hours than it has: the projection works that load ahead in the free hours of earlier days. Lines that still end after their promised date: {n} (see the list below).",
+                                    "负荷超过 100 % 的周所需工时超过该周可用工时：预测会把这部分工作提前到之前有空闲工时的日子。提前后仍晚于交期完工的订单行：{n} 行(见下方列表)。"),
     "hplan.sequence": ("Sequence", "排产顺序"),
 }
 MESSAGES = {key: {"en": en, "zh": zh} for key, (en, zh) in _M.items()}
