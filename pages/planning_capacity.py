@@ -1,4 +1,5 @@
-"""Capacity load per machine (or line) and week, bottlenecks highlighted (SPEC §2, §6 Planning)."""
+"""Capacity load per machine (or line) and week, bottlenecks highlighted
+(docs/architecture.md "The plant", "Pages")."""
 import streamlit as st
 
 from dashboard.i18n import t

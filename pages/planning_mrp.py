@@ -1,4 +1,5 @@
-"""Material requirements (MRP): net requirements, order release dates, shortages (SPEC §2, §6 Planning)."""
+"""Material requirements (MRP): net requirements, order release dates, shortages
+(docs/architecture.md "The plant", "Pages")."""
 import polars as pl
 import streamlit as st
 

@@ -1,4 +1,5 @@
-"""Priority list of open order lines by the plant's scheduling principles (SPEC §2, §6 Planning)."""
+"""Priority list of open order lines by the plant's scheduling principles (docs/architecture.md
+"The plant", "Pages")."""
 import streamlit as st
 
 from dashboard.i18n import t

@@ -1,4 +1,5 @@
-"""Progress tracking: plan vs actual per open order line and per week, late lines first (SPEC §2, §6)."""
+"""Progress tracking: plan vs actual per open order line and per week, late lines first
+(docs/architecture.md "The plant", "Pages")."""
 import streamlit as st
 
 from dashboard.i18n import t

@@ -164,7 +164,7 @@ def test_alternative_machines_take_the_one_that_finishes_first():
 
 def test_wip_between_operations_needs_only_the_later_operations():
     """P3: operation 10 on M1 (36 s), 20 on M2 (36 s). History: M1 made 300 good, M2 took 100 of them
-    → 200 wait for operation 20 (SPEC §5 wip_qty). Q orders 500: WIP gives 200, so M1 makes 300 and
+    → 200 wait for operation 20 (wip_qty). Q orders 500: WIP gives 200, so M1 makes 300 and
     M2 500; material consumed at operation 10 is needed for 300 pieces only."""
     fact = [{"date": date(2026, 2, 20), "machine": "M1", "product": "P3", "planned_min": 480, "downtime_min": 0,
              "total_qty": 300, "good_qty": 300, "ideal_cycle_s": 36.0},

@@ -1,4 +1,4 @@
-"""Capacity load per machine and line and week (SPEC §2 capacity analysis, §6 Planning).
+"""Capacity load per machine and line and week (docs/architecture.md "The plant": capacity analysis).
 
 required_h  = Σ over the operations of the projection (projection.py) that the projection put on the
               machine: quantity still to make there (after finished stock and WIP) × ideal_cycle_s

@@ -1,4 +1,5 @@
-"""Material requirements planning for MC (SPEC §2, §6): per material and week of the horizon.
+"""Material requirements planning for MC (docs/architecture.md "The plant", "Pages"): per material
+and week of the horizon.
 
 gross_requirement  Σ over open order lines of the projection's quantity still to make at the
                    operation consuming the material (projection.py: after finished stock and WIP)
@@ -6,7 +7,7 @@ gross_requirement  Σ over open order lines of the projection's quantity still t
                    (promised_date − op_lead_days per operation from it to the last; the first
                    operation by default); needs before the current week fall in the current week,
                    needs after the horizon are left out.
-on_hand            at today, from the material balance of SPEC §5: the latest stocktake on or
+on_hand            at today, from the material balance of docs/kpis.md: the latest stocktake on or
                    before today plus the signed moves after its date up to today; without a
                    stocktake, opening 0 plus every move up to today (basis column says which).
 scheduled_receipts open purchase order lines (ordered − received) in the week of their promised

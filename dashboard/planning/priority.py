@@ -1,4 +1,4 @@
-"""Priority list of open order lines by the plant's scheduling principles (SPEC §2).
+"""Priority list of open order lines by the plant's scheduling principles (docs/architecture.md "The plant").
 
 Each principle gives a component between 0 and 1; the score is their weighted sum (weights set by
 the planner; the table shows each weighted component, so a line's rank explains itself):

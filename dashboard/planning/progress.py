@@ -1,4 +1,5 @@
-"""Progress tracking for PC (SPEC §2 "production plan and progress"): plan vs actual.
+"""Progress tracking for PC (docs/architecture.md "The plant": PC, "production plan and progress"):
+plan vs actual.
 
 Per open order line, from the projection every planning view shares (projection.py):
   covered_qty   finished-goods stock allocated to the line (in the projection's sequence)
@@ -15,7 +16,7 @@ then behind (biggest share missing first), then on track (earliest promised date
 Per week (from `weeks_back` weeks ago to the end of the horizon):
   due_qty       ordered quantity promised in the week; shipped_qty: shipped so far against those lines
   needed_qty    ordered quantity whose production starts in the week (the plan)
-  produced_qty  finished output of the same products in the week (SPEC §5 finished_qty: good output of
+  produced_qty  finished output of the same products in the week (docs/kpis.md finished_qty: good output of
                 each product's last operation, so a piece passing three operations counts once)
   cum_gap       cumulative needed − cumulative produced over the weeks shown (> 0: behind plan)
 """

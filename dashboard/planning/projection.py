@@ -1,9 +1,10 @@
-"""The one projection of every open order line that Capacity, Priority, MRP and Progress read (SPEC §2, §6).
+"""The one projection of every open order line that Capacity, Priority, MRP and Progress read
+(docs/architecture.md "The plant", "Pages").
 
 So that "late" and "will be late" are the same lines on every planning view, the views do not net
 stock or load machines themselves: they read `project(frames, today)`.
 
-Sequence (the §2 principles, in this order): earliest promised date first; customer class A before B
+Sequence (the scheduling principles of docs/architecture.md "The plant", in this order): earliest promised date first; customer class A before B
 before C (unknown last); more operations first; then order_no, line_no. Stock, WIP and machine
 hours are handed out in this sequence.
 
@@ -11,7 +12,7 @@ hours are handed out in this sequence.
 2. Finished-goods stock of the product (schedule.stock_on_hand over the product's own moves, semi_in
    and semi_out left out: the stocktake of a product item counts its finished goods) is allocated in
    sequence: from_stock = min(remaining, stock left).
-3. WIP between operations (SPEC §5 wip_qty: good of an operation − total of the next one, over the
+3. WIP between operations (docs/kpis.md wip_qty: good of an operation − total of the next one, over the
    production history up to today, never below 0) is allocated next, most advanced stage first:
    a piece waiting after operation k needs only the operations after k. from_wip = what it gives.
 4. to_make = remaining − from_stock (still to produce, WIP included).
@@ -98,7 +99,7 @@ def finished_stock(frames: Frames, today: date, products: list[str]) -> dict[str
 
 
 def wip_by_stage(frames: Frames, today: date) -> dict[tuple[str, int], float]:
-    """(product_code, step k) -> pieces that passed operation k and wait for operation k + 1 (SPEC §5 wip_qty)."""
+    """(product_code, step k) -> pieces that passed operation k and wait for operation k + 1 (wip_qty)."""
     fact = frames.get("production_fact")
     if fact is None or fact.height == 0:
         return {}

@@ -103,7 +103,7 @@ def step_counts(frames: Frames) -> pl.DataFrame:
     return frames["routings"].group_by("product_code").agg(n_steps=pl.col("seq").n_unique().cast(pl.Int64))
 
 
-# Sign of each move type in an item's balance (SPEC §5 Materials); adjust carries its own sign.
+# Sign of each move type in an item's balance (docs/kpis.md, materials); adjust carries its own sign.
 MOVE_SIGN = {"receipt": 1, "return": 1, "semi_in": 1, "finished_in": 1, "adjust": 1,
              "issue": -1, "semi_out": -1, "sales_out": -1, "scrap_out": -1}
 

@@ -8,13 +8,13 @@ _M = {
                        "{n} 个未交订单行的产品没有工艺路线：无法排到机台，不计入预计延误。"),
     "hplan.projection.title": ("How the projection works", "预测如何计算"),
     "hplan.projection.rules": (
-        "One projection of every open order line feeds all planning pages. Sequence (SPEC §2): earliest promised date first, then customer class A, B, C, then more operations first. "
+        "One projection of every open order line feeds all planning pages. Sequence (the plant's scheduling principles): earliest promised date first, then customer class A, B, C, then more operations first. "
         "In that sequence each line takes finished-goods stock of its product (latest stocktake + finished receipts − shipments since), then work in progress between operations (good output of an operation not yet taken by the next), most advanced first; the rest is still to make. "
         "The machines are then loaded forward from the plan date: each operation starts no earlier than the day the line's previous operation finishes and takes the earliest free hours of its machine "
         "(hours = quantity × ideal cycle ÷ 3600 ÷ the machine's availability × performance of the last 4 weeks, 0.85 without history; shift calendar minus planned maintenance). "
         "An operation that several machines can run goes to the one on which it finishes first (tie: the lower ideal cycle). "
         "Late: promised date before the plan date. Projected late: the last operation finishes after the promised date, or the work does not fit in a year.",
-        "同一个预测覆盖全部未交订单行，供所有计划页面使用。顺序(SPEC §2)：承诺交期最早优先，其次客户等级 A、B、C，再次工序多者优先。"
+        "同一个预测覆盖全部未交订单行，供所有计划页面使用。顺序(工厂排产原则)：承诺交期最早优先，其次客户等级 A、B、C，再次工序多者优先。"
         "按此顺序，每行先分配该产品的成品库存(最近盘点 + 之后成品入库 − 出货)，再分配工序间在制品(某工序良品尚未被下道工序领用的数量)，越接近完工越先分配；其余为待生产。"
         "然后自计划基准日起向前排产：每道工序最早在上道工序完工当天开始，占用该机台最早的空闲工时"
         "(工时 = 数量 × 理想节拍 ÷ 3600 ÷ 该机台近 4 周时间开动率 × 性能开动率，无记录时取 0.85；班次日历减去计划保养)。"
