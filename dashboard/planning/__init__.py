@@ -5,6 +5,8 @@ data_access.planning_data.load_planning_frames (a mapping kind name -> frame, pl
 "production_fact" of the KPI engine) and a `today`, so that pages, the CLI and the tests agree.
 
 - schedule: shared rules (open order lines, week buckets, operation placement, the shift calendar)
+- projection: the one projection of every open line (stock, WIP, forward loading, late / projected late)
+  that the four views below read
 - capacity: hours required vs available per machine / line and week, bottlenecks
 - priority: the ranked list of open order lines and forward loading (expected lateness)
 - mrp: material requirements, netting, planned order releases, shortages
