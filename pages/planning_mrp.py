@@ -5,15 +5,17 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.planning.mrp import mrp_table, planned_orders
+from dashboard.planning.projection import project
 from dashboard.planning.schedule import DEFAULT_WEEKS, OPERATION_LEAD_DAYS, open_order_lines
-from dashboard.ui.planning_charts import as_of_input, mrp_display, planned_orders_display, planned_orders_xlsx, rules
+from dashboard.ui.planning_charts import (late_lines, late_metrics, mrp_display, plan_inputs, planned_orders_display,
+                                          planned_orders_xlsx, rules)
 from data_access.db import get_engine
 from data_access.planning_data import load_planning_frames
 
 st.title(t("nav.planning.mrp"))
 st.caption(t("planning.mrp.intro", weeks=DEFAULT_WEEKS))
 frames = load_planning_frames(get_engine())
-today = as_of_input()
+today, calendar = plan_inputs()
 
 if open_order_lines(frames).height == 0:
     st.info(t("planning.empty"))
@@ -22,7 +24,9 @@ if frames["materials"].height == 0:
     st.info(t("planning.mrp.empty"))
     st.stop()
 
-table = mrp_table(frames, today)
+projection = project(frames, today, calendar)
+late_metrics(projection)
+table = mrp_table(frames, today, projection=projection)
 orders = planned_orders(table, frames)
 m1, m2 = st.columns(2)
 m1.metric(t("planning.mrp.to_order"), orders.height)
@@ -40,4 +44,5 @@ st.subheader(t("planning.mrp.detail"))
 if st.toggle(t("planning.mrp.only_needed"), value=False):
     table = table.filter(pl.col("material_code").is_in(orders.get_column("material_code").unique().to_list()))
 st.dataframe(mrp_display(table, frames["materials"]), hide_index=True, width="stretch")
+late_lines(projection)
 rules("planning.mrp.rules", lead=OPERATION_LEAD_DAYS)

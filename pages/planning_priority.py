@@ -4,15 +4,16 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.planning.priority import PriorityWeights, priority_list
+from dashboard.planning.projection import project
 from dashboard.planning.schedule import DEFAULT_WEEKS, open_order_lines
-from dashboard.ui.planning_charts import as_of_input, priority_chart, priority_table, rules
+from dashboard.ui.planning_charts import late_lines, late_metrics, plan_inputs, priority_chart, priority_table, rules
 from data_access.db import get_engine
 from data_access.planning_data import load_planning_frames
 
 st.title(t("nav.planning.priority"))
 st.caption(t("planning.priority.intro"))
 frames = load_planning_frames(get_engine())
-today = as_of_input()
+today, calendar = plan_inputs()
 
 defaults = PriorityWeights()
 with st.sidebar:
@@ -25,11 +26,12 @@ if open_order_lines(frames).height == 0:
     st.info(t("planning.empty"))
     st.stop()
 
-ranked = priority_list(frames, today, weights)
-m1, m2 = st.columns(2)
-m1.metric(t("planning.priority.late_count"), int(ranked.get_column("late").sum()))
-m2.metric(t("planning.priority.open_count"), ranked.height)
+projection = project(frames, today, calendar)
+late_metrics(projection)
+ranked = priority_list(frames, today, weights, calendar=calendar, projection=projection)
+st.metric(t("planning.priority.open_count"), ranked.height)
 
 st.dataframe(priority_table(ranked), hide_index=True, width="stretch")
 st.altair_chart(priority_chart(ranked), width="stretch")
+late_lines(projection)
 rules("planning.priority.rules", days=DEFAULT_WEEKS * 7)

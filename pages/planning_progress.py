@@ -1,30 +1,33 @@
-"""Progress tracking: plan vs actual per open order line and per week, lines behind first
+"""Progress tracking: plan vs actual per open order line and per week, late lines first
 (docs/architecture.md "The plant", "Pages")."""
 import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.planning.progress import line_progress, weekly_progress
+from dashboard.planning.projection import project
 from dashboard.planning.schedule import OPERATION_LEAD_DAYS, open_order_lines
-from dashboard.ui.planning_charts import as_of_input, progress_chart, progress_table, rules, weekly_table
+from dashboard.ui.planning_charts import (late_lines, late_metrics, plan_inputs, progress_chart, progress_table, rules,
+                                          weekly_table)
 from data_access.db import get_engine
 from data_access.planning_data import load_planning_frames
 
 st.title(t("nav.planning.progress"))
 st.caption(t("planning.progress.intro"))
 frames = load_planning_frames(get_engine())
-today = as_of_input()
+today, calendar = plan_inputs()
 
 if open_order_lines(frames).height == 0:
     st.info(t("planning.empty"))
     st.stop()
 
-lines = line_progress(frames, today)
+projection = project(frames, today, calendar)
+late_metrics(projection)
+lines = line_progress(frames, today, projection=projection)
 counts = lines.get_column("status").value_counts()
 count = dict(zip(counts.get_column("status").to_list(), counts.get_column("count").to_list()))
-m1, m2, m3 = st.columns(3)
-m1.metric(t("planning.progress.late_count"), count.get("late", 0))
-m2.metric(t("planning.progress.behind_count"), count.get("behind", 0))
-m3.metric(t("planning.progress.on_track_count"), count.get("on_track", 0))
+m1, m2 = st.columns(2)
+m1.metric(t("planning.progress.behind_count"), count.get("behind", 0))
+m2.metric(t("planning.progress.on_track_count"), count.get("on_track", 0))
 st.dataframe(progress_table(lines), hide_index=True, width="stretch")
 
 st.subheader(t("planning.progress.weekly"))
@@ -33,4 +36,5 @@ products = st.multiselect(t("planning.progress.products"), sorted(lines.get_colu
 weeks = weekly_progress(frames, today, products=products or None)
 st.altair_chart(progress_chart(weeks), width="stretch")
 st.dataframe(weekly_table(weeks), hide_index=True, width="stretch")
+late_lines(projection)
 rules("planning.progress.rules", lead=OPERATION_LEAD_DAYS)

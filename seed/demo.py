@@ -60,6 +60,9 @@ SEED = 20260105
 SCALES = {"small": 1, "medium": 10, "large": 48}  # cells of the plant
 HISTORY_MONTHS = 18
 OPEN_ORDER_WEEKS = 8
+ORDER_SHIP_OFFSET_DAYS = (7, 12)  # a week's output is promised on the customer's day, Monday-Friday of the week after
+FUTURE_ORDER_GROWTH = 1.05  # orders ahead vs the last 8 weeks' finished output (season aside)
+OPENING_FG_DAYS = 21  # the opening finished stock of _material_moves: the first 21 days' output (+ 100)
 
 SCRAP_CLIMB_MACHINE = "INJ-03"
 SCRAP_CLIMB_REASON = "SC-FLASH"
@@ -486,6 +489,18 @@ def _scrap_rows(production: pl.DataFrame, rng: np.random.Generator) -> pl.DataFr
 
 
 # --------------------------------------------------------------------------- sales
+def _year_earlier_week(week: date) -> date:
+    """The Monday of the week a year before `week` at the same place in the plant's year: within 60 days
+    of Chinese New Year the same distance from the previous year's New Year, else 52 weeks earlier."""
+    cny = [date.fromisoformat(d) for d in P.CHINESE_NEW_YEAR]
+    nearest = min(cny, key=lambda c: abs((c - week).days))
+    offset = (week - nearest).days
+    if abs(offset) > 60 or cny.index(nearest) == 0:
+        return week - timedelta(weeks=52)
+    same = cny[cny.index(nearest) - 1] + timedelta(days=offset)
+    return same - timedelta(days=same.weekday())
+
+
 def _orders_and_shipments(master, finished: pl.DataFrame, cal: Calendar, rng: np.random.Generator):
     customers = master["customers"]
     classes = dict(zip(customers["customer_code"], customers["abc_class"]))
@@ -504,23 +519,51 @@ def _orders_and_shipments(master, finished: pl.DataFrame, cal: Calendar, rng: np
             share_rows.append((product, codes[ci], float(s), round(cost[product] * float(rng.uniform(1.25, 1.6)), 2)))
     shares = pl.DataFrame(share_rows, schema=["product_code", "customer_code", "share", "unit_price"], orient="row")
 
+    # Demand follows output: each production week's finished output (the expected rate for the
+    # current and the coming weeks) is ordered for delivery the week after (ORDER_SHIP_OFFSET_DAYS),
+    # so finished stock holds about a week of sales. Over the history the customers also take the
+    # opening finished stock (OPENING_FG_DAYS of output, as _material_moves books it), so the stock
+    # does not pile up: stock cover today is ~1 week, not the ~6 weeks a 0.97 x output demand left.
     weekly = finished.with_columns(week=pl.col("date").dt.truncate("1w")) \
         .group_by("product_code", "week").agg(pl.col("qty").sum()).sort("week", "product_code")
     current_week = cal.today - timedelta(days=cal.today.weekday())
+    history = weekly.filter(pl.col("week") < current_week)
+    # (the opening's + 100 pieces stay as a small buffer)
+    opening = finished.filter(pl.col("date") < cal.start + timedelta(days=OPENING_FG_DAYS)) \
+        .group_by("product_code").agg(opening=pl.col("qty").sum())
+    draw_down = history.group_by("product_code").agg(made=pl.col("qty").sum()) \
+        .join(opening, on="product_code", how="left") \
+        .select("product_code", factor=1 + pl.col("opening").fill_null(0) / pl.col("made"))
+    history = history.join(draw_down, on="product_code", maintain_order="left") \
+        .select("product_code", "week", qty=pl.col("qty") * pl.col("factor"))
     recent = weekly.filter(pl.col("week") >= current_week - timedelta(weeks=8), pl.col("week") < current_week) \
         .group_by("product_code").agg((pl.col("qty").sum() / 8).alias("qty"))
-    future = pl.concat([recent.with_columns(week=pl.lit(current_week + timedelta(weeks=w)))
-                        for w in range(1, OPEN_ORDER_WEEKS + 1)]).select("product_code", "week", "qty")
-    demand = pl.concat([weekly.with_columns(_future=pl.lit(False)),
-                        future.with_columns(pl.col("qty").cast(weekly["qty"].dtype), _future=pl.lit(True))])
+    # The order book ahead: each product's recent rate, shaped by the season (the plant's finished
+    # output in the same week a year earlier, relative to the year-earlier weeks of the recent rate:
+    # the peak before Chinese New Year, the closure, the ramp-up), plus FUTURE_ORDER_GROWTH.
+    plant_weekly = dict(weekly.group_by("week").agg(pl.col("qty").sum()).iter_rows())
+    recent_refs = [_year_earlier_week(current_week - timedelta(weeks=k)) for k in range(1, 9)]
+    baseline = sum(plant_weekly.get(w, 0) for w in recent_refs) / 8
+
+    def season(week: date) -> float:
+        return plant_weekly.get(_year_earlier_week(week), baseline) / baseline if baseline else 1.0
+
+    future = pl.concat([recent.with_columns(week=pl.lit(current_week + timedelta(weeks=w)),
+                                            qty=pl.col("qty") * FUTURE_ORDER_GROWTH
+                                            * season(current_week + timedelta(weeks=w)))
+                        for w in range(OPEN_ORDER_WEEKS)]).select("product_code", "week", "qty")
+    demand = pl.concat([history.with_columns(pl.col("qty").cast(pl.Float64), _future=pl.lit(False)),
+                        future.with_columns(pl.col("qty").cast(pl.Float64), _future=pl.lit(True))])
     lines = demand.join(shares, on="product_code").with_columns(
-        qty=((pl.col("qty") * pl.col("share") * 0.97 / 50).round() * 50).cast(pl.Int64)) \
-        .filter(pl.col("qty") >= 50).sort("week", "customer_code", "product_code")
+        qty=((pl.col("qty") * pl.col("share") / 10).round() * 10).cast(pl.Int64)) \
+        .filter(pl.col("qty") >= 10).sort("week", "customer_code", "product_code")
     # one order per customer and week; lead time and promised day drawn per order
     orders = lines.select("customer_code", "week", "_future").unique(maintain_order=True)
     n = orders.height
     lead = rng.integers(14, 36, n)
-    promised_offset = np.where(orders["_future"].to_numpy(), rng.integers(0, 5, n), rng.integers(9, 14, n))
+    # each customer takes deliveries on its own weekday (a fixed call-off day), Monday-Friday of the week after
+    delivery_day = dict(zip(codes, rng.integers(*ORDER_SHIP_OFFSET_DAYS, len(codes)).tolist()))
+    promised_offset = orders["customer_code"].replace_strict(delivery_day, return_dtype=pl.Int64).to_numpy()
     week = orders["week"].to_numpy().astype("datetime64[D]")
     promised = week + promised_offset
     order_date = promised - lead
@@ -552,6 +595,9 @@ def _orders_and_shipments(master, finished: pl.DataFrame, cal: Calendar, rng: np
     early = rng.integers(0, 4, m)
     late_days = np.where(cluster, rng.integers(3, 13, m), rng.integers(1, 8, m))
     first_date = np.where(late, promised + late_days, promised - early)
+    # a week's output ships from the Monday after that week, never before it is made
+    made_by = lines["week"].to_numpy().astype("datetime64[D]") + 7
+    first_date = np.maximum(first_date, made_by)
     first_share = np.where(partial, rng.uniform(0.5, 0.8, m), 1.0)
     second_date = promised + rng.integers(-2, 7, m)
     qty = lines["qty"].to_numpy()

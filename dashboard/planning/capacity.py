@@ -1,9 +1,10 @@
 """Capacity load per machine and line and week (docs/architecture.md "The plant": capacity analysis).
 
-required_h  = Σ over open order lines and their routing steps on the machine, placed in a week by
-              schedule.operations: remaining_qty × ideal_cycle_s / 3600 / efficiency, where
-              efficiency = availability × performance of the machine over the last 4 weeks (the KPI
-              engine's definitions), 0.85 without history.
+required_h  = Σ over the operations of the projection (projection.py) that the projection put on the
+              machine: quantity still to make there (after finished stock and WIP) × ideal_cycle_s
+              / 3600 / efficiency, where efficiency = availability × performance of the machine over
+              the last 4 weeks (the KPI engine's definitions), 0.85 without history; in the week of the
+              operation's need date (promised date − op_lead_days per operation up to the last).
 available_h = the shift calendar's hours minus planned (preventive) maintenance (schedule.daily_capacity);
               in the current week only the days from today on count.
 load        = required_h / available_h (null when nothing is available).
@@ -17,9 +18,10 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from dashboard.planning.projection import Projection, project
 from dashboard.planning.schedule import (DEFAULT_EFFICIENCY, DEFAULT_WEEKS, OPERATION_LEAD_DAYS, Frames,
                                          ShiftCalendar, daily_capacity, horizon_weeks, machine_efficiency,
-                                         machine_list, open_order_lines, operations, required_hours)
+                                         machine_list)
 
 
 def _ratio(num: str, den: str) -> pl.Expr:
@@ -33,22 +35,16 @@ def _flags(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def placed_operations(frames: Frames, today: date, weeks: int = DEFAULT_WEEKS, op_lead_days: int = OPERATION_LEAD_DAYS,
-                      efficiency_default: float = DEFAULT_EFFICIENCY) -> pl.DataFrame:
-    """Every routing step of every open order line with its week and required hours (all weeks)."""
-    efficiency = machine_efficiency(frames, today, default=efficiency_default)
-    return required_hours(operations(open_order_lines(frames), frames, today, op_lead_days), efficiency)
-
-
 def machine_load(frames: Frames, today: date, weeks: int = DEFAULT_WEEKS, calendar: ShiftCalendar = ShiftCalendar(),
-                 op_lead_days: int = OPERATION_LEAD_DAYS, efficiency_default: float = DEFAULT_EFFICIENCY) -> pl.DataFrame:
+                 op_lead_days: int = OPERATION_LEAD_DAYS, efficiency_default: float = DEFAULT_EFFICIENCY,
+                 projection: Projection | None = None) -> pl.DataFrame:
     """One row per machine and week of the horizon: week, machine_code, line_code, efficiency,
     required_h, planned_h, maintenance_h, available_h, load, bottleneck, busiest.
     Inactive machines appear only when work is routed to them."""
+    projection = projection or project(frames, today, calendar, op_lead_days, efficiency_default)
     week_list = horizon_weeks(today, weeks)
     end = week_list[-1] + timedelta(days=7)
-    ops = placed_operations(frames, today, weeks, op_lead_days, efficiency_default)
-    required = (ops.filter(pl.col("week") < end)
+    required = (projection.operations.filter(pl.col("week") < end)
                 .group_by("machine_code", "week").agg(required_h=pl.col("hours").sum()))
     # The current week's hours count from today: the days already gone cannot take work any more.
     available = (daily_capacity(frames, today, (end - today).days, calendar)

@@ -1,10 +1,12 @@
 """Material requirements planning for MC (docs/architecture.md "The plant", "Pages"): per material
 and week of the horizon.
 
-gross_requirement  Σ over open order lines of remaining_qty × BOM qty_per_unit × (1 + loss_rate),
-                   needed on the line's production start (schedule.production_start:
-                   promised_date − routing steps × op_lead_days); needs before the current week
-                   fall in the current week, needs after the horizon are left out.
+gross_requirement  Σ over open order lines of the projection's quantity still to make at the
+                   operation consuming the material (projection.py: after finished stock and WIP)
+                   × BOM qty_per_unit × (1 + loss_rate), needed on that operation's need date
+                   (promised_date − op_lead_days per operation from it to the last; the first
+                   operation by default); needs before the current week fall in the current week,
+                   needs after the horizon are left out.
 on_hand            at today, from the material balance of docs/kpis.md: the latest stocktake on or
                    before today plus the signed moves after its date up to today; without a
                    stocktake, opening 0 plus every move up to today (basis column says which).
@@ -24,44 +26,50 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from dashboard.planning.schedule import (DEFAULT_WEEKS, OPERATION_LEAD_DAYS, Frames, horizon_weeks,
-                                         open_order_lines, production_start, step_counts,
-                                         week_start)
-
-# Sign of each move type in the material balance (docs/kpis.md, materials); adjust carries its own sign.
-MOVE_SIGN = {"receipt": 1, "return": 1, "semi_in": 1, "finished_in": 1, "adjust": 1,
-             "issue": -1, "semi_out": -1, "sales_out": -1, "scrap_out": -1}
-
+from dashboard.planning.projection import Projection, project
+from dashboard.planning.schedule import (DEFAULT_WEEKS, OPERATION_LEAD_DAYS, Frames, horizon_weeks, routing_steps,
+                                         stock_on_hand, week_start)
 
 def on_hand(frames: Frames, today: date) -> pl.DataFrame:
     """material_code, on_hand, basis ('stocktake' or 'moves'), stocktake_date."""
-    materials = frames["materials"].select("material_code")
-    moves = (frames["material_moves"].filter(pl.col("date") <= today)
-             .select(material_code="item_code", date="date",
-                     signed=pl.col("qty") * pl.col("move").replace_strict(MOVE_SIGN, return_dtype=pl.Float64)))
-    counts = (frames["stocktake"].filter(pl.col("date") <= today).sort("date")
-              .group_by("item_code").agg(stocktake_date=pl.col("date").last(),
-                                         counted=pl.col("counted_qty").last().cast(pl.Float64))
-              .rename({"item_code": "material_code"}))
-    since = (moves.join(counts, on="material_code", how="left")
-             .filter(pl.col("stocktake_date").is_null() | (pl.col("date") > pl.col("stocktake_date")))
-             .group_by("material_code").agg(moved=pl.col("signed").sum()))
-    return (materials.join(counts, on="material_code", how="left").join(since, on="material_code", how="left")
-            .select("material_code",
-                    on_hand=pl.col("counted").fill_null(0.0) + pl.col("moved").fill_null(0.0),
-                    basis=pl.when(pl.col("stocktake_date").is_not_null()).then(pl.lit("stocktake")).otherwise(pl.lit("moves")),
-                    stocktake_date="stocktake_date"))
+    materials = frames["materials"].get_column("material_code").to_list()
+    return stock_on_hand(frames, today, materials).rename({"item_code": "material_code"})
 
 
-def gross_requirements(frames: Frames, today: date, op_lead_days: int = OPERATION_LEAD_DAYS) -> pl.DataFrame:
-    """One row per open order line and BOM material: material_code, order_no, line_no, need_date, week, qty."""
+def _consuming_step(frames: Frames) -> pl.DataFrame:
+    """product_code, material_code, qty_per_unit, loss_rate, step: the operation whose input consumes the
+    material (bom.seq when the BOM has it, else the product's first operation)."""
+    bom = frames["bom"]
+    steps = routing_steps(frames).select("product_code", "seq", "step").unique()
+    if "seq" in bom.columns:
+        with_seq = bom.join(steps, on=["product_code", "seq"], how="left")
+    else:
+        with_seq = bom.with_columns(step=pl.lit(None, pl.Int64))
+    return with_seq.select("product_code", "material_code", "qty_per_unit", "loss_rate",
+                           step=pl.col("step").fill_null(1).cast(pl.Int64))
+
+
+def gross_requirements(frames: Frames, today: date, op_lead_days: int = OPERATION_LEAD_DAYS,
+                       projection: Projection | None = None) -> pl.DataFrame:
+    """One row per open order line and BOM material: material_code, order_no, line_no, need_date, week, qty.
+
+    The quantity is the projection's quantity still to make at the consuming operation (finished
+    stock and WIP that passed that operation need no material); needed on that operation's need date.
+    A product without routing needs its material for to_make on promised_date − op_lead_days."""
+    projection = projection or project(frames, today, op_lead_days=op_lead_days)
     current = week_start(today)
-    return (open_order_lines(frames).join(step_counts(frames), on="product_code", how="left")
-            .with_columns(need_date=production_start(pl.col("n_steps"), op_lead_days))
-            .join(frames["bom"], on="product_code", how="inner")
-            .select("material_code", "order_no", "line_no", "product_code", "need_date",
-                    week=pl.max_horizontal(pl.col("need_date").dt.truncate("1w"), pl.lit(current)),
-                    qty=pl.col("remaining_qty") * pl.col("qty_per_unit") * (1 + pl.col("loss_rate"))))
+    bom = _consuming_step(frames)
+    routed = (projection.operations.join(bom, on=["product_code", "step"], how="inner")
+              .select("material_code", "order_no", "line_no", "product_code", need_date="op_date",
+                      qty=pl.col("qty") * pl.col("qty_per_unit") * (1 + pl.col("loss_rate"))))
+    unrouted = (projection.lines.filter((pl.col("n_steps") == 0) & (pl.col("to_make") > 0))
+                .join(bom.drop("step"), on="product_code", how="inner")
+                .select("material_code", "order_no", "line_no", "product_code",
+                        need_date=pl.col("promised_date") - pl.duration(days=op_lead_days),
+                        qty=pl.col("to_make") * pl.col("qty_per_unit") * (1 + pl.col("loss_rate"))))
+    return (pl.concat([routed, unrouted])
+            .with_columns(week=pl.max_horizontal(pl.col("need_date").dt.truncate("1w"), pl.lit(current)))
+            .select("material_code", "order_no", "line_no", "product_code", "need_date", "week", "qty"))
 
 
 def open_purchase_lines(frames: Frames) -> pl.DataFrame:
@@ -82,12 +90,12 @@ MRP_SCHEMA = {
 
 
 def mrp_table(frames: Frames, today: date, weeks: int = DEFAULT_WEEKS,
-              op_lead_days: int = OPERATION_LEAD_DAYS) -> pl.DataFrame:
+              op_lead_days: int = OPERATION_LEAD_DAYS, projection: Projection | None = None) -> pl.DataFrame:
     """One row per material and week (columns MRP_SCHEMA), netting as in the module docstring."""
     week_list = horizon_weeks(today, weeks)
     end = week_list[-1] + timedelta(days=7)
     current = week_list[0]
-    gross = (gross_requirements(frames, today, op_lead_days).filter(pl.col("week") < end)
+    gross = (gross_requirements(frames, today, op_lead_days, projection).filter(pl.col("week") < end)
              .group_by("material_code", "week").agg(gross=pl.col("qty").sum(), first_need=pl.col("need_date").min()))
     receipts = (open_purchase_lines(frames)
                 .with_columns(week=pl.max_horizontal(pl.col("promised_date").dt.truncate("1w"), pl.lit(current)))

@@ -1,16 +1,16 @@
-"""Rules shared by every planning view: open order lines, weeks, operation placement, shift calendar.
+"""Rules shared by every planning view: open order lines, weeks, need dates, stock, shift calendar.
 
-Placement rule (backward scheduling with a fixed lead per operation): an order line's routing
+Need dates (backward scheduling with a fixed lead per operation): an order line's routing
 steps run one after the other and each takes `op_lead_days` calendar days (default 2), so that
-the last step ends on the promised date. Step k of n (by seq) is placed on
+the last step ends on the promised date. Step k of n (by seq) is needed on
 
     op_date = promised_date − (n − k + 1) × op_lead_days
 
-and its hours land in the week (Monday–Sunday) of op_date. Work that should have been done
-before the current week (overdue lines, late starts) lands in the current week: it can only be
-done from now on. The production start of a line is the date of its first step,
-promised_date − n × op_lead_days (a line without routing: promised_date − op_lead_days); MRP
-needs the line's material on that day.
+and the projection (projection.py) puts its hours in the week (Monday–Sunday) of op_date for the
+capacity load. Work that should have been done before the current week (overdue lines, late starts)
+lands in the current week: it can only be done from now on. The production start of a line is the
+date of its first step, promised_date − n × op_lead_days (a line without routing: promised_date −
+op_lead_days).
 
 Shift calendar: a machine works `days_per_week` days (Monday first; default 6, Monday–Saturday),
 `shifts_per_day` × `hours_per_shift` planned hours a day (default 2 × 7 h). Planned (preventive)
@@ -84,27 +84,49 @@ def open_order_lines(frames: Frames) -> pl.DataFrame:
 
 
 def routing_steps(frames: Frames) -> pl.DataFrame:
-    """product_code, seq, machine_code, ideal_cycle_s, step (1..n by seq) and n_steps."""
-    return (frames["routings"].select("product_code", "seq", "machine_code", "ideal_cycle_s")
-            .sort("product_code", "seq")
-            .with_columns(step=pl.col("seq").rank("ordinal").over("product_code").cast(pl.Int64),
-                          n_steps=pl.len().over("product_code").cast(pl.Int64)))
+    """product_code, seq, machine_code, ideal_cycle_s, step (1..n by seq) and n_steps (operations of the
+    product). Alternative machines of one operation share its seq, hence its step."""
+    return (frames["routings"].select("product_code", pl.col("seq").cast(pl.Int64), "machine_code",
+                                      pl.col("ideal_cycle_s").cast(pl.Float64))
+            .sort("product_code", "seq", "machine_code")
+            .with_columns(step=pl.col("seq").rank("dense").over("product_code").cast(pl.Int64),
+                          n_steps=pl.col("seq").n_unique().over("product_code").cast(pl.Int64)))
 
 
-def operations(lines: pl.DataFrame, frames: Frames, today: date, op_lead_days: int = OPERATION_LEAD_DAYS) -> pl.DataFrame:
-    """One row per order line and routing step, placed by the rule in the module docstring.
-
-    Adds seq, machine_code, ideal_cycle_s, step, n_steps, op_date and week (clamped to the current week)."""
-    current = week_start(today)
-    return (lines.join(routing_steps(frames), on="product_code", how="inner")
-            .with_columns(op_date=pl.col("promised_date")
-                          - pl.duration(days=(pl.col("n_steps") - pl.col("step") + 1) * op_lead_days))
-            .with_columns(week=pl.max_horizontal(pl.col("op_date").dt.truncate("1w"), pl.lit(current))))
+def need_date(promised: date, n_steps: int, step: int, op_lead_days: int = OPERATION_LEAD_DAYS) -> date:
+    """The latest day step `step` of `n_steps` can run for the line to be on time (module docstring)."""
+    return promised - timedelta(days=(n_steps - step + 1) * op_lead_days)
 
 
 def step_counts(frames: Frames) -> pl.DataFrame:
-    """product_code, n_steps (products without routing are absent)."""
-    return frames["routings"].group_by("product_code").agg(n_steps=pl.len().cast(pl.Int64))
+    """product_code, n_steps: operations of the routing (products without routing are absent)."""
+    return frames["routings"].group_by("product_code").agg(n_steps=pl.col("seq").n_unique().cast(pl.Int64))
+
+
+# Sign of each move type in an item's balance (docs/kpis.md, materials); adjust carries its own sign.
+MOVE_SIGN = {"receipt": 1, "return": 1, "semi_in": 1, "finished_in": 1, "adjust": 1,
+             "issue": -1, "semi_out": -1, "sales_out": -1, "scrap_out": -1}
+
+
+def stock_on_hand(frames: Frames, today: date, items: list[str], ignore_moves: tuple[str, ...] = ()) -> pl.DataFrame:
+    """item_code, on_hand, basis ('stocktake' or 'moves'), stocktake_date for every item of `items`, at today:
+    the latest stocktake on or before today plus the signed moves after its date up to today; without a
+    stocktake, opening 0 plus every move up to today. Moves of a type in `ignore_moves` are left out."""
+    wanted = pl.DataFrame({"item_code": items}, schema={"item_code": pl.String})
+    moves = (frames["material_moves"].filter((pl.col("date") <= today) & ~pl.col("move").is_in(list(ignore_moves)))
+             .select("item_code", "date",
+                     signed=pl.col("qty") * pl.col("move").replace_strict(MOVE_SIGN, return_dtype=pl.Float64)))
+    counts = (frames["stocktake"].filter(pl.col("date") <= today).sort("date")
+              .group_by("item_code").agg(stocktake_date=pl.col("date").last(),
+                                         counted=pl.col("counted_qty").last().cast(pl.Float64)))
+    since = (moves.join(counts, on="item_code", how="left")
+             .filter(pl.col("stocktake_date").is_null() | (pl.col("date") > pl.col("stocktake_date")))
+             .group_by("item_code").agg(moved=pl.col("signed").sum()))
+    return (wanted.join(counts, on="item_code", how="left").join(since, on="item_code", how="left")
+            .select("item_code",
+                    on_hand=pl.col("counted").fill_null(0.0) + pl.col("moved").fill_null(0.0),
+                    basis=pl.when(pl.col("stocktake_date").is_not_null()).then(pl.lit("stocktake")).otherwise(pl.lit("moves")),
+                    stocktake_date="stocktake_date"))
 
 
 def production_start(n_steps: pl.Expr, op_lead_days: int = OPERATION_LEAD_DAYS) -> pl.Expr:
@@ -163,10 +185,3 @@ def machine_efficiency(frames: Frames, today: date, lookback_days: int = EFFICIE
             .with_columns(efficiency=pl.when(product > 0).then(pl.min_horizontal(product, pl.lit(1.0)))
                           .otherwise(pl.lit(default)))
             .with_columns(pl.col("efficiency").cast(pl.Float64)))
-
-
-def required_hours(ops: pl.DataFrame, efficiency: pl.DataFrame) -> pl.DataFrame:
-    """Adds hours = remaining_qty × ideal_cycle_s / 3600 / machine efficiency."""
-    return (ops.join(efficiency.select("machine_code", "efficiency"), on="machine_code", how="left")
-            .with_columns(efficiency=pl.col("efficiency").fill_null(DEFAULT_EFFICIENCY))
-            .with_columns(hours=pl.col("remaining_qty") * pl.col("ideal_cycle_s") / 3600.0 / pl.col("efficiency")))

@@ -100,6 +100,8 @@ def priority_table(ranked: pl.DataFrame) -> pl.DataFrame:
         pl.col("order_no").alias(t("planning.order_no")), pl.col("line_no").alias(t("planning.line_no")),
         pl.col("customer_code").alias(t("planning.customer")), pl.col("abc_class").alias(t("planning.abc_class")),
         pl.col("product_code").alias(t("planning.product")), pl.col("remaining_qty").alias(t("planning.remaining")),
+        pl.col("from_stock").round(0).alias(t("hplan.from_stock")),
+        pl.col("to_make").round(0).alias(t("hplan.to_make")),
         pl.col("promised_date").alias(t("planning.promised")),
         pl.col("days_to_due").alias(t("planning.priority.days_to_due")),
         pl.col("score").round(3).alias(t("planning.priority.score")),
@@ -109,7 +111,9 @@ def priority_table(ranked: pl.DataFrame) -> pl.DataFrame:
         pl.col("required_h").round(1).alias(t("planning.priority.required_h")),
         pl.col("expected_finish").alias(t("planning.priority.finish")),
         pl.col("lateness_days").alias(t("planning.priority.lateness")),
-        _yes("late").alias(t("planning.priority.late"))))
+        _yes("late").alias(t("planning.priority.late")),
+        _status().alias(t("hplan.status")),
+        pl.col("sequence").alias(t("hplan.sequence"))))
 
 
 def priority_chart(ranked: pl.DataFrame, top: int = 20) -> alt.Chart:
@@ -163,10 +167,16 @@ def planned_orders_xlsx(orders: pl.DataFrame) -> bytes:
 
 
 # --- progress ----------------------------------------------------------------------------------------
+def _status() -> pl.Expr:
+    """The projection's status (late, projected_late, on_track; Progress adds behind) in the user's language."""
+    names = {s: t(f"hplan.status.{s}") for s in ("late", "projected_late", "on_track")}
+    names["behind"] = t("planning.progress.status.behind")
+    return pl.col("status").replace_strict(names, default=pl.col("status"))
+
+
 def progress_table(lines: pl.DataFrame) -> pl.DataFrame:
-    status = {s: t(f"planning.progress.status.{s}") for s in ("late", "behind", "on_track")}
     return iso_dates(lines.select(
-        pl.col("status").replace_strict(status).alias(t("planning.progress.status")),
+        _status().alias(t("planning.progress.status")),
         pl.col("order_no").alias(t("planning.order_no")), pl.col("line_no").alias(t("planning.line_no")),
         pl.col("customer_code").alias(t("planning.customer")), pl.col("product_code").alias(t("planning.product")),
         pl.col("qty").alias(t("planning.ordered")), pl.col("shipped_qty").alias(t("planning.shipped")),
@@ -174,8 +184,11 @@ def progress_table(lines: pl.DataFrame) -> pl.DataFrame:
         pl.col("promised_date").alias(t("planning.promised")),
         pl.col("production_start").alias(t("planning.progress.start")),
         pl.col("days_late").alias(t("planning.progress.days_late")),
-        pl.col("covered_qty").alias(t("planning.progress.covered")),
-        pl.col("gap_qty").alias(t("planning.progress.gap"))))
+        pl.col("covered_qty").round(0).alias(t("planning.progress.covered")),
+        pl.col("wip_qty").round(0).alias(t("hplan.from_wip")),
+        pl.col("gap_qty").round(0).alias(t("planning.progress.gap")),
+        pl.col("projected_finish").alias(t("hplan.projected_finish")),
+        pl.col("lateness_days").alias(t("hplan.lateness"))))
 
 
 def weekly_table(weeks: pl.DataFrame) -> pl.DataFrame:
@@ -210,6 +223,77 @@ def as_of_input():
     from datetime import date
 
     return st.date_input(t("planning.as_of"), value=date.today(), key="planning_as_of", help=t("planning.as_of_help"))
+
+
+def calendar_inputs(columns) -> "ShiftCalendar":
+    """The shift calendar of the projection, the same on every planning page (shared session keys)."""
+    import streamlit as st
+
+    from dashboard.planning.schedule import ShiftCalendar
+
+    default = ShiftCalendar()
+    with columns[0]:
+        shifts = st.number_input(t("planning.capacity.shifts"), min_value=1, max_value=3, value=default.shifts_per_day,
+                                 step=1, key="planning_shifts")
+    with columns[1]:
+        hours = st.number_input(t("planning.capacity.hours_per_shift"), min_value=1.0, max_value=12.0,
+                                value=default.hours_per_shift, step=0.5, key="planning_hours")
+    with columns[2]:
+        days = st.number_input(t("planning.capacity.days"), min_value=1, max_value=7, value=default.days_per_week,
+                               step=1, key="planning_days")
+    return ShiftCalendar(int(shifts), float(hours), int(days))
+
+
+def plan_inputs():
+    """Plan date and shift calendar in one row, the same widgets (and values) on every planning page."""
+    import streamlit as st
+
+    c1, *rest = st.columns(4)
+    with c1:
+        today = as_of_input()
+    return today, calendar_inputs(rest)
+
+
+def late_metrics(projection) -> None:
+    """The projection's late and projected-late line counts, shown alike on the four planning pages."""
+    import streamlit as st
+
+    counts = projection.counts()
+    m1, m2 = st.columns(2)
+    m1.metric(t("hplan.late"), counts["late"], help=t("hplan.late_help"))
+    m2.metric(t("hplan.projected_late"), counts["projected_late"], help=t("hplan.late_help"))
+    unrouted = projection.lines.filter((pl.col("n_steps") == 0) & (pl.col("to_make") > 0)).height
+    if unrouted:
+        st.caption(t("hplan.unrouted", n=unrouted))
+    with st.expander(t("hplan.projection.title")):
+        st.markdown(t("hplan.projection.rules"))
+
+
+def late_lines_table(projection) -> pl.DataFrame:
+    """The projection's late and projected-late lines (late first, then by promised date)."""
+    lines = projection.lines.filter(pl.col("status") != "on_track").sort(
+        pl.col("status") != "late", "promised_date", "sequence")
+    return iso_dates(lines.select(
+        _status().alias(t("hplan.status")),
+        pl.col("order_no").alias(t("planning.order_no")), pl.col("line_no").alias(t("planning.line_no")),
+        pl.col("customer_code").alias(t("planning.customer")), pl.col("abc_class").alias(t("planning.abc_class")),
+        pl.col("product_code").alias(t("planning.product")), pl.col("remaining_qty").alias(t("planning.remaining")),
+        pl.col("from_stock").round(0).alias(t("hplan.from_stock")), pl.col("to_make").round(0).alias(t("hplan.to_make")),
+        pl.col("promised_date").alias(t("planning.promised")),
+        pl.col("projected_finish").alias(t("hplan.projected_finish")),
+        pl.col("lateness_days").alias(t("hplan.lateness"))))
+
+
+def late_lines(projection) -> None:
+    """The same list of late and projected-late lines at the foot of every planning page."""
+    import streamlit as st
+
+    table = late_lines_table(projection)
+    st.subheader(t("hplan.late_lines", n=table.height))
+    if table.height == 0:
+        st.success(t("hplan.no_late_lines"))
+    else:
+        st.dataframe(table, hide_index=True, width="stretch")
 
 
 def rules(key: str, **params) -> None:

@@ -40,12 +40,14 @@ _M = {
     "planning.capacity.peak": ("Highest load", "最高负荷"),
     "planning.capacity.chart": ("Load by week (%)", "各周负荷(%)"),
     "planning.capacity.rules": (
-        "Required hours = remaining quantity (ordered − shipped) × ideal cycle time of each routing step on the machine ÷ 3600 ÷ (availability × performance of the machine over the last 4 weeks; 0.85 without history). "
-        "Each step is placed backwards from the promised date, {lead} days per step (the last step ends on the promised date); overdue work goes in the current week. "
-        "Available hours = shifts × hours per shift on the working days, minus preventive maintenance; the current week counts from the plan date.",
-        "需求工时 = 未交数量(订单 − 已出货) × 该机台工序的理想节拍 ÷ 3600 ÷ (该机台近 4 周时间开动率 × 性能开动率；无记录时取 0.85)。"
-        "各工序从承诺交期倒排，每道工序 {lead} 天(最后一道工序在交期当天完成)；已逾期的工作放在本周。"
-        "可用工时 = 班次 × 每班工时 × 工作日，减去计划保养；本周从计划基准日起计算。"),
+        "Required hours = the projection's quantity still to make at each operation (after finished stock and work in progress) × ideal cycle time on the machine the projection chose ÷ 3600 ÷ (availability × performance of the machine over the last 4 weeks; 0.85 without history). "
+        "They are shown in the week the operation is needed: backwards from the promised date, {lead} days per operation (the last one ends on the promised date); overdue work goes in the current week. "
+        "Available hours = shifts × hours per shift on the working days, minus preventive maintenance; the current week counts from the plan date. "
+        "A week above 100 % is a bottleneck: the projection runs that work earlier where hours are free; lines become late only when that is not enough.",
+        "需求工时 = 预测中各工序扣除成品库存和在制品后的待生产数量 × 预测所选机台的理想节拍 ÷ 3600 ÷ (该机台近 4 周时间开动率 × 性能开动率；无记录时取 0.85)。"
+        "按工序需要的周显示：从承诺交期倒排，每道工序 {lead} 天(最后一道工序在交期当天完成)；已逾期的工作放在本周。"
+        "可用工时 = 班次 × 每班工时 × 工作日，减去计划保养；本周从计划基准日起计算。"
+        "负荷超过 100 % 的周为瓶颈：预测会把这部分工作提前到有空闲工时的日子；只有提前仍不够时订单行才会延误。"),
     # priority
     "planning.priority.intro": ("Open order lines ranked by the plant's scheduling principles. Move the weights to change the ranking; each line shows the points it got from each principle.",
                                 "按工厂排产原则对未交订单行排序。调整权重可改变排序；每行显示各原则所得分数。"),
@@ -67,7 +69,6 @@ _M = {
     "planning.priority.finish": ("Expected finish", "预计完工"),
     "planning.priority.lateness": ("Expected lateness (days)", "预计延误(天)"),
     "planning.priority.late": ("Late at current load", "按当前负荷将延误"),
-    "planning.priority.late_count": ("Lines that will miss their due date", "将延误的订单行"),
     "planning.priority.open_count": ("Open order lines", "未交订单行"),
     "planning.priority.chart": ("Why the top lines rank where they do (points per principle)", "排名靠前订单行的得分构成"),
     "planning.priority.component": ("Principle", "原则"),
@@ -75,10 +76,10 @@ _M = {
     "planning.priority.rules": (
         "Score = Σ weight × component. Due date: 1 when due today or overdue, falling to 0 for lines due {days} days or more ahead. Class: A 1, B 0.5, C 0. "
         "Bottleneck: 1 when a step of the line is on a machine loaded above 100 % in that step's week. Operations: steps / most steps of any open line. "
-        "Ties: earlier promised date, then order no., line no. Expected finish: each machine works the lines in this order from the plan date at its available hours per day.",
+        "Ties: earlier promised date, then order no., line no. The weights only sort this list: stock, expected finish and lateness come from the projection shared by all planning pages.",
         "总分 = Σ 权重 × 分项。交期：今天到期或已逾期为 1，{days} 天及以后到期为 0，中间线性。等级：A 1、B 0.5、C 0。"
         "瓶颈：该行某道工序所在机台在该工序所在周负荷超过 100 % 时为 1。工序：工序数 / 未交订单行中最多的工序数。"
-        "同分时：交期早者优先，其次订单号、行号。预计完工：各机台自计划基准日起按此顺序、按每天可用工时加工。"),
+        "同分时：交期早者优先，其次订单号、行号。权重只改变本列表的排序：库存分配、预计完工和延误来自所有计划页面共用的预测。"),
     # MRP
     "planning.mrp.intro": ("Material requirements for the next {weeks} weeks from open order lines, stock on hand and open purchase orders.",
                            "根据未交订单、现有库存和未到货采购单计算未来 {weeks} 周的物料需求。"),
@@ -113,27 +114,24 @@ _M = {
     "planning.mrp.basis.stocktake": ("stocktake + moves since", "盘点 + 之后进出"),
     "planning.mrp.basis.moves": ("all moves (no stocktake)", "全部进出(无盘点)"),
     "planning.mrp.rules": (
-        "Gross requirement = remaining order quantity × BOM quantity per unit × (1 + loss rate), needed when production starts (promised date − {lead} days per routing step). "
+        "Gross requirement = the projection's quantity still to make at the operation that consumes the material (after finished stock and work in progress) × BOM quantity per unit × (1 + loss rate), needed when that operation must start (promised date − {lead} days per operation from it to the last). "
         "Stock on hand = latest stocktake + moves since (or, without a stocktake, all moves from 0) up to the plan date. "
         "Projected = previous week's stock + open purchase orders (ordered − received) − gross requirement; net requirement = what brings it back to safety stock (ordered lot for lot). "
         "Release date = need date − material lead time; a release date before the plan date is a shortage.",
-        "毛需求 = 未交数量 × BOM 单位用量 × (1 + 损耗率)，在开始生产时需要(承诺交期 − 每道工序 {lead} 天)。"
+        "毛需求 = 预测中消耗该物料工序的待生产数量(已扣除成品库存和在制品) × BOM 单位用量 × (1 + 损耗率)，在该工序应开工时需要(承诺交期 − 自该工序至最后工序每道 {lead} 天)。"
         "现有库存 = 最近一次盘点 + 之后的进出(无盘点时从 0 累计全部进出)，截至计划基准日。"
         "预计库存 = 上周库存 + 未到货采购(订购 − 已收) − 毛需求；净需求 = 补足安全库存所需数量(按需订购)。"
         "下单日期 = 需求日期 − 采购周期；下单日期早于计划基准日即为缺料。"),
     # progress
-    "planning.progress.intro": ("Plan against actual for every open order line and week; lines falling behind first.",
-                                "每个未交订单行及每周的计划与实际对比；落后的订单行排在前面。"),
+    "planning.progress.intro": ("Plan against actual for every open order line and week; late and projected late lines first.",
+                                "每个未交订单行及每周的计划与实际对比；已逾期和预计延误的订单行排在前面。"),
     "planning.progress.status": ("Status", "状态"),
-    "planning.progress.status.late": ("late", "已逾期"),
     "planning.progress.status.behind": ("behind", "落后"),
-    "planning.progress.status.on_track": ("on track", "正常"),
     "planning.progress.shipped_share": ("Shipped %", "出货 %"),
     "planning.progress.start": ("Production start", "计划开工"),
     "planning.progress.days_late": ("Days late", "逾期天数"),
-    "planning.progress.covered": ("Covered by output", "已有产出"),
+    "planning.progress.covered": ("Covered by stock", "库存覆盖"),
     "planning.progress.gap": ("Still to produce", "待生产"),
-    "planning.progress.late_count": ("Late lines", "逾期订单行"),
     "planning.progress.behind_count": ("Behind", "落后订单行"),
     "planning.progress.on_track_count": ("On track", "正常订单行"),
     "planning.progress.weekly": ("Per week: production needed vs good output", "逐周：计划需生产数量与良品产出"),
@@ -147,11 +145,11 @@ _M = {
     "planning.progress.series": ("Series", "系列"),
     "planning.progress.qty": ("Quantity", "数量"),
     "planning.progress.rules": (
-        "Covered by output: the product's good output since the earliest order date of its open lines, minus what those lines shipped, handed out in promised-date order. "
-        "Late: promised date passed. Behind: production should have started (promised date − {lead} days per routing step) and output does not cover the line. "
-        "Per week, production needed is the ordered quantity whose production starts that week; the cumulative gap is cumulative needed − cumulative good output over the weeks shown.",
-        "已有产出：该产品自其未交订单最早下单日以来的良品产出，减去这些订单行已出货数量，按交期先后分配。"
-        "已逾期：已过承诺交期。落后：应已开工(承诺交期 − 每道工序 {lead} 天)但产出不足。"
-        "逐周：计划需生产 = 当周开工的订单数量；累计差额 = 所示各周累计计划需生产 − 累计良品产出。"),
+        "Covered by stock: finished-goods stock allocated to the line by the projection (in its sequence); still to produce = remaining − covered. "
+        "Late: promised date passed. Projected late: the projection finishes it after its promised date. Behind: production should have started (promised date − {lead} days per routing step) and stock does not cover the line. "
+        "Per week, production needed is the ordered quantity whose production starts that week; good output is the finished output (the last operation of each product); the cumulative gap is cumulative needed − cumulative good output over the weeks shown.",
+        "库存覆盖：预测按其顺序分配给该行的成品库存；待生产 = 未交数量 − 库存覆盖。"
+        "已逾期：已过承诺交期。预计延误：预测的完工日晚于承诺交期。落后：应已开工(承诺交期 − 每道工序 {lead} 天)但库存不足。"
+        "逐周：计划需生产 = 当周开工的订单数量；良品产出为成品产出(各产品最后一道工序)；累计差额 = 所示各周累计计划需生产 − 累计良品产出。"),
 }
 MESSAGES = {key: {"en": en, "zh": zh} for key, (en, zh) in _M.items()}
