@@ -92,7 +92,7 @@ def work_tickets(production: pl.DataFrame, employees: pl.DataFrame, start: date,
                                      hours=pl.col("hours"))
     return (pl.concat([first, second]).group_by("date", "shift", "employee_code", "machine_code", "product_code")
             .agg(pl.col("good_qty").sum(), pl.col("scrap_qty").sum(), pl.col("hours").max().round(2))
-            .sort("date", "shift", "machine_code", "employee_code"))
+            .sort("date", "shift", "machine_code", "employee_code", "product_code"))
 
 
 def _month_end(d: pl.Expr) -> pl.Expr:
