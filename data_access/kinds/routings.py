@@ -1,10 +1,14 @@
-"""Data kind `routings` (SPEC §3)."""
+"""Data kind `routings` (SPEC §3 Operations).
+
+One row per operation and machine that can run it: alternative machines of one operation (a mold
+that fits several presses) share the seq, each with its own ideal cycle, so the key is
+product_code, seq, machine_code."""
 import polars as pl
 
 from data_access.kinds.base import Kind, Rule, code, qty
 
 KIND = Kind(
-    "routings", "Routings", "工艺路线", "admin", master=True, key=("product_code", "seq"),
+    "routings", "Routings", "工艺路线", "admin", master=True, key=("product_code", "seq", "machine_code"),
     fields=(
         code("product_code", "Product code", "产品编号", "product", "产品", ref="products", example="P-1001"),
         qty("seq", "Operation no.", "工序号", "operation", "工序", example=10),
