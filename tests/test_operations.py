@@ -88,7 +88,7 @@ def _import_plant(engine, tmp_path, monkeypatch) -> dict:
     return {**os.environ, "PLANTKPI_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
 
 
-def test_two_operation_plant_through_import_engine_and_cli(engine, tmp_path, monkeypatch):
+def test_two_operation_plant_through_import_engine_and_cli(engine, tmp_path, monkeypatch, capsys):
     """P1: operation 10 on press M1 or M1B (alternative machines, one seq), operation 20 at packing
     M2; one row of P1 on M3, which has no routing for it. One day, 2 March 2026.
 
@@ -114,6 +114,10 @@ def test_two_operation_plant_through_import_engine_and_cli(engine, tmp_path, mon
     at the operations 1873 / 21 h = 89.190
     """
     env = _import_plant(engine, tmp_path, monkeypatch)
+    # the clerk is warned about the row without routing (row 5 of the file: the header is row 1), and it is kept
+    printed = capsys.readouterr().out
+    assert "row 5, column machine_code, value 'M3'" in printed and "P1 has no routing on machine M3" in printed
+    assert load_kind("production", engine).height == 4
     assert load_kind("routings", engine).height == 3  # the second press of operation 10 was accepted
     facts = load_facts(engine)
     march = Filters(date_from=date.fromisoformat(MARCH[0]), date_to=date.fromisoformat(MARCH[1]))

@@ -9,6 +9,10 @@ _PAIRS = {
         "Finished output counts each piece once, at its product's last operation; good output counts every "
         "operation (a piece through molding, machining and finishing three times).",
         "成品产量按产品末道工序计，每件只计一次；良品数计入每道工序(经注塑、机加工、处理的一件计三次)。"),
+    "ops.warn.no_routing": (
+        "product {product} has no routing on machine {machine}: the row counts for the machine, not in finished "
+        "output, WIP or RTY",
+        "产品 {product} 在机台 {machine} 没有工艺路线：该记录计入机台数据，不计入成品产量、在制品和直通率"),
     "ops.throughput.wip": ("Work in process by operation", "各工序在制品"),
     "ops.quality.rty": ("Rolled throughput yield by product", "各产品直通率(RTY)"),
     "ops.quality.rty.note": (
