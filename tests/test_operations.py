@@ -218,3 +218,51 @@ def test_the_small_demo_plant_is_plausible(demo_engine):
     employees = load_kind("employees", demo_engine).filter(
         pl.col("hire_date") <= YEAR[1], pl.col("leave_date").is_null() | (pl.col("leave_date") >= YEAR[0]))
     assert set(employees["employee_code"]) <= set(per_employee["employee_code"])  # attendance for everyone
+
+
+# ---------------------------------------------------------------------------- what the pages show
+def _run_page(name: str):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "pages" / f"analysis_{name}.py"), default_timeout=60)
+    at.query_params.update({"period": "custom", "from": MARCH[0], "to": MARCH[1], "grain": "day"})
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_pages_show_finished_output_no_routing_rty_and_a_negative_loss(sqlite_engine, tmp_path, monkeypatch):
+    """The two-operation plant above plus bags (BAG, ¥0.1) at packing, 0.02 per piece, of which only
+    10 were issued against a need of (873 + 18) × 0.02 = 17.82: loss 10 / 17.82 − 1 = −43.9 %, which
+    the Materials page explains (a missing issue record or a wrong BOM). Throughput: finished 873 of
+    good 1,873 and the one row without routing (50 pieces) named; Scrap & quality: RTY 0.95 × 0.97."""
+    from dashboard.i18n.numbers import fmt_value
+
+    _import_plant(sqlite_engine, tmp_path, monkeypatch)
+    extra = {"materials": [{**example_row("materials"), "material_code": "BAG", "unit": "pcs", "standard_price": 0.1}],
+             "bom": [{"product_code": "P1", "material_code": "BAG", "qty_per_unit": 0.02, "loss_rate": 0.02,
+                      "seq": 20}],
+             "material_moves": [{"date": D.isoformat(), "item_code": "BAG", "move": "issue", "qty": 10.0,
+                                 "ref": "MR-3", "unit_cost": 0.1}]}
+    for kind, rows in extra.items():
+        assert main(["import", kind, str(_write_csv(tmp_path / f"extra_{kind}.csv", rows)), "--user", "test"]) == 0
+
+    at = _run_page("throughput")
+    shown = {m.label: m.value for m in at.metric}
+    assert (shown["Finished output"], shown["Good output (all operations)"]) == ("873", "1,873")
+    assert any(w.value.startswith("1 production rows (50 pieces) have no routing") for w in at.warning)
+
+    at = _run_page("quality")
+    rty_table = next(d.value for d in at.dataframe if "RTY" in d.value.columns)
+    row = rty_table.iloc[0]
+    assert (row["Product"], row["Operations"]) == ("P1", 2)
+    assert row["Step yields (by seq)"] == "95.0 % × 97.0 %"
+    assert row["RTY"] == fmt_value(0.95 * 0.97, "ratio")
+
+    at = _run_page("materials")
+    [negative] = [i.value for i in at.info if "Negative loss" in i.value]
+    assert "BAG" in negative and fmt_value(10 / 17.82 - 1, "ratio") in negative
+    assert "missing" in negative and "BOM" in negative
+    loss_table = next(d.value for d in at.dataframe if "Check" in d.value.columns and "Material" in d.value.columns)
+    flags = dict(zip(loss_table["Material"], loss_table["Check"]))
+    assert flags == {"BAG": "negative: check issues / BOM", "CTN": "within allowance", "RES": "within allowance"}
