@@ -18,7 +18,7 @@ import polars as pl
 # Time grains are derived from the fact's `date`; the other dimensions are fact columns.
 GRAINS = ("day", "week", "month", "quarter", "year")
 DIMENSIONS = GRAINS + ("line", "machine", "product", "shift", "customer", "abc_class", "reason", "stage",
-                       "supplier", "department", "category", "material", "seq")  # seq: routing operation
+                       "supplier", "department", "category", "material")
 UNITS = ("ratio", "count", "pieces", "pieces_per_hour", "hours", "minutes", "days", "currency", "score",
          "ppm", "points")
 UNASSIGNED = "Unassigned"  # reason codes missing from master data (display text: t("kpi.unassigned"))
