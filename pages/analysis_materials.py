@@ -1,6 +1,5 @@
-"""Materials: material loss against the BOM allowance per material (drill-down) and per line, losses
-beyond the allowance flagged and a negative loss explained, and the material balance of the period,
-opening to closing with the stocktake difference (SPEC §5 Materials)."""
+"""Materials: material loss against the BOM allowance per material (drill-down) and the material
+balance of the period, opening to closing with the stocktake difference (SPEC §5 Materials)."""
 import polars as pl
 import streamlit as st
 

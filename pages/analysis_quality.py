@@ -1,6 +1,5 @@
 """Scrap & quality: scrap Pareto (drill-down), trend against target, machine x period heat map,
-p-chart of the daily scrap ratio, first pass yield by inspection stage, rolled throughput yield
-along each product's routing (SPEC §5 Quality)."""
+p-chart of the daily scrap ratio, first pass yield by inspection stage (SPEC §5 Quality)."""
 import polars as pl
 import streamlit as st
 

@@ -1,6 +1,4 @@
-"""Throughput: finished output (plant and products) and good output against plan and target, by
-machine and product (SPEC §5 Production); rows without a routing are counted and named."""
-import polars as pl
+"""Throughput: good output against plan and target, by machine and product (SPEC §5 Production)."""
 import streamlit as st
 
 from dashboard.i18n import t
@@ -61,7 +59,8 @@ charts.draw(charts.bar_chart(shown.select("code", "name", value=product_output).
                              value_title=kpi_name(product_output), unit="pieces"), "thr_product")
 charts.note_top(shown, by_product.height, "product", kpi_name(product_output))
 
-wip = cached(wip_by_operation, facts, drilled).filter(pl.col("next_seq").is_not_null())
+wip = cached(wip_by_operation, facts, drilled)
+wip = wip.filter(wip["next_seq"].is_not_null())  # the last operation hands on to finished goods
 if wip.height:
     st.subheader(t("ops.throughput.wip"))
     wip = with_names(wip, "product", facts, "product")

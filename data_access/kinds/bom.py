@@ -1,5 +1,4 @@
-"""Data kind `bom` (SPEC §3): seq is the routing operation whose input consumes the material
-(resin at injection 10, packaging at finishing 30); empty means the product's first operation."""
+"""Data kind `bom` (SPEC §3)."""
 from data_access.kinds.base import Field, Kind, code, qty
 
 KIND = Kind(

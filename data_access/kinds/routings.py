@@ -1,12 +1,10 @@
-"""Data kind `routings` (SPEC §3 Operations).
-
-One row per operation and machine that can run it: alternative machines of one operation (a mold
-that fits several presses) share the seq, each with its own ideal cycle, so the key is
-product_code, seq, machine_code."""
+"""Data kind `routings` (SPEC §3)."""
 import polars as pl
 
 from data_access.kinds.base import Kind, Rule, code, qty
 
+# One row per operation and machine that can run it (SPEC §3 Operations): alternative machines of one
+# operation (a mold that fits several presses) share the seq, each with its own ideal cycle.
 KIND = Kind(
     "routings", "Routings", "工艺路线", "admin", master=True, key=("product_code", "seq", "machine_code"),
     fields=(
