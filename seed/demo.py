@@ -84,7 +84,7 @@ LATE_CUSTOMER = "C-007"
 LATE_WINDOW_DAYS_AGO = (126, 98)  # promised dates in [today-126, today-98]
 COMPLAINT_SPIKE_MONTHS_AGO = 5
 EXCESS_MATERIAL = "M-PA66-NT"  # bought in bulk EXCESS_DAYS_AGO days ago: > 26 weeks of cover
-EXCESS_DAYS_AGO, EXCESS_COVER_DAYS = 60, 300
+EXCESS_DAYS_AGO, EXCESS_COVER_DAYS = 60, 150
 AGED_COMPLAINTS = 3  # complaints of 5-12 weeks ago left open on purpose (exceptions: open > 30 days)
 
 SHIFTS = ("A", "B")
