@@ -14,9 +14,15 @@ reader. The parts of one kind are separate read transactions: a write landing be
 seen by one part only until the next rerun, which sees the new data version and reads again.
 
 Choices worth knowing:
-- production.ideal_cycle_s: the routing step of that product on that machine; when a product
-  passes the same machine in several steps, the step with the lowest seq is used (production is
-  reported per machine, not per step, so the steps cannot be told apart).
+- production.seq: the routing operation of the row (SPEC §3 Operations: routings seq for its
+  product and machine; alternative machines of one operation share the seq), with that machine's
+  ideal_cycle_s; when a product passes the same machine in several operations, the lowest seq is
+  used (production is reported per machine, not per operation, so they cannot be told apart).
+  first_op / last_op: the row is at its product's lowest / highest seq (finished output is the good
+  of the last operation). A row whose product has no routing on its machine has seq null and
+  first_op = last_op = false: it is counted as "no routing", never as finished output.
+- bom_requirements: (good + scrap) at the BOM's consuming operation (bom.seq, empty = the
+  product's first operation) x qty_per_unit, on the line of the machines that ran that operation.
 - reasons not in the reasons master (or left empty) show as "Unassigned".
 - costs are monthly: a month's costs are dated on its first day.
 - material_moves: issued material = issue − return; valued at the material's standard price.
@@ -44,7 +50,7 @@ _lock = threading.Lock()
 # The large kinds are read by column (only what their fact uses); the others whole, shared with load_kind.
 COLUMN_READS: dict[str, tuple[str, ...]] = {
     "production": ("date", "shift", "machine_code", "product_code", "planned_min", "downtime_min", "planned_qty",
-                   "total_qty", "good_qty", "defect_qty", "scrap_qty", "labour_h"),
+                   "input_qty", "total_qty", "good_qty", "defect_qty", "scrap_qty", "labour_h"),
     "orders": ("id", "order_no", "line_no", "customer_code", "product_code", "order_date", "promised_date", "qty",
                "unit_price"),
     "shipments": ("order_no", "line_no", "ship_date", "qty"),
@@ -67,7 +73,7 @@ INPUTS: dict[str, tuple[str, ...]] = {
     "headcount": ("attendance", "employees"),
     "costs": ("costs",),
     "material_issues": ("material_moves", "materials"),
-    "bom_requirements": ("bom", "materials"),
+    "bom_requirements": ("bom", "materials", "routings"),
     "material_moves": ("material_moves",),
     "stocktakes": ("stocktake",),
     "targets": ("targets",),
@@ -177,16 +183,27 @@ class _Builder:
         return _fetch(self.engine, self.version, [name])[name]
 
 
+def operations(routings: pl.DataFrame) -> pl.DataFrame:
+    """product, machine -> seq (the lowest operation of that product on that machine), its
+    ideal_cycle_s, and first_op / last_op (that seq is the product's lowest / highest)."""
+    bounds = routings.group_by("product_code").agg(first=pl.col("seq").min(), last=pl.col("seq").max())
+    return (routings.sort("seq").group_by("product_code", "machine_code")
+            .agg(pl.col("seq").first(), pl.col("ideal_cycle_s").first())
+            .join(bounds, on="product_code", how="left")
+            .select(product=pl.col("product_code"), machine=pl.col("machine_code"),
+                    seq=pl.col("seq").cast(pl.Int64), ideal_cycle_s=pl.col("ideal_cycle_s"),
+                    first_op=pl.col("seq") == pl.col("first"), last_op=pl.col("seq") == pl.col("last")))
+
+
 def _production(b: _Builder) -> pl.DataFrame:
     rows = b.kind("production").rename({"machine_code": "machine", "product_code": "product"})
-    cycles = (b.kind("routings").sort("seq")
-              .group_by("product_code", "machine_code").agg(pl.col("ideal_cycle_s").first())
-              .rename({"product_code": "product", "machine_code": "machine"}))
     costs = b.kind("products").select(product=pl.col("product_code"), standard_cost=pl.col("standard_cost"))
-    # line, cycle and cost depend on (machine, product) only: look them up for the distinct pairs,
-    # then one join of the million rows instead of three
+    # line, operation, cycle and cost depend on (machine, product) only: look them up for the
+    # distinct pairs, then one join of the million rows instead of three
     pairs = (rows.select("machine", "product").unique().join(_machine_lines(b), on="machine", how="left")
-             .join(cycles, on=["product", "machine"], how="left").join(costs, on="product", how="left"))
+             .join(operations(b.kind("routings")), on=["product", "machine"], how="left")
+             .join(costs, on="product", how="left")
+             .with_columns(pl.col("first_op", "last_op").fill_null(False)))
     return rows.join(pairs, on=["machine", "product"], how="left", maintain_order="left")
 
 
@@ -388,11 +405,15 @@ def _material_issues(b: _Builder) -> pl.DataFrame:
 
 
 def _bom_requirements(b: _Builder) -> pl.DataFrame:
-    output = (b.facts["production"].group_by("date", "line", "product")
+    """The BOM requirement of the output of the operation that consumes each material."""
+    output = (b.facts["production"].filter(pl.col("seq").is_not_null()).group_by("date", "line", "product", "seq")
               .agg(output=(pl.col("good_qty") + pl.col("scrap_qty")).sum().cast(pl.Float64)))
-    bom = b.kind("bom").rename({"product_code": "product", "material_code": "material"})
-    return (output.join(bom, on="product", how="inner").join(_material_prices(b), on="material", how="left")
-            .select("date", "line", "product", "material", "loss_rate",
+    first = b.kind("routings").group_by(product=pl.col("product_code")).agg(first=pl.col("seq").min())
+    bom = (b.kind("bom").rename({"product_code": "product", "material_code": "material"})
+           .join(first, on="product", how="left")
+           .with_columns(seq=pl.col("seq").fill_null(pl.col("first")).cast(pl.Int64)))
+    return (output.join(bom, on=["product", "seq"], how="inner").join(_material_prices(b), on="material", how="left")
+            .select("date", "line", "product", "seq", "material", "loss_rate",
                     qty=pl.col("output") * pl.col("qty_per_unit"),
                     value=pl.col("output") * pl.col("qty_per_unit") * pl.col("standard_price")))
 

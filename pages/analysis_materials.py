@@ -4,12 +4,12 @@ import polars as pl
 import streamlit as st
 
 from dashboard.i18n import t
-from dashboard.kpi import Filters, item_balances, material_loss_by_material
+from dashboard.kpi import Filters, item_balances, material_loss_by_line, material_loss_by_material
 from dashboard.ui import charts
 from dashboard.ui.analysis import analysis_page, with_names
 from dashboard.ui.memo import cached
 from dashboard.ui.tables import data_table, headers, rows_behind_table, translated
-from dashboard.ui.tiles import kpi_name, kpi_tiles
+from dashboard.ui.tiles import fmt_value, kpi_name, kpi_tiles
 
 TILES = ["material_loss", "material_loss_allowed", "cost_per_unit", "scrap_cost"]
 
@@ -30,6 +30,25 @@ if loss.height:
     st.caption(t("analysis.click_hint"))
 page.drill("material", picked)
 
+
+def flag(frame: pl.DataFrame) -> pl.DataFrame:
+    """A word per row: above the BOM allowance, negative (issued less than the output needs), or fine."""
+    return frame.with_columns(flag=pl.when(pl.col("material_loss") < 0).then(pl.lit(t("ops.materials.flag.negative")))
+                              .when(pl.col("excess_loss") > 0).then(pl.lit(t("ops.materials.flag.over")))
+                              .otherwise(pl.lit(t("ops.materials.flag.ok"))))
+
+
+if loss.height:
+    loss = flag(loss)
+    over = loss.filter(pl.col("material_loss") >= 0, pl.col("excess_loss") > 0)
+    negative = loss.filter(pl.col("material_loss") < 0)
+    if over.height:
+        st.warning(t("ops.materials.over", materials=", ".join(
+            f"{n} {fmt_value(v, 'ratio')}" for n, v in over.select("name", "material_loss").iter_rows())))
+    if negative.height:
+        st.info(t("ops.materials.negative", materials=", ".join(
+            f"{n} {fmt_value(v, 'ratio')}" for n, v in negative.select("name", "material_loss").iter_rows())))
+
 st.subheader(t("analysis.materials.balance"))
 balances = cached(item_balances, facts, filters.date_from, filters.date_to)
 if picked:
@@ -40,10 +59,22 @@ data_table(translated(balances.with_columns(pl.selectors.float().round(2)), colu
            t("analysis.materials.balance"), "mat_balance")
 
 st.subheader(t("analysis.materials.loss_table"))
-data_table(translated(loss.select("material", "issued_qty", "required_qty", "material_loss", "bom_loss_rate",
-                                  "excess_loss").with_columns(pl.selectors.float().round(4)) if loss.height else loss,
-                      headers("material", "issued_qty", "required_qty", "material_loss", "bom_loss_rate", "excess_loss")),
-           t("analysis.materials.loss_table"), "mat_loss_table")
+loss_columns = headers("material", "issued_qty", "required_qty", "material_loss", "bom_loss_rate", "excess_loss") \
+    | {"flag": t("ops.col.flag")}
+data_table(translated(loss.select(*loss_columns).with_columns(pl.selectors.float().round(4)) if loss.height else loss,
+                      loss_columns), t("analysis.materials.loss_table"), "mat_loss_table")
+
+by_line = cached(material_loss_by_line, facts, filters)
+if by_line.height:
+    st.subheader(t("ops.materials.by_line"))
+    line_columns = headers("line", "material_loss", "bom_loss_rate", "excess_loss") | {"flag": t("ops.col.flag")}
+    data_table(translated(flag(by_line).with_columns(pl.selectors.float().round(4)), line_columns),
+               t("ops.materials.by_line"), "mat_loss_lines")
+    st.caption(t("ops.materials.by_line.note"))
+unplaced = cached(material_loss_by_material, facts, filters).filter(pl.col("required_qty") == 0,
+                                                                    pl.col("issued_qty") > 0)
+if unplaced.height:
+    st.caption(t("ops.materials.unplaced", materials=", ".join(unplaced["material"].to_list())))
 
 moves = facts["material_moves"]
 rows = moves.filter(pl.col("date").is_between(filters.date_from, filters.date_to))

@@ -4,12 +4,12 @@ import polars as pl
 import streamlit as st
 
 from dashboard.i18n import t
-from dashboard.kpi import fpy_by_stage, scrap_pareto
+from dashboard.kpi import fpy_by_stage, rty, scrap_pareto
 from dashboard.kpi.charts_data import clip_grain, heat_map, keep_top, p_chart, rows_behind, trend
 from dashboard.ui import charts
 from dashboard.ui.analysis import PRODUCTION_DIMS, analysis_page, with_names
 from dashboard.ui.memo import cached
-from dashboard.ui.tables import headers, rows_behind_table
+from dashboard.ui.tables import data_table, headers, rows_behind_table
 from dashboard.ui.tiles import fmt_value, kpi_name, kpi_tiles
 
 TILES = ["scrap_ratio", "scrap_qty", "scrap_cost", "rework_ratio", "fpy", "incoming_pass_rate"]
@@ -66,6 +66,19 @@ if fpy.height:
     charts.draw(charts.bar_chart(fpy.select("code", "name", value="fpy"), title=t("analysis.quality.fpy"),
                                  category_title=t("analysis.dim.stage"), value_title=kpi_name("fpy"), unit="ratio"),
                 "qual_fpy")
+
+rolled = cached(rty, facts, production_filters).filter(pl.col("measured_steps") > 0)
+if rolled.height:
+    st.subheader(t("ops.quality.rty"))
+    rolled = with_names(rolled, "product", facts, "product")
+    rolled = rolled.with_columns(  # 98.2 % × 99.4 %, "—" for an operation without output
+        step_yields=pl.Series([" × ".join(fmt_value(v, "ratio") for v in ys) for ys in rolled["step_yields"]]),
+        rty=pl.Series([fmt_value(v, "ratio") for v in rolled["rty"]], dtype=pl.String))
+    data_table(rolled.sort("finished", descending=True, nulls_last=True).select(
+        **{t("analysis.col.product"): pl.col("code"), t("ops.col.name"): pl.col("name"),
+           t("ops.col.steps"): pl.col("steps"), t("ops.col.step_yields"): pl.col("step_yields"),
+           t("ops.col.rty"): pl.col("rty")}), t("ops.quality.rty"), "qual_rty")
+    st.caption(t("ops.quality.rty.note"))
 
 if by == "reason":
     rows = rows_behind("scrap", facts, drilled, newest_first=False)

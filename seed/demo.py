@@ -16,10 +16,24 @@ How the data hangs together:
   machining) process the previous operation's good output of the same shift. downtime_min of a
   machine-shift is exactly the sum of its downtime events, spread over its product rows.
   scrap_qty = sum of the scrap-by-reason rows of the same (date, shift, machine, product).
-- material moves: opening balances, receipts (= accepted receipt qty), issues per day and line
-  from the BOM with a little extra loss, semi_in/semi_out between operations, finished_in (last
-  operation's good), sales_out (= shipments), monthly returns and scrap-outs; monthly stocktakes
-  count the running balance with a small counting difference.
+- material moves: opening balances, receipts (= accepted receipt qty), issues per day and line to
+  the operation that consumes the material (bom.seq: packaging at packing, inserts at the insert
+  press, the rest at the first operation) for its good + scrap with a loss around the BOM normal
+  loss, semi_in/semi_out between operations, finished_in (last operation's good), sales_out
+  (= shipments), monthly returns of resin and scrap-outs; monthly stocktakes count the running
+  balance with a small counting difference. Purchase orders are order-up-to (safety stock + the
+  use they cover), so material cover follows the lead times; pack sizes leave the slowest items
+  (masterbatch, release agent) with months of cover, and one bulk buy (EXCESS_MATERIAL) is excess.
+- money: standard cost = BOM material + a machine-hour rate x ideal cycle along the routing
+  (seed.plant.MACHINE_HOUR_RATE, the plant's own conversion cost per ideal machine hour); prices
+  are standard cost x 1.06-1.26, so that costs / sales value lands near 0.9, inside 0.75-0.97: the
+  range of issue 13 for a small molding plant, which brackets the official figure of a few to ten
+  per cent of profit on costs for Chinese industry (Fujian Statistical Yearbook 2020, table 11-13,
+  tjj.fujian.gov.cn: "工业成本费用利润率" 8.17 % for industrial enterprises above designated size in
+  2019, i.e. costs about 0.92 of revenue). Maintenance: a monthly PM per machine and a repair per
+  breakdown of an hour or more (technician hours + parts), about ¥30k a month on 18 machines, some
+  3-5 % a year of their replacement value. Every employee has attendance; complaints close within
+  weeks, AGED_COMPLAINTS of 5-12 weeks ago are left open on purpose.
 - orders follow finished output (one order per customer and week), shipments mostly on time,
   some partial or late; lines due after today are open.
 
@@ -28,7 +42,8 @@ The stories a manager finds (constants below; `story_facts(today)` gives their d
    SCRAP_CLIMB_DAYS days (about 4x by today), mostly flash (SCRAP_CLIMB_REASON, 披锋, mold wear),
    with more process-adjustment stops.
 2. PASS_RATE_SUPPLIER (S-03, PP/ABS resin) — incoming pass rate drops from ~99 % to ~88 % in the
-   last PASS_RATE_DAYS days.
+   last PASS_RATE_DAYS days, and the molding lines lose about twice their usual share of its resin
+   (material loss of PP and ABS beyond the BOM allowance on the Materials page).
 3. LATE_CUSTOMER (C-007) — order lines promised in a four-week window about four months ago
    mostly ship late.
 4. A complaint spike COMPLAINT_SPIKE_MONTHS_AGO months ago (dimension complaints, 尺寸不符) and
@@ -73,6 +88,9 @@ PASS_RATE_DAYS = 91
 LATE_CUSTOMER = "C-007"
 LATE_WINDOW_DAYS_AGO = (126, 98)  # promised dates in [today-126, today-98]
 COMPLAINT_SPIKE_MONTHS_AGO = 5
+EXCESS_MATERIAL = "M-PA66-NT"  # bought in bulk EXCESS_DAYS_AGO days ago: > 26 weeks of cover
+EXCESS_DAYS_AGO, EXCESS_COVER_DAYS = 60, 150
+AGED_COMPLAINTS = 3  # complaints of 5-12 weeks ago left open on purpose (exceptions: open > 30 days)
 
 SHIFTS = ("A", "B")
 SHIFT_START_MIN = (8 * 60, 16 * 60)
@@ -151,14 +169,15 @@ def _master(cells: int, rng: np.random.Generator, cal: Calendar) -> dict[str, pl
             for i, name in enumerate(names, start=1):
                 number = cell * len(names) + i
                 machines.append((f"{line}-{number:02d}", line, name if cell == 0 else f"{name} #{cell + 1}", True))
-        for j, (name, spec, cost, stage, materials, ops) in enumerate(P.PRODUCTS):
+        for j, (name, spec, stage, materials, ops) in enumerate(P.PRODUCTS):
             code = f"P-{(cell + 1) * 1000 + j + 1}"
-            products.append((code, name if cell == 0 else f"{name} (cell {cell + 1})", spec, "pcs", cost, stage))
-            for material, per_unit, loss in materials:
-                bom.append((code, material, float(per_unit), loss))
+            products.append((code, name if cell == 0 else f"{name} (cell {cell + 1})", spec, "pcs",
+                             _standard_cost(materials, ops), stage))
             for seq, (line, local, cycle, labour) in enumerate(ops, start=1):
                 number = cell * len(P.MACHINES[line]) + local
                 routings.append((code, seq * 10, f"{line}-{number:02d}", float(cycle), float(labour)))
+            for material, per_unit, loss in materials:
+                bom.append((code, material, float(per_unit), loss, _consuming_seq(material, ops)))
     materials = pl.DataFrame([(code, *values[:6]) for code, values in P.MATERIALS.items()],
                              schema=["material_code", "name", "spec", "unit", "standard_price", "lead_time_days",
                                      "safety_stock"], orient="row")
@@ -172,13 +191,35 @@ def _master(cells: int, rng: np.random.Generator, cal: Calendar) -> dict[str, pl
         "routings": pl.DataFrame(routings, schema=["product_code", "seq", "machine_code", "ideal_cycle_s", "labour_s"],
                                  orient="row"),
         "materials": materials,
-        "bom": pl.DataFrame(bom, schema=["product_code", "material_code", "qty_per_unit", "loss_rate"], orient="row"),
+        "bom": pl.DataFrame(bom, schema={"product_code": pl.String, "material_code": pl.String,
+                                         "qty_per_unit": pl.Float64, "loss_rate": pl.Float64, "seq": pl.Int64},
+                            orient="row"),
         "customers": pl.DataFrame(P.CUSTOMERS, schema=["customer_code", "name", "abc_class"], orient="row"),
         "suppliers": pl.DataFrame(P.SUPPLIERS, schema=["supplier_code", "name"], orient="row"),
         "reasons": reasons,
     }
     out["employees"] = _employees(rng, cal)
     return out
+
+
+def _standard_cost(materials: list[tuple], ops: list[tuple]) -> float:
+    """BOM material at standard price with its normal loss + machine-hour rate x ideal cycle of
+    every operation (seed.plant.MACHINE_HOUR_RATE)."""
+    material = sum(per_unit * P.MATERIALS[code][3] * (1 + loss) for code, per_unit, loss in materials)
+    conversion = sum(P.MACHINE_HOUR_RATE[line] * cycle / 3600 for line, _, cycle, _ in ops)
+    return round(material + conversion, 2)
+
+
+def _consuming_seq(material: str, ops: list[tuple]) -> int | None:
+    """bom.seq: packaging at the last operation, inserts at the insert press when the routing
+    passes it, the rest at the first operation (None: the kind's default)."""
+    if material in P.PACKAGING and len(ops) > 1:
+        return 10 * len(ops)
+    if material in P.INSERTS:
+        for seq, (line, local, _, _) in enumerate(ops, start=1):
+            if (line, local) == P.INSERT_PRESS:
+                return 10 * seq
+    return None
 
 
 def _employees(rng: np.random.Generator, cal: Calendar) -> pl.DataFrame:
@@ -516,7 +557,7 @@ def _orders_and_shipments(master, finished: pl.DataFrame, cal: Calendar, rng: np
             chosen[-1] = codes.index(LATE_CUSTOMER)
         shares = rng.dirichlet(np.ones(len(chosen)) * 2)
         for ci, s in zip(chosen, shares):
-            share_rows.append((product, codes[ci], float(s), round(cost[product] * float(rng.uniform(1.25, 1.6)), 2)))
+            share_rows.append((product, codes[ci], float(s), round(cost[product] * float(rng.uniform(*P.PRICE_MARKUP)), 2)))
     shares = pl.DataFrame(share_rows, schema=["product_code", "customer_code", "share", "unit_price"], orient="row")
 
     # Demand follows output: each production week's finished output (the expected rate for the
@@ -654,15 +695,25 @@ def _complaints_and_surveys(master, orders: pl.DataFrame, cal: Calendar, rng: np
             reason = "CP-DIM" if spike and rng.random() < 0.7 else str(rng.choice(reasons, p=reason_p))
             severity = str(rng.choice(["minor", "major", "critical"], p=[0.55, 0.37, 0.08]))
             affected = int(rng.integers(50, 2500))
-            closed = day + timedelta(days=int(rng.integers(3, 35)))
+            # closed within weeks (median ~12 days, 8D reports of major and critical ones take longer)
+            days = rng.lognormal(np.log(10 if severity == "minor" else 16), 0.45)
+            closed = day + timedelta(days=int(np.clip(round(days), 2, 45)))
             rows.append((f"CC-{day:%y%m}-{i + 1:02d}", day, pick["customer_code"], pick["product_code"],
                          pick["order_no"] if rng.random() < 0.8 else None, reason, severity, affected,
-                         round(affected * cost[pick["product_code"]] * float(rng.uniform(0.8, 2.5)) + 200, 2),
-                         closed if closed <= cal.today and rng.random() > 0.04 else None))
+                         # handling, sorting at the customer and replacing the few bad pieces of the lot
+                         round(affected * cost[pick["product_code"]] * float(rng.uniform(0.05, 0.3)) + 300, 2),
+                         closed if closed <= cal.today else None))
         month = next_month
     complaints = pl.DataFrame(rows, schema=["complaint_no", "date", "customer_code", "product_code", "order_no",
                                             "reason_code", "severity", "qty_affected", "cost", "closed_date"],
                               orient="row")
+    # a few aged on purpose (AGED_COMPLAINTS): complaints of 5-12 weeks ago still open, the
+    # exceptions list's "open longer than 30 days"
+    age = (pl.lit(cal.today) - pl.col("date")).dt.total_days()
+    candidates = complaints.with_row_index("_i").filter(age.is_between(35, 84))["_i"].to_numpy()
+    aged = rng.choice(candidates, size=min(AGED_COMPLAINTS, len(candidates)), replace=False) if len(candidates) else []
+    complaints = complaints.with_columns(closed_date=pl.when(pl.int_range(pl.len()).is_in(list(aged)))
+                                         .then(None).otherwise(pl.col("closed_date")))
 
     # weekly surveys on Fridays: several customers, several respondents each
     codes = master["customers"]["customer_code"].to_list()
@@ -694,42 +745,74 @@ def _complaints_and_surveys(master, orders: pl.DataFrame, cal: Calendar, rng: np
 
 
 # --------------------------------------------------------------------------- materials and purchasing
-def _issues(production: pl.DataFrame, master, rng: np.random.Generator) -> pl.DataFrame:
-    first = production.join(master["routings"].filter(pl.col("seq") == 10).select("product_code", "machine_code"),
-                            on=["product_code", "machine_code"], maintain_order="left")
-    use = first.select("date", "machine_code", "product_code", "input_qty") \
-        .join(master["bom"], on="product_code", maintain_order="left")
-    extra = rng.uniform(0.8, 1.5, use.height)
-    use = use.with_columns(qty=pl.col("input_qty") * pl.col("qty_per_unit") * (1 + pl.col("loss_rate") * pl.Series(extra)),
+def _issues(production: pl.DataFrame, master, cal: Calendar, rng: np.random.Generator) -> pl.DataFrame:
+    """Material issued per day and line to the operation that consumes it (bom.seq, empty: the
+    first): the BOM quantity of that operation's good + scrap plus a loss around the BOM normal
+    loss (0.6-1.3 x loss_rate); the story supplier's resin is lost about twice as fast in the
+    weeks its lots are bad (PASS_RATE_DAYS)."""
+    ops = _with_operation(production, master)
+    first = master["routings"].group_by("product_code").agg(pl.col("seq").min().alias("_first"))
+    bom = master["bom"].join(first, on="product_code").with_columns(seq=pl.col("seq").fill_null(pl.col("_first")))
+    use = ops.select("date", "machine_code", "product_code", "seq", "good_qty", "scrap_qty") \
+        .join(bom.select("product_code", "seq", "material_code", "qty_per_unit", "loss_rate"),
+              on=["product_code", "seq"], maintain_order="left")
+    extra = rng.uniform(0.6, 1.3, use.height)
+    story = [code for code, values in P.MATERIALS.items() if values[6] == PASS_RATE_SUPPLIER]
+    bad_lots = pl.col("material_code").is_in(story) & (pl.col("date") >= cal.today - timedelta(days=PASS_RATE_DAYS))
+    use = use.with_columns(qty=(pl.col("good_qty") + pl.col("scrap_qty")) * pl.col("qty_per_unit")
+                           * (1 + pl.col("loss_rate") * pl.Series(extra) * pl.when(bad_lots).then(2.2).otherwise(1.0)),
                            line=pl.col("machine_code").str.split("-").list.first())
     return use.group_by("date", "line", "material_code", maintain_order=True).agg(pl.col("qty").sum()) \
         .sort("date", "line", "material_code")
 
 
+def _opening_materials(issues: pl.DataFrame, materials: pl.DataFrame, cal: Calendar) -> pl.DataFrame:
+    """material_code, qty: the stock at the start of the history (five weeks of use + safety stock)."""
+    first_weeks = issues.filter(pl.col("date") < cal.start + timedelta(days=35)) \
+        .group_by("material_code").agg(pl.col("qty").sum())
+    return materials.join(first_weeks, on="material_code", how="left").select(
+        "material_code", qty=(pl.col("qty").fill_null(0) * 1.2 + pl.col("safety_stock")).round(0))
+
+
 def _purchasing(master, issues: pl.DataFrame, cal: Calendar, rng: np.random.Generator):
-    """Purchase orders every two weeks per material, sized on the consumption they cover."""
+    """Purchase orders every two weeks per material, order-up-to: each brings the expected stock
+    at its arrival up to the safety stock plus the two weeks of use it covers (rounded up to whole
+    packs), so stock cover follows the lead time; pack sizes leave a few slow items with months of
+    cover. The story supplier's rejected lots are expected in the weeks of its bad lots."""
     materials = master["materials"]
     daily = issues.group_by("material_code", "date").agg(pl.col("qty").sum()).sort("material_code", "date")
+    opening = dict(_opening_materials(issues, materials, cal).iter_rows())
     rows = []
     period_days = 14
     for code, name, spec, unit, price, lead, safety in materials.iter_rows():
         supplier = P.MATERIALS[code][6]
         used = daily.filter(pl.col("material_code") == code)
+        stock = opening[code]
         recent = used.filter(pl.col("date") > cal.today - timedelta(days=28))["qty"].sum() / 28 * period_days
         p = cal.start
         while p <= cal.today + timedelta(days=lead + 2 * period_days):
             order_date = p - timedelta(days=lead + 3)
+            need = used.filter(pl.col("date") >= p, pl.col("date") < p + timedelta(days=period_days))["qty"].sum()
+            if p > cal.today - timedelta(days=period_days):
+                need = max(need, recent)
+            qty = 0.0
             if cal.start <= order_date <= cal.today:
-                need = used.filter(pl.col("date") >= p, pl.col("date") < p + timedelta(days=period_days))["qty"].sum()
-                if p > cal.today - timedelta(days=period_days):
-                    need = max(need, recent)
                 pack = 25 if unit == "kg" else 1000 if price < 1 else 10
-                qty = float(np.ceil(need * 1.1 / pack) * pack)
+                accepted = 0.87 if supplier == PASS_RATE_SUPPLIER and p >= cal.today - timedelta(days=PASS_RATE_DAYS) \
+                    else 1.0
+                qty = float(np.ceil(max(0.0, safety + need - stock) / accepted / pack) * pack)
+                stock += qty * accepted
                 if qty > 0:
                     # resin prices swing a few per cent over the year: purchase price variance
                     unit_price = round(price * (1 + 0.04 * np.sin(p.month / 2) + float(rng.normal(0, 0.01))), 3)
                     rows.append((supplier, code, order_date, qty, unit_price, p - timedelta(days=2)))
+            stock -= need
             p += timedelta(days=period_days)
+        if code == EXCESS_MATERIAL:  # a price break taken on months of use: excess stock on purpose
+            day = cal.today - timedelta(days=EXCESS_DAYS_AGO)
+            qty = float(np.ceil(used.filter(pl.col("date") > day - timedelta(days=90))["qty"].sum() / 90
+                                * EXCESS_COVER_DAYS / 25) * 25)
+            rows.append((supplier, code, day - timedelta(days=lead), qty, round(price * 0.92, 3), day))
     lines = pl.DataFrame(rows, schema=["supplier_code", "material_code", "order_date", "qty", "unit_price",
                                        "promised_date"], orient="row").sort("order_date", "supplier_code",
                                                                              "material_code")
@@ -873,12 +956,10 @@ def _material_moves(production, master, issues, receipt_moves, sales_out, cal: C
                              qty=pl.col("qty").cast(pl.Float64), ref=pl.col("shipment_no")) \
         .with_columns(unit_cost=product_cost)
     # opening balances: a few weeks of use for materials, two weeks of output for products
-    first_weeks = issues.filter(pl.col("date") < cal.start + timedelta(days=35)) \
-        .group_by("material_code").agg(pl.col("qty").sum())
-    opening_mat = master["materials"].join(first_weeks, on="material_code", how="left").select(
-        date=pl.lit(cal.start), item_code=pl.col("material_code"), move=pl.lit("adjust"),
-        qty=(pl.col("qty").fill_null(0) * 1.2 + pl.col("safety_stock")).round(0), ref=pl.lit("OPENING"),
-        unit_cost=pl.col("standard_price"))
+    opening_mat = _opening_materials(issues, master["materials"], cal).join(
+        master["materials"].select("material_code", "standard_price"), on="material_code").select(
+        date=pl.lit(cal.start), item_code=pl.col("material_code"), move=pl.lit("adjust"), qty=pl.col("qty"),
+        ref=pl.lit("OPENING"), unit_cost=pl.col("standard_price"))
     first_out = finished.filter(pl.col("date") < cal.start + timedelta(days=21)).group_by("product_code") \
         .agg(pl.col("qty").sum())
     opening_fg = master["products"].join(first_out, on="product_code", how="left").select(
@@ -890,10 +971,14 @@ def _material_moves(production, master, issues, receipt_moves, sales_out, cal: C
         .group_by("month", "material_code").agg(pl.col("qty").sum(), pl.col("date").max().alias("date")) \
         .sort("month", "material_code")
     k = monthly.height
+    # resin left in the hoppers goes back to the store; cartons, bags, inserts and cans are used up
+    in_kg = pl.col("item_code").replace_strict({c: v[2] == "kg" for c, v in P.MATERIALS.items()},
+                                               return_dtype=pl.Boolean)
     returns = monthly.select("date", item_code=pl.col("material_code"), move=pl.lit("return"),
                              qty=(pl.col("qty") * pl.Series(rng.uniform(0.003, 0.012, k))).round(2),
                              ref=pl.format("RT-{}", pl.col("date").dt.strftime("%y%m")),
-                             unit_cost=pl.col("material_code").replace_strict(price, return_dtype=pl.Float64))
+                             unit_cost=pl.col("material_code").replace_strict(price, return_dtype=pl.Float64)) \
+        .filter(in_kg)
     scrap_out = monthly.select("date", item_code=pl.col("material_code"), move=pl.lit("scrap_out"),
                                qty=(pl.col("qty") * pl.Series(rng.uniform(0.0005, 0.003, k))).round(2),
                                ref=pl.format("SO-{}", pl.col("date").dt.strftime("%y%m")),
@@ -933,7 +1018,7 @@ def _stocktakes(moves: pl.DataFrame, cal: Calendar, rng: np.random.Generator) ->
 # --------------------------------------------------------------------------- people, engineering, finance
 def _people(employees: pl.DataFrame, cal: Calendar, scale: str, rng: np.random.Generator):
     days = np.array(cal.days, dtype="datetime64[D]")
-    staff = employees if scale != "small" else employees.filter(pl.int_range(pl.len()) % 3 == 0)
+    staff = employees  # every employee, every scale (a third of them once, at small: attendance 50 of 150)
     hire = staff["hire_date"].to_numpy().astype("datetime64[D]")
     leave = staff["leave_date"].to_numpy()
     leave = np.where(np.isnat(leave), np.datetime64("2999-12-31"), leave).astype("datetime64[D]")
@@ -993,7 +1078,10 @@ def _maintenance(downtime: pl.DataFrame, machines: pl.DataFrame, cal: Calendar, 
         "machine_code", start=pl.col("date").dt.combine(pl.col("start")),
     ).with_columns(
         end=pl.col("start") + pl.duration(minutes=breakdowns["minutes"]),
-        type=pl.lit("corrective"), cost=pl.Series(np.round(rng.uniform(300, 6000, k), 0)),
+        # a technician's hours at ¥50/h plus parts: mostly seals, fuses and heater bands (median ¥80),
+        # now and then a pump or a mold insert (the long tail)
+        type=pl.lit("corrective"),
+        cost=pl.Series(np.round(breakdowns["minutes"].to_numpy() / 60 * 50 + rng.lognormal(np.log(80), 1.0, k), 0)),
         note=breakdowns["reason_code"].replace_strict({c: f"{v[1]} / {v[2]}" for c, v in P.REASONS.items()}),
     )
     rows = []
@@ -1005,7 +1093,7 @@ def _maintenance(downtime: pl.DataFrame, machines: pl.DataFrame, cal: Calendar, 
                 start = datetime.combine(sunday, datetime.min.time()).replace(hour=7)
                 hours = int(rng.integers(2, 5))
                 rows.append((code, start, start + timedelta(hours=hours), "preventive",
-                             round(float(rng.uniform(200, 900)), 0), "monthly PM 月度保养"))
+                             round(float(hours * 50 + rng.uniform(100, 400)), 0), "monthly PM 月度保养"))
         m = _month_start(m, -1)
     preventive = pl.DataFrame(rows, schema={"machine_code": pl.String, "start": pl.Datetime("us"),
                                             "end": pl.Datetime("us"), "type": pl.String, "cost": pl.Float64,
@@ -1084,7 +1172,7 @@ def generate(scale: str = "small", today: date | None = None, seed: int = SEED) 
     master = _master(SCALES[scale], rng, cal)
     production, downtime, _ = _production(master, cal, rng)
     scrap = _scrap_rows(production, rng)
-    issues = _issues(production, master, rng)
+    issues = _issues(production, master, cal, rng)
     pos, receipts, incoming, receipt_moves = _purchasing(master, issues, cal, rng)
     inspections = _inspections(production, master, incoming, rng)
     # finished goods drive the orders
@@ -1101,8 +1189,8 @@ def generate(scale: str = "small", today: date | None = None, seed: int = SEED) 
                   complaints=complaints, surveys=surveys, purchase_orders=pos, receipts=receipts,
                   attendance=attendance, hr_events=hr_events, maintenance=maintenance, projects=projects)
     frames["costs"] = _costs(frames, master, cal, rng)
-    good = frames["production"]["good_qty"].sum()
-    cost_per_unit = frames["costs"]["amount"].sum() / max(good, 1)
+    finished = _finished(production, master)["qty"].sum()  # cost per finished unit (SPEC §5), not per operation
+    cost_per_unit = frames["costs"]["amount"].sum() / max(finished, 1)
     frames["targets"] = _targets(cal, cost_per_unit * 0.95)
     frames.update(finance.generate(frames, cal.start, cal.today, seed))  # its own random stream
     return {name: frames[name].select(KINDS[name].field_names) if name in frames else no_rows(name) for name in KINDS}

@@ -25,22 +25,23 @@ MACHINES = {
 }
 
 # material_code: name, spec, unit, standard_price, lead_time_days, safety_stock, supplier_code
+# (safety stock about half of the use over the lead time; a pack or a bag is the least of a slow item)
 MATERIALS = {
-    "M-PA66-BK": ("PA66 GF30 resin, black", "Zytel-type, 25 kg bag", "kg", 24.5, 21, 800, "S-01"),
-    "M-PA66-NT": ("PA66 resin, natural", "25 kg bag", "kg", 21.0, 21, 400, "S-01"),
-    "M-PBT-GF": ("PBT GF30 resin", "25 kg bag", "kg", 19.5, 21, 400, "S-02"),
-    "M-PC-CL": ("PC resin, clear", "UV-stabilised, 25 kg bag", "kg", 22.0, 28, 300, "S-02"),
-    "M-PP-NT": ("PP copolymer resin", "MFI 12, 25 kg bag", "kg", 9.8, 14, 1000, "S-03"),
-    "M-ABS-WH": ("ABS resin, white", "25 kg bag", "kg", 14.2, 14, 800, "S-03"),
-    "M-MB-BK": ("Black masterbatch", "40 % carbon, 25 kg bag", "kg", 35.0, 14, 50, "S-03"),
-    "M-BMC-GY": ("BMC compound, grey", "polyester, 20 kg box", "kg", 11.5, 10, 1500, "S-04"),
-    "M-DMC-BK": ("DMC compound, black", "polyester, 20 kg box", "kg", 10.8, 10, 1200, "S-04"),
-    "M-INS-M4": ("Brass insert M4", "knurled, 5000 pcs box", "pcs", 0.18, 30, 20000, "S-05"),
-    "M-INS-M6": ("Brass insert M6", "knurled, 2000 pcs box", "pcs", 0.32, 30, 8000, "S-05"),
-    "M-CTN-S": ("Carton, small", "400x300x200 mm", "pcs", 1.2, 7, 500, "S-06"),
-    "M-CTN-L": ("Carton, large", "600x400x400 mm", "pcs", 2.6, 7, 300, "S-06"),
-    "M-BAG-PE": ("PE bag", "200x300 mm", "pcs", 0.05, 7, 5000, "S-08"),
-    "M-REL": ("Mold release agent", "aerosol 500 ml", "can", 18.0, 7, 40, "S-07"),
+    "M-PA66-BK": ("PA66 GF30 resin, black", "Zytel-type, 25 kg bag", "kg", 24.5, 21, 1000, "S-01"),
+    "M-PA66-NT": ("PA66 resin, natural", "25 kg bag", "kg", 21.0, 21, 100, "S-01"),
+    "M-PBT-GF": ("PBT GF30 resin", "25 kg bag", "kg", 19.5, 21, 275, "S-02"),
+    "M-PC-CL": ("PC resin, clear", "UV-stabilised, 25 kg bag", "kg", 22.0, 28, 250, "S-02"),
+    "M-PP-NT": ("PP copolymer resin", "MFI 12, 25 kg bag", "kg", 9.8, 14, 900, "S-03"),
+    "M-ABS-WH": ("ABS resin, white", "25 kg bag", "kg", 14.2, 14, 500, "S-03"),
+    "M-MB-BK": ("Black masterbatch", "40 % carbon, 25 kg bag", "kg", 35.0, 14, 25, "S-03"),
+    "M-BMC-GY": ("BMC compound, grey", "polyester, 20 kg box", "kg", 11.5, 10, 650, "S-04"),
+    "M-DMC-BK": ("DMC compound, black", "polyester, 20 kg box", "kg", 10.8, 10, 450, "S-04"),
+    "M-INS-M4": ("Brass insert M4", "knurled, 5000 pcs box", "pcs", 0.18, 30, 36000, "S-05"),
+    "M-INS-M6": ("Brass insert M6", "knurled, 2000 pcs box", "pcs", 0.32, 30, 5500, "S-05"),
+    "M-CTN-S": ("Carton, small", "400x300x200 mm", "pcs", 1.2, 7, 100, "S-06"),
+    "M-CTN-L": ("Carton, large", "600x400x400 mm", "pcs", 2.6, 7, 200, "S-06"),
+    "M-BAG-PE": ("PE bag", "200x300 mm", "pcs", 0.05, 7, 200, "S-08"),
+    "M-REL": ("Mold release agent", "aerosol 500 ml", "can", 18.0, 7, 2, "S-07"),
 }
 
 SUPPLIERS = [
@@ -82,82 +83,100 @@ CUSTOMERS = [  # code, name, class
     ("C-025", "Kangtai Medical Devices 康泰医疗器械", "C"),
 ]
 
-# Products of one cell: name, spec, standard_cost, stage, BOM [(material, qty_per_unit, loss_rate)],
-# routing [(line, local machine number, ideal_cycle_s, labour_s)] in operation order.
+# Products of one cell: name, spec, stage, BOM [(material, qty_per_unit, loss_rate)],
+# routing [(line, local machine number, ideal_cycle_s, labour_s)] in operation order. The standard
+# cost is derived from the BOM and the routing (MACHINE_HOUR_RATE).
 PRODUCTS = [
-    ("Switch housing 16A", "PA66 GF30 black", 1.35, "market",
+    ("Switch housing 16A", "PA66 GF30 black", "market",
      [("M-PA66-BK", 0.028, 0.03), ("M-INS-M4", 2, 0.005), ("M-CTN-S", 1 / 400, 0.01)],
      [("INJ", 1, 22, 24), ("FIN", 2, 6, 6)]),
-    ("Socket base 10A", "PA66 GF30 black", 1.10, "market",
+    ("Socket base 10A", "PA66 GF30 black", "market",
      [("M-PA66-BK", 0.035, 0.03), ("M-CTN-S", 1 / 300, 0.01)],
      [("INJ", 1, 26, 28)]),
-    ("Terminal block cover", "PC clear", 0.62, "market",
+    ("Terminal block cover", "PC clear", "market",
      [("M-PC-CL", 0.012, 0.04), ("M-BAG-PE", 1 / 100, 0.02)],
      [("INJ", 2, 18, 20)]),
-    ("Relay housing", "PBT GF30", 0.71, "market",
+    ("Relay housing", "PBT GF30", "market",
      [("M-PBT-GF", 0.018, 0.03), ("M-CTN-S", 1 / 500, 0.01)],
      [("INJ", 2, 20, 22), ("FIN", 3, 4, 5)]),
-    ("Meter cover", "PC clear, UV", 1.45, "launch",
+    ("Meter cover", "PC clear, UV", "launch",
      [("M-PC-CL", 0.055, 0.04), ("M-CTN-S", 1 / 100, 0.01)],
      [("INJ", 2, 32, 34)]),
-    ("Fan blade 300 mm", "PP black", 2.80, "market",
+    ("Fan blade 300 mm", "PP black", "market",
      [("M-PP-NT", 0.145, 0.03), ("M-MB-BK", 0.002, 0.03), ("M-CTN-L", 1 / 50, 0.01)],
      [("INJ", 3, 45, 48)]),
-    ("Washing-machine knob", "ABS white", 0.48, "market",
+    ("Washing-machine knob", "ABS white", "market",
      [("M-ABS-WH", 0.022, 0.03), ("M-CTN-S", 1 / 600, 0.01)],
      [("INJ", 3, 24, 26), ("FIN", 3, 5, 6)]),
-    ("Appliance side panel", "ABS white", 5.60, "market",
+    ("Appliance side panel", "ABS white", "market",
      [("M-ABS-WH", 0.310, 0.03), ("M-CTN-L", 1 / 20, 0.01)],
      [("INJ", 3, 58, 60)]),
-    ("Connector housing 6P", "PBT GF30", 0.22, "market",
+    ("Connector housing 6P", "PBT GF30", "market",
      [("M-PBT-GF", 0.008, 0.03), ("M-BAG-PE", 1 / 200, 0.02)],
      [("INJ", 4, 16, 17)]),
-    ("Motor bobbin", "PA66 natural", 0.38, "market",
+    ("Motor bobbin", "PA66 natural", "market",
      [("M-PA66-NT", 0.015, 0.03), ("M-BAG-PE", 1 / 200, 0.02)],
      [("INJ", 4, 19, 20), ("FIN", 1, 4, 5)]),
-    ("Lamp holder E27", "PBT GF30, M4 insert", 0.95, "market",
+    ("Lamp holder E27", "PBT GF30, M4 insert", "market",
      [("M-PBT-GF", 0.026, 0.03), ("M-INS-M4", 1, 0.005), ("M-CTN-S", 1 / 300, 0.01)],
      [("INJ", 5, 28, 30), ("FIN", 2, 6, 7)]),
-    ("Cable clip", "PP natural", 0.06, "market",
+    ("Cable clip", "PP natural", "market",
      [("M-PP-NT", 0.004, 0.03), ("M-BAG-PE", 1 / 500, 0.02)],
      [("INJ", 5, 15, 16)]),
-    ("Pump impeller", "PA66 GF30, M6 insert", 3.20, "market",
+    ("Pump impeller", "PA66 GF30, M6 insert", "market",
      [("M-PA66-BK", 0.085, 0.03), ("M-INS-M6", 1, 0.005), ("M-CTN-S", 1 / 80, 0.01)],
      [("INJ", 6, 52, 55), ("MAC", 1, 30, 35)]),
-    ("Storage box lid", "PP natural", 2.10, "market",
+    ("Storage box lid", "PP natural", "market",
      [("M-PP-NT", 0.420, 0.03), ("M-CTN-L", 1 / 25, 0.01)],
      [("INJ", 6, 52, 54)]),
-    ("Air-conditioner louver", "ABS white", 1.25, "market",
+    ("Air-conditioner louver", "ABS white", "market",
      [("M-ABS-WH", 0.065, 0.03), ("M-CTN-L", 1 / 120, 0.01)],
      [("INJ", 7, 34, 36)]),
-    ("Power-tool housing", "PA66 GF30, 4 inserts", 4.90, "market",
+    ("Power-tool housing", "PA66 GF30, 4 inserts", "market",
      [("M-PA66-BK", 0.190, 0.03), ("M-INS-M4", 4, 0.005), ("M-CTN-L", 1 / 40, 0.01)],
      [("INJ", 7, 48, 50), ("FIN", 2, 10, 12), ("MAC", 2, 30, 36)]),
-    ("Motor end cap", "BMC grey", 3.60, "market",
+    ("Motor end cap", "BMC grey", "market",
      [("M-BMC-GY", 0.380, 0.04), ("M-CTN-L", 1 / 60, 0.01)],
      [("DMC", 1, 150, 160), ("MAC", 3, 60, 66)]),
-    ("Insulator base 3P", "DMC black", 1.90, "market",
+    ("Insulator base 3P", "DMC black", "market",
      [("M-DMC-BK", 0.220, 0.04), ("M-CTN-S", 1 / 80, 0.01)],
      [("DMC", 1, 120, 130), ("FIN", 1, 12, 14)]),
-    ("Lamp reflector 150 mm", "BMC grey", 3.10, "market",
+    ("Lamp reflector 150 mm", "BMC grey", "market",
      [("M-BMC-GY", 0.300, 0.04), ("M-CTN-L", 1 / 60, 0.01)],
      [("DMC", 2, 180, 190), ("FIN", 1, 15, 16)]),
-    ("Breaker arc chute", "DMC black", 1.05, "market",
+    ("Breaker arc chute", "DMC black", "market",
      [("M-DMC-BK", 0.120, 0.04), ("M-CTN-S", 1 / 150, 0.01)],
      [("DMC", 2, 95, 100), ("FIN", 1, 10, 11)]),
-    ("Meter base", "BMC grey, M6 inserts", 4.40, "launch",
+    ("Meter base", "BMC grey, M6 inserts", "launch",
      [("M-BMC-GY", 0.550, 0.04), ("M-INS-M6", 2, 0.005), ("M-CTN-L", 1 / 40, 0.01)],
      [("DMC", 3, 210, 220), ("FIN", 1, 15, 16), ("MAC", 2, 45, 50)]),
-    ("Headlamp housing", "BMC grey", 7.80, "development",
+    ("Headlamp housing", "BMC grey", "development",
      [("M-BMC-GY", 0.850, 0.04), ("M-CTN-L", 1 / 20, 0.01)],
      [("DMC", 3, 240, 250), ("MAC", 4, 90, 95)]),
-    ("Switchgear insulator", "DMC black", 5.20, "market",
+    ("Switchgear insulator", "DMC black", "market",
      [("M-DMC-BK", 0.650, 0.04), ("M-CTN-L", 1 / 30, 0.01)],
      [("DMC", 4, 200, 210), ("MAC", 3, 75, 80)]),
-    ("Terminal board 12P", "DMC black", 1.60, "market",
-     [("M-DMC-BK", 0.180, 0.04), ("M-REL", 1 / 5000, 0.0), ("M-CTN-S", 1 / 120, 0.01)],
+    ("Terminal board 12P", "DMC black", "market",
+     [("M-DMC-BK", 0.180, 0.04), ("M-REL", 1 / 5000, 0.02), ("M-CTN-S", 1 / 120, 0.01)],
      [("DMC", 4, 110, 115), ("FIN", 1, 10, 11), ("MAC", 4, 30, 34)]),
 ]
+
+# Where a material is consumed (bom.seq, SPEC §3): packaging at the product's last operation (packing),
+# brass inserts at the insert press (FIN machine 2) when the routing passes it, everything else at
+# the first operation (bom.seq left empty: the default).
+PACKAGING = ("M-CTN-S", "M-CTN-L", "M-BAG-PE")
+INSERTS = ("M-INS-M4", "M-INS-M6")
+INSERT_PRESS = ("FIN", 2)
+
+# Standard cost (标准成本) = BOM material at standard price incl. its normal loss + conversion: the
+# machine-hour rate (工费率, ¥ per hour of ideal cycle) of each operation's line x its ideal cycle.
+# A rate carries the plant's labour, utilities, maintenance and overhead per ideal machine hour; these
+# are the demo plant's own (its ~150 staff and overheads over ~2,700 ideal machine hours a month),
+# DMC higher for its two operators per press, finishing lower for its simple benches.
+MACHINE_HOUR_RATE = {"INJ": 510.0, "DMC": 600.0, "FIN": 430.0, "MAC": 560.0}
+# Sales price = standard cost x a markup drawn per product and customer: with costs close to the
+# standard costs of what is shipped, cost / sales lands near 0.85-0.92 (see seed.demo's docstring).
+PRICE_MARKUP = (1.06, 1.26)
 
 # Reason codes: code -> (kind, English, Chinese, category for downtime)
 REASONS = {
@@ -269,7 +288,7 @@ TARGETS = {"oee": 0.65, "availability": 0.88, "performance": 0.90, "quality_rati
            "scrap_ratio": 0.025, "rework_ratio": 0.015, "plan_attainment": 0.95, "otd_line": 0.95,
            "otd_order": 0.90, "otd_qty": 0.96, "supplier_otd": 0.92, "csat": 0.85, "satisfaction_mean": 4.1,
            "nps": 30, "complaint_ppm": 60, "fpy": 0.97, "incoming_pass_rate": 0.97, "attendance_rate": 0.96,
-           "turnover": 0.03, "overtime_share": 0.10, "labour_productivity": 45}
+           "turnover": 0.03, "overtime_share": 0.10, "labour_productivity": 42}  # finished pieces per labour hour
 LINE_TARGETS = {
     "oee": {"INJ": 0.65, "DMC": 0.60, "FIN": 0.70, "MAC": 0.68},
     "availability": {"INJ": 0.88, "DMC": 0.86, "FIN": 0.90, "MAC": 0.88},

@@ -65,8 +65,8 @@ def tiles(at: AppTest) -> dict[str, str]:
 # Hand-computed from the rows above (see the module docstring).
 EXPECTED = {
     "throughput": {
-        "Throughput (good)": "1,920",                # 950 + 970
-        "Total output": "1,980",                     # 980 + 1000
+        "Finished output": "1,920",                  # 950 + 970 at P-1001's only operation (its last)
+        "Good output (all operations)": "1,920",     # 950 + 970
         "Plan attainment": "96.0 %",                 # 1920 / 2000
         "Throughput rate": "147.6 pcs/h",            # 1980 / ((385 + 420) / 60 h)
         "Yield": "97.0 %",                           # 1920 / 1980
@@ -105,7 +105,7 @@ EXPECTED = {
     "materials": {
         "Material loss": "184.9 %",                  # 250 kg / ((960 + 990) × 0.045 kg) − 1
         "Material loss allowed by BOM": "3.00 %",
-        "Cost per good unit": "¥21.88",              # 42,000 / 1,920
+        "Cost per finished unit": "¥21.88",          # 42,000 / 1,920 finished
     },
     "purchasing": {
         "Supplier on-time delivery": "100.0 %",      # 2000 received 18 Jan, promised 19 Jan
@@ -116,7 +116,7 @@ EXPECTED = {
         "Attendance rate": "100.0 %",                # 8 / 8 h
         "Overtime share": "25.0 %",                  # 2 / 8 h
         "Total cost": "¥42,000",
-        "Cost per good unit": "¥21.88",
+        "Cost per finished unit": "¥21.88",
     },
 }
 
@@ -133,7 +133,7 @@ def test_delta_against_previous_period_and_target_status(known_db):
     # February has no production rows: no output figure ("—", not 0, so no delta), ratios have no value
     at = run_page("throughput", {**JANUARY, "from": "2026-02-01", "to": "2026-02-28"})
     metric = {m.label: m for m in at.metric}
-    assert metric["Throughput (good)"].value == "—" and not metric["Throughput (good)"].delta
+    assert metric["Good output (all operations)"].value == "—" and not metric["Good output (all operations)"].delta
     assert metric["Yield"].value == "—" and not metric["Yield"].delta
     # the example target: OEE 0.65 in 2026-01 -> 91.4 % is on target
     at = run_page("equipment")
@@ -144,7 +144,7 @@ def test_delta_against_previous_period_and_target_status(known_db):
 def test_chinese_labels_and_numbers(known_db):
     at = run_page("throughput", lang="zh")
     assert at.title[0].value == "产量"
-    assert tiles(at)["良品产量"] == "1,920"
+    assert tiles(at)["良品数(各工序)"] == "1,920"
 
 
 def test_show_formula_gives_numerator_and_denominator(known_db):
@@ -162,7 +162,7 @@ def test_url_sets_the_filters_and_a_change_rewrites_the_url(known_db):
     assert at.selectbox(key="flt_period").value == "custom"
     assert at.selectbox(key="flt_grain").value == "week"
     assert at.multiselect(key="flt_line").value == ["INJ"]
-    assert tiles(at)["Throughput (good)"] == "1,920"
+    assert tiles(at)["Good output (all operations)"] == "1,920"
     at.selectbox(key="flt_grain").set_value("month").run()
     at.multiselect(key="flt_machine").set_value(["INJ-01"]).run()
     assert not at.exception
@@ -178,7 +178,7 @@ def test_url_sets_the_filters_and_a_change_rewrites_the_url(known_db):
 
 def test_a_filter_narrows_the_tiles(known_db):
     at = run_page("throughput", {**JANUARY, "shift": "B"})
-    assert tiles(at)["Throughput (good)"] == "970"
+    assert tiles(at)["Good output (all operations)"] == "970"
     assert tiles(at)["Yield"] == "97.0 %"   # 970 / 1000
 
 
@@ -191,7 +191,7 @@ def test_unknown_code_in_the_link_is_named_and_dropped(known_db):
 def test_filter_not_in_the_pages_data_is_named(known_db):
     at = run_page("throughput", {**JANUARY, "customer": "C-001"})
     assert any("Not used on this page" in c.value and "Customer" in c.value for c in at.caption)
-    assert tiles(at)["Throughput (good)"] == "1,920"
+    assert tiles(at)["Good output (all operations)"] == "1,920"
 
 
 def test_filters_survive_moving_to_another_page(known_db):

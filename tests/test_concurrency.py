@@ -139,7 +139,7 @@ def test_two_app_servers_on_one_database_show_the_same_numbers(pg_engine):
     query = f"/analysis-throughput?period=custom&from={DAY0}&to={DAY0 + timedelta(days=30)}"
 
     def good_tile(page) -> str:
-        tile = page.locator("[data-testid='stMetric']").filter(has_text="Throughput (good)").first
+        tile = page.locator("[data-testid='stMetric']").filter(has_text="Good output (all operations)").first
         return tile.locator("[data-testid='stMetricValue']").inner_text()
 
     url = url_of(pg_engine)

@@ -14,13 +14,15 @@ D = date(2026, 3, 2)
 PROD_SCHEMA = {"date": pl.Date, "shift": pl.String, "machine": pl.String, "line": pl.String, "product": pl.String,
                "planned_min": pl.Float64, "downtime_min": pl.Float64, "planned_qty": pl.Int64, "total_qty": pl.Int64,
                "good_qty": pl.Int64, "defect_qty": pl.Int64, "scrap_qty": pl.Int64, "labour_h": pl.Float64,
-               "ideal_cycle_s": pl.Float64, "standard_cost": pl.Float64}
+               "ideal_cycle_s": pl.Float64, "standard_cost": pl.Float64, "seq": pl.Int64, "first_op": pl.Boolean,
+               "last_op": pl.Boolean, "input_qty": pl.Float64}
 
 
 def prod(*rows: dict) -> pl.DataFrame:
     base = {"date": D, "shift": "A", "machine": "M1", "line": "L1", "product": "P1", "planned_min": 0.0,
             "downtime_min": 0.0, "planned_qty": 0, "good_qty": 0, "defect_qty": 0, "scrap_qty": 0, "labour_h": None,
-            "ideal_cycle_s": 1.0, "standard_cost": 1.0}
+            "ideal_cycle_s": 1.0, "standard_cost": 1.0, "seq": 10, "first_op": True, "last_op": True,
+            "input_qty": None}  # a one-operation routing unless a test says otherwise
     out = []
     for r in rows:
         row = {**base, **r}
@@ -195,7 +197,8 @@ def test_scrap_pareto_by_reason_shows_unexplained_scrap_as_unassigned():
 def test_rty_is_the_product_of_step_yields_and_null_for_an_unmeasured_step():
     routings = pl.DataFrame({"product": ["P1", "P1", "P2"], "seq": [10, 20, 10], "machine": ["M1", "M2", "M1"]})
     facts = {"routings": routings, "production": prod({"machine": "M1", "good_qty": 9, "scrap_qty": 1},
-                                                      {"machine": "M2", "good_qty": 8, "defect_qty": 2})}
+                                                      {"machine": "M2", "seq": 20, "first_op": False,
+                                                       "good_qty": 8, "defect_qty": 2})}
     out = rty(facts)
     assert out.filter(product="P1")["rty"].item() == pytest.approx(0.72)
     assert out.filter(product="P2")["rty"].item() is None  # P2 never produced on M1

@@ -182,11 +182,16 @@ def test_material_moves_match_their_source_documents(frames):
     last_ops = frames["routings"].join(last_seq, on=["product_code", "seq"]).select("product_code", "machine_code")
     finished = frames["production"].join(last_ops, on=["product_code", "machine_code"])["good_qty"].sum()
     assert total("finished_in") == pytest.approx(finished)
-    # material issued covers the BOM of what the first operations put in, plus normal loss
-    first_ops = frames["routings"].filter(pl.col("seq") == 10).select("product_code", "machine_code")
-    need = frames["production"].join(first_ops, on=["product_code", "machine_code"]) \
-        .join(frames["bom"], on="product_code").select((pl.col("input_qty") * pl.col("qty_per_unit")).sum()).item()
+    # material issued covers the BOM need of the operation that consumes it (bom.seq, empty: the
+    # first), good + scrap there (SPEC §5 material_loss), plus a normal loss
+    first = frames["routings"].group_by("product_code").agg(pl.col("seq").min().alias("first"))
+    bom = frames["bom"].join(first, on="product_code").with_columns(seq=pl.col("seq").fill_null(pl.col("first")))
+    need = frames["production"].join(frames["routings"].select("product_code", "machine_code", "seq"),
+                                     on=["product_code", "machine_code"]) \
+        .join(bom, on=["product_code", "seq"]) \
+        .select(((pl.col("good_qty") + pl.col("scrap_qty")) * pl.col("qty_per_unit")).sum()).item()
     assert need < total("issue") < need * 1.1
+    assert bom.filter(pl.col("seq") != pl.col("first")).height > 0  # some material is consumed at a later operation
     # no item's running balance ever goes below zero, and month-end counts stay close to it
     sign = {"receipt": 1, "return": 1, "semi_in": 1, "finished_in": 1, "adjust": 1, "issue": -1, "semi_out": -1,
             "sales_out": -1, "scrap_out": -1}

@@ -122,24 +122,54 @@ def fpy_by_stage(facts: Mapping[str, pl.DataFrame], filters: Filters | None = No
     return compute(["fpy"], facts, ["stage"], filters, with_measures=True)
 
 
-def rty(facts: Mapping[str, pl.DataFrame], filters: Filters | None = None) -> pl.DataFrame:
-    """Rolled throughput yield per product: the product of the step yields (good / total on the
-    step's machine) along its routing. A machine that appears in several steps of one routing is
-    counted once (production is reported per machine). Null when a step has no output."""
-    filters = filters or Filters()
-    steps = (facts["routings"].sort("seq").unique(["product", "machine"], keep="first", maintain_order=True)
-             .select("product", "seq", "machine"))
-    if filters.product:
+def _operation_output(facts: Mapping[str, pl.DataFrame], filters: Filters | None) -> pl.DataFrame:
+    """product, seq, good, total, input: production summed per routing operation (alternative
+    machines of one operation pooled). Rows without a routing are left out (see no_routing_rows)."""
+    production = filter_frame(facts["production"], filters or Filters())
+    if "seq" not in production.columns:  # a bare frame: place its rows on the routing as the facts do
+        ops = (facts["routings"].sort("seq").group_by("product", "machine").agg(pl.col("seq").first()))
+        production = production.join(ops, on=["product", "machine"], how="left")
+    if "input_qty" not in production.columns:
+        production = production.with_columns(input_qty=pl.lit(None, pl.Float64))
+    return (production.filter(pl.col("seq").is_not_null())
+            .group_by("product", pl.col("seq").cast(pl.Int64))
+            .agg(good=pl.col("good_qty").sum().cast(pl.Float64), total=pl.col("total_qty").sum().cast(pl.Float64),
+                 input=pl.col("input_qty").sum().cast(pl.Float64)))
+
+
+def _steps(facts: Mapping[str, pl.DataFrame], filters: Filters | None) -> pl.DataFrame:
+    """The routing operations of each product (product, seq), in order, with the next seq."""
+    steps = facts["routings"].select("product", pl.col("seq").cast(pl.Int64)).unique().sort("product", "seq")
+    if filters is not None and filters.product:
         steps = steps.filter(pl.col("product").is_in(list(filters.product)))
-    output = filter_frame(facts["production"], filters).group_by("product", "machine").agg(
-        good=pl.col("good_qty").sum(), total=pl.col("total_qty").sum())
-    joined = steps.join(output, on=["product", "machine"], how="left").with_columns(
-        step_yield=ratio("good", "total"))
+    return steps.with_columns(next_seq=pl.col("seq").shift(-1).over("product"))
+
+
+def rty(facts: Mapping[str, pl.DataFrame], filters: Filters | None = None) -> pl.DataFrame:
+    """Rolled throughput yield per product: the product of the real step yields (good / total of
+    each routing operation, its alternative machines pooled) along its routing. Null when an
+    operation has no output in the period (a step yield is not known)."""
+    joined = _steps(facts, filters).join(_operation_output(facts, filters), on=["product", "seq"], how="left") \
+        .with_columns(step_yield=ratio("good", "total"))
     return (joined.group_by("product").agg(
         steps=pl.len(), measured_steps=pl.col("step_yield").is_not_null().sum(),
-        step_yields=pl.col("step_yield").sort_by("seq"), machines=pl.col("machine").sort_by("seq"),
+        seqs=pl.col("seq").sort(), step_yields=pl.col("step_yield").sort_by("seq"),
+        finished=pl.col("good").sort_by("seq").last(),
         rty=pl.when(pl.col("step_yield").is_null().any()).then(None).otherwise(pl.col("step_yield").product()))
         .sort("product"))
+
+
+def wip_by_operation(facts: Mapping[str, pl.DataFrame], filters: Filters | None = None) -> pl.DataFrame:
+    """Per product and operation: good handed on, the next operation's input and wip_qty = good −
+    input of the next over the period (SPEC §5); the last operation's good is finished output."""
+    output = _operation_output(facts, filters)
+    steps = _steps(facts, filters).join(output, on=["product", "seq"], how="left")
+    nxt = output.select("product", next_seq=pl.col("seq"), next_input=pl.col("input"))
+    return (steps.join(nxt, on=["product", "next_seq"], how="left")
+            .with_columns(pl.col("good", "next_input").fill_null(0.0))
+            .with_columns(wip_qty=pl.when(pl.col("next_seq").is_not_null())
+                          .then(pl.col("good") - pl.col("next_input")))
+            .select("product", "seq", "next_seq", "good", "next_input", "wip_qty").sort("product", "seq"))
 
 
 # --- delivery -----------------------------------------------------------------------------------
@@ -221,6 +251,23 @@ def material_loss_by_material(facts, filters: Filters | None = None) -> pl.DataF
         material_loss=ratio("issued_qty", "required_qty") - 1,
         bom_loss_rate=ratio("allowed_loss_value", "required_value"),
     ).with_columns(excess_loss=pl.col("material_loss") - pl.col("bom_loss_rate")).sort("material")
+
+
+def material_loss_by_line(facts, filters: Filters | None = None) -> pl.DataFrame:
+    """Per line: material loss of the materials its consuming operations need, pooled by standard
+    value. Issues are recorded per material, not per line, so each material's issued value is
+    shared among the lines by their part of its requirement (a line's loss is its material mix);
+    material issued without any requirement in the period cannot be placed and is left out."""
+    issued = measures_table(["issued_value"], facts, ["material"], filters)
+    need = measures_table(["required_value", "allowed_loss_value"], facts, ["line", "material"], filters)
+    shares = need.join(issued, on="material", how="left").with_columns(
+        allocated=pl.col("issued_value").fill_null(0.0) * ratio("required_value",
+                                                                 pl.col("required_value").sum().over("material")))
+    return (shares.group_by("line").agg(pl.col("allocated", "required_value", "allowed_loss_value").sum())
+            .with_columns(material_loss=ratio("allocated", "required_value") - 1,
+                          bom_loss_rate=ratio("allowed_loss_value", "required_value"))
+            .with_columns(excess_loss=pl.col("material_loss") - pl.col("bom_loss_rate"))
+            .filter(pl.col("required_value") > 0).sort("line"))
 
 
 def cost_structure(facts, by: tuple[str, ...] = ("category",), filters: Filters | None = None) -> pl.DataFrame:

@@ -83,6 +83,7 @@ def _count(where: pl.Expr | None = None) -> pl.Expr:
 
 
 _rated = pl.col("ideal_cycle_s").is_not_null()  # production rows whose product/machine has a routing
+_routed = pl.col("seq").is_not_null()  # the row's operation is known (SPEC §3 Operations)
 _operating_s = (pl.col("planned_min") - pl.col("downtime_min")) * 60
 
 MEASURES: dict[str, Measure] = {m.id: m for m in (
@@ -102,6 +103,13 @@ MEASURES: dict[str, Measure] = {m.id: m for m in (
     Measure("ideal_defect_s", "production", _sum(pl.col("ideal_cycle_s") * pl.col("defect_qty"), _rated)),
     Measure("labour_h", "production", _sum("labour_h")),
     Measure("scrap_value", "production", _sum(pl.col("scrap_qty") * pl.col("standard_cost"))),
+    # operations: finished output is the good of each product's last operation; WIP is what an
+    # operation handed on minus what the next one took in (input_qty)
+    Measure("finished", "production", _sum("good_qty", pl.col("last_op"))),
+    Measure("handed_on", "production", _sum("good_qty", _routed & ~pl.col("last_op"))),
+    Measure("taken_in", "production", _sum("input_qty", _routed & ~pl.col("first_op"))),
+    Measure("unrouted_rows", "production", _count(~_routed)),
+    Measure("unrouted_total", "production", _sum("total_qty", ~_routed)),
     # downtime events (date, shift, machine, line, reason, category, minutes)
     Measure("downtime_minutes", "downtime", _sum("minutes")),
     Measure("breakdown_stops", "downtime", _count(pl.col("category") == "breakdown")),
@@ -145,8 +153,9 @@ MEASURES: dict[str, Measure] = {m.id: m for m in (
     Measure("cost_amount", "costs", _sum("amount")),
     # material issued net of returns, valued at standard price (date, material)
     Measure("issued_value", "material_issues", _sum("value")),
-    # BOM requirement of the output (good + scrap), valued at standard price (date, line, product, material)
     Measure("issued_qty", "material_issues", _sum("qty")),
+    # BOM requirement of the consuming operation's output (good + scrap), valued at standard price
+    # (date, line, product, seq, material)
     Measure("required_value", "bom_requirements", _sum("value")),
     Measure("required_qty", "bom_requirements", _sum("qty")),
     Measure("allowed_loss_value", "bom_requirements", _sum(pl.col("value") * pl.col("loss_rate"))),
@@ -184,7 +193,8 @@ def _total(id, en, zh, measure, unit, direction, group, formula_en, formula_zh) 
 KPIS: dict[str, KPI] = {k.id: k for k in (
     # --- production -----------------------------------------------------------------------------
     _total("total_qty", "Total output", "总产量", "total", "pieces", +1, "production", "Σ total_qty", "Σ 总产量"),
-    _total("good_qty", "Throughput (good)", "良品产量", "good", "pieces", +1, "production", "Σ good_qty", "Σ 良品数"),
+    _total("good_qty", "Good output (all operations)", "良品数(各工序)", "good", "pieces", +1, "production",
+           "Σ good_qty over operations (a machine's or a line's output)", "Σ 各工序良品数(机台或产线的产出)"),
     _total("defect_qty", "Defective (reworkable)", "次品数", "defect", "pieces", -1, "production", "Σ defect_qty", "Σ 次品数"),
     _total("scrap_qty", "Scrap", "废品数", "scrap", "pieces", -1, "production", "Σ scrap_qty", "Σ 废品数"),
     _kpi("plan_attainment", "Plan attainment", "计划达成率", "ratio", +1, "Σ good_qty / Σ planned_qty",
@@ -215,10 +225,26 @@ KPIS: dict[str, KPI] = {k.id: k for k in (
          ["operating_s", "breakdown_stops"], ratio("operating_s", "breakdown_stops", 1 / 3600), "production"),
     _kpi("mttr", "MTTR", "平均修复时间", "minutes", -1, "breakdown minutes / breakdown stops", "故障停机分钟 / 故障停机次数",
          ["breakdown_minutes", "breakdown_stops"], ratio("breakdown_minutes", "breakdown_stops"), "production"),
-    _kpi("labour_productivity", "Labour productivity", "人均产出", "pieces_per_hour", +1, "Σ good / Σ labour_h",
-         "Σ 良品数 / Σ 人工工时", ["good", "labour_h"], ratio("good", "labour_h"), "production"),
+    _kpi("labour_productivity", "Labour productivity", "人均产出", "pieces_per_hour", +1,
+         "Σ finished_qty / Σ labour_h", "Σ 成品产量 / Σ 人工工时", ["finished", "labour_h"],
+         ratio("finished", "labour_h"), "production"),
     _total("downtime_min", "Downtime", "停机时间", "downtime_minutes", "minutes", -1, "production",
            "Σ downtime event minutes", "Σ 停机记录分钟"),
+    # operations (SPEC §3 Operations, §5 Production)
+    _total("finished_qty", "Finished output", "成品产量", "finished", "pieces", +1, "production",
+           "Σ good_qty at each product's last operation (highest seq)", "Σ 各产品末道工序(最大工序号)的良品数"),
+    _kpi("wip_qty", "Work in process added", "在制品增加量", "pieces", -1,
+         "Σ good handed on by an operation − Σ input_qty taken in by the next operation",
+         "Σ 各工序交出的良品数 − Σ 下道工序投料数", ["handed_on", "taken_in"],
+         pl.col("handed_on") - pl.col("taken_in"), "production", additive=True),
+    _total("no_routing_rows", "Production rows without routing", "无工艺路线的生产记录", "unrouted_rows", "count", -1,
+           "production", "count of production rows whose product has no routing on that machine",
+           "产品在该机台无工艺路线的生产记录数"),
+    _total("no_routing_qty", "Output without routing", "无工艺路线的产量", "unrouted_total", "pieces", -1, "production",
+           "Σ total_qty of production rows without routing", "Σ 无工艺路线记录的总产量"),
+    _kpi("labour_productivity_op", "Labour productivity at the operation", "工序人均产出", "pieces_per_hour", +1,
+         "Σ good / Σ labour_h (machine and line views)", "Σ 良品数 / Σ 人工工时(机台与产线)", ["good", "labour_h"],
+         ratio("good", "labour_h"), "production"),
     # --- quality --------------------------------------------------------------------------------
     _total("scrap_cost", "Scrap cost", "废品成本", "scrap_value", "currency", -1, "quality",
            "Σ scrap_qty × product standard_cost", "Σ 废品数 × 产品标准成本"),
@@ -266,12 +292,12 @@ KPIS: dict[str, KPI] = {k.id: k for k in (
     _total("complaint_cost", "Complaint cost", "投诉处理费用", "complaint_cost_sum", "currency", -1, "customer",
            "Σ complaint cost", "Σ 投诉处理费用"),
     # --- materials and cost ---------------------------------------------------------------------
-    _kpi("cost_per_unit", "Cost per good unit", "单位良品成本", "currency", -1, "Σ costs / Σ good_qty",
-         "Σ 费用 / Σ 良品数", ["cost_amount", "good"], ratio("cost_amount", "good"), "materials"),
+    _kpi("cost_per_unit", "Cost per finished unit", "单位成品成本", "currency", -1, "Σ costs / Σ finished_qty",
+         "Σ 费用 / Σ 成品产量", ["cost_amount", "finished"], ratio("cost_amount", "finished"), "materials"),
     _total("total_cost", "Total cost", "总费用", "cost_amount", "currency", -1, "materials", "Σ costs", "Σ 费用"),
     _kpi("material_loss", "Material loss", "材料损耗率", "ratio", -1,
-         "material issued / (good + scrap output × BOM qty) − 1, valued at standard price",
-         "领料 / ((良品 + 废品) × BOM 用量) − 1，按标准单价计值", ["issued_value", "required_value"],
+         "material issued / Σ ((good + scrap) at the BOM's consuming operation × BOM qty) − 1, valued at standard price",
+         "领料 / Σ (耗用工序的(良品 + 废品) × BOM 用量) − 1，按标准单价计值", ["issued_value", "required_value"],
          ratio("issued_value", "required_value") - 1, "materials"),
     _kpi("material_loss_allowed", "Material loss allowed by BOM", "BOM 允许损耗率", "ratio", -1,
          "Σ requirement × BOM loss_rate / Σ requirement", "Σ 需求量 × BOM 损耗率 / Σ 需求量",
@@ -345,7 +371,7 @@ KPIS.update({k.id: k for k in (
     *_ageing("ar"), *_ageing("ap"),
 )})
 
-HEADLINE = ("good_qty", "scrap_ratio", "oee", "otd_line", "csat")
+HEADLINE = ("finished_qty", "scrap_ratio", "oee", "otd_line", "csat")
 
 
 def kpi(kpi_id: str) -> KPI:

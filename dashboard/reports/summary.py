@@ -26,9 +26,10 @@ from data_access.commentary import MonthNote, get_commentary
 from data_access.facts import load_facts
 from data_access.status import data_status, week_start
 
-# The headline KPIs, in reading order (issue 6): throughput, plan attainment, scrap ratio and
-# cost, OEE, OTD, CSAT, complaint PPM, cost per good unit, headcount, turnover.
-HEADLINE = ("good_qty", "plan_attainment", "scrap_ratio", "scrap_cost", "oee", "otd_line", "csat",
+# The headline KPIs, in reading order (issue 6): throughput (finished output, each piece once: issue
+# 13), plan attainment, scrap ratio and cost, OEE, OTD, CSAT, complaint PPM, cost per finished unit,
+# headcount, turnover.
+HEADLINE = ("finished_qty", "plan_attainment", "scrap_ratio", "scrap_cost", "oee", "otd_line", "csat",
             "complaint_ppm", "cost_per_unit", "headcount", "turnover")
 SERIES_MONTHS = 13       # the month and the twelve before it: the same month last year is on the sparkline
 NEAR_TARGET = 0.05       # amber: off target by at most 5 % of the target

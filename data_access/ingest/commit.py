@@ -22,7 +22,7 @@ from data_access.ingest.headers import HeaderMatch, match_headers
 from data_access.ingest.parse import ROW, Parsed, parse_table
 from data_access.ingest.problems import FileProblem, Problem
 from data_access.ingest.read import RawTable, ReadInfo, column_names, read_upload
-from data_access.ingest.validate import check_sums, database_problems, select_in
+from data_access.ingest.validate import check_routings, check_sums, database_problems, select_in
 from data_access.kinds import KINDS, get_kind
 from data_access.loaders import schema_of
 from data_access.models import Batch, ReplacedRow, kind_table, stores_empty_as_blank, utcnow
@@ -201,6 +201,7 @@ def run_pipeline(engine: Engine, kind_name: str, make_raw, *, user: str, lang: s
         bad = {p.row for p in result.errors if p.row is not None}
         replaced_ids = set(matches.get_column("id").to_list()) if replace else set()
         result.problems += check_sums(conn, kind, parsed, lang, bad, replaced_ids)
+        result.problems += check_routings(conn, kind, parsed, lang, bad)
         result.problems.sort(key=lambda p: (p.row or 0, p.warning))
         valid = parsed.frame.filter(~pl.col(ROW).is_in(list(bad)))
         result.valid = valid

@@ -106,6 +106,25 @@ def check_existing(conn: Connection, kind: Kind, parsed: Parsed, lang: str,
 
 
 # --------------------------------------------------------------------- cross-kind sum check
+def check_routings(conn: Connection, kind: Kind, parsed: Parsed, lang: str, bad_rows: set[int]) -> list[Problem]:
+    """Warnings for production rows whose product has no routing on their machine (SPEC §3
+    Operations): the row is kept and counts for its machine, but not in finished output or WIP."""
+    if kind.name != "production":
+        return []
+    frame = parsed.frame.filter(~pl.col(ROW).is_in(list(bad_rows)), pl.col("product_code").is_not_null(),
+                                pl.col("machine_code").is_not_null())
+    if frame.height == 0:
+        return []
+    products = frame.get_column("product_code").unique().to_list()
+    routed = select_in(conn, "routings", ["product_code", "machine_code"], "product_code", products).unique()
+    missing = frame.join(routed, on=["product_code", "machine_code"], how="anti").sort(ROW)
+    column = parsed.match.header_of("machine_code")
+    return [Problem(int(r[ROW]), column, r["machine_code"],
+                    t("ops.warn.no_routing", lang, product=r["product_code"], machine=r["machine_code"]),
+                    key="ops.warn.no_routing", field="machine_code", warning=True)
+            for r in missing.select(ROW, "product_code", "machine_code").iter_rows(named=True)]
+
+
 @dataclass(frozen=True)
 class SumCheck:
     """Rows of `detail` summed per `key` should equal `total_field` of the `total` kind's row."""

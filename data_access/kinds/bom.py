@@ -9,5 +9,8 @@ KIND = Kind(
         qty("qty_per_unit", "Quantity per unit", "单位用量", "usage", "用量", integer=False, example=0.045),
         Field("loss_rate", "float", "Normal loss rate", "正常损耗率", ("loss",), min=0, max=1, example=0.03,
               help_en="fraction between 0 and 1", help_zh="0 到 1 之间的小数"),
+        qty("seq", "Consuming operation no.", "耗用工序号", "operation", "工序", required=False, example=10,
+            help_en="the routing operation that consumes it; empty: the first operation",
+            help_zh="耗用该物料的工序号；留空为第一道工序"),
     ),
 )

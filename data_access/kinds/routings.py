@@ -3,8 +3,10 @@ import polars as pl
 
 from data_access.kinds.base import Kind, Rule, code, qty
 
+# One row per operation and machine that can run it (SPEC §3 Operations): alternative machines of one
+# operation (a mold that fits several presses) share the seq, each with its own ideal cycle.
 KIND = Kind(
-    "routings", "Routings", "工艺路线", "admin", position=4, master=True, key=("product_code", "seq"),
+    "routings", "Routings", "工艺路线", "admin", position=4, master=True, key=("product_code", "seq", "machine_code"),
     fields=(
         code("product_code", "Product code", "产品编号", "product", "产品", ref="products", example="P-1001"),
         qty("seq", "Operation no.", "工序号", "operation", "工序", example=10),

@@ -12,6 +12,8 @@ MASTER_FILES = {
     "machines": "machine_code,line_code,name,active\nINJ-01,INJ,Haitian 250T,yes\nINJ-02,INJ,Haitian 160T,1\nMAC-01,MAC,CNC,否\n",
     "products": "product_code,name,spec,unit,standard_cost,stage\nP-1001,Switch housing,PA66 black,pcs,2.35,market\n"
                 "P-1002,Cover,,pcs,1.10,launch\n",
+    # the operations production rows belong to (a row without one is imported with a warning)
+    "routings": "product_code,seq,machine_code,ideal_cycle_s,labour_s\nP-1001,10,INJ-01,24,30\nP-1002,10,INJ-02,18,20\n",
     "materials": "material_code,name,spec,unit,standard_price,lead_time_days,safety_stock\nM-PA66,PA66 resin,25 kg bag,kg,18.5,14,500\n",
     "customers": "customer_code,name,abc_class\nC-001,Acme Electric,A\n",
     "reasons": "reason_code,kind,name_en,name_zh,category\nSC-SHORT,scrap,Short shot,缺料,\nSC-FLASH,scrap,Flash,飞边,\n"
