@@ -105,6 +105,12 @@ def cmd_restore(args) -> int:
     return EXIT_OK
 
 
+def cmd_payroll(args) -> int:
+    from dashboard.commands.payroll import run_payroll_command
+
+    return run_payroll_command(args, _engine())
+
+
 def cmd_subscription(args) -> int:
     from dashboard.notify import run_subscription_command
 
@@ -196,6 +202,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="whole database from a backup file")
     p.add_argument("file")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("payroll", help="the month's pay sheet")
+    p.add_argument("--month", required=True, help="YYYY-MM or 'last'")
+    p.add_argument("--lang", choices=["en", "zh"], default="en")
+    p.add_argument("--out", required=True, help="FILE.xlsx or FILE.pdf")
+    p.set_defaults(func=cmd_payroll)
 
     p = sub.add_parser("subscription", help="what a user receives by e-mail")
     sub_sub = p.add_subparsers(dest="subscription_command", required=True)

@@ -80,9 +80,11 @@ INPUTS: dict[str, tuple[str, ...]] = {
     "routings": ("routings",),
     "sales": ("products", "customers", "costs"),
     "settlements": ("invoices", "payments", "customers"),
+    "pay": ("work_tickets", "wage_rates", "routings", "attendance", "employees", "customers"),
 }
 USES: dict[str, tuple[str, ...]] = {"order_shipments": ("order_lines",), "bom_requirements": ("production",),
-                                    "sales": ("order_shipments", "order_lines"), "po_receipts": ("po_lines",)}
+                                    "sales": ("order_shipments", "order_lines"), "po_receipts": ("po_lines",),
+                                    "pay": ("sales",)}
 SPLIT_ROWS = 250_000  # a column read spanning more ids than this is split into concurrent id ranges
 
 # Column reads waiting for their fact to be built (each large kind feeds one fact; taken when used).
@@ -322,6 +324,72 @@ def settlement_changes(invoices: pl.DataFrame, payments: pl.DataFrame) -> pl.Dat
     return pl.concat(parts, how="vertical_relaxed").with_columns(pl.col("change").cast(pl.Float64))
 
 
+OVERTIME_PREMIUM = 0.5  # on top of the hours already paid: overtime at 150 % (PRC Labour Law art. 44)
+PAY_COLUMNS = ("piece_pay", "hourly_pay", "overtime_premium", "salary", "commission")
+
+
+def pay_rows(tickets: pl.DataFrame, rates: pl.DataFrame, routings: pl.DataFrame, attendance: pl.DataFrame,
+             employees: pl.DataFrame, sales: pl.DataFrame) -> pl.DataFrame:
+    """What each employee earns, as dated rows (docs/kpis.md "Wages"), by pay basis (empty = hourly):
+    - piece: Σ good_qty of the work tickets × the piece rate valid on the ticket's date (latest
+      valid_from ≤ date) for the product and the ticket's operation (its routing seq on that machine);
+    - hourly: worked_h × hourly_rate (worked hours include overtime);
+    - piece and hourly: overtime premium = overtime_h × hourly_rate × 0.5;
+    - salary: monthly_salary for each month of the attendance record, in proportion to the days of
+      the month the employee was employed, dated the month's first day;
+    - anyone with a commission_rate: that share of the sales revenue of the customers they look after.
+    Columns: date, employee, department, name, basis, product, seq (piece rows), pieces, rate, hours,
+    overtime_h and one column per PAY_COLUMNS (0 where a row pays no such thing)."""
+    people = employees.select(employee=pl.col("employee_code"), department="department", name="name",
+                              basis=pl.col("pay_basis").fill_null("hourly"), hourly_rate="hourly_rate",
+                              monthly_salary="monthly_salary", commission_rate="commission_rate",
+                              hire_date="hire_date", leave_date="leave_date")
+    zero = {c: pl.lit(0.0) for c in PAY_COLUMNS}
+    seqs = operations(routings).select(product_code="product", machine_code="machine", seq="seq")
+    dated_rates = rates.select("product_code", pl.col("seq").cast(pl.Int64), "piece_rate", "valid_from").sort("valid_from")
+    piece = (tickets.join(seqs, on=["product_code", "machine_code"], how="left")
+             .sort("date").join_asof(dated_rates, left_on="date", right_on="valid_from", by=["product_code", "seq"],
+                                     check_sortedness=False)  # both sorted by date; the check cannot see it per group
+             .rename({"employee_code": "employee"})
+             .join(people.select("employee", "basis"), on="employee", how="inner").filter(pl.col("basis") == "piece")
+             .select("date", "employee", product="product_code", seq="seq", pieces=pl.col("good_qty").cast(pl.Float64),
+                     rate="piece_rate", hours=pl.col("hours").cast(pl.Float64), overtime_h=pl.lit(0.0),
+                     **(zero | {"piece_pay": pl.col("good_qty") * pl.col("piece_rate").fill_null(0.0)})))
+    worked = (attendance.rename({"employee_code": "employee"}).join(people, on="employee", how="inner")
+              .filter(pl.col("basis").is_in(["hourly", "piece"]))
+              .select("date", "employee", product=pl.lit(None, pl.String), seq=pl.lit(None, pl.Int64),
+                      pieces=pl.lit(0.0), rate=pl.lit(None, pl.Float64),
+                      hours=pl.col("worked_h").cast(pl.Float64), overtime_h=pl.col("overtime_h").cast(pl.Float64),
+                      **(zero | {"hourly_pay": pl.when(pl.col("basis") == "hourly")
+                                 .then(pl.col("worked_h") * pl.col("hourly_rate")).otherwise(0.0),
+                                 "overtime_premium": pl.col("overtime_h") * pl.col("hourly_rate") * OVERTIME_PREMIUM})))
+    months = (attendance.select(pl.col("date").dt.truncate("1mo").unique().alias("date"))
+              if attendance.height else pl.DataFrame(schema={"date": pl.Date}))
+    month_end = pl.col("date").dt.month_end()
+    employed_from = pl.max_horizontal("date", "hire_date")
+    employed_to = pl.min_horizontal(month_end, pl.col("leave_date").fill_null(month_end))
+    share = ((employed_to - employed_from).dt.total_days() + 1).clip(0) / month_end.dt.day()
+    salary = (people.filter((pl.col("basis") == "salary") & pl.col("monthly_salary").is_not_null())
+              .join(months, how="cross")
+              .select("date", "employee", product=pl.lit(None, pl.String), seq=pl.lit(None, pl.Int64),
+                      pieces=pl.lit(0.0), rate=pl.lit(None, pl.Float64), hours=pl.lit(0.0), overtime_h=pl.lit(0.0),
+                      **(zero | {"salary": (pl.col("monthly_salary") * share).round(2)}))
+              .filter(pl.col("salary") > 0))
+    commission = (sales.join(people.select(salesperson="employee", rate_="commission_rate"), on="salesperson",
+                             how="inner").filter(pl.col("rate_") > 0)
+                  .select("date", employee="salesperson", product=pl.lit(None, pl.String), seq=pl.lit(None, pl.Int64),
+                          pieces=pl.lit(0.0), rate=pl.lit(None, pl.Float64), hours=pl.lit(0.0),
+                          overtime_h=pl.lit(0.0), **(zero | {"commission": pl.col("revenue") * pl.col("rate_")})))
+    rows = pl.concat([piece, worked, salary, commission], how="vertical_relaxed")
+    return (rows.join(people.select("employee", "department", "name", "basis"), on="employee", how="left")
+            .with_columns([pl.col(c).cast(pl.Float64) for c in PAY_COLUMNS]))
+
+
+def _pay(b: _Builder) -> pl.DataFrame:
+    return pay_rows(b.kind("work_tickets"), b.kind("wage_rates"), b.kind("routings"), b.kind("attendance"),
+                    b.kind("employees"), b.facts["sales"])
+
+
 def _settlements(b: _Builder) -> pl.DataFrame:
     """settlement_changes with the party as customer (ar) or supplier (ap)."""
     changes = settlement_changes(b.kind("invoices"), b.kind("payments"))
@@ -465,6 +533,7 @@ BUILDERS: dict[str, Callable[[_Builder], pl.DataFrame]] = {
     "routings": _routings,
     "sales": _sales,
     "settlements": _settlements,
+    "pay": _pay,
     "reasons": _master("reasons"),
     "bom": _master("bom"),
     "materials": _master("materials"),

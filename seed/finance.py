@@ -6,8 +6,10 @@ Drawn from its own random stream (so adding them leaves every other demo figure 
   (class A), 45 (B) or 60 (C);
 - employees: production pays by the piece, warehouse and quality by the hour, the offices a monthly
   salary (hourly rate × 174 h, the legal monthly average of 21.75 days × 8 h);
-- wage_rates: each operation's rate is its standard labour time at about ¥26 an hour; the plant raised
-  every rate by 5 % on WAGE_RISE_MONTHS_AGO months ago (a new row, the old one stays);
+- wage_rates: each operation's rate is its standard labour time priced so that a year of piece pay
+  equals what the production staff's hours would cost at their hourly rates (the pay sheet then lands
+  near the labour cost the demo books, which adds ~15 % for social insurance); the plant raised every
+  rate by 5 % on WAGE_RISE_MONTHS_AGO months ago (a new row, the old one stays);
 - work_tickets: each production row's good and scrap are split over one or two workers of a fixed crew
   per machine and shift, so the tickets of a shift sum to its output;
 - invoices: one per customer and month of shipments (dated the month's last day, due after its terms),
@@ -26,7 +28,6 @@ TERMS_DAYS = {"A": 30, "B": 45, "C": 60}
 SUPPLIER_TERMS_DAYS = 60
 COMMISSION_RATE = 0.01
 SALARY_HOURS = 174.0                  # 21.75 working days × 8 h: the monthly pay of a salaried employee
-PIECE_RATE_PER_HOUR = 26.0            # a piece rate pays about this for an hour of standard labour
 WAGE_RISE_MONTHS_AGO = 6
 WAGE_RISE = 1.05
 LATE_PAYERS = ("C-012", "C-019")      # pay 30-50 days after the due date
@@ -54,9 +55,20 @@ def employees(employees: pl.DataFrame) -> pl.DataFrame:
         commission_rate=pl.when(dept == "sales").then(pl.lit(COMMISSION_RATE)))
 
 
-def wage_rates(routings: pl.DataFrame, start: date, today: date) -> pl.DataFrame:
+def price_per_standard_hour(production: pl.DataFrame, routings: pl.DataFrame, attendance: pl.DataFrame,
+                            employees: pl.DataFrame) -> float:
+    """¥ per hour of standard labour that pays the production staff what their hours cost."""
+    labour = routings.sort("seq").group_by("product_code", "machine_code").agg(pl.col("labour_s").first())
+    standard_h = (production.join(labour, on=["product_code", "machine_code"])
+                  .select((pl.col("good_qty") * pl.col("labour_s")).sum() / 3600).item())
+    staff = employees.filter(pl.col("department") == "production").select("employee_code", "hourly_rate")
+    cost = attendance.join(staff, on="employee_code").select((pl.col("worked_h") * pl.col("hourly_rate")).sum()).item()
+    return float(cost / standard_h) if standard_h else 0.0
+
+
+def wage_rates(routings: pl.DataFrame, start: date, today: date, per_standard_hour: float) -> pl.DataFrame:
     ops = routings.group_by("product_code", "seq").agg(pl.col("labour_s").mean()).sort("product_code", "seq")
-    rate = (pl.col("labour_s") / 3600 * PIECE_RATE_PER_HOUR).round(3)
+    rate = (pl.col("labour_s") / 3600 * per_standard_hour).round(3)
     month = today.replace(day=1)
     for _ in range(WAGE_RISE_MONTHS_AGO):
         month = (month - timedelta(days=1)).replace(day=1)
@@ -156,7 +168,9 @@ def generate(frames: dict[str, pl.DataFrame], start: date, today: date, seed: in
     rng = np.random.default_rng(seed + SEED_OFFSET)
     out = {"employees": employees(frames["employees"])}
     out["customers"] = customers(frames["customers"], out["employees"])
-    out["wage_rates"] = wage_rates(frames["routings"], start, today)
+    per_hour = price_per_standard_hour(frames["production"], frames["routings"], frames["attendance"],
+                                       frames["employees"])
+    out["wage_rates"] = wage_rates(frames["routings"], start, today, per_hour)
     out["work_tickets"] = work_tickets(frames["production"], out["employees"], start, rng)
     out["invoices"], out["payments"] = invoices_and_payments(
         frames["shipments"], frames["orders"], out["customers"], frames["receipts"], frames["purchase_orders"],

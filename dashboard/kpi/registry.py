@@ -178,6 +178,9 @@ MEASURES: dict[str, Measure] = {m.id: m for m in (
     *[Measure(f"{side}_{what}", "settlements", _sum("change", (pl.col("side") == side) & (pl.col("measure") == what)),
               balance=True)
       for side in ("ar", "ap") for what in ("open", "over_0", "over_30", "over_60", "over_90")],
+    # pay (date, employee, department): what each employee earned (docs/kpis.md "Wages")
+    *[Measure(f"{part}_sum", "pay", _sum(part))
+      for part in ("piece_pay", "hourly_pay", "overtime_premium", "salary", "commission")],
 )}
 
 
@@ -322,6 +325,7 @@ _BUCKETS = (  # ageing by days past due: (suffix, en, zh, the balance it is, min
     ("over_90", "over 90 days overdue", "逾期 90 天以上", "over_90", None),
 )
 _SIDES = {"ar": ("Receivables", "应收账款"), "ap": ("Payables", "应付账款")}
+_PAY = ("piece_pay_sum", "hourly_pay_sum", "overtime_premium_sum", "salary_sum", "commission_sum")
 
 
 def _ageing(side: str) -> list[KPI]:
@@ -329,7 +333,7 @@ def _ageing(side: str) -> list[KPI]:
     out = []
     for suffix, en, zh, balance, less in _BUCKETS:
         measures = [f"{side}_{balance}"] + ([f"{side}_{less}"] if less else [])
-        expr = pl.col(measures[0]) - (pl.col(measures[1]) if less else 0)
+        expr = pl.col(measures[0]) - (pl.col(measures[1]) if less else 0) + 0.0  # + 0.0: no "−0" when paid
         out.append(_kpi(f"{side}_{suffix}", f"{name_en} {en}", f"{name_zh}{zh}", "currency", -1,
                         f"open at the period end, {en}", f"期末未结金额,{zh}", measures, expr, "finance"))
     return out
@@ -369,6 +373,24 @@ KPIS.update({k.id: k for k in (
          "期末应付余额 / 本期收货金额 × 本期天数", ["ap_open", "received_value", PERIOD_DAYS],
          ratio(pl.col("ap_open") * pl.col(PERIOD_DAYS), "received_value"), "finance"),
     *_ageing("ar"), *_ageing("ap"),
+    # --- wages (工资计算) -----------------------------------------------------------------------
+    _kpi("payroll_total", "Payroll", "工资总额", "currency", -1,
+         "piece pay + hourly pay + overtime premium + salaries + commission",
+         "计件工资 + 计时工资 + 加班补贴 + 月薪 + 提成", list(_PAY), pl.sum_horizontal(list(_PAY)), "wages",
+         additive=True),
+    _total("piece_pay", "Piece pay", "计件工资", "piece_pay_sum", "currency", -1, "wages",
+           "Σ good pieces on work tickets × piece rate valid that day", "Σ 工票良品数 × 当日有效计件单价"),
+    _total("hourly_pay", "Hourly pay", "计时工资", "hourly_pay_sum", "currency", -1, "wages",
+           "Σ worked hours × hourly rate (hourly staff)", "Σ 实际工时 × 小时工资(计时人员)"),
+    _total("overtime_premium", "Overtime premium", "加班补贴", "overtime_premium_sum", "currency", -1, "wages",
+           "Σ overtime hours × hourly rate × 0.5 (overtime paid at 150 %)", "Σ 加班工时 × 小时工资 × 0.5(加班按 150% 计)"),
+    _total("salary", "Salaries", "月薪", "salary_sum", "currency", -1, "wages",
+           "monthly salary × share of the month employed", "月薪 × 当月在职天数占比"),
+    _total("commission", "Sales commission", "销售提成", "commission_sum", "currency", -1, "wages",
+           "commission rate × sales revenue of the salesperson's customers", "提成比例 × 业务员所辖客户销售收入"),
+    _kpi("labour_cost_per_unit", "Labour cost per finished unit", "单位成品人工成本", "currency", -1,
+         "payroll / finished output", "工资总额 / 成品产量", [*_PAY, "finished"],
+         ratio(pl.sum_horizontal(list(_PAY)), "finished"), "wages"),
 )})
 
 HEADLINE = ("finished_qty", "scrap_ratio", "oee", "otd_line", "csat")
