@@ -25,6 +25,7 @@ class PageSpec:
     section: str  # i18n key of the section
     roles: tuple[str, ...] = ALL
     department: str | None = None  # input pages: clerks see only their own department's
+    clerk_departments: tuple[str, ...] = ()  # a page only these departments' clerks see (pay: HR, Finance)
     icon: str | None = None
 
     @property
@@ -41,12 +42,15 @@ PAGES: list[PageSpec] = [
              icon=":material/summarize:"),
     *[PageSpec(f"analysis_{a}.py", f"analysis-{a}", f"nav.analysis.{a}", "nav.section.analysis", ANALYSTS,
                icon=":material/monitoring:")
-      for a in ("throughput", "quality", "delivery", "customer", "equipment", "materials", "purchasing", "people")],
+      for a in ("throughput", "quality", "delivery", "customer", "equipment", "materials", "purchasing", "people",
+                "sales")],
     *[PageSpec(f"planning_{p}.py", f"planning-{p}", f"nav.planning.{p}", "nav.section.planning",
                ("admin", "manager", "executive"), icon=":material/event_note:")
       for p in ("capacity", "priority", "mrp", "progress")],
     *[PageSpec(f"input_{d}.py", f"input-{d.replace('_', '-')}", f"nav.input.{d}", "nav.section.input",
                ("admin", "clerk", "manager"), department=d, icon=":material/edit_note:") for d in INPUT_DEPARTMENTS],
+    PageSpec("wages.py", "wages", "nav.wages", "nav.section.analysis", ("admin", "executive", "clerk"),
+             clerk_departments=("hr", "finance"), icon=":material/payments:"),
     PageSpec("subscriptions.py", "subscriptions", "nav.subscriptions", "nav.section.overview", ALL,
              icon=":material/mail:"),
     PageSpec("admin_master.py", "admin-master-data", "nav.admin.master", "nav.section.admin", ("admin",),
@@ -64,6 +68,8 @@ def pages_for(role: str, department: str | None = None) -> list[PageSpec]:
         if role not in page.roles or not page.path.exists():
             continue
         if role == "clerk" and page.department and page.department != department:
+            continue
+        if role == "clerk" and page.clerk_departments and department not in page.clerk_departments:
             continue
         out.append(page)
     return out

@@ -312,15 +312,14 @@ def settlement_changes(invoices: pl.DataFrame, payments: pl.DataFrame) -> pl.Dat
     inv = invoices.select("side", "invoice_no", "party_code", "invoice_date", "due_date", "amount")
     pay = payments.join(inv.select("side", "invoice_no", "party_code", "due_date"), on=["side", "invoice_no"],
                         how="inner").select("side", "invoice_no", "party_code", "due_date", "date", "amount")
-    parts = [inv.select("side", "party_code", date=pl.col("invoice_date"), measure=pl.lit("open"),
-                        change=pl.col("amount")),
-             pay.select("side", "party_code", "date", measure=pl.lit("open"), change=-pl.col("amount"))]
+    keys = ("side", "invoice_no", "party_code", "due_date")
+    parts = [inv.select(*keys, date=pl.col("invoice_date"), measure=pl.lit("open"), change=pl.col("amount")),
+             pay.select(*keys, "date", measure=pl.lit("open"), change=-pl.col("amount"))]
     for n in AGEING_DAYS:
         overdue_from = pl.col("due_date") + pl.duration(days=n + 1)
-        parts += [inv.select("side", "party_code", date=overdue_from, measure=pl.lit(f"over_{n}"),
-                             change=pl.col("amount")),
-                  pay.select("side", "party_code", date=pl.max_horizontal("date", overdue_from),
-                             measure=pl.lit(f"over_{n}"), change=-pl.col("amount"))]
+        parts += [inv.select(*keys, date=overdue_from, measure=pl.lit(f"over_{n}"), change=pl.col("amount")),
+                  pay.select(*keys, date=pl.max_horizontal("date", overdue_from), measure=pl.lit(f"over_{n}"),
+                             change=-pl.col("amount"))]
     return pl.concat(parts, how="vertical_relaxed").with_columns(pl.col("change").cast(pl.Float64))
 
 
@@ -397,7 +396,8 @@ def _settlements(b: _Builder) -> pl.DataFrame:
     return (changes.with_columns(customer=pl.when(ar).then(pl.col("party_code")),
                                  supplier=pl.when(~ar).then(pl.col("party_code")))
             .join(_customers(b), on="customer", how="left").join(_salespeople(b), on="customer", how="left")
-            .select("date", "side", "measure", "change", "customer", "abc_class", "salesperson", "supplier"))
+            .select("date", "side", "measure", "change", "invoice_no", "due_date", "customer", "abc_class",
+                    "salesperson", "supplier"))
 
 
 def _surveys(b: _Builder) -> pl.DataFrame:

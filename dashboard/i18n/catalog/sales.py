@@ -1,0 +1,27 @@
+"""The Sales & finance page (营销部, 财务部)."""
+
+MESSAGES = {
+    "nav.analysis.sales": {"en": "Sales & finance", "zh": "销售与财务"},
+    "analysis.sales.revenue": {"en": "Sales revenue", "zh": "销售收入"},
+    "analysis.sales.margin": {"en": "Gross margin", "zh": "毛利率"},
+    "analysis.sales.price": {"en": "Average price", "zh": "平均单价"},
+    "analysis.sales.by_product": {"en": "Revenue by product (top {n})", "zh": "各产品销售收入(前 {n})"},
+    "analysis.sales.by_customer": {"en": "Revenue by customer (top {n})", "zh": "各客户销售收入(前 {n})"},
+    "analysis.sales.ar_title": {"en": "Receivables on {date}, the most overdue customers first",
+                                "zh": "{date} 应收账款账龄,逾期最多的客户在前"},
+    "analysis.sales.ap_title": {"en": "Payables on {date}", "zh": "{date} 应付账款账龄"},
+    "analysis.sales.party.ar": {"en": "Customer", "zh": "客户"},
+    "analysis.sales.party.ap": {"en": "Supplier", "zh": "供应商"},
+    "analysis.sales.open": {"en": "Open", "zh": "未结金额"},
+    "analysis.sales.overdue": {"en": "Overdue", "zh": "逾期金额"},
+    "analysis.sales.bucket": {"en": "Age", "zh": "账龄"},
+    "analysis.sales.bucket.not_due": {"en": "Not due", "zh": "未到期"},
+    "analysis.sales.bucket.1_30": {"en": "1–30 days", "zh": "1–30 天"},
+    "analysis.sales.bucket.31_60": {"en": "31–60 days", "zh": "31–60 天"},
+    "analysis.sales.bucket.61_90": {"en": "61–90 days", "zh": "61–90 天"},
+    "analysis.sales.bucket.over_90": {"en": "> 90 days", "zh": "90 天以上"},
+    "analysis.sales.pick_customer": {"en": "Open invoices of an overdue customer", "zh": "查看逾期客户的未结发票"},
+    "analysis.sales.invoice": {"en": "Invoice", "zh": "发票号"},
+    "analysis.sales.due": {"en": "Due", "zh": "到期日"},
+    "analysis.sales.days_overdue": {"en": "Days overdue", "zh": "逾期天数"},
+}

@@ -1,0 +1,63 @@
+"""Wages (工资计算): the month's pay sheet per employee and per department, against the labour costs
+booked, with XLSX and PDF. For admin, executives and the HR and Finance clerks (dashboard/navigation.py
+lists it for them only; the check below holds for a link opened by anyone else)."""
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from dashboard.commands.payroll import month_pay_sheet
+from dashboard.i18n import current_lang, set_lang, t
+from dashboard.reports.payroll import (DEPARTMENT_COLUMNS, EMPLOYEE_COLUMNS, PIECE_COLUMNS, labelled,
+                                       render_payroll_pdf, render_payroll_xlsx)
+from dashboard.reports.summary import last_complete_month, shift_month
+from dashboard.ui.login import require_login
+from data_access.db import get_engine
+
+if "lang" in st.session_state:  # the frame sets it too; a page run on its own (AppTest) needs it here
+    set_lang(st.session_state.lang)
+engine = get_engine()
+user = require_login(engine)
+lang = current_lang()
+st.title(t("nav.wages"))
+if user.role not in ("admin", "executive") and not (user.role == "clerk" and user.department in ("hr", "finance")):
+    st.error(t("pay.page.not_allowed"))
+    st.stop()
+st.caption(t("pay.page.intro"))
+
+latest = last_complete_month(date.today())
+months = [shift_month(latest, -i) for i in range(0, 18)]
+month = st.selectbox(t("pay.page.month"), months, key="pay_month")
+sheet = month_pay_sheet(engine, month)  # its facts are cached per data version
+if sheet.employees.height == 0:
+    st.info(t("pay.page.empty", month=month))
+    st.stop()
+st.metric(t("pay.col.total"), f"¥{sheet.total:,.2f}")
+
+
+def shown(frame: pl.DataFrame, columns) -> pl.DataFrame:
+    return labelled(frame, lang).select([pl.col(name).alias(t(label)) for name, label, _, _ in columns])
+
+
+def money(columns) -> dict:
+    return {t(label): st.column_config.NumberColumn(format="¥%,.2f" if fmt == "#,##0.00" else None)
+            for _, label, fmt, _ in columns if fmt}
+
+
+st.subheader(t("pay.sheet.departments"))
+st.dataframe(shown(sheet.departments, DEPARTMENT_COLUMNS), hide_index=True, width="stretch",
+             column_config=money(DEPARTMENT_COLUMNS))
+st.subheader(t("pay.sheet.employees"))
+st.dataframe(shown(sheet.employees, EMPLOYEE_COLUMNS), hide_index=True, width="stretch",
+             column_config=money(EMPLOYEE_COLUMNS))
+pieceworkers = sheet.piece_work.select("employee", "name").unique().sort("employee")
+if pieceworkers.height:
+    options = {f"{e} {n}": e for e, n in pieceworkers.iter_rows()}
+    who = st.selectbox(t("pay.page.employee_filter"), list(options), key="pay_worker")
+    st.dataframe(shown(sheet.piece_work.filter(pl.col("employee") == options[who]), PIECE_COLUMNS), hide_index=True,
+                 width="stretch", column_config=money(PIECE_COLUMNS))
+left, right = st.columns(2)
+left.download_button(t("pay.page.download_xlsx"), render_payroll_xlsx(sheet, month, lang), f"pay-{month}.xlsx",
+                     key="pay_xlsx", on_click="ignore")
+right.download_button(t("pay.page.download_pdf"), lambda: render_payroll_pdf(sheet, month, lang), f"pay-{month}.pdf",
+                      key="pay_pdf", on_click="ignore")
