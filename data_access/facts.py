@@ -20,8 +20,9 @@ Choices worth knowing:
 - reasons not in the reasons master (or left empty) show as "Unassigned".
 - costs are monthly: a month's costs are dated on its first day.
 - material_moves: issued material = issue − return; valued at the material's standard price.
-- headcount: one row per day and department from the first hire to the later of the last
-  recorded date and today; an employee counts from hire_date through leave_date.
+- headcount: one row per day and department from the first attendance record (the first hire
+  when there is none) to the later of the last recorded date and today; an employee counts from
+  hire_date through leave_date.
 """
 from __future__ import annotations
 
@@ -302,7 +303,11 @@ def headcount_by_day(employees: pl.DataFrame, end: date) -> pl.DataFrame:
 def _headcount(b: _Builder) -> pl.DataFrame:
     attendance = b.kind("attendance")
     end = max(date.today(), attendance.get_column("date").max() or date.today())
-    return headcount_by_day(_employees(b), end)
+    days = headcount_by_day(_employees(b), end)
+    # Before people records start (the first attendance day) the roster is not known: those who
+    # left before then were never entered, so a headcount or a 0 % turnover there would be made up.
+    first = attendance.get_column("date").min()
+    return days if first is None else days.filter(pl.col("date") >= first)
 
 
 def _costs(b: _Builder) -> pl.DataFrame:

@@ -18,6 +18,8 @@ from datetime import date
 
 import polars as pl
 
+from dashboard.kpi import calendar
+from dashboard.kpi.calendar import PlantCalendar
 from dashboard.kpi.delivery import DERIVED_FACTS, DERIVED_INPUTS
 from dashboard.kpi.registry import DIMENSIONS, EVENT_FACTS, GRAINS, KPIS, MEASURES, kpi
 
@@ -117,24 +119,6 @@ class _Resolver(Mapping):
         return len(self._facts) + len(DERIVED_FACTS)
 
 
-def _grain_key(grain: str) -> pl.Expr:
-    d = pl.col("date")
-    return {"day": d, "week": d.dt.truncate("1w"), "month": d.dt.truncate("1mo"),
-            "quarter": d.dt.truncate("1q"), "year": d.dt.year()}[grain].alias(grain)
-
-
-def _grain_label(grain: str) -> pl.Expr:
-    """Readable period labels, made after aggregation (cheap): 2026-W02, 2026-01, 2026-Q1."""
-    c = pl.col(grain)
-    if grain == "week":
-        return c.dt.strftime("%G-W%V")
-    if grain == "month":
-        return c.dt.strftime("%Y-%m")
-    if grain == "quarter":
-        return pl.concat_str(c.dt.year().cast(pl.String), pl.lit("-Q"), c.dt.quarter().cast(pl.String))
-    return c
-
-
 def applicable(frame: pl.DataFrame, dims: Iterable[str], filters: Filters) -> bool:
     """Can this fact honour the breakdown and the filters?"""
     needed = [("date" if d in GRAINS else d) for d in dims] + list(filters.dimensions())
@@ -164,20 +148,22 @@ def rows_column(fact: str) -> str:
 
 
 def aggregate(frame: pl.DataFrame, measure_ids: Sequence[str], dims: Sequence[str],
-              rows_as: str | None = None) -> pl.DataFrame:
+              rows_as: str | None = None, cal: PlantCalendar | None = None) -> pl.DataFrame:
     """Sum the measures of one (already filtered) fact by the dimensions (and count its rows as `rows_as`)."""
     aggs = [MEASURES[m].expr.alias(m) for m in measure_ids]
     if rows_as:
         aggs.append(pl.len().cast(pl.Float64).alias(rows_as))
     if not dims:
         return frame.select(aggs)
-    keys = [_grain_key(d) if d in GRAINS else pl.col(d) for d in dims]
+    cal = cal or calendar.current()  # weeks and months are the plant's statistics periods
+    keys = [calendar.grain_key(d, cal) if d in GRAINS else pl.col(d) for d in dims]
     return frame.group_by(keys).agg(aggs)
 
 
 def measures_table(measure_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], dims: Sequence[str] = (),
                    filters: Filters | None = None, *, today: date | None = None,
-                   tolerance_days: int = 0, row_counts: bool = False) -> pl.DataFrame:
+                   tolerance_days: int = 0, row_counts: bool = False,
+                   cal: PlantCalendar | None = None) -> pl.DataFrame:
     """The measures, aggregated by the dimensions (grain columns still as dates).
 
     With `row_counts`, also one column per fact, rows_column(fact): how many of its rows each
@@ -196,7 +182,8 @@ def measures_table(measure_ids: Iterable[str], facts: Mapping[str, pl.DataFrame]
         if frame is None or not applicable(frame, dims, filters):
             missing += ids + ([rows_column(fact_name)] if row_counts else [])
             continue
-        parts.append(aggregate(filter_frame(frame, filters), ids, dims, rows_column(fact_name) if row_counts else None))
+        parts.append(aggregate(filter_frame(frame, filters), ids, dims, rows_column(fact_name) if row_counts else None,
+                               cal))
     if not parts:  # nothing can honour this request: no groups, or one all-null row without dims
         dtypes = {"year": pl.Int32, **{g: pl.Date for g in GRAINS if g != "year"}}
         return pl.DataFrame([pl.Series(d, [], dtypes.get(d, pl.String)) for d in dims]
@@ -236,26 +223,72 @@ def needed_facts(fact_names: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def data_starts(kpi_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], *, today: date | None = None,
+                tolerance_days: int = 0) -> dict[str, date | None]:
+    """{kpi id: the first date its data hold}: the latest of the first dates of the facts it is
+    computed from (all of them are needed), over the whole fact (per kind, not per filter).
+    None when a fact is missing or empty (nothing is known then anyway)."""
+    resolver = facts if isinstance(facts, _Resolver) else _Resolver(facts, today or date.today(), tolerance_days)
+    firsts: dict[str, date | None] = {}
+
+    def first(fact: str) -> date | None:
+        if fact not in firsts:
+            frame = resolver[fact] if resolver.available(fact) else None
+            firsts[fact] = (frame.get_column("date").min()
+                            if frame is not None and "date" in frame.columns and frame.height else None)
+        return firsts[fact]
+
+    out = {}
+    for k in dict.fromkeys(kpi_ids):
+        starts = [first(f) for f in dict.fromkeys(MEASURES[m].fact for m in kpi(k).measures)]
+        out[k] = None if any(s is None for s in starts) else max(starts)
+    return out
+
+
+def _before_data(k: str, start: date | None, dims: Sequence[str], filters: Filters,
+                 cal: PlantCalendar) -> pl.Expr | None:
+    """True for the groups that lie wholly before the KPI's data start (unknown, not 0)."""
+    if start is None:
+        return None
+    grains = [d for d in dims if d in GRAINS]
+    if grains:  # a period is known from the one holding the first date on
+        first = pl.DataFrame({"date": [start]}).select([calendar.grain_key(g, cal) for g in grains]).row(0, named=True)
+        return pl.any_horizontal([pl.col(g) < pl.lit(first[g]) for g in grains])
+    if filters.date_to is not None and filters.date_to < start:
+        return pl.lit(True)
+    return None
+
+
 def compute(kpi_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], dims: Sequence[str] = (),
             filters: Filters | None = None, *, today: date | None = None, tolerance_days: int = 0,
-            with_measures: bool = False, labels: bool = True) -> pl.DataFrame:
+            with_measures: bool = False, labels: bool = True, cal: PlantCalendar | None = None) -> pl.DataFrame:
     """One row per combination of `dims` (one row without dims), one column per KPI id.
 
-    Grains (day, week, month, quarter, year) come from each fact's date; with `labels` weeks,
-    months and quarters are shown as 2026-W02, 2026-01, 2026-Q1 (days stay dates, years ints).
+    Grains (day, week, month, quarter, year) come from each fact's date, as the plant's statistics
+    periods (dashboard.kpi.calendar); with `labels` weeks, months and quarters are shown as
+    2026-W02, 2026-01, 2026-Q1 (days stay dates, years ints). A KPI's periods start where its data
+    start (data_starts): before that it is null, never a 0 read as "no complaints".
     `today` decides which open order lines are late (default: the real today)."""
+    cal = cal or calendar.current()
+    filters = filters or Filters()
     kpis = [kpi(i) for i in kpi_ids]
     dims = list(dict.fromkeys(dims))
     measure_ids = list(dict.fromkeys(m for k in kpis for m in k.measures))
-    table = measures_table(measure_ids, facts, dims, filters, today=today, tolerance_days=tolerance_days,
-                           row_counts=True)
-    values = [_value(k).alias(k.id) for k in kpis]
+    resolver = facts if isinstance(facts, _Resolver) else _Resolver(facts, today or date.today(), tolerance_days)
+    table = measures_table(measure_ids, resolver, dims, filters, today=today, tolerance_days=tolerance_days,
+                           row_counts=True, cal=cal)
+    starts = data_starts([k.id for k in kpis], resolver)
+    values = []
+    for k in kpis:
+        before = _before_data(k.id, starts[k.id], dims, filters, cal)
+        value = _value(k)
+        values.append((value if before is None else pl.when(before).then(None).otherwise(value)).alias(k.id))
     out = table.select([pl.col(d) for d in dims] + values + (
         [pl.col(m) for m in measure_ids] if with_measures else []))
     if dims:
         out = out.sort(dims, nulls_last=True)
         if labels:
-            out = out.with_columns([_grain_label(d).alias(d) for d in dims if d in GRAINS])
+            out = out.with_columns([calendar.grain_label(d, cal).alias(d) for d in dims if d in GRAINS])
     return out
 
 
@@ -266,4 +299,4 @@ def compute_one(kpi_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], filte
     return {k: row[k] for k in kpi_ids}
 
 
-__all__ = ["Filters", "compute", "compute_one", "facts_for", "measures_table", "filter_frame", "applicable", "KPIS"]
+__all__ = ["Filters", "compute", "compute_one", "data_starts", "facts_for", "measures_table", "filter_frame", "applicable", "KPIS"]

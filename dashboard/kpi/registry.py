@@ -203,6 +203,8 @@ KPIS: dict[str, KPI] = {k.id: k for k in (
     _total("downtime_min", "Downtime", "停机时间", "downtime_minutes", "minutes", -1, "production",
            "Σ downtime event minutes", "Σ 停机记录分钟"),
     # --- quality --------------------------------------------------------------------------------
+    _total("scrap_by_reason", "Scrap by reason", "按原因废品数", "scrap_reason_qty", "pieces", -1, "quality",
+           "Σ qty of the scrap-by-reason records", "Σ 废品原因记录数量"),
     _total("scrap_cost", "Scrap cost", "废品成本", "scrap_value", "currency", -1, "quality",
            "Σ scrap_qty × product standard_cost", "Σ 废品数 × 产品标准成本"),
     _kpi("fpy", "First pass yield", "一次合格率", "ratio", +1, "Σ passed_first_qty / Σ inspected_qty [GP/IP]",
@@ -271,7 +273,12 @@ KPIS: dict[str, KPI] = {k.id: k for k in (
          "Σ 每日在职人数 / 天数", ["headcount_days", "days"], ratio("headcount_days", "days"), "people"),
 )}
 
+# The headline KPIs, each list defined here only: the Home page's tiles, and the monthly summary
+# (page, PDF, XLSX) in reading order: throughput, plan attainment, scrap ratio and cost, OEE, OTD,
+# CSAT, complaint PPM, cost per good unit, headcount, turnover.
 HEADLINE = ("good_qty", "scrap_ratio", "oee", "otd_line", "csat")
+MONTHLY_HEADLINE = ("good_qty", "plan_attainment", "scrap_ratio", "scrap_cost", "oee", "otd_line", "csat",
+                    "complaint_ppm", "cost_per_unit", "headcount", "turnover")
 
 
 def kpi(kpi_id: str) -> KPI:

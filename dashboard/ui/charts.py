@@ -15,6 +15,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.i18n import current_lang, t
+from dashboard.kpi import calendar
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 PICK = "pick"
@@ -26,10 +27,13 @@ MAX_CATEGORIES = 25  # bars or heat-map rows of one chart; more are neither read
 # --- labels --------------------------------------------------------------------------------------
 def period_label(d: date, grain: str, lang: str | None = None) -> str:
     lang = lang or current_lang()
+    named = calendar.label_date(d, grain)  # a statistics month starting 2026-10-26 is November's
+    if grain != "week":
+        d = named
     if grain == "day":
         return f"{d.month}月{d.day}日" if lang == "zh" else d.strftime("%b %d")
     if grain == "week":
-        iso = d.isocalendar()
+        iso = named.isocalendar()
         return f"{iso.year % 100:02d}年第{iso.week}周" if lang == "zh" else f"W{iso.week:02d} {d.strftime('%b %d')}"
     if grain == "month":
         return f"{d.year}年{d.month}月" if lang == "zh" else d.strftime("%b %Y")
