@@ -27,10 +27,12 @@ CUTOFF_ENV, WEEK_START_ENV = "PLANTKPI_MONTH_CUTOFF", "PLANTKPI_WEEK_START"
 
 
 class CalendarSettingError(ValueError):
-    """A plant calendar setting that cannot be used (message key and parameters for t())."""
+    """A plant calendar setting that cannot be used; the message is in the user's language."""
 
     def __init__(self, key: str, **params):
-        super().__init__(f"{key}: {params}")
+        from dashboard.i18n import t
+
+        super().__init__(t(key, **params))
         self.key, self.params = key, params
 
 
