@@ -227,15 +227,18 @@ def data_starts(kpi_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], *, to
                 tolerance_days: int = 0) -> dict[str, date | None]:
     """{kpi id: the first date its data hold}: the latest of the first dates of the facts it is
     computed from (all of them are needed), over the whole fact (per kind, not per filter).
-    None when a fact is missing or empty (nothing is known then anyway)."""
+    date.max when one of them holds no rows at all (nothing is known: not a 0 of costs or
+    complaints), None when a fact is not available (its measures are null anyway)."""
     resolver = facts if isinstance(facts, _Resolver) else _Resolver(facts, today or date.today(), tolerance_days)
     firsts: dict[str, date | None] = {}
 
     def first(fact: str) -> date | None:
         if fact not in firsts:
             frame = resolver[fact] if resolver.available(fact) else None
-            firsts[fact] = (frame.get_column("date").min()
-                            if frame is not None and "date" in frame.columns and frame.height else None)
+            if frame is None or "date" not in frame.columns:
+                firsts[fact] = None
+            else:
+                firsts[fact] = frame.get_column("date").min() if frame.height else date.max
         return firsts[fact]
 
     out = {}
