@@ -165,3 +165,186 @@ def test_cli_prints_target_and_the_same_status(engine, monkeypatch, capsys):
     assert main(["kpi", "--from", "2026-03-01", "--to", "2026-03-31", "--kpi", "plan_attainment,good_qty"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.split()[-2:] for line in lines[2:]] == [["near", "target"], ["off", "target"]]
+
+
+# --- one accounting time: a month closing on the 25th ----------------------------------------------------
+def cutoff_plant(engine) -> None:
+    """Good pieces on both sides of two cut-offs and on a Sunday:
+    Wed 25 Feb: 1 · Thu 26 Feb: 10 · Sun 22 Mar: 5 · Wed 25 Mar: 100 · Thu 26 Mar: 1000."""
+    plant(engine, machines=[("M1", "L1")])
+    write(engine, "production", [production_row(day=d, planned_min=60, planned_qty=q, good=q) for d, q in (
+        (date(2026, 2, 25), 1), (date(2026, 2, 26), 10), (date(2026, 3, 22), 5), (date(2026, 3, 25), 100),
+        (date(2026, 3, 26), 1000))])
+    write(engine, "targets", [{"kpi": "good_qty", "month": "2026-03", "line_code": None, "target": 120.0}])
+
+
+def test_statistics_month_with_a_cut_off_on_the_25th():
+    """Cut-off 25: "2026-03" runs 26 Feb .. 25 Mar (28 days in 2026), "2026-01" 26 Dec 2025 .. 25 Jan."""
+    cal = PlantCalendar(month_cutoff=25)
+    assert calendar.month_bounds("2026-03", cal) == (date(2026, 2, 26), date(2026, 3, 25))
+    assert calendar.month_bounds("2026-01", cal) == (date(2025, 12, 26), date(2026, 1, 25))
+    assert [calendar.month_of(date(2026, 2, d), cal) for d in (25, 26)] == ["2026-02", "2026-03"]
+    assert calendar.month_of(date(2025, 12, 27), cal) == "2026-01"
+    assert calendar.previous_period(date(2026, 2, 26), date(2026, 3, 25), cal) == (date(2026, 1, 26), date(2026, 2, 25))
+    assert calendar.same_period_last_year(date(2026, 2, 26), date(2026, 3, 25), cal) == (date(2025, 2, 26),
+                                                                                           date(2025, 3, 25))
+    assert calendar.last_complete_month(date(2026, 3, 26), cal) == "2026-03"  # closed on the 25th
+    assert calendar.last_complete_month(date(2026, 3, 25), cal) == "2026-02"
+    assert calendar.week_start(date(2026, 3, 25), PlantCalendar(week_start=6)) == date(2026, 3, 22)  # a Sunday
+    assert calendar.week_start(date(2026, 3, 22)) == date(2026, 3, 16)  # default: Monday
+
+
+def test_cut_off_drives_cli_months_weeks_targets_and_summary(engine, monkeypatch, capsys):
+    """With PLANTKPI_MONTH_CUTOFF=25 and weeks from Sunday: 2026-02 = 1; 2026-03 = 10 + 5 + 100 = 115;
+    2026-04 = 1000. Weeks Sun 22 Feb..28 Feb = 1 + 10 = 11 (ISO 2026-W09), Sun 22 Mar..28 Mar
+    = 5 + 100 + 1000 = 1105 (2026-W13). The 2026-03 target 120 applies to 26 Feb..25 Mar:
+    115 is short by 5 <= 6 (5 % of 120): near target. The summary of 2026-03 gives 115 against 1."""
+    from dashboard.reports.summary import build_summary
+
+    cutoff_plant(engine)
+    monkeypatch.setenv("PLANTKPI_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("PLANTKPI_MONTH_CUTOFF", "25")
+    monkeypatch.setenv("PLANTKPI_WEEK_START", "sun")
+    clear_cache()
+    assert main(["kpi", "--by", "month", "--kpi", "good_qty", "--json"]) == 0
+    assert [(r["month"], r["good_qty"]) for r in json.loads(capsys.readouterr().out)["rows"]] == [
+        ("2026-02", 1), ("2026-03", 115), ("2026-04", 1000)]
+    assert main(["kpi", "--by", "week", "--kpi", "good_qty", "--json"]) == 0
+    assert [(r["week"], r["good_qty"]) for r in json.loads(capsys.readouterr().out)["rows"]] == [
+        ("2026-W09", 11), ("2026-W13", 1105)]
+    assert main(["kpi", "--from", "2026-02-26", "--to", "2026-03-25", "--kpi", "good_qty", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["kpis"]["good_qty"], out["targets"]["good_qty"], out["status"]["good_qty"]) == (115, 120, "near_target")
+    summary = build_summary(engine, "2026-03", today=date(2026, 4, 10))
+    figure = summary.figure("good_qty")
+    assert (summary.date_from, summary.date_to) == (date(2026, 2, 26), date(2026, 3, 25))
+    assert (figure.value, figure.previous, figure.target, figure.light) == (115, 1, 120, "amber")
+
+
+def test_cut_off_on_the_page(tmp_path, monkeypatch):
+    """The throughput page over 26 Feb..25 Mar with the cut-off on the 25th: a whole statistics
+    month, so it is compared with 26 Jan..25 Feb (1 piece): 115, +114."""
+    clear_cache()
+    engine, drop = make_database("sqlite", tmp_path)
+    try:
+        cutoff_plant(engine)
+        monkeypatch.setenv("PLANTKPI_MONTH_CUTOFF", "25")
+        with serving_database(engine):
+            at = run_page("throughput", {"period": "custom", "from": "2026-02-26", "to": "2026-03-25", "grain": "month"})
+        assert "compared with 26 Jan 2026 – 25 Feb 2026" in at.caption[0].value
+        good = next(m for m in at.metric if m.label == "Throughput (good)")
+        assert (good.value, good.delta) == ("115", "+114")
+    finally:
+        drop()
+
+
+# --- unknown is not perfect ------------------------------------------------------------------------------
+def test_comparison_half_covered_says_so_and_none_without_data():
+    """Complaints recorded from 10 Feb 2026: one on 10 Feb, one on 5 Mar, none in April.
+    March-April compared with January-February: 1 of 2 months with data (1 complaint, shown with
+    its coverage); with March-April 2025: no data at all, so no figure (not 0 complaints)."""
+    complaints = pl.DataFrame({"date": [date(2026, 2, 10), date(2026, 3, 5)], "customer": ["C1"] * 2,
+                               "abc_class": ["A"] * 2, "product": ["P1"] * 2, "reason": ["R"] * 2, "cost": [1.0] * 2,
+                               "days_to_close": [None, None]}, schema_overrides={"days_to_close": pl.Float64})
+    row = compare(["complaints"], {"complaints": complaints}, date(2026, 3, 1), date(2026, 4, 30),
+                  today=date(2026, 5, 2)).row(0, named=True)
+    assert (row["value"], row["previous"], row["previous_covered"], row["previous_periods"]) == (1, 1, 1, 2)
+    assert (row["same_period_last_year"], row["last_year_covered"], row["coverage_unit"]) == (None, 0, "month")
+    by_month = compute(["complaints"], {"complaints": complaints}, ["month"],
+                       Filters(date_from=date(2026, 1, 1), date_to=date(2026, 4, 30)))
+    assert by_month.rows() == [("2026-02", 1), ("2026-03", 1)]  # months with rows; none before the data start
+
+
+def test_page_tile_names_the_coverage_of_the_previous_period(tmp_path):
+    """Production from 10 Feb 2026 (100 good) and in March (200) and April (300): the tile of
+    March-April (500) is compared with January-February, of which 1 of 2 months hold data."""
+    clear_cache()
+    engine, drop = make_database("sqlite", tmp_path)
+    try:
+        plant(engine)
+        write(engine, "production", [production_row(day=d, planned_min=60, planned_qty=q, good=q) for d, q in (
+            (date(2026, 2, 10), 100), (date(2026, 3, 10), 200), (date(2026, 4, 10), 300))])
+        with serving_database(engine):
+            at = run_page("throughput", {"period": "custom", "from": "2026-03-01", "to": "2026-04-30", "grain": "month"})
+        good = next(m for m in at.metric if m.label == "Throughput (good)")
+        assert (good.value, good.delta) == ("500", "+400")
+        assert "prev. period 1 of 2 months with data" in tile_captions(at, "good_qty")
+        assert "last year" in tile_captions(at, "good_qty") and "months with data" not in \
+            tile_captions(at, "good_qty").split("prev. period")[0]
+    finally:
+        drop()
+
+
+def test_cli_months_start_where_each_kinds_data_start(engine, monkeypatch, capsys):
+    """Employees hired since 2015-07 but people records (attendance) from 5 Jan 2026, complaints from
+    10 Feb 2026, production in January-March 2026: no month before 2026-01 is printed, and January
+    has no complaint figure (before the first complaint), February 1, March 0."""
+    plant(engine, reasons=[("CP-X", "complaint", None)])
+    write(engine, "employees", [{"employee_code": "E1", "name": "a", "department": "production",
+                                 "hire_date": date(2015, 7, 1), "hourly_rate": 20.0}])
+    write(engine, "attendance", [{"date": date(2026, 1, 5), "employee_code": "E1", "scheduled_h": 8.0,
+                                  "worked_h": 8.0, "overtime_h": 0.0, "absence": "none"}])
+    write(engine, "complaints", [{"complaint_no": "CC1", "date": date(2026, 2, 10), "customer_code": "C1",
+                                  "product_code": "P1", "reason_code": "CP-X", "severity": "minor", "qty_affected": 1,
+                                  "cost": 10.0}])
+    write(engine, "production", [production_row(day=date(2026, m, 10), planned_min=60, planned_qty=10, good=10)
+                                 for m in (1, 2, 3)])
+    monkeypatch.setenv("PLANTKPI_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    clear_cache()
+    assert main(["kpi", "--by", "month", "--kpi", "complaints,turnover,good_qty", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert rows[0]["month"] == "2026-01"
+    assert [(r["month"], r["complaints"]) for r in rows[:3]] == [("2026-01", None), ("2026-02", 1), ("2026-03", 0)]
+    assert rows[0]["turnover"] == 0.0 and rows[0]["good_qty"] == 10  # known from the first records on
+
+
+# --- the CLI reaches every number -------------------------------------------------------------------------
+def example_plant(engine) -> None:
+    """One example row of every kind (tests/support/examples.py): scrap 6 pcs SC-SHORT, a 25-min
+    DT-MOLD stop (category setup), complaint CP-DIM, 250 kg PA66 issued against (950 + 10) × 0.045
+    = 43.2 kg required, PO price 18.9 vs standard 18.5 on 2,000 kg, costs ¥42,000 utilities, one
+    final inspection lot without a machine (so without a line: 492 of 500 first pass)."""
+    with write_transaction(engine) as conn:
+        batch = new_batch(conn, "lines", "test", "seed")
+        for name, rows in example_rows().items():
+            insert_rows(conn, name, rows, batch)
+
+
+def cli_rows(capsys, *args) -> list[dict]:
+    assert main(["kpi", *args, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)["rows"]
+
+
+def test_cli_by_reason_material_category_and_kpi(engine, monkeypatch, capsys):
+    example_plant(engine)
+    monkeypatch.setenv("PLANTKPI_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    clear_cache()
+    by_reason = {r["reason"]: r for r in cli_rows(capsys, "--by", "reason")}
+    assert by_reason["SC-SHORT"]["scrap_by_reason"] == 6
+    assert by_reason["DT-MOLD"]["downtime_min"] == 25
+    assert by_reason["CP-DIM"]["complaints"] == 1
+    by_material = {r["material"]: r for r in cli_rows(capsys, "--by", "material")}
+    assert by_material["M-PA66"]["material_loss"] == pytest.approx(250 / 43.2 - 1)
+    assert by_material["M-PA66"]["purchase_price_variance"] == pytest.approx(0.4 * 2000)
+    by_category = {r["category"]: r for r in cli_rows(capsys, "--by", "category")}
+    assert by_category["setup"]["downtime_min"] == 25 and by_category["utilities"]["total_cost"] == 42000
+    # --kpi: only those KPIs, and only the facts they need are built
+    clear_cache()
+    assert main(["kpi", "--kpi", "good_qty,scrap_ratio", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["kpis"] == {"good_qty": 950, "scrap_ratio": pytest.approx(10 / 980)}
+    assert {name for _, name in facts_module._cache} == {"production"}
+    assert main(["kpi", "--kpi", "good_qty,colour"]) == 2
+    assert "unknown KPI 'colour'" in capsys.readouterr().err
+
+
+def test_cli_names_a_missing_line(engine, monkeypatch, capsys):
+    """The final inspection lot has no machine, hence no line: printed as "no line" (无产线), never None."""
+    example_plant(engine)
+    monkeypatch.setenv("PLANTKPI_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    clear_cache()
+    assert main(["kpi", "--by", "line", "--kpi", "fpy,good_qty"]) == 0
+    text = capsys.readouterr().out
+    assert "None" not in text
+    fpy = next(line for line in text.splitlines() if line.split()[:1] == ["no"])
+    assert fpy.split()[:3] == ["no", "line", "fpy"] and "0.9840" in fpy
+    assert [r["line"] for r in cli_rows(capsys, "--by", "line", "--kpi", "fpy")] == [None]
