@@ -132,7 +132,7 @@ def test_page_tiles_show_the_status_rule_at_its_edges(edge_db):
     assert "target 3.00 %" in tile_captions(line, "scrap_ratio") and "line target" in tile_captions(line, "scrap_ratio")
 
 
-def test_pdf_lights_follow_the_same_rule(edge_db, tmp_path):
+def test_pdf_and_xlsx_lights_follow_the_same_rule(edge_db, tmp_path):
     """The monthly summary PDF of 2026-03: the headline tiles good_qty (off), plan attainment (near),
     scrap ratio (off) and scrap cost (near) carry the same words as the page tiles."""
     from dashboard.reports.pdf import render_pdf
@@ -151,6 +151,17 @@ def test_pdf_lights_follow_the_same_rule(edge_db, tmp_path):
         after = text[text.index(name):]
         words[kpi_id] = min(((after.find(w), w) for w in LABEL.values() if after.find(w) >= 0))[1]
     assert words == {k: LABEL[EXPECTED_STATUS[k]] for k in words}
+    # and the XLSX summary sheet's status column
+    import io
+
+    import openpyxl
+
+    from dashboard.kpi import KPIS
+    from dashboard.reports.xlsx import render_xlsx
+
+    sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx(summary, "en")))["Summary"]
+    status = {r[0].value: r[8].value for r in sheet.iter_rows() if r[0].value}
+    assert {k: status[KPIS[k].en] for k in words} == {k: LABEL[EXPECTED_STATUS[k]] for k in words}
 
 
 def test_cli_prints_target_and_the_same_status(engine, monkeypatch, capsys):
@@ -348,3 +359,33 @@ def test_cli_names_a_missing_line(engine, monkeypatch, capsys):
     fpy = next(line for line in text.splitlines() if line.split()[:1] == ["no"])
     assert fpy.split()[:3] == ["no", "line", "fpy"] and "0.9840" in fpy
     assert [r["line"] for r in cli_rows(capsys, "--by", "line", "--kpi", "fpy")] == [None]
+
+
+# --- the demo's targets come from its own baseline --------------------------------------------------------
+def test_demo_targets_are_the_plants_own_first_year_improved():
+    """Recomputed here from the generated rows, without the KPI engine: the plant's scrap ratio of
+    each of the first twelve calendar months (Σ scrap / Σ total), averaged, cut by 15 % (the plan)
+    is the plant target; INJ's the same over INJ's machines. The plant target is not a line's."""
+    from seed.demo import generate, history_start
+
+    today = date(2026, 11, 30)
+    frames = generate("small", today=today)
+    start = history_start(today)
+    end = date(start.year + 1, start.month, 1) - timedelta(days=1)
+    rows = (frames["production"].filter(pl.col("date").is_between(start, end))
+            .join(frames["machines"].select("machine_code", "line_code"), on="machine_code"))
+
+    def baseline(frame: pl.DataFrame) -> float:
+        monthly = frame.group_by(pl.col("date").dt.strftime("%Y-%m")).agg(r=pl.col("scrap_qty").sum() / pl.col("total_qty").sum())
+        return round(monthly.get_column("r").mean() * 0.85, 4)
+
+    targets = frames["targets"].filter(pl.col("kpi") == "scrap_ratio", pl.col("month") == "2026-11")
+    plant_target = targets.filter(pl.col("line_code").is_null()).get_column("target").item()
+    line_targets = dict(targets.filter(pl.col("line_code").is_not_null()).select("line_code", "target").iter_rows())
+    assert plant_target == pytest.approx(baseline(rows), abs=1e-4)
+    assert line_targets["INJ"] == pytest.approx(baseline(rows.filter(pl.col("line_code") == "INJ")), abs=1e-4)
+    assert plant_target not in line_targets.values()
+    # the demo's recent scrap climb (story 1) is off target, not hidden by a loose target
+    recent = frames["production"].filter(pl.col("date").is_between(date(2026, 11, 1), today))
+    assert target_status("scrap_ratio", recent["scrap_qty"].sum() / recent["total_qty"].sum(), plant_target) \
+        == "off_target"
