@@ -389,3 +389,34 @@ def test_demo_targets_are_the_plants_own_first_year_improved():
     recent = frames["production"].filter(pl.col("date").is_between(date(2026, 11, 1), today))
     assert target_status("scrap_ratio", recent["scrap_qty"].sum() / recent["total_qty"].sum(), plant_target) \
         == "off_target"
+
+
+def test_a_plant_target_derived_from_line_targets_is_shown_as_such(tmp_path, monkeypatch, capsys):
+    """Only line targets for 2026-03: scrap ratio L1 2 %, L2 4 %; good_qty L1 1,000, L2 2,800.
+    L1 made 1,000 (990 good, 10 scrap), L2 3,000 (2,880 good, 120 scrap). Derived plant targets:
+    scrap ratio weighted by total output (0.02 × 1000 + 0.04 × 3000) / 4000 = 3.5 % against the
+    plant's 130 / 4000 = 3.25 %: on target; throughput 1,000 + 2,800 = 3,800 against 3,870: on target."""
+    clear_cache()
+    engine, drop = make_database("sqlite", tmp_path)
+    try:
+        plant(engine, machines=[("M1", "L1"), ("M2", "L2")])
+        write(engine, "production", [
+            production_row(day=date(2026, 3, 10), machine="M1", planned_min=60, planned_qty=1000, good=990, scrap=10),
+            production_row(day=date(2026, 3, 10), machine="M2", planned_min=60, planned_qty=3000, good=2880,
+                           scrap=120)])
+        write(engine, "targets", [{"kpi": k, "month": "2026-03", "line_code": line, "target": v} for k, line, v in (
+            ("scrap_ratio", "L1", 0.02), ("scrap_ratio", "L2", 0.04), ("good_qty", "L1", 1000.0),
+            ("good_qty", "L2", 2800.0))])
+        monkeypatch.setenv("PLANTKPI_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+        assert main(["kpi", "--from", "2026-03-01", "--to", "2026-03-31", "--kpi", "scrap_ratio,good_qty", "--json"]) == 0
+        out = json.loads(capsys.readouterr().out)
+        assert out["targets"] == {"scrap_ratio": pytest.approx(0.035), "good_qty": 3800.0}
+        assert out["target_scope"] == {"scrap_ratio": "derived", "good_qty": "derived"}
+        assert out["status"] == {"scrap_ratio": "on_target", "good_qty": "on_target"}
+        with serving_database(engine):
+            at = run_page("quality", MARCH_QUERY)
+        assert "target 3.50 %" in tile_captions(at, "scrap_ratio")
+        assert "derived: line targets weighted by Total output" in tile_captions(at, "scrap_ratio")
+        assert tile_badge(at, "scrap_ratio") == "on target"
+    finally:
+        drop()

@@ -14,7 +14,7 @@ from datetime import date
 import polars as pl
 
 from dashboard.i18n import t
-from dashboard.kpi.compare import target_for, target_status
+from dashboard.kpi.compare import period_target, target_status
 from dashboard.kpi.engine import Filters, compute, facts_for
 from dashboard.kpi.registry import DIMENSIONS, KPIS
 
@@ -92,9 +92,10 @@ def run_kpi_command(args, engine, *, today: date | None = None) -> int:
     table = compute(ids, facts, dims, Filters(date_from=date_from, date_to=date_to), today=today or date.today())
     if dims:  # periods before every requested KPI's data start are not rows at all
         table = table.filter(~pl.all_horizontal([pl.col(k).is_null() for k in ids]))
-    targets = {k: None for k in ids}
-    if with_targets:
-        targets = {k: target_for(k, facts["targets"], date_from, date_to) for k in ids}
+    scoped = {k: (None, None) for k in ids}
+    if with_targets:  # the plant's targets (or derived from the lines', as on the pages)
+        scoped = {k: period_target(k, facts, date_from, date_to, today=today or date.today()) for k in ids}
+    targets = {k: scoped[k][0] for k in ids}
     if args.json:
         if dims:
             rows = [{k: _json_value(v) for k, v in row.items()} for row in table.iter_rows(named=True)]
@@ -102,6 +103,7 @@ def run_kpi_command(args, engine, *, today: date | None = None) -> int:
         else:
             row = table.row(0, named=True)
             print(json.dumps({"kpis": {k: _json_value(row[k]) for k in ids}, "targets": targets,
+                              "target_scope": {k: scoped[k][1] for k in ids},
                               "status": {k: target_status(k, row[k], targets[k]) for k in ids}}, ensure_ascii=False))
         return EXIT_OK
     header = [*dims, t("kpi.cli.col.kpi"), t("kpi.cli.col.name"), t("kpi.cli.col.value"), t("kpi.cli.col.unit")]

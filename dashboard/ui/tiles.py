@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard.i18n import current_lang, t
 from dashboard.i18n.numbers import NONE, fmt_value
 from dashboard.kpi import KPIS, Filters, calendar, compare, compute
-from dashboard.kpi.compare import previous_period, same_period_last_year
+from dashboard.kpi.compare import previous_period, same_period_last_year, weight_measure
 from dashboard.ui.memo import cached
 
 
@@ -94,8 +94,7 @@ def _tile(r: dict, prev: tuple[date, date], last_year: tuple[date, date]) -> Non
         parts = [t("analysis.tile.vs_last_year", delta=ly if ly is not None else NONE)]
         if r["target"] is not None:
             parts.append(t("analysis.tile.target", target=fmt_value(r["target"], k.unit)))
-            if r.get("target_scope") == "line":
-                parts.append(t("status.target.line"))
+            parts += target_scope_note(r)
         parts += coverage_notes(r)
         st.caption(" · ".join(parts))
         if r["status"] is not None:
@@ -108,6 +107,18 @@ def _tile(r: dict, prev: tuple[date, date], last_year: tuple[date, date]) -> Non
 # The one status rule's three outcomes (dashboard.kpi.compare.target_status), as badges.
 STATUS_BADGE = {"on_target": ("green", ":material/check_circle:"), "near_target": ("orange", ":material/warning:"),
                 "off_target": ("red", ":material/error:")}
+
+
+def target_scope_note(r: dict) -> list[str]:
+    """Say where a target comes from when it is not the plant's own row: a line's, or derived."""
+    scope = r.get("target_scope")
+    if scope == "line":
+        return [t("status.target.line")]
+    if scope == "derived":
+        weight = weight_measure(r["kpi"])
+        return [t("status.target.derived_weighted", weight=t(f"analysis.measure.{weight}")) if weight
+                else t("status.target.derived_sum")]
+    return []
 
 
 def coverage_notes(r: dict) -> list[str]:

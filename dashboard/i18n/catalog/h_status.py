@@ -2,6 +2,9 @@
 MESSAGES = {
     "kpi.status.near_target": {"en": "near target", "zh": "接近目标"},
     "status.target.line": {"en": "line target", "zh": "产线目标"},
+    "status.target.derived_sum": {"en": "derived: sum of the line targets", "zh": "推算：各产线目标之和"},
+    "status.target.derived_weighted": {"en": "derived: line targets weighted by {weight}",
+                                       "zh": "推算：各产线目标按{weight}加权"},
     "status.coverage.previous.month": {"en": "prev. period {covered} of {total} months with data",
                                        "zh": "上期 {total} 个月中 {covered} 个月有数据"},
     "status.coverage.previous.day": {"en": "prev. period {covered} of {total} days with data",
