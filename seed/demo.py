@@ -223,7 +223,8 @@ def _targets(frames: dict[str, pl.DataFrame], cal: Calendar) -> pl.DataFrame:
     facts = FrameFacts(frames)
     base = Filters(date_from=cal.start, date_to=_month_start(cal.start, -12) - timedelta(days=1))
     # last year's average month (a monthly target; turnover over a year is twelve months' worth)
-    plant = compute(P.TARGET_KPIS, facts, ["month"], base, today=cal.today).select(P.TARGET_KPIS).mean().row(0, named=True)
+    plant = (compute(P.TARGET_KPIS, facts, ["month"], base, today=cal.today).select(P.TARGET_KPIS).mean()
+             .row(0, named=True))
     lines = (compute(P.LINE_TARGET_KPIS, facts, ["line", "month"], base, today=cal.today)
              .filter(pl.col("line").is_not_null()).group_by("line").agg(pl.col(P.LINE_TARGET_KPIS).mean()).sort("line"))
 

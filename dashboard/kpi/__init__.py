@@ -12,11 +12,12 @@ from dashboard.kpi.compare import (NEAR_BAND, compare, previous_period, same_per
                                    target_status)
 from dashboard.kpi.delivery import delivery_lines, line_status
 from dashboard.kpi.engine import Filters, compute, compute_one, data_starts, facts_for, measures_table
-from dashboard.kpi.registry import (DIMENSIONS, GRAINS, HEADLINE, KPI, MONTHLY_HEADLINE, KPIS, MEASURES, OTHER, UNASSIGNED,
-                                    UNITS, kpi)
+from dashboard.kpi.registry import (DIMENSIONS, GRAINS, HEADLINE, KPI, KPIS, MEASURES, MONTHLY_HEADLINE, OTHER,
+                                    UNASSIGNED, UNITS, kpi)
 
 __all__ = [
-    "DIMENSIONS", "GRAINS", "HEADLINE", "MONTHLY_HEADLINE", "NEAR_BAND", "data_starts", "target_status", "KPI", "KPIS", "MEASURES", "OTHER", "UNASSIGNED", "UNITS", "Filters",
+    "DIMENSIONS", "GRAINS", "HEADLINE", "MONTHLY_HEADLINE", "NEAR_BAND", "data_starts", "target_status", "KPI", "KPIS",
+    "MEASURES", "OTHER", "UNASSIGNED", "UNITS", "Filters",
     "compare", "compute", "compute_one", "cost_structure", "facts_for", "delivery_lines", "fold_pareto", "fpy_by_stage",
     "item_balances", "kpi", "lateness_distribution", "line_status", "material_loss_by_material", "measures_table",
     "oee_losses", "overdue_backlog", "pareto", "previous_period", "rty", "same_period_last_year", "scrap_pareto",

@@ -158,5 +158,6 @@ def compare(kpi_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], date_from
     return pl.DataFrame(rows, schema=_SCHEMA)
 
 
-__all__ = ["LIGHTS", "NEAR_BAND", "STATUSES", "compare", "coverage", "light", "month_bounds", "months_of", "period_target", "weight_measure",
+__all__ = ["LIGHTS", "NEAR_BAND", "STATUSES", "compare", "coverage", "light", "month_bounds", "months_of", "period_target",
+           "weight_measure",
            "previous_period", "same_period_last_year", "status", "target_for", "target_status"]

@@ -248,14 +248,14 @@ def data_starts(kpi_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], *, to
     return out
 
 
-def _before_data(k: str, start: date | None, dims: Sequence[str], filters: Filters,
-                 cal: PlantCalendar) -> pl.Expr | None:
+def _before_data(start: date | None, dims: Sequence[str], filters: Filters, cal: PlantCalendar) -> pl.Expr | None:
     """True for the groups that lie wholly before the KPI's data start (unknown, not 0)."""
     if start is None:
         return None
     grains = [d for d in dims if d in GRAINS]
     if grains:  # a period is known from the one holding the first date on
-        first = pl.DataFrame({"date": [start]}).select([calendar.grain_key(g, cal) for g in grains]).row(0, named=True)
+        first = (pl.DataFrame({"date": [start]}).select([calendar.grain_key(g, cal) for g in grains])
+                 .row(0, named=True))
         return pl.any_horizontal([pl.col(g) < pl.lit(first[g]) for g in grains])
     if filters.date_to is not None and filters.date_to < start:
         return pl.lit(True)
@@ -283,7 +283,7 @@ def compute(kpi_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], dims: Seq
     starts = data_starts([k.id for k in kpis], resolver)
     values = []
     for k in kpis:
-        before = _before_data(k.id, starts[k.id], dims, filters, cal)
+        before = _before_data(starts[k.id], dims, filters, cal)
         value = _value(k)
         values.append((value if before is None else pl.when(before).then(None).otherwise(value)).alias(k.id))
     out = table.select([pl.col(d) for d in dims] + values + (
@@ -302,4 +302,5 @@ def compute_one(kpi_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], filte
     return {k: row[k] for k in kpi_ids}
 
 
-__all__ = ["Filters", "compute", "compute_one", "data_starts", "facts_for", "measures_table", "filter_frame", "applicable", "KPIS"]
+__all__ = ["Filters", "compute", "compute_one", "data_starts", "facts_for", "measures_table", "filter_frame", "applicable",
+           "KPIS"]

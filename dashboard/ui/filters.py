@@ -57,7 +57,8 @@ def period_dates(preset: str, today: date, custom: tuple[date, date] | None = No
     if preset == "year_to_date":
         return calendar.year_bounds(int(month[:4]))[0], today
     if preset == "last_12_months":
-        return calendar.month_bounds(calendar.add_months(month, -12))[0], calendar.month_bounds(month)[0] - timedelta(days=1)
+        first = calendar.month_bounds(calendar.add_months(month, -12))[0]
+        return first, calendar.month_bounds(month)[0] - timedelta(days=1)
     if preset == "custom" and custom:
         start, end = custom
         return (start, end) if start <= end else (end, start)

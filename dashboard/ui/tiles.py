@@ -166,5 +166,5 @@ def show_formula(kpi_ids: Sequence[str], facts: Mapping[str, pl.DataFrame], filt
         st.dataframe(formula_table(kpi_ids, facts, filters, today), hide_index=True, width="stretch")
 
 
-__all__ = ["NONE", "STATUS_BADGE", "coverage_notes", "fmt_date", "fmt_delta", "fmt_period", "fmt_unit", "fmt_value", "formula_table", "kpi_name",
-           "kpi_tiles", "show_formula", "tile_rows"]
+__all__ = ["NONE", "STATUS_BADGE", "coverage_notes", "fmt_date", "fmt_delta", "fmt_period", "fmt_unit", "fmt_value",
+           "formula_table", "kpi_name", "kpi_tiles", "show_formula", "target_scope_note", "tile_rows"]
