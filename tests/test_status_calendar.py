@@ -420,3 +420,14 @@ def test_a_plant_target_derived_from_line_targets_is_shown_as_such(tmp_path, mon
         assert tile_badge(at, "scrap_ratio") == "on target"
     finally:
         drop()
+
+
+def test_bars_against_a_target_are_coloured_by_the_same_rule():
+    """Target 4.0, higher is better: 5.0 on target, 3.9 near (>= 3.8, 5 % below), 3.7 off."""
+    from dashboard.ui import charts
+
+    bars = pl.DataFrame({"code": ["A", "B", "C"], "name": ["A", "B", "C"], "value": [5.0, 3.9, 3.7]})
+    spec = charts.bar_chart(bars, title="t", category_title="c", value_title="v", unit="pieces", target=4.0,
+                            color_by_target=+1).to_dict()
+    rows = [r for values in spec["datasets"].values() for r in values if "status" in r]
+    assert {r["code"]: r["status"] for r in rows} == {"A": "on_target", "B": "near_target", "C": "off_target"}

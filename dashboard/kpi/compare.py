@@ -32,9 +32,14 @@ LIGHTS = {"on_target": "green", "near_target": "amber", "off_target": "red", Non
 
 def target_status(kpi_id: str, value: float | None, target: float | None) -> str | None:
     """on_target | near_target | off_target (see the module docstring), None without value or target."""
+    return status_by_direction(kpi(kpi_id).direction, value, target)
+
+
+def status_by_direction(direction: int, value: float | None, target: float | None) -> str | None:
+    """The rule for a direction (+1 higher is better, -1 lower is better)."""
     if value is None or target is None:
         return None
-    shortfall = kpi(kpi_id).direction * (target - value)  # > 0: worse than the target
+    shortfall = direction * (target - value)  # > 0: worse than the target
     if shortfall <= 0:
         return "on_target"
     return "near_target" if shortfall <= NEAR_BAND * abs(target) else "off_target"
@@ -159,5 +164,5 @@ def compare(kpi_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], date_from
 
 
 __all__ = ["LIGHTS", "NEAR_BAND", "STATUSES", "compare", "coverage", "light", "month_bounds", "months_of", "period_target",
-           "weight_measure",
+           "status_by_direction", "weight_measure",
            "previous_period", "same_period_last_year", "status", "target_for", "target_status"]
