@@ -243,6 +243,7 @@ def test_cut_off_on_the_page(tmp_path, monkeypatch):
         with serving_database(engine):
             at = run_page("throughput", {"period": "custom", "from": "2026-02-26", "to": "2026-03-25", "grain": "month"})
         assert "compared with 26 Jan 2026 – 25 Feb 2026" in at.caption[0].value
+        assert "months close on day 25 (a month runs from day 26 of the month before)" in at.caption[0].value
         good = next(m for m in at.metric if m.label == "Throughput (good)")
         assert (good.value, good.delta) == ("115", "+114")
     finally:

@@ -65,6 +65,16 @@ def period_dates(preset: str, today: date, custom: tuple[date, date] | None = No
     raise ValueError(f"unknown period {preset!r}")
 
 
+def calendar_note() -> str | None:
+    """The plant's statistics calendar in words, when it is not calendar months from Monday."""
+    cal = calendar.current()
+    if cal == calendar.PlantCalendar():
+        return None
+    months = (t("status.calendar.calendar_months") if cal.month_cutoff is None
+              else t("status.calendar.cutoff", day=cal.month_cutoff, next=cal.month_cutoff + 1))
+    return t("status.calendar.caption", months=months, week_start=t(f"status.weekday.{cal.week_start}"))
+
+
 @dataclass(frozen=True)
 class FilterState:
     """What the filter bar holds: period preset (and its dates), grain and dimension choices."""
@@ -213,4 +223,4 @@ def filter_bar(facts: Mapping[str, pl.DataFrame], today: date, page_id: str = ""
     return state
 
 
-__all__ = ["DIMS", "FilterState", "PRESETS", "filter_bar", "filter_options", "period_dates"]
+__all__ = ["DIMS", "FilterState", "calendar_note", "PRESETS", "filter_bar", "filter_options", "period_dates"]

@@ -24,7 +24,7 @@ MESSAGES = {
         "en": "Statistics calendar: {months}; weeks start on {week_start}",
         "zh": "统计口径：{months}；每周从{week_start}开始"},
     "status.calendar.calendar_months": {"en": "calendar months", "zh": "自然月"},
-    "status.calendar.cutoff": {"en": "months close on day {day} (the month runs from the {next}th of the month before)",
+    "status.calendar.cutoff": {"en": "months close on day {day} (a month runs from day {next} of the month before)",
                                "zh": "每月 {day} 日截止（自上月 {next} 日起）"},
     "status.weekday.0": {"en": "Monday", "zh": "周一"},
     "status.weekday.1": {"en": "Tuesday", "zh": "周二"},
