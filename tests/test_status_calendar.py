@@ -432,3 +432,13 @@ def test_bars_against_a_target_are_coloured_by_the_same_rule():
                             color_by_target=+1).to_dict()
     rows = [r for values in spec["datasets"].values() for r in values if "status" in r]
     assert {r["code"]: r["status"] for r in rows} == {"A": "on_target", "B": "near_target", "C": "off_target"}
+
+
+def test_monthly_summary_page_shows_the_same_status(edge_db):
+    at = AppTest.from_file(str(ROOT / "pages" / "executive.py"), default_timeout=60)
+    at.query_params["month"] = "2026-03"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    for kpi_id in ("good_qty", "plan_attainment", "scrap_ratio", "scrap_cost"):
+        badges = [m.value for m in at.get_by_key(f"exec_tile_{kpi_id}").markdown if "-badge[" in m.value]
+        assert len(badges) == 1 and badges[0].split("]")[0].endswith(LABEL[EXPECTED_STATUS[kpi_id]]), (kpi_id, badges)

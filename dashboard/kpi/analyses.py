@@ -7,8 +7,7 @@ from datetime import date
 
 import polars as pl
 
-from dashboard.kpi import calendar
-from dashboard.kpi.engine import Filters, _Resolver, compute, filter_frame, measures_table
+from dashboard.kpi.engine import Filters, _grain_label, _Resolver, compute, filter_frame, measures_table
 from dashboard.kpi.registry import KPIS, MEASURES, OTHER, UNASSIGNED, ratio
 
 
@@ -50,7 +49,7 @@ def pareto(measure_or_kpi: str, facts: Mapping[str, pl.DataFrame], by: str, filt
 
 def compute_measures_labelled(measure_ids, facts, by: str, filters, **kw) -> pl.DataFrame:
     table = measures_table(measure_ids, facts, [by], filters, **kw)
-    return table.with_columns(calendar.grain_label(by).alias(by)) if by in ("week", "month", "quarter") else table
+    return table.with_columns(_grain_label(by).alias(by)) if by in ("week", "month", "quarter") else table
 
 
 def scrap_pareto(facts: Mapping[str, pl.DataFrame], by: str, filters: Filters | None = None, **kw) -> pl.DataFrame:

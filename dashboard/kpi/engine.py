@@ -119,6 +119,15 @@ class _Resolver(Mapping):
         return len(self._facts) + len(DERIVED_FACTS)
 
 
+def _grain_key(grain: str, cal: PlantCalendar | None = None) -> pl.Expr:
+    """The period key of each row's date (dashboard.kpi.calendar.grain_key: the plant's weeks and months)."""
+    return calendar.grain_key(grain, cal)
+
+
+def _grain_label(grain: str, cal: PlantCalendar | None = None) -> pl.Expr:
+    return calendar.grain_label(grain, cal)
+
+
 def applicable(frame: pl.DataFrame, dims: Iterable[str], filters: Filters) -> bool:
     """Can this fact honour the breakdown and the filters?"""
     needed = [("date" if d in GRAINS else d) for d in dims] + list(filters.dimensions())
@@ -156,7 +165,7 @@ def aggregate(frame: pl.DataFrame, measure_ids: Sequence[str], dims: Sequence[st
     if not dims:
         return frame.select(aggs)
     cal = cal or calendar.current()  # weeks and months are the plant's statistics periods
-    keys = [calendar.grain_key(d, cal) if d in GRAINS else pl.col(d) for d in dims]
+    keys = [_grain_key(d, cal) if d in GRAINS else pl.col(d) for d in dims]
     return frame.group_by(keys).agg(aggs)
 
 
@@ -291,7 +300,7 @@ def compute(kpi_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], dims: Seq
     if dims:
         out = out.sort(dims, nulls_last=True)
         if labels:
-            out = out.with_columns([calendar.grain_label(d, cal).alias(d) for d in dims if d in GRAINS])
+            out = out.with_columns([_grain_label(d, cal).alias(d) for d in dims if d in GRAINS])
     return out
 
 
