@@ -442,3 +442,20 @@ def test_monthly_summary_page_shows_the_same_status(edge_db):
     for kpi_id in ("good_qty", "plan_attainment", "scrap_ratio", "scrap_cost"):
         badges = [m.value for m in at.get_by_key(f"exec_tile_{kpi_id}").markdown if "-badge[" in m.value]
         assert len(badges) == 1 and badges[0].split("]")[0].endswith(LABEL[EXPECTED_STATUS[kpi_id]]), (kpi_id, badges)
+
+
+@pytest.mark.parametrize("cutoff", [None, 25, 28])
+def test_grain_keys_and_their_bounds_agree_with_the_calendar(cutoff):
+    """Every day of 2025-12-01 .. 2028-03-31 lies inside the bounds of its own period (week, month,
+    quarter, year), and those bounds are the calendar's period_bounds of that day (cut-off 28: the
+    month "2026-03" runs 1 .. 28 March, "2028-03" 29 February .. 28 March in a leap year)."""
+    cal = PlantCalendar(month_cutoff=cutoff, week_start=6)
+    days = pl.DataFrame({"date": pl.date_range(date(2025, 12, 1), date(2028, 3, 31), "1d", eager=True)})
+    if cutoff == 28:
+        assert calendar.month_bounds("2026-03", cal) == (date(2026, 3, 1), date(2026, 3, 28))
+        assert calendar.month_bounds("2028-03", cal) == (date(2028, 2, 29), date(2028, 3, 28))
+    for grain in ("week", "month", "quarter", "year"):
+        first, last = calendar.key_bounds(grain, cal)
+        keyed = days.with_columns(calendar.grain_key(grain, cal)).with_columns(first=first, last=last)
+        expected = [calendar.period_bounds(d, grain, cal) for d in keyed.get_column("date").to_list()]
+        assert list(zip(keyed.get_column("first").to_list(), keyed.get_column("last").to_list())) == expected, grain

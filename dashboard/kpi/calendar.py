@@ -246,6 +246,27 @@ def grain_key(grain: str, cal: PlantCalendar | None = None, column: str = "date"
     return key.alias(grain)
 
 
+_STEP = {"week": "1w", "month": "1mo", "quarter": "3mo"}
+
+
+def key_bounds(grain: str, cal: PlantCalendar | None = None) -> tuple[pl.Expr, pl.Expr]:
+    """First and last day (polars) of the periods whose grain_key is in column `grain`."""
+    cal = _cal(cal)
+    c = pl.col(grain)
+    if grain == "day":
+        return c, c
+    if grain == "year":  # an integer: the statistics year
+        if cal.month_cutoff is None:
+            return pl.date(c, 1, 1), pl.date(c, 12, 31)
+        return pl.date(c - 1, 12, cal.month_cutoff + 1), pl.date(c, 12, cal.month_cutoff)
+    if grain == "week" or cal.month_cutoff is None:
+        return c, c.dt.offset_by(_STEP[grain]).dt.offset_by("-1d")  # keys are the periods' real first days
+    # a statistics month ends on the cut-off day of the month it is named after
+    anchor = _month_anchor(c, cal)
+    last_month = anchor if grain == "month" else anchor.dt.truncate("1q").dt.offset_by("2mo")
+    return c, last_month + pl.duration(days=cal.month_cutoff - 1)
+
+
 def grain_label(grain: str, cal: PlantCalendar | None = None) -> pl.Expr:
     """Readable labels of grain_key's period starts: 2026-W02, 2026-01, 2026-Q1 (days, years as they are)."""
     cal = _cal(cal)
@@ -261,6 +282,7 @@ def grain_label(grain: str, cal: PlantCalendar | None = None) -> pl.Expr:
 
 
 __all__ = ["CalendarSettingError", "PlantCalendar", "WEEKDAYS", "add_months", "current", "grain_key", "grain_label",
+           "key_bounds",
            "label_date", "last_complete_month", "month_bounds", "month_of", "months_of", "period_bounds",
            "period_end", "previous_period", "quarter_bounds", "quarter_of", "same_period_last_year", "week_start",
            "whole_months", "year_bounds"]
