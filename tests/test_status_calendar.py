@@ -262,6 +262,12 @@ def test_comparison_half_covered_says_so_and_none_without_data():
                   today=date(2026, 5, 2)).row(0, named=True)
     assert (row["value"], row["previous"], row["previous_covered"], row["previous_periods"]) == (1, 1, 1, 2)
     assert (row["same_period_last_year"], row["last_year_covered"], row["coverage_unit"]) == (None, 0, "month")
+    # a period of days, with two more complaints on 6 Feb (the data start): 11..20 Feb is compared with
+    # 1..10 Feb (3 complaints: two on the 6th, one on the 10th), of which 6..10 Feb follow the data start
+    row = compare(["complaints"], {"complaints": complaints.with_columns(pl.lit(date(2026, 2, 6)).alias("date"))
+                                   .vstack(complaints)}, date(2026, 2, 11), date(2026, 2, 20),
+                  today=date(2026, 5, 2)).row(0, named=True)
+    assert (row["previous"], row["previous_covered"], row["previous_periods"], row["coverage_unit"]) == (3, 5, 10, "day")
     by_month = compute(["complaints"], {"complaints": complaints}, ["month"],
                        Filters(date_from=date(2026, 1, 1), date_to=date(2026, 4, 30)))
     assert by_month.rows() == [("2026-02", 1), ("2026-03", 1)]  # months with rows; none before the data start
