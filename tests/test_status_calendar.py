@@ -132,13 +132,14 @@ def test_page_tiles_show_the_status_rule_at_its_edges(edge_db):
     assert "target 3.00 %" in tile_captions(line, "scrap_ratio") and "line target" in tile_captions(line, "scrap_ratio")
 
 
-def test_pdf_and_xlsx_lights_follow_the_same_rule(edge_db, tmp_path):
+def test_pdf_and_xlsx_lights_follow_the_same_rule(engine, tmp_path):
     """The monthly summary PDF of 2026-03: the headline tiles good_qty (off), plan attainment (near),
     scrap ratio (off) and scrap cost (near) carry the same words as the page tiles."""
     from dashboard.reports.pdf import render_pdf
     from dashboard.reports.summary import build_summary
 
-    summary = build_summary(edge_db, "2026-03", today=date(2026, 4, 15))
+    edge_plant(engine)
+    summary = build_summary(engine, "2026-03", today=date(2026, 4, 15))
     assert {h.kpi: h.status for h in summary.headline if h.status} == {
         k: EXPECTED_STATUS[k] for k in ("good_qty", "plan_attainment", "scrap_ratio", "scrap_cost")}
     path = tmp_path / "summary.pdf"
