@@ -242,7 +242,8 @@ def test_cut_off_on_the_page(tmp_path, monkeypatch):
         cutoff_plant(engine)
         monkeypatch.setenv("PLANTKPI_MONTH_CUTOFF", "25")
         with serving_database(engine):
-            at = run_page("throughput", {"period": "custom", "from": "2026-02-26", "to": "2026-03-25", "grain": "month"})
+            at = run_page("throughput", {"period": "custom", "from": "2026-02-26", "to": "2026-03-25",
+                                         "grain": "month"})
         assert "compared with 26 Jan 2026 – 25 Feb 2026" in at.caption[0].value
         assert "months close on day 25 (a month runs from day 26 of the month before)" in at.caption[0].value
         good = next(m for m in at.metric if m.label == "Throughput (good)")
@@ -268,7 +269,8 @@ def test_comparison_half_covered_says_so_and_none_without_data():
     row = compare(["complaints"], {"complaints": complaints.with_columns(pl.lit(date(2026, 2, 6)).alias("date"))
                                    .vstack(complaints)}, date(2026, 2, 11), date(2026, 2, 20),
                   today=date(2026, 5, 2)).row(0, named=True)
-    assert (row["previous"], row["previous_covered"], row["previous_periods"], row["coverage_unit"]) == (3, 5, 10, "day")
+    assert (row["previous"], row["previous_covered"], row["previous_periods"], row["coverage_unit"]) == (
+        3, 5, 10, "day")
     by_month = compute(["complaints"], {"complaints": complaints}, ["month"],
                        Filters(date_from=date(2026, 1, 1), date_to=date(2026, 4, 30)))
     assert by_month.rows() == [("2026-02", 1), ("2026-03", 1)]  # months with rows; none before the data start
@@ -284,7 +286,8 @@ def test_page_tile_names_the_coverage_of_the_previous_period(tmp_path):
         write(engine, "production", [production_row(day=d, planned_min=60, planned_qty=q, good=q) for d, q in (
             (date(2026, 2, 10), 100), (date(2026, 3, 10), 200), (date(2026, 4, 10), 300))])
         with serving_database(engine):
-            at = run_page("throughput", {"period": "custom", "from": "2026-03-01", "to": "2026-04-30", "grain": "month"})
+            at = run_page("throughput", {"period": "custom", "from": "2026-03-01", "to": "2026-04-30",
+                                         "grain": "month"})
         good = next(m for m in at.metric if m.label == "Throughput (good)")
         assert (good.value, good.delta) == ("500", "+400")
         assert "prev. period 1 of 2 months with data" in tile_captions(at, "good_qty")
@@ -384,7 +387,8 @@ def test_demo_targets_are_the_plants_own_first_year_improved():
             .join(frames["machines"].select("machine_code", "line_code"), on="machine_code"))
 
     def baseline(frame: pl.DataFrame) -> float:
-        monthly = frame.group_by(pl.col("date").dt.strftime("%Y-%m")).agg(r=pl.col("scrap_qty").sum() / pl.col("total_qty").sum())
+        monthly = frame.group_by(pl.col("date").dt.strftime("%Y-%m")).agg(
+            r=pl.col("scrap_qty").sum() / pl.col("total_qty").sum())
         return round(monthly.get_column("r").mean() * 0.85, 4)
 
     targets = frames["targets"].filter(pl.col("kpi") == "scrap_ratio", pl.col("month") == "2026-11")
@@ -416,7 +420,8 @@ def test_a_plant_target_derived_from_line_targets_is_shown_as_such(tmp_path, mon
             ("scrap_ratio", "L1", 0.02), ("scrap_ratio", "L2", 0.04), ("good_qty", "L1", 1000.0),
             ("good_qty", "L2", 2800.0))])
         monkeypatch.setenv("PLANTKPI_DATABASE_URL", engine.url.render_as_string(hide_password=False))
-        assert main(["kpi", "--from", "2026-03-01", "--to", "2026-03-31", "--kpi", "scrap_ratio,good_qty", "--json"]) == 0
+        assert main(["kpi", "--from", "2026-03-01", "--to", "2026-03-31", "--kpi", "scrap_ratio,good_qty",
+                     "--json"]) == 0
         out = json.loads(capsys.readouterr().out)
         assert out["targets"] == {"scrap_ratio": pytest.approx(0.035), "good_qty": 3800.0}
         assert out["target_scope"] == {"scrap_ratio": "derived", "good_qty": "derived"}
@@ -466,3 +471,16 @@ def test_grain_keys_and_their_bounds_agree_with_the_calendar(cutoff):
         keyed = days.with_columns(calendar.grain_key(grain, cal)).with_columns(first=first, last=last)
         expected = [calendar.period_bounds(d, grain, cal) for d in keyed.get_column("date").to_list()]
         assert list(zip(keyed.get_column("first").to_list(), keyed.get_column("last").to_list())) == expected, grain
+
+
+def test_by_reason_gives_no_zero_downtime_for_a_complaint_reason(engine, monkeypatch, capsys):
+    """CP-DIM is a complaint reason: by reason it has 1 complaint and no downtime or scrap figure
+    (not "0 min"); DT-MOLD has 25 min and no complaint figure."""
+    example_plant(engine)
+    monkeypatch.setenv("PLANTKPI_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    clear_cache()
+    rows = {r["reason"]: r for r in cli_rows(capsys, "--by", "reason", "--kpi",
+                                             "complaints,downtime_min,scrap_by_reason")}
+    cp = rows["CP-DIM"]
+    assert (cp["complaints"], cp["downtime_min"], cp["scrap_by_reason"]) == (1, None, None)
+    assert (rows["DT-MOLD"]["downtime_min"], rows["DT-MOLD"]["complaints"]) == (25, None)

@@ -21,7 +21,7 @@ import polars as pl
 from dashboard.kpi import calendar
 from dashboard.kpi.calendar import PlantCalendar
 from dashboard.kpi.delivery import DERIVED_FACTS, DERIVED_INPUTS
-from dashboard.kpi.registry import DIMENSIONS, EVENT_FACTS, GRAINS, KPIS, MEASURES, kpi
+from dashboard.kpi.registry import DIMENSIONS, EVENT_FACTS, FACT_OWN_DIMENSIONS, GRAINS, KPIS, MEASURES, kpi
 
 _FILTER_DIMS = ("line", "machine", "product", "shift", "customer", "abc_class", "reason", "stage", "supplier",
                 "department", "category", "material")
@@ -207,11 +207,14 @@ def measures_table(measure_ids: Iterable[str], facts: Mapping[str, pl.DataFrame]
     return table.with_columns([pl.lit(None, pl.Float64).alias(m) for m in missing])
 
 
-def _value(k) -> pl.Expr:
+def _value(k, dims: Sequence[str] = ()) -> pl.Expr:
     """A sum over no rows at all is not known (null, "—"), unlike rows that sum to 0: a period
     before the data starts must not read as a real 0. Events are the exception (EVENT_FACTS):
-    a month without complaints had 0 complaints. Ratios need no rule (0 / 0 is null already)."""
-    facts = [f for f in dict.fromkeys(MEASURES[m].fact for m in k.measures) if f not in EVENT_FACTS]
+    a month without complaints had 0 complaints — but not by a dimension whose members belong to
+    one fact (FACT_OWN_DIMENSIONS: a complaint reason had no downtime, it is no downtime reason).
+    Ratios need no rule (0 / 0 is null already)."""
+    own = any(d in FACT_OWN_DIMENSIONS for d in dims)
+    facts = [f for f in dict.fromkeys(MEASURES[m].fact for m in k.measures) if own or f not in EVENT_FACTS]
     if not k.additive or not facts:
         return k.expr
     has_rows = pl.all_horizontal([pl.col(rows_column(f)).fill_null(0) > 0 for f in facts])
@@ -293,7 +296,7 @@ def compute(kpi_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], dims: Seq
     values = []
     for k in kpis:
         before = _before_data(starts[k.id], dims, filters, cal)
-        value = _value(k)
+        value = _value(k, dims)
         values.append((value if before is None else pl.when(before).then(None).otherwise(value)).alias(k.id))
     out = table.select([pl.col(d) for d in dims] + values + (
         [pl.col(m) for m in measure_ids] if with_measures else []))
@@ -311,5 +314,5 @@ def compute_one(kpi_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], filte
     return {k: row[k] for k in kpi_ids}
 
 
-__all__ = ["Filters", "compute", "compute_one", "data_starts", "facts_for", "measures_table", "filter_frame", "applicable",
-           "KPIS"]
+__all__ = ["Filters", "compute", "compute_one", "data_starts", "facts_for", "measures_table", "filter_frame",
+           "applicable", "KPIS"]

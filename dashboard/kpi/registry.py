@@ -26,6 +26,9 @@ OTHER = "Other"            # small Pareto categories folded together (display te
 # Facts that record events: a period without any of them had none (0 complaints, 0 minutes of
 # downtime), while a period without production or survey rows is simply not known (null).
 EVENT_FACTS = frozenset({"complaints", "downtime", "scrap"})
+# Dimensions whose members each belong to one fact (a downtime reason, a cost category): by these an
+# event fact's member without rows is not one of its members (no figure), not a member with 0 events.
+FACT_OWN_DIMENSIONS = frozenset({"reason", "category"})
 
 
 @dataclass(frozen=True)
