@@ -97,9 +97,11 @@ def edge_db(tmp_path_factory):
     drop()
 
 
-def run_page(name: str, query: dict) -> AppTest:
+def run_page(name: str, query: dict, lang: str | None = None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "pages" / f"analysis_{name}.py"), default_timeout=60)
     at.query_params.update(query)
+    if lang:
+        at.session_state["lang"] = lang
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -127,6 +129,8 @@ def test_page_tiles_show_the_status_rule_at_its_edges(edge_db):
         at = throughput if kpi_id in ("plan_attainment", "good_qty", "yield") else quality
         assert tile_badge(at, kpi_id) == LABEL[expected], kpi_id
     assert "target 2.50 %" in tile_captions(quality, "scrap_ratio")   # the plant's target, not the line's 3 %
+    zh = run_page("quality", MARCH_QUERY, lang="zh")
+    assert (tile_badge(zh, "scrap_cost"), tile_badge(zh, "scrap_ratio")) == ("接近目标", "未达标")
     line = run_page("quality", {**MARCH_QUERY, "line": "L1"})
     assert tile_badge(line, "scrap_ratio") == "on target"
     assert "target 3.00 %" in tile_captions(line, "scrap_ratio") and "line target" in tile_captions(line, "scrap_ratio")
