@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard.auth import save_language
 from dashboard.i18n import LANG_NAMES, LANGS, set_lang, t
+from dashboard.kpi import calendar
 from dashboard.navigation import pages_for
 from dashboard.ui.login import open_link_after_sign_in, require_login, sign_out_button
 from data_access.db import get_engine
@@ -48,6 +49,12 @@ for spec in pages_for(user.role, user.department):
     page = st.Page(str(spec.path), title=t(spec.title_key), url_path=spec.url_path, icon=spec.icon,
                    default=spec.file == "home.py")
     sections.setdefault(t(spec.section), []).append(page)
+
+try:  # the plant calendar (environment) decides every week and month: a bad setting stops here, clearly
+    calendar.current()
+except calendar.CalendarSettingError as exc:
+    st.error(str(exc))
+    st.stop()
 
 current_page = st.navigation(sections, expanded=True)  # every page listed, no "View more"
 open_link_after_sign_in(current_page, [page for pages in sections.values() for page in pages])

@@ -178,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="date_from")
     p.add_argument("--to", dest="date_to")
     p.add_argument("--by", help="comma-separated dimensions, e.g. month,line")
+    p.add_argument("--kpi", dest="kpi", help="comma-separated KPI ids (default: all), e.g. oee,scrap_ratio")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_kpi)
 

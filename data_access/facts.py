@@ -26,8 +26,9 @@ Choices worth knowing:
 - reasons not in the reasons master (or left empty) show as "Unassigned".
 - costs are monthly: a month's costs are dated on its first day.
 - material_moves: issued material = issue − return; valued at the material's standard price.
-- headcount: one row per day and department from the first hire to the later of the last
-  recorded date and today; an employee counts from hire_date through leave_date.
+- headcount: one row per day and department from the first attendance record (the first hire
+  when there is none) to the later of the last recorded date and today; an employee counts from
+  hire_date through leave_date.
 """
 from __future__ import annotations
 
@@ -453,7 +454,11 @@ def headcount_by_day(employees: pl.DataFrame, end: date) -> pl.DataFrame:
 def _headcount(b: _Builder) -> pl.DataFrame:
     attendance = b.kind("attendance")
     end = max(date.today(), attendance.get_column("date").max() or date.today())
-    return headcount_by_day(_employees(b), end)
+    days = headcount_by_day(_employees(b), end)
+    # Before people records start (the first attendance day) the roster is not known: those who
+    # left before then were never entered, so a headcount or a 0 % turnover there would be made up.
+    first = attendance.get_column("date").min()
+    return days if first is None else days.filter(pl.col("date") >= first)
 
 
 def _costs(b: _Builder) -> pl.DataFrame:
@@ -612,3 +617,52 @@ def clear_cache() -> None:
     with _lock:
         _cache.clear()
         _reads.clear()
+
+
+class _FrameBuilder(_Builder):
+    """A builder over kind frames held in memory (same builders, no database)."""
+
+    def __init__(self, frames: Mapping[str, pl.DataFrame]):
+        self.frames, self.building = frames, []
+
+    def kind(self, name: str) -> pl.DataFrame:
+        fact = self.building[-1]
+        if name not in INPUTS.get(fact, ()):
+            raise KeyError(f"fact {fact!r} reads {name!r}: add it to data_access.facts.INPUTS")
+        frame = self.frames[name]
+        if "id" in COLUMN_READS.get(name, ()) and "id" not in frame.columns:  # the row id a table would give
+            frame = frame.with_row_index("id", offset=1).with_columns(pl.col("id").cast(pl.Int64))
+        return conform(frame, name, list(COLUMN_READS[name]) if name in COLUMN_READS else None)
+
+
+class FrameFacts(Mapping):
+    """The facts of kind frames in memory (e.g. the demo generator's, before they are written),
+    built on first use by the very builders of the database facts."""
+
+    def __init__(self, frames: Mapping[str, pl.DataFrame]):
+        self._builder = _FrameBuilder(frames)
+        self._builder.facts = self
+        self._built: dict[str, pl.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pl.DataFrame:
+        if name not in BUILDERS:
+            raise KeyError(name)
+        if name not in self._built:
+            if name in _MASTERS:
+                self._built[name] = conform(self._builder.frames[name], name)
+            else:
+                self._builder.building.append(name)
+                try:
+                    self._built[name] = BUILDERS[name](self._builder).rechunk()
+                finally:
+                    self._builder.building.pop()
+        return self._built[name]
+
+    def __contains__(self, name) -> bool:
+        return name in BUILDERS
+
+    def __iter__(self):
+        return iter(BUILDERS)
+
+    def __len__(self) -> int:
+        return len(BUILDERS)

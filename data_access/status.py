@@ -2,6 +2,7 @@
 and the recent weeks without any record."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import polars as pl
@@ -13,7 +14,7 @@ from data_access.kinds import TRANSACTION_KINDS
 from data_access.models import kind_table
 
 
-def week_start(day: date) -> date:
+def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
@@ -35,11 +36,13 @@ def _as_date(value) -> date | None:
     return date.fromisoformat(text[:10])
 
 
-def data_status(engine: Engine | None = None, today: date | None = None, weeks: int = 8) -> pl.DataFrame:
+def data_status(engine: Engine | None = None, today: date | None = None, weeks: int = 8,
+                week_start: Callable[[date], date] = _monday) -> pl.DataFrame:
     """One row per transaction kind: department, kind, rows, latest, missing_weeks (list of the
     Mondays of the last `weeks` complete weeks with no record), by the kind's reporting cadence:
     a monthly kind (costs, stocktake) covers a week when the week's month has a record or is not
-    over yet; an event kind (complaints, hires) is never missing."""
+    over yet; an event kind (complaints, hires) is never missing. `week_start` gives the first
+    day of a week: the plant's (dashboard.kpi.calendar.week_start; data_access cannot import it)."""
     engine = engine or get_engine()
     today = today or date.today()
     this_week = week_start(today)

@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.i18n import t
-from dashboard.kpi import lateness_distribution, overdue_backlog, target_for
+from dashboard.kpi import lateness_distribution, overdue_backlog, period_target
 from dashboard.kpi.charts_data import breakdown, clip_grain, delivery_rows, trend
 from dashboard.ui import charts
 from dashboard.ui.analysis import analysis_page, with_names
@@ -29,7 +29,7 @@ charts.draw(charts.trend_chart(data, "otd_line", "ratio", title=t("analysis.deli
                                value_title=kpi_name("otd_line"), x_title=t(f"analysis.grain.{grain}"),
                                target="otd_line_target"), "del_trend")
 
-target = target_for("otd_line", facts["targets"], filters.date_from, filters.date_to)
+target = period_target("otd_line", facts, filters.date_from, filters.date_to, filters, today=today)[0]  # the tile's
 by_customer = with_names(cached(breakdown, ["otd_line"], facts, ["customer"], filters, today=today), "customer", facts,
                          "customer")
 picked = charts.draw(charts.bar_chart(by_customer.select("code", "name", value="otd_line").sort("value"),

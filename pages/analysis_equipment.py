@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.i18n import t
-from dashboard.kpi import pareto, target_for
+from dashboard.kpi import pareto, period_target
 from dashboard.kpi.charts_data import breakdown, clip_grain, keep_top, rows_behind, trend, waterfall
 from dashboard.ui import charts
 from dashboard.ui.analysis import PRODUCTION_DIMS, analysis_page, names, with_names
@@ -20,8 +20,7 @@ kpi_tiles(TILES, facts, filters, today, per_row=4)
 if page.empty("production"):
     st.stop()
 
-line = filters.line[0] if filters.line and len(filters.line) == 1 else None
-oee_target = target_for("oee", facts["targets"], filters.date_from, filters.date_to, line)
+oee_target = period_target("oee", facts, filters.date_from, filters.date_to, filters, today=today)[0]  # the tile's
 by_machine = cached(breakdown, ["oee"], facts, ["machine"], filters, today=today)
 worst = with_names(keep_top(by_machine, "machine", "oee", charts.MAX_CATEGORIES, lowest=True), "machine", facts,
                    "machine")

@@ -14,14 +14,13 @@ from dashboard.reports.format import fmt_change, fmt_date, fmt_value, month_titl
 from dashboard.reports.summary import build_summary, last_complete_month, parse_month, shift_month
 from dashboard.reports.tables import complaints_table, late_table, missing_table, scrap_table
 from dashboard.ui.plain_text import plain
+from dashboard.ui.tiles import STATUS_BADGE
 from data_access.commentary import MAX_CHARS, save_commentary
 from data_access.db import get_engine
 
 EDITORS = ("admin", "executive", "manager")
 MONTHS_OFFERED = 36
 PER_ROW = 4
-BADGE = {"green": ("green", ":material/check_circle:"), "amber": ("orange", ":material/warning:"),
-         "red": ("red", ":material/error:"), "none": ("gray", None)}
 
 if st.session_state.get("lang"):  # the app frame sets it too; a page run on its own (tests) needs it
     set_lang(st.session_state.lang)
@@ -71,12 +70,13 @@ for start in range(0, len(summary.headline), PER_ROW):
                       delta=None if h.change_previous is None else delta.replace("−", "-"),  # st.metric reads "-"
                       delta_color="normal" if k.direction > 0 else "inverse",
                       delta_description=t("report.col.previous"),
-                      chart_data=[v for _, v in h.series], chart_type="line", help=k.formula(lang))
+                      chart_data=[float("nan") if v is None else v for _, v in h.series],  # a month without data: a gap
+                      chart_type="line", help=k.formula(lang))
             last_year = t("report.vs_last_year", delta=fmt_change(h.change_last_year, h.unit, lang))
             if h.target is not None:
                 last_year += " · " + t("report.target", target=fmt_value(h.target, h.unit))
             st.caption(last_year)
-            colour, icon = BADGE[h.light]
+            colour, icon = STATUS_BADGE.get(h.status, ("gray", None))  # the same badges as every tile
             st.badge(t(f"report.light.{h.light}"), color=colour, icon=icon)
 st.caption(t("report.legend"))
 

@@ -4,6 +4,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard.i18n import current_lang, t
+from dashboard.kpi import calendar
 from dashboard.ui.status import show_status_table
 from data_access.db import get_engine
 from data_access.status import data_status
@@ -15,7 +16,7 @@ lang = current_lang()
 st.title(t("app.title"))
 st.caption(t("app.subtitle"))
 
-status = data_status(engine, today=date.today(), weeks=WEEKS)
+status = data_status(engine, today=date.today(), weeks=WEEKS, week_start=calendar.week_start)
 if status["rows"].sum() == 0:
     st.info(t("home.empty"))
 else:

@@ -257,28 +257,41 @@ def _employees(rng: np.random.Generator, cal: Calendar) -> pl.DataFrame:
     return frame.filter(pl.col("hire_date") <= cal.today)
 
 
-def _targets(cal: Calendar, cost_per_unit: float) -> pl.DataFrame:
-    rows = []
+def _targets(frames: dict[str, pl.DataFrame], cal: Calendar) -> pl.DataFrame:
+    """Monthly targets from the plant's own baseline (seed.plant.TARGET_KPIS, TARGET_IMPROVEMENT):
+    the figure of the first twelve months of the history, computed by the KPI engine from the
+    generated rows, for the plant (rows without a line) and for each line, then moved towards
+    better by the improvement the plant plans. So a plant target is the plant's, never a line's,
+    and a climb above last year's scrap reads as off target."""
+    from dashboard.kpi import Filters, compute, kpi
+    from data_access.facts import FrameFacts
+
+    facts = FrameFacts(frames)
+    base = Filters(date_from=cal.start, date_to=_month_start(cal.start, -12) - timedelta(days=1))
+    # last year's average month (a monthly target; turnover over a year is twelve months' worth)
+    plant = (compute(P.TARGET_KPIS, facts, ["month"], base, today=cal.today).select(P.TARGET_KPIS).mean()
+             .row(0, named=True))
+    lines = (compute(P.LINE_TARGET_KPIS, facts, ["line", "month"], base, today=cal.today)
+             .filter(pl.col("line").is_not_null()).group_by("line").agg(pl.col(P.LINE_TARGET_KPIS).mean()).sort("line"))
+
+    def target(kpi_id: str, value: float | None) -> float | None:
+        if value is None:
+            return None
+        share, k = P.TARGET_IMPROVEMENT.get(kpi_id, 0.0), kpi(kpi_id)
+        if k.direction < 0:
+            moved = value * (1 - share)
+        elif k.unit == "ratio" and value <= 1:
+            moved = value + share * (1 - value)
+        else:
+            moved = value * (1 + share)
+        return round(moved, 4) if k.unit == "ratio" else round(moved, 3 if abs(moved) < 100 else 1)
+
+    yearly = [(k, None, target(k, plant[k])) for k in P.TARGET_KPIS]
+    yearly += [(k, row["line"], target(k, row[k])) for row in lines.iter_rows(named=True) for k in P.LINE_TARGET_KPIS]
     months = [_month_key(_month_start(cal.today, back)) for back in range(HISTORY_MONTHS - 1, -3, -1)]
-    for i, month in enumerate(months):
-        tighten = 1 + 0.002 * i  # targets get a little harder every month
-        for kpi, value in P.TARGETS.items():
-            rows.append((kpi, month, None, _tighten(kpi, value, tighten)))
-        rows.append(("cost_per_unit", month, None, round(cost_per_unit / tighten, 3)))
-        for kpi, per_line in P.LINE_TARGETS.items():
-            for line, value in per_line.items():
-                rows.append((kpi, month, line, _tighten(kpi, value, tighten)))
+    rows = [(k, month, line, value) for month in months for k, line, value in yearly if value is not None]
     return pl.DataFrame(rows, schema={"kpi": pl.String, "month": pl.String, "line_code": pl.String,
                                       "target": pl.Float64}, orient="row")
-
-
-def _tighten(kpi: str, value: float, factor: float) -> float:
-    lower_is_better = kpi in {"scrap_ratio", "rework_ratio", "complaint_ppm", "turnover"}
-    if lower_is_better:
-        return round(value / factor, 4)
-    if value <= 1:  # close a little of the gap to 100 % each month
-        return round(1 - (1 - value) / factor, 4)
-    return round(value, 2)
 
 
 # --------------------------------------------------------------------------- production
@@ -1189,10 +1202,8 @@ def generate(scale: str = "small", today: date | None = None, seed: int = SEED) 
                   complaints=complaints, surveys=surveys, purchase_orders=pos, receipts=receipts,
                   attendance=attendance, hr_events=hr_events, maintenance=maintenance, projects=projects)
     frames["costs"] = _costs(frames, master, cal, rng)
-    finished = _finished(production, master)["qty"].sum()  # cost per finished unit (SPEC §5), not per operation
-    cost_per_unit = frames["costs"]["amount"].sum() / max(finished, 1)
-    frames["targets"] = _targets(cal, cost_per_unit * 0.95)
     frames.update(finance.generate(frames, cal.start, cal.today, seed))  # its own random stream
+    frames["targets"] = _targets(frames, cal)  # from the plant's own first year, sales and receivables too
     return {name: frames[name].select(KINDS[name].field_names) if name in frames else no_rows(name) for name in KINDS}
 
 

@@ -283,15 +283,19 @@ CHINESE_NEW_YEAR = ["2020-01-25", "2021-02-12", "2022-02-01", "2023-01-22", "202
                     "2032-02-11", "2033-01-31", "2034-02-19", "2035-02-08", "2036-01-28", "2037-02-15",
                     "2038-02-04", "2039-01-24", "2040-02-12"]
 
-# Monthly targets: kpi -> plant-wide target, and per line where it makes sense.
-TARGETS = {"oee": 0.65, "availability": 0.88, "performance": 0.90, "quality_ratio": 0.97, "yield": 0.96,
-           "scrap_ratio": 0.025, "rework_ratio": 0.015, "plan_attainment": 0.95, "otd_line": 0.95,
-           "otd_order": 0.90, "otd_qty": 0.96, "supplier_otd": 0.92, "csat": 0.85, "satisfaction_mean": 4.1,
-           "nps": 30, "complaint_ppm": 60, "fpy": 0.97, "incoming_pass_rate": 0.97, "attendance_rate": 0.96,
-           "turnover": 0.03, "overtime_share": 0.10, "labour_productivity": 42}  # finished pieces per labour hour
-LINE_TARGETS = {
-    "oee": {"INJ": 0.65, "DMC": 0.60, "FIN": 0.70, "MAC": 0.68},
-    "availability": {"INJ": 0.88, "DMC": 0.86, "FIN": 0.90, "MAC": 0.88},
-    "scrap_ratio": {"INJ": 0.025, "DMC": 0.035, "FIN": 0.01, "MAC": 0.015},
-    "yield": {"INJ": 0.96, "DMC": 0.95, "FIN": 0.98, "MAC": 0.98},
-}
+# Monthly targets come from the plant's own baseline (seed.demo._targets): each KPI's figure over the
+# first twelve months of the history ("last year"), plant-wide and per line, moved by TARGET_IMPROVEMENT
+# where the plant means to improve (0: hold last year's level). The share is of the way to perfect for a
+# fraction (close 30 % of the gap to 100 % OTD), a cut for lower-is-better figures (15 % less scrap),
+# a rise for the others.
+TARGET_KPIS = ("finished_qty", "good_qty", "plan_attainment", "oee", "availability", "performance", "quality_ratio",
+               "yield", "scrap_ratio", "scrap_cost", "rework_ratio", "labour_productivity", "otd_line", "otd_order", "otd_qty",
+               "supplier_otd", "csat", "satisfaction_mean", "nps", "complaint_ppm", "fpy", "incoming_pass_rate",
+               "attendance_rate", "turnover", "overtime_share", "cost_per_unit", "sales_revenue", "gross_margin",
+               "ar_overdue_share")
+LINE_TARGET_KPIS = ("good_qty", "oee", "availability", "scrap_ratio", "yield")
+TARGET_IMPROVEMENT = {"finished_qty": 0.03, "sales_revenue": 0.03, "gross_margin": 0.05, "ar_overdue_share": 0.20,
+                      "good_qty": 0.03, "plan_attainment": 0.25, "oee": 0.10, "availability": 0.10, "yield": 0.15,
+                      "quality_ratio": 0.15, "scrap_ratio": 0.15, "scrap_cost": 0.15, "rework_ratio": 0.10,
+                      "labour_productivity": 0.03, "otd_line": 0.30, "otd_order": 0.30, "otd_qty": 0.30,
+                      "supplier_otd": 0.20, "csat": 0.10, "complaint_ppm": 0.20, "cost_per_unit": 0.03}

@@ -101,9 +101,9 @@ def test_headline_is_the_engines_figures(summary, demo):
         assert h.series[-1][1] == pytest.approx(h.value), h.kpi
         assert h.series[0][1] == pytest.approx(h.same_month_last_year), h.kpi
     assert summary.has_data
-    # the demo plant has monthly targets for the ratios; throughput has none
-    assert summary.figure("scrap_ratio").target is not None and summary.figure("finished_qty").target is None
-    assert summary.figure("finished_qty").light == "none"
+    # the demo plant has monthly plant targets from its own first year (throughput included); headcount none
+    assert summary.figure("scrap_ratio").target is not None and summary.figure("finished_qty").target is not None
+    assert summary.figure("headcount").target is None and summary.figure("headcount").light == "none"
 
 
 def test_top_scrap_reasons_are_the_scrap_records_of_the_month(summary, demo):

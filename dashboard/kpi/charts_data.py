@@ -14,24 +14,15 @@ import polars as pl
 
 from dashboard.kpi.analyses import oee_losses
 from dashboard.kpi.delivery import delivery_lines
-from dashboard.kpi.compare import _add_months, _month_end, target_for
+from dashboard.kpi import calendar
+from dashboard.kpi.compare import target_for
 from dashboard.kpi.engine import Filters, applicable, compute, filter_frame
 from dashboard.kpi.registry import GRAINS, kpi
 
 
 def period_end(start: date, grain: str) -> date:
-    """The last day of the period (of `grain`) that starts on `start`."""
-    if grain == "day":
-        return start
-    if grain == "week":
-        return start + timedelta(days=6)
-    if grain == "month":
-        return _month_end(start)
-    if grain == "quarter":
-        return _add_months(start, 3) - timedelta(days=1)
-    if grain == "year":
-        return date(start.year, 12, 31)
-    raise ValueError(f"unknown grain {grain!r}")
+    """The last day of the period (of `grain`, a plant statistics period) that starts on `start`."""
+    return calendar.period_end(start, grain)
 
 
 def clip_grain(grain: str, date_from: date | None, date_to: date | None, max_points: int = 120) -> str:

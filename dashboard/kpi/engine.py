@@ -18,8 +18,11 @@ from datetime import date
 
 import polars as pl
 
+from dashboard.kpi import calendar
+from dashboard.kpi.calendar import PlantCalendar
 from dashboard.kpi.delivery import DERIVED_FACTS, DERIVED_INPUTS
-from dashboard.kpi.registry import DIMENSIONS, EVENT_FACTS, GRAINS, KPIS, MEASURES, PERIOD_DAYS, kpi
+from dashboard.kpi.registry import (DIMENSIONS, EVENT_FACTS, FACT_OWN_DIMENSIONS, GRAINS, KPIS, MEASURES, PERIOD_DAYS,
+                                    kpi)
 
 _FILTER_DIMS = tuple(d for d in DIMENSIONS if d not in GRAINS)
 
@@ -118,22 +121,13 @@ class _Resolver(Mapping):
         return len(self._facts) + len(DERIVED_FACTS)
 
 
-def _grain_key(grain: str) -> pl.Expr:
-    d = pl.col("date")
-    return {"day": d, "week": d.dt.truncate("1w"), "month": d.dt.truncate("1mo"),
-            "quarter": d.dt.truncate("1q"), "year": d.dt.year()}[grain].alias(grain)
+def _grain_key(grain: str, cal: PlantCalendar | None = None) -> pl.Expr:
+    """The period key of each row's date (dashboard.kpi.calendar.grain_key: the plant's weeks and months)."""
+    return calendar.grain_key(grain, cal)
 
 
-def _grain_label(grain: str) -> pl.Expr:
-    """Readable period labels, made after aggregation (cheap): 2026-W02, 2026-01, 2026-Q1."""
-    c = pl.col(grain)
-    if grain == "week":
-        return c.dt.strftime("%G-W%V")
-    if grain == "month":
-        return c.dt.strftime("%Y-%m")
-    if grain == "quarter":
-        return pl.concat_str(c.dt.year().cast(pl.String), pl.lit("-Q"), c.dt.quarter().cast(pl.String))
-    return c
+def _grain_label(grain: str, cal: PlantCalendar | None = None) -> pl.Expr:
+    return calendar.grain_label(grain, cal)
 
 
 def applicable(frame: pl.DataFrame, dims: Iterable[str], filters: Filters) -> bool:
@@ -165,40 +159,32 @@ def rows_column(fact: str) -> str:
 
 
 def aggregate(frame: pl.DataFrame, measure_ids: Sequence[str], dims: Sequence[str],
-              rows_as: str | None = None) -> pl.DataFrame:
+              rows_as: str | None = None, cal: PlantCalendar | None = None) -> pl.DataFrame:
     """Sum the measures of one (already filtered) fact by the dimensions (and count its rows as `rows_as`)."""
     aggs = [MEASURES[m].expr.alias(m) for m in measure_ids]
     if rows_as:
         aggs.append(pl.len().cast(pl.Float64).alias(rows_as))
     if not dims:
         return frame.select(aggs)
-    keys = [_grain_key(d) if d in GRAINS else pl.col(d) for d in dims]
+    cal = cal or calendar.current()  # weeks and months are the plant's statistics periods
+    keys = [_grain_key(d, cal) if d in GRAINS else pl.col(d) for d in dims]
     return frame.group_by(keys).agg(aggs)
 
 
 _PERIOD_STEP = {"day": "1d", "week": "1w", "month": "1mo", "quarter": "3mo"}
 
 
-def period_bounds(grain: str) -> tuple[pl.Expr, pl.Expr]:
-    """First and last day of the period whose key (as _grain_key makes it) is in column `grain`."""
-    c = pl.col(grain)
+def _period_keys(grain: str, first: date, last: date, cal: PlantCalendar) -> pl.Series:
+    """The keys of every period (the plant's weeks and months) from the one holding `first` to the one
+    holding `last`."""
+    ends = pl.DataFrame({"date": [first, last]}).select(_grain_key(grain, cal).alias(grain)).get_column(grain)
     if grain == "year":
-        return pl.date(c, 1, 1), pl.date(c, 12, 31)
-    if grain == "day":
-        return c, c
-    return c, c.dt.offset_by(_PERIOD_STEP[grain]).dt.offset_by("-1d")
-
-
-def _period_keys(grain: str, first: date, last: date) -> pl.Series:
-    """The keys of every period from the one holding `first` to the one holding `last`."""
-    if grain == "year":
-        return pl.Series(grain, list(range(first.year, last.year + 1)), pl.Int32)
-    start = pl.DataFrame({"date": [first]}).select(_grain_key(grain)).item()
-    return pl.date_range(start, last, _PERIOD_STEP[grain], eager=True).alias(grain)
+        return pl.Series(grain, list(range(ends[0], ends[1] + 1)), pl.Int32)
+    return pl.date_range(ends[0], ends[1], _PERIOD_STEP[grain], eager=True).alias(grain)
 
 
 def balance_table(frame: pl.DataFrame, measure_ids: Sequence[str], dims: Sequence[str], filters: Filters,
-                  today: date, rows_as: str | None = None) -> pl.DataFrame | None:
+                  today: date, rows_as: str | None = None, cal: PlantCalendar | None = None) -> pl.DataFrame | None:
     """Balance measures (Measure.balance): the fact's rows are changes (an invoice adds to what is
     open, a payment takes from it); the value of a period is the sum of every change dated up to the
     period's end (filters.date_to, or today), so a month shows what was open at its end. None when the
@@ -210,13 +196,14 @@ def balance_table(frame: pl.DataFrame, measure_ids: Sequence[str], dims: Sequenc
         return aggregate(frame, measure_ids, dims, rows_as).with_columns([pl.col(m).round(6) for m in measure_ids])
     if len(grains) > 1:
         return None
+    cal = cal or calendar.current()
     grain, others = grains[0], [d for d in dims if d not in GRAINS]
     first = filters.date_from or (frame.get_column("date").min() if frame.height else None)
     if first is None or first > end:
-        return aggregate(frame.clear(), measure_ids, dims, rows_as)
-    keys = _period_keys(grain, first, end)
+        return aggregate(frame.clear(), measure_ids, dims, rows_as, cal)
+    keys = _period_keys(grain, first, end, cal)
     # Changes before the first period belong to its opening balance: give them its key.
-    keyed = frame.with_columns(pl.max_horizontal(_grain_key(grain), pl.lit(keys[0], keys.dtype)).alias(grain))
+    keyed = frame.with_columns(pl.max_horizontal(_grain_key(grain, cal), pl.lit(keys[0], keys.dtype)).alias(grain))
     aggs = [MEASURES[m].expr.alias(m) for m in measure_ids]
     net = keyed.group_by([grain, *others]).agg(aggs)
     combos = net.select(others).unique() if others else pl.DataFrame()
@@ -230,7 +217,8 @@ def balance_table(frame: pl.DataFrame, measure_ids: Sequence[str], dims: Sequenc
     return table
 
 
-def _with_period_days(table: pl.DataFrame, dims: Sequence[str], filters: Filters) -> pl.DataFrame:
+def _with_period_days(table: pl.DataFrame, dims: Sequence[str], filters: Filters,
+                      cal: PlantCalendar | None = None) -> pl.DataFrame:
     """PERIOD_DAYS: each row's period length in days, clipped to the filter's dates."""
     grains = [d for d in dims if d in GRAINS]
     if not grains:
@@ -240,7 +228,7 @@ def _with_period_days(table: pl.DataFrame, dims: Sequence[str], filters: Filters
         return table.with_columns(pl.lit(days).alias(PERIOD_DAYS))
     if len(grains) > 1:
         return table.with_columns(pl.lit(None, pl.Float64).alias(PERIOD_DAYS))
-    first, last = period_bounds(grains[0])
+    first, last = calendar.key_bounds(grains[0], cal)
     if filters.date_from is not None:
         first = pl.max_horizontal(first, pl.lit(filters.date_from))
     if filters.date_to is not None:
@@ -250,7 +238,8 @@ def _with_period_days(table: pl.DataFrame, dims: Sequence[str], filters: Filters
 
 def measures_table(measure_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], dims: Sequence[str] = (),
                    filters: Filters | None = None, *, today: date | None = None,
-                   tolerance_days: int = 0, row_counts: bool = False) -> pl.DataFrame:
+                   tolerance_days: int = 0, row_counts: bool = False,
+                   cal: PlantCalendar | None = None) -> pl.DataFrame:
     """The measures, aggregated by the dimensions (grain columns still as dates).
 
     With `row_counts`, also one column per fact, rows_column(fact): how many of its rows each
@@ -275,13 +264,13 @@ def measures_table(measure_ids: Iterable[str], facts: Mapping[str, pl.DataFrame]
             continue
         rows_as = rows_column(fact_name) if row_counts else None
         if MEASURES[ids[0]].balance:  # a fact's measures are all balances or all period sums
-            part = balance_table(frame, ids, dims, filters, today, rows_as)
+            part = balance_table(frame, ids, dims, filters, today, rows_as, cal)
             if part is None:
                 missing += ids + ([rows_as] if row_counts else [])
                 continue
             parts.append(part)
         else:
-            parts.append(aggregate(filter_frame(frame, filters), ids, dims, rows_as))
+            parts.append(aggregate(filter_frame(frame, filters), ids, dims, rows_as, cal))
     if period_days and not parts:
         missing.append(PERIOD_DAYS)
     if not parts:  # nothing can honour this request: no groups, or one all-null row without dims
@@ -296,17 +285,21 @@ def measures_table(measure_ids: Iterable[str], facts: Mapping[str, pl.DataFrame]
     # A group missing from one fact has nothing to sum there: 0, not null.
     table = table.with_columns([pl.col(m).fill_null(0.0) for m in present])
     if period_days:  # from each row's period, once the facts' groups are joined
-        table = _with_period_days(table, dims, filters)
+        table = _with_period_days(table, dims, filters, cal)
     return table.with_columns([pl.lit(None, pl.Float64).alias(m) for m in missing])
 
 
-def _value(k) -> pl.Expr:
+def _value(k, dims: Sequence[str] = ()) -> pl.Expr:
     """A sum over no rows at all is not known (null, "—"), unlike rows that sum to 0: a period
     before the data starts must not read as a real 0. Events are the exception (EVENT_FACTS):
-    a month without complaints had 0 complaints. Ratios need no rule (0 / 0 is null already)."""
-    facts = [f for f in dict.fromkeys(MEASURES[m].fact for m in k.measures if m != PERIOD_DAYS)
-             if f not in EVENT_FACTS]
-    balance = any(MEASURES[m].balance for m in k.measures if m != PERIOD_DAYS)  # nothing ever invoiced: unknown
+    a month without complaints had 0 complaints — but not by a dimension whose members belong to
+    one fact (FACT_OWN_DIMENSIONS: a complaint reason had no downtime, it is no downtime reason).
+    Balances (receivables) are unknown where nothing was ever invoiced. Ratios need no rule (0 / 0 is
+    null already)."""
+    own = any(d in FACT_OWN_DIMENSIONS for d in dims)
+    measures = [m for m in k.measures if m != PERIOD_DAYS]
+    facts = [f for f in dict.fromkeys(MEASURES[m].fact for m in measures) if own or f not in EVENT_FACTS]
+    balance = any(MEASURES[m].balance for m in measures)
     if not (k.additive or balance) or not facts:
         return k.expr
     has_rows = pl.all_horizontal([pl.col(rows_column(f)).fill_null(0) > 0 for f in facts])
@@ -327,26 +320,75 @@ def needed_facts(fact_names: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def data_starts(kpi_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], *, today: date | None = None,
+                tolerance_days: int = 0) -> dict[str, date | None]:
+    """{kpi id: the first date its data hold}: the latest of the first dates of the facts it is
+    computed from (all of them are needed), over the whole fact (per kind, not per filter).
+    date.max when one of them holds no rows at all (nothing is known: not a 0 of costs or
+    complaints), None when a fact is not available (its measures are null anyway)."""
+    resolver = facts if isinstance(facts, _Resolver) else _Resolver(facts, today or date.today(), tolerance_days)
+    firsts: dict[str, date | None] = {}
+
+    def first(fact: str) -> date | None:
+        if fact not in firsts:
+            frame = resolver[fact] if resolver.available(fact) else None
+            if frame is None or "date" not in frame.columns:
+                firsts[fact] = None
+            else:
+                firsts[fact] = frame.get_column("date").min() if frame.height else date.max
+        return firsts[fact]
+
+    out = {}
+    for k in dict.fromkeys(kpi_ids):
+        starts = [first(f) for f in dict.fromkeys(MEASURES[m].fact for m in kpi(k).measures if m != PERIOD_DAYS)]
+        out[k] = None if any(s is None for s in starts) else max(starts)
+    return out
+
+
+def _before_data(start: date | None, dims: Sequence[str], filters: Filters, cal: PlantCalendar) -> pl.Expr | None:
+    """True for the groups that lie wholly before the KPI's data start (unknown, not 0)."""
+    if start is None:
+        return None
+    grains = [d for d in dims if d in GRAINS]
+    if grains:  # a period is known from the one holding the first date on
+        first = (pl.DataFrame({"date": [start]}).select([calendar.grain_key(g, cal) for g in grains])
+                 .row(0, named=True))
+        return pl.any_horizontal([pl.col(g) < pl.lit(first[g]) for g in grains])
+    if filters.date_to is not None and filters.date_to < start:
+        return pl.lit(True)
+    return None
+
+
 def compute(kpi_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], dims: Sequence[str] = (),
             filters: Filters | None = None, *, today: date | None = None, tolerance_days: int = 0,
-            with_measures: bool = False, labels: bool = True) -> pl.DataFrame:
+            with_measures: bool = False, labels: bool = True, cal: PlantCalendar | None = None) -> pl.DataFrame:
     """One row per combination of `dims` (one row without dims), one column per KPI id.
 
-    Grains (day, week, month, quarter, year) come from each fact's date; with `labels` weeks,
-    months and quarters are shown as 2026-W02, 2026-01, 2026-Q1 (days stay dates, years ints).
+    Grains (day, week, month, quarter, year) come from each fact's date, as the plant's statistics
+    periods (dashboard.kpi.calendar); with `labels` weeks, months and quarters are shown as
+    2026-W02, 2026-01, 2026-Q1 (days stay dates, years ints). A KPI's periods start where its data
+    start (data_starts): before that it is null, never a 0 read as "no complaints".
     `today` decides which open order lines are late (default: the real today)."""
+    cal = cal or calendar.current()
+    filters = filters or Filters()
     kpis = [kpi(i) for i in kpi_ids]
     dims = list(dict.fromkeys(dims))
     measure_ids = list(dict.fromkeys(m for k in kpis for m in k.measures))
-    table = measures_table(measure_ids, facts, dims, filters, today=today, tolerance_days=tolerance_days,
-                           row_counts=True)
-    values = [_value(k).alias(k.id) for k in kpis]
+    resolver = facts if isinstance(facts, _Resolver) else _Resolver(facts, today or date.today(), tolerance_days)
+    table = measures_table(measure_ids, resolver, dims, filters, today=today, tolerance_days=tolerance_days,
+                           row_counts=True, cal=cal)
+    starts = data_starts([k.id for k in kpis], resolver)
+    values = []
+    for k in kpis:
+        before = _before_data(starts[k.id], dims, filters, cal)
+        value = _value(k, dims)
+        values.append((value if before is None else pl.when(before).then(None).otherwise(value)).alias(k.id))
     out = table.select([pl.col(d) for d in dims] + values + (
         [pl.col(m) for m in measure_ids] if with_measures else []))
     if dims:
         out = out.sort(dims, nulls_last=True)
         if labels:
-            out = out.with_columns([_grain_label(d).alias(d) for d in dims if d in GRAINS])
+            out = out.with_columns([_grain_label(d, cal).alias(d) for d in dims if d in GRAINS])
     return out
 
 
@@ -357,4 +399,5 @@ def compute_one(kpi_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], filte
     return {k: row[k] for k in kpi_ids}
 
 
-__all__ = ["Filters", "compute", "compute_one", "facts_for", "measures_table", "filter_frame", "applicable", "KPIS"]
+__all__ = ["Filters", "compute", "compute_one", "data_starts", "facts_for", "measures_table", "filter_frame",
+           "applicable", "KPIS"]

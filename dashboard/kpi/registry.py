@@ -29,6 +29,9 @@ OTHER = "Other"            # small Pareto categories folded together (display te
 # Facts that record events: a period without any of them had none (0 complaints, 0 minutes of
 # downtime), while a period without production or survey rows is simply not known (null).
 EVENT_FACTS = frozenset({"complaints", "downtime", "scrap"})
+# Dimensions whose members each belong to one fact (a downtime reason, a cost category): by these an
+# event fact's member without rows is not one of its members (no figure), not a member with 0 events.
+FACT_OWN_DIMENSIONS = frozenset({"reason", "category"})
 
 
 @dataclass(frozen=True)
@@ -249,6 +252,8 @@ KPIS: dict[str, KPI] = {k.id: k for k in (
          "Σ good / Σ labour_h (machine and line views)", "Σ 良品数 / Σ 人工工时(机台与产线)", ["good", "labour_h"],
          ratio("good", "labour_h"), "production"),
     # --- quality --------------------------------------------------------------------------------
+    _total("scrap_by_reason", "Scrap by reason", "按原因废品数", "scrap_reason_qty", "pieces", -1, "quality",
+           "Σ qty of the scrap-by-reason records", "Σ 废品原因记录数量"),
     _total("scrap_cost", "Scrap cost", "废品成本", "scrap_value", "currency", -1, "quality",
            "Σ scrap_qty × product standard_cost", "Σ 废品数 × 产品标准成本"),
     _kpi("fpy", "First pass yield", "一次合格率", "ratio", +1, "Σ passed_first_qty / Σ inspected_qty [GP/IP]",
@@ -393,7 +398,13 @@ KPIS.update({k.id: k for k in (
          ratio(pl.sum_horizontal(list(_PAY)), "finished"), "wages"),
 )})
 
+# The headline KPIs, each list defined here only: the Home page's tiles, and the monthly summary
+# (page, PDF, XLSX) in reading order: finished output, plan attainment, scrap ratio and cost, OEE, OTD,
+# CSAT, complaint PPM, cost per unit, sales revenue, gross margin, overdue receivables, headcount, turnover.
 HEADLINE = ("finished_qty", "scrap_ratio", "oee", "otd_line", "csat")
+MONTHLY_HEADLINE = ("finished_qty", "plan_attainment", "scrap_ratio", "scrap_cost", "oee", "otd_line", "csat",
+                    "complaint_ppm", "cost_per_unit", "sales_revenue", "gross_margin", "ar_overdue_share",
+                    "headcount", "turnover")
 
 
 def kpi(kpi_id: str) -> KPI:

@@ -20,29 +20,25 @@ from datetime import date, timedelta
 import polars as pl
 from sqlalchemy.engine import Engine
 
-from dashboard.kpi import KPIS, Filters, compare, compute, overdue_backlog, scrap_pareto
-from dashboard.kpi.compare import _add_months, _month_end, months_of
+from dashboard.kpi import KPIS, MONTHLY_HEADLINE, Filters, compare, compute, overdue_backlog, scrap_pareto
+from dashboard.kpi import calendar
+from dashboard.kpi.compare import NEAR_BAND, light, months_of, target_status
 from data_access.commentary import MonthNote, get_commentary
 from data_access.facts import load_facts
-from data_access.status import data_status, week_start
+from data_access.status import data_status
 
-# The headline KPIs, in reading order (issue 6): throughput (finished output, each piece once: issue
-# 13), plan attainment, scrap ratio and cost, OEE, OTD, CSAT, complaint PPM, cost per finished unit,
-# headcount, turnover.
-HEADLINE = ("finished_qty", "plan_attainment", "scrap_ratio", "scrap_cost", "oee", "otd_line", "csat",
-            "complaint_ppm", "cost_per_unit", "headcount", "turnover")
+HEADLINE = MONTHLY_HEADLINE  # defined once, in dashboard.kpi.registry
 SERIES_MONTHS = 13       # the month and the twelve before it: the same month last year is on the sparkline
-NEAR_TARGET = 0.05       # amber: off target by at most 5 % of the target
+NEAR_TARGET = NEAR_BAND  # amber = near target: the one status rule of dashboard.kpi.compare
 TOP_REASONS = 5
 TOP_CUSTOMERS = 10
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _SEVERITY_ORDER = {"critical": 0, "major": 1, "minor": 2}
 
 
-# --- months ---------------------------------------------------------------------------------------
+# --- months (the plant's statistics months, dashboard.kpi.calendar) ---------------------------------
 def last_complete_month(today: date) -> str:
-    start = _add_months(today.replace(day=1), -1)
-    return f"{start.year:04d}-{start.month:02d}"
+    return calendar.last_complete_month(today)
 
 
 def parse_month(text: str, today: date | None = None) -> str:
@@ -56,13 +52,11 @@ def parse_month(text: str, today: date | None = None) -> str:
 
 
 def month_bounds(month: str) -> tuple[date, date]:
-    start = date(int(month[:4]), int(month[5:7]), 1)
-    return start, _month_end(start)
+    return calendar.month_bounds(month)
 
 
 def shift_month(month: str, months: int) -> str:
-    d = _add_months(month_bounds(month)[0], months)
-    return f"{d.year:04d}-{d.month:02d}"
+    return calendar.add_months(month, months)
 
 
 # --- the summary ----------------------------------------------------------------------------------
@@ -73,9 +67,15 @@ class Headline:
     previous: float | None
     same_month_last_year: float | None
     target: float | None
-    status: str | None          # on_target | off_target | None (compare.status)
-    light: str                  # green | amber | red | none
+    status: str | None          # on_target | near_target | off_target | None (compare.target_status)
     series: tuple[tuple[str, float | None], ...]  # (YYYY-MM, value), oldest first, SERIES_MONTHS long
+    previous_covered: tuple[int, int] = (1, 1)    # months of the previous month with data (0 or 1 of 1)
+    last_year_covered: tuple[int, int] = (1, 1)
+
+    @property
+    def light(self) -> str:
+        """green | amber | red | none: the colour of the status (one rule for page, PDF and XLSX)."""
+        return light(self.status)
 
     @property
     def unit(self) -> str:
@@ -117,14 +117,9 @@ class MonthlySummary:
 
 
 def traffic_light(kpi_id: str, value: float | None, target: float | None) -> str:
-    """green on target (in the KPI's direction), amber when short of it by at most NEAR_TARGET of
-    the target, red beyond; none without a value or a target."""
-    if value is None or target is None:
-        return "none"
-    shortfall = KPIS[kpi_id].direction * (target - value)  # > 0: worse than the target
-    if shortfall <= 0:
-        return "green"
-    return "amber" if shortfall <= NEAR_TARGET * abs(target) else "red"
+    """green on target, amber near it (within NEAR_TARGET of the target), red beyond; none
+    without a value or a target — compare.target_status() in colours."""
+    return light(target_status(kpi_id, value, target))
 
 
 def headline_figures(facts: Mapping[str, pl.DataFrame], month: str, today: date,
@@ -141,7 +136,8 @@ def headline_figures(facts: Mapping[str, pl.DataFrame], month: str, today: date,
         k = row["kpi"]
         series = tuple((m, by_month[m][k] if m in by_month else None) for m in months)
         out.append(Headline(k, row["value"], row["previous"], row["same_period_last_year"], row["target"],
-                            row["status"], traffic_light(k, row["value"], row["target"]), series))
+                            row["status"], series, (row["previous_covered"], row["previous_periods"]),
+                            (row["last_year_covered"], row["last_year_periods"])))
     return tuple(out)
 
 
@@ -195,9 +191,10 @@ def missing_data(engine: Engine, month: str) -> pl.DataFrame:
     Home page, looked at from just after the month). A week counts for the month when it overlaps
     it; monthly kinds (costs) are missing when the month has no record."""
     date_from, date_to = month_bounds(month)
-    first_week = week_start(date_from)
-    weeks = (week_start(date_to) - first_week).days // 7 + 1
-    status = data_status(engine, today=week_start(date_to) + timedelta(days=7), weeks=weeks)
+    first_week = calendar.week_start(date_from)
+    weeks = (calendar.week_start(date_to) - first_week).days // 7 + 1
+    status = data_status(engine, today=calendar.week_start(date_to) + timedelta(days=7), weeks=weeks,
+                         week_start=calendar.week_start)
     return (status.with_columns(pl.col("missing_weeks").list.eval(pl.element().filter(pl.element() >= first_week)))
             .filter(pl.col("missing_weeks").list.len() > 0)
             .select("department", "kind", "missing_weeks"))

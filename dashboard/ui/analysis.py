@@ -19,7 +19,7 @@ from dashboard.i18n import current_lang, set_lang, t
 from dashboard.kpi import OTHER, UNASSIGNED, Filters
 from dashboard.kpi.charts_data import has_rows
 from dashboard.kpi.compare import previous_period, same_period_last_year
-from dashboard.ui.filters import FilterState, filter_bar
+from dashboard.ui.filters import FilterState, calendar_note, filter_bar
 from dashboard.ui.meeting import meeting_toggle
 from dashboard.ui.memo import cached
 from dashboard.ui.tiles import fmt_period
@@ -85,7 +85,8 @@ def analysis_page(page: str, applicable: Sequence[str]) -> AnalysisPage:
     prev = previous_period(state.date_from, state.date_to)
     last_year = same_period_last_year(state.date_from, state.date_to)
     st.caption(t("analysis.period_caption", period=fmt_period(state.date_from, state.date_to),
-                 previous=fmt_period(*prev), last_year=fmt_period(*last_year)))
+                 previous=fmt_period(*prev), last_year=fmt_period(*last_year))
+               + ("" if calendar_note() is None else " · " + calendar_note()))
     ignored = state.ignored(applicable)
     if ignored:
         st.caption(t("analysis.ignored", dims=", ".join(t(f"analysis.dim.{d}") for d in ignored)))

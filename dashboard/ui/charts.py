@@ -15,6 +15,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard.i18n import current_lang, t
+from dashboard.kpi import calendar
+from dashboard.kpi.compare import status_by_direction
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 PICK = "pick"
@@ -26,10 +28,13 @@ MAX_CATEGORIES = 25  # bars or heat-map rows of one chart; more are neither read
 # --- labels --------------------------------------------------------------------------------------
 def period_label(d: date, grain: str, lang: str | None = None) -> str:
     lang = lang or current_lang()
+    named = calendar.label_date(d, grain)  # a statistics month starting 2026-10-26 is November's
+    if grain != "week":
+        d = named
     if grain == "day":
         return f"{d.month}月{d.day}日" if lang == "zh" else d.strftime("%b %d")
     if grain == "week":
-        iso = d.isocalendar()
+        iso = named.isocalendar()
         return f"{iso.year % 100:02d}年第{iso.week}周" if lang == "zh" else f"W{iso.week:02d} {d.strftime('%b %d')}"
     if grain == "month":
         return f"{d.year}年{d.month}月" if lang == "zh" else d.strftime("%b %Y")
@@ -142,16 +147,18 @@ def bar_chart(data: pl.DataFrame, *, title: str, category_title: str, value_titl
               target: float | None = None, horizontal: bool = True, height: int | None = None,
               color_by_target: int | None = None):
     """Bars per category (code, name, value), clickable for drill-down. With `target` a rule is
-    drawn; with `color_by_target` (+1/-1, the KPI's direction) bars off target turn red."""
+    drawn; with `color_by_target` (+1/-1, the KPI's direction) bars near target turn amber, off target red."""
     fmt = value_format(unit)
     order = data.get_column("name").to_list()
     cat = alt.Y("name:N", sort=order, title=category_title, axis=alt.Axis(labelLimit=220)) if horizontal else \
         alt.X("name:N", sort=order, title=category_title, axis=alt.Axis(labelAngle=-30 if len(order) > 6 else 0))
     val = (alt.X if horizontal else alt.Y)("value:Q", title=value_title, axis=alt.Axis(format=fmt))
     color = alt.value(BLUE)
-    if target is not None and color_by_target:
-        test = f"datum.value {'>=' if color_by_target > 0 else '<='} {target}"
-        color = alt.condition(test, alt.value(BLUE), alt.value(RED))
+    if target is not None and color_by_target:  # the one status rule: near target amber, off target red
+        data = data.with_columns(status=pl.Series([status_by_direction(color_by_target, v, target) or "none"
+                                                   for v in data.get_column("value").to_list()], dtype=pl.String))
+        color = alt.Color("status:N", legend=None, scale=alt.Scale(
+            domain=["on_target", "near_target", "off_target", "none"], range=[BLUE, ORANGE, RED, GREY]))
     tooltip = [alt.Tooltip("name:N", title=category_title), alt.Tooltip("value:Q", title=value_title, format=fmt)]
     bars = alt.Chart(data).mark_bar(cursor="pointer").encode(
         cat, val, color=color, opacity=_opacity(), tooltip=tooltip).add_params(_pick())

@@ -22,7 +22,7 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.kpi import Filters
-from dashboard.kpi.compare import _add_months, _month_end
+from dashboard.kpi import calendar
 from dashboard.ui.memo import cached
 
 PRESETS = ("this_week", "last_week", "this_month", "last_month", "quarter_to_date", "year_to_date",
@@ -40,28 +40,39 @@ _KEY = "flt_"              # widget keys: flt_period, flt_from, ...
 
 
 def period_dates(preset: str, today: date, custom: tuple[date, date] | None = None) -> tuple[date, date]:
-    """Inclusive dates of a preset. "last_12_months" is the twelve whole months before this one."""
-    monday = today - timedelta(days=today.weekday())
-    month_start = today.replace(day=1)
+    """Inclusive dates of a preset, in the plant's statistics weeks and months (dashboard.kpi.calendar).
+    "last_12_months" is the twelve whole months before this one."""
+    week = calendar.week_start(today)
+    month = calendar.month_of(today)
     if preset == "this_week":
-        return monday, today
+        return week, today
     if preset == "last_week":
-        return monday - timedelta(days=7), monday - timedelta(days=1)
+        return week - timedelta(days=7), week - timedelta(days=1)
     if preset == "this_month":
-        return month_start, today
+        return calendar.month_bounds(month)[0], today
     if preset == "last_month":
-        start = _add_months(month_start, -1)
-        return start, _month_end(start)
+        return calendar.month_bounds(calendar.add_months(month, -1))
     if preset == "quarter_to_date":
-        return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today
+        return calendar.quarter_bounds(*calendar.quarter_of(month))[0], today
     if preset == "year_to_date":
-        return date(today.year, 1, 1), today
+        return calendar.year_bounds(int(month[:4]))[0], today
     if preset == "last_12_months":
-        return _add_months(month_start, -12), month_start - timedelta(days=1)
+        first = calendar.month_bounds(calendar.add_months(month, -12))[0]
+        return first, calendar.month_bounds(month)[0] - timedelta(days=1)
     if preset == "custom" and custom:
         start, end = custom
         return (start, end) if start <= end else (end, start)
     raise ValueError(f"unknown period {preset!r}")
+
+
+def calendar_note() -> str | None:
+    """The plant's statistics calendar in words, when it is not calendar months from Monday."""
+    cal = calendar.current()
+    if cal == calendar.PlantCalendar():
+        return None
+    months = (t("status.calendar.calendar_months") if cal.month_cutoff is None
+              else t("status.calendar.cutoff", day=cal.month_cutoff, next=cal.month_cutoff + 1))
+    return t("status.calendar.caption", months=months, week_start=t(f"status.weekday.{cal.week_start}"))
 
 
 @dataclass(frozen=True)
@@ -212,4 +223,4 @@ def filter_bar(facts: Mapping[str, pl.DataFrame], today: date, page_id: str = ""
     return state
 
 
-__all__ = ["DIMS", "FilterState", "PRESETS", "filter_bar", "filter_options", "period_dates"]
+__all__ = ["DIMS", "FilterState", "calendar_note", "PRESETS", "filter_bar", "filter_options", "period_dates"]

@@ -8,7 +8,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from dashboard.i18n import t
-from dashboard.kpi import HEADLINE, Filters
+from dashboard.kpi import HEADLINE, Filters, calendar
 from dashboard.ui.filters import period_dates
 from dashboard.ui.tiles import kpi_tiles
 from data_access.facts import load_facts
@@ -21,7 +21,7 @@ def last_complete_month(today: date) -> tuple[date, date]:
 def headline_tiles(engine: Engine, today: date | None = None) -> None:
     today = today or date.today()
     start, end = last_complete_month(today)
-    st.subheader(t("home.headline", month=f"{start.year}-{start.month:02d}"))
+    st.subheader(t("home.headline", month=calendar.month_of(end)))
     kpi_tiles(list(HEADLINE), load_facts(engine), Filters(date_from=start, date_to=end), today,
               per_row=len(HEADLINE), key="home_headline")
 

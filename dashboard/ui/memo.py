@@ -7,6 +7,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from dashboard.kpi import calendar
+
 T = TypeVar("T")
 
 _MEMO: OrderedDict[tuple, Any] = OrderedDict()
@@ -34,7 +36,7 @@ def cached(fn: Callable[..., T], *args, **kwargs) -> T:
     if facts is None:
         return fn(*args, **kwargs)
     try:
-        key = (fn.__module__, fn.__qualname__, str(facts.engine.url), facts.version,
+        key = (fn.__module__, fn.__qualname__, str(facts.engine.url), facts.version, calendar.current(),
                tuple("<facts>" if a is facts else _frozen(a) for a in args),
                tuple(sorted((k, "<facts>" if v is facts else _frozen(v)) for k, v in kwargs.items())))
         hash(key)

@@ -13,8 +13,8 @@ import streamlit as st
 
 from dashboard.i18n import current_lang, t
 from dashboard.i18n.numbers import NONE, fmt_value
-from dashboard.kpi import KPIS, Filters, compare, compute
-from dashboard.kpi.compare import previous_period, same_period_last_year
+from dashboard.kpi import KPIS, Filters, calendar, compare, compute
+from dashboard.kpi.compare import previous_period, same_period_last_year, weight_measure
 from dashboard.ui.memo import cached
 
 
@@ -54,8 +54,9 @@ def kpi_name(kpi_id: str) -> str:
 
 def tile_rows(kpi_ids: Sequence[str], facts: Mapping[str, pl.DataFrame], filters: Filters, today: date
               ) -> pl.DataFrame:
-    """compare() of the filtered period (what the tiles show)."""
-    return cached(compare, tuple(kpi_ids), facts, filters.date_from, filters.date_to, filters, today=today)
+    """compare() of the filtered period (what the tiles show), in the plant's calendar."""
+    return cached(compare, tuple(kpi_ids), facts, filters.date_from, filters.date_to, filters, today=today,
+                  cal=calendar.current())
 
 
 def kpi_tiles(kpi_ids: Sequence[str], facts: Mapping[str, pl.DataFrame], filters: Filters, today: date,
@@ -93,13 +94,41 @@ def _tile(r: dict, prev: tuple[date, date], last_year: tuple[date, date]) -> Non
         parts = [t("analysis.tile.vs_last_year", delta=ly if ly is not None else NONE)]
         if r["target"] is not None:
             parts.append(t("analysis.tile.target", target=fmt_value(r["target"], k.unit)))
+            parts += target_scope_note(r)
+        parts += coverage_notes(r)
         st.caption(" · ".join(parts))
         if r["status"] is not None:
-            on = r["status"] == "on_target"
-            st.badge(t(f"kpi.status.{r['status']}"), color="green" if on else "red",
-                     icon=":material/check_circle:" if on else ":material/error:")
+            colour, icon = STATUS_BADGE[r["status"]]
+            st.badge(t(f"kpi.status.{r['status']}"), color=colour, icon=icon)
         elif r["target"] is None:
             st.badge(t("analysis.tile.no_target"), color="gray")
+
+
+# The one status rule's three outcomes (dashboard.kpi.compare.target_status), as badges.
+STATUS_BADGE = {"on_target": ("green", ":material/check_circle:"), "near_target": ("orange", ":material/warning:"),
+                "off_target": ("red", ":material/error:")}
+
+
+def target_scope_note(r: dict) -> list[str]:
+    """Say where a target comes from when it is not the plant's own row: a line's, or derived."""
+    scope = r.get("target_scope")
+    if scope == "line":
+        return [t("status.target.line")]
+    if scope == "derived":
+        weight = weight_measure(r["kpi"])
+        return [t("status.target.derived_weighted", weight=t(f"analysis.measure.{weight}")) if weight
+                else t("status.target.derived_sum")]
+    return []
+
+
+def coverage_notes(r: dict) -> list[str]:
+    """"prev. period 5 of 12 months with data" for a comparison only partly covered by data."""
+    notes = []
+    for which, covered, periods in (("previous", "previous_covered", "previous_periods"),
+                                    ("last_year", "last_year_covered", "last_year_periods")):
+        if r.get(covered) is not None and 0 < r[covered] < r[periods]:
+            notes.append(t(f"status.coverage.{which}.{r['coverage_unit']}", covered=r[covered], total=r[periods]))
+    return notes
 
 
 # KPIs whose numerator is made of more than the first measure (nps: promoters − detractors).
@@ -137,5 +166,5 @@ def show_formula(kpi_ids: Sequence[str], facts: Mapping[str, pl.DataFrame], filt
         st.dataframe(formula_table(kpi_ids, facts, filters, today), hide_index=True, width="stretch")
 
 
-__all__ = ["NONE", "fmt_date", "fmt_delta", "fmt_period", "fmt_unit", "fmt_value", "formula_table", "kpi_name",
-           "kpi_tiles", "show_formula", "tile_rows"]
+__all__ = ["NONE", "STATUS_BADGE", "coverage_notes", "fmt_date", "fmt_delta", "fmt_period", "fmt_unit", "fmt_value",
+           "formula_table", "kpi_name", "kpi_tiles", "show_formula", "target_scope_note", "tile_rows"]
