@@ -87,18 +87,38 @@ def cmd_user(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from data_access.backup import backup
+    from dashboard.i18n import t
+    from data_access.backup import BackupError, backup, load_or_create_key
 
-    backup(_engine(), Path(args.file))
-    print(f"backup written: {args.file}")
+    try:
+        key, created = load_or_create_key()
+    except BackupError as problem:
+        print(f"plantkpi backup: {problem.message(args.lang)}", file=sys.stderr)
+        return EXIT_REJECTED
+    if created:
+        print(t("backup.cli.key_created", args.lang, path=key.source), file=sys.stderr)
+    backup(_engine(), Path(args.file), key=key)
+    print(t("backup.cli.written", args.lang, file=args.file, key_id=key.key_id, source=key.source))
     return EXIT_OK
 
 
 def cmd_restore(args) -> int:
-    from data_access.backup import restore
+    """Refused (exit 2, nothing changed): a bad, unsigned, foreign or forged file, one lacking a
+    table or an admin. Runs as the database owner: whoever may read the database URL may restore."""
+    from dashboard.i18n import t
+    from data_access.backup import BackupError, restore
+    from data_access.permissions import PermissionDenied, database_owner
 
-    restore(_engine(), Path(args.file))
-    print(f"restored from {args.file}")
+    if args.trust_unsigned:
+        print(t("backup.cli.trusting", args.lang), file=sys.stderr)
+    try:
+        manifest = restore(_engine(), Path(args.file), user=database_owner(), trust_unsigned=args.trust_unsigned)
+    except (BackupError, PermissionDenied) as problem:
+        print(f"plantkpi restore: {problem.message(args.lang)}", file=sys.stderr)
+        return EXIT_REJECTED
+    rows = sum(info["rows"] for info in manifest["tables"].values())
+    print(t("backup.cli.restored", args.lang, file=args.file, rows=f"{rows:,}",
+            signature=t(f"backup.signature.{manifest['signature']}", args.lang)))
     return EXIT_OK
 
 
@@ -157,11 +177,17 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--password", help="default: asked on the terminal")
     p.set_defaults(func=cmd_user)
 
-    p = sub.add_parser("backup", help="whole database to one portable file")
+    p = sub.add_parser("backup", help="whole database to one portable file, signed with the backup key "
+                                      "(PLANTKPI_BACKUP_KEY or PLANTKPI_BACKUP_KEY_FILE, default ./data/backup.key; "
+                                      "created when there is none)")
     p.add_argument("file")
+    p.add_argument("--lang", choices=["en", "zh"], default="en")
     p.set_defaults(func=cmd_backup)
-    p = sub.add_parser("restore", help="whole database from a backup file")
+    p = sub.add_parser("restore", help="whole database from a backup file signed with this installation's key")
     p.add_argument("file")
+    p.add_argument("--trust-unsigned", action="store_true",
+                   help="restore a backup that is unsigned, signed with another key, or altered after signing")
+    p.add_argument("--lang", choices=["en", "zh"], default="en")
     p.set_defaults(func=cmd_restore)
     return parser
 
