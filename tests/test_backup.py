@@ -416,6 +416,45 @@ def test_a_manifest_without_production_is_refused(engine, tmp_path, good_backup,
     refused(engine, partial, r"lacks tables that its schema revision \S+ has: production\. ")
 
 
+def _from_revision_0002():
+    """A _rewrite change: the backup as PlantKPI at schema revision 0002 wrote it (users without
+    the `disabled` column of 0003), checksums consistent."""
+    columns = list(User.__table__.c.keys())
+    gone = columns.index("disabled")
+    new_sha = {}
+
+    def change(name: str, data: bytes) -> bytes:
+        if name == "tables/users.jsonl":
+            rows = [json.loads(line) for line in data.splitlines()]
+            data = b"".join(json.dumps(r[:gone] + r[gone + 1:], ensure_ascii=False).encode() + b"\n" for r in rows)
+            new_sha["users"] = hashlib.sha256(data).hexdigest()
+        elif name == "manifest.json":
+            manifest = json.loads(data)
+            manifest["schema_revision"] = "0002"
+            manifest["tables"]["users"].update(sha256=new_sha["users"], columns=columns[:gone] + columns[gone + 1:])
+            data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+        return data
+    return change
+
+
+def test_a_backup_of_an_older_schema_revision_is_judged_by_that_revisions_tables(engine, tmp_path, good_backup,
+                                                                                   backup_key):
+    """Revision 0002 had every table of today (0003 only added columns): complete, it restores and
+    its accounts come back enabled; without `production` it is refused, naming revision 0002."""
+    older = tmp_path / "older.zip"
+    _rewrite(good_backup, older, _from_revision_0002(), sign_with=backup_key)
+    partial = tmp_path / "older-partial.zip"
+    _rewrite(older, partial, _manifest_edit(lambda m: m["tables"].pop("production"), drop_parts=("production",)),
+             sign_with=backup_key)
+    refused(engine, partial, r"schema revision 0002 has: production\.")
+    with write_transaction(engine) as conn:
+        conn.execute(sa.update(User.__table__).values(disabled=True).where(User.__table__.c.name == "李文员"))
+    restore(engine, older, user=OWNER)
+    with engine.connect() as conn:
+        assert dict(conn.execute(sa.select(User.__table__.c.name, User.__table__.c.disabled)).all()) == \
+            {"admin": False, "李文员": False}
+
+
 def test_a_backup_without_an_enabled_admin_is_refused(engine, tmp_path):
     fill_database(engine)
     users = User.__table__
