@@ -6,10 +6,7 @@ transaction; the audit detail never holds a password or a hash.
 """
 from __future__ import annotations
 
-import getpass
-import os
 import re
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -151,9 +148,10 @@ def list_users(engine: Engine) -> list[UserInfo]:
 
 
 def get_user(engine: Engine, name: str) -> CurrentUser | None:
+    """The account as a signed-in user; None when there is none or it is disabled."""
     with engine.connect() as conn:
         row = user_rows.get_user(conn, name)
-    return _current(row) if row else None
+    return _current(row) if row and not row.disabled else None
 
 
 # ------------------------------------------------------------------ writing
@@ -221,6 +219,19 @@ def unlock_user(engine: Engine, name: str, *, by: str) -> None:
         audit(conn, by, "user", detail={"op": "unlock", "name": name})
 
 
+def set_disabled(engine: Engine, name: str, disabled: bool, *, by: str) -> None:
+    """Disable an account (it can no longer sign in or write; its name stays in the history) or
+    enable it again. Not the last enabled admin."""
+    with engine.begin() as conn:
+        row = user_rows.get_user(conn, name, for_update=True)
+        if row is None:
+            raise AuthProblem("auth.error.unknown_user", name=name)
+        if disabled and row.role == "admin" and not row.disabled and user_rows.count_admins(conn, enabled=True) == 1:
+            raise AuthProblem("cli.user.last_admin_disable", name=name)
+        user_rows.update_user(conn, name, disabled=disabled)
+        audit(conn, by, "user", detail={"op": "disable" if disabled else "enable", "name": name})
+
+
 def save_language(engine: Engine, user_name: str, lang: str) -> None:
     """Remember the user's language (a preference, not audited). Unknown names are ignored:
     the single-user admin of an install without accounts has no row."""
@@ -256,6 +267,8 @@ def authenticate(engine: Engine, name: str, password: str, *, now: datetime | No
             return LoginResult(None, AuthProblem("auth.login.bad_credentials"))
         if _is_locked(row, now):  # locked by a concurrent attempt meanwhile
             return LoginResult(None, _locked_problem(row.locked_until))
+        if correct and row.disabled:
+            return LoginResult(None, AuthProblem("auth.login.disabled"))
         if correct:
             values = {"failed_logins": 0, "locked_until": None}
             if new_hash:
@@ -289,7 +302,7 @@ def _locked_problem(until: datetime) -> AuthProblem:
                        minutes=int(LOCKOUT_PERIOD.total_seconds() // 60))
 
 
-# ------------------------------------------------------------------ demo and command line
+# ------------------------------------------------------------------ demo accounts
 def demo_account_names() -> list[tuple[str, str, str | None]]:
     """(name, role, department) of the demo accounts."""
     return ([("admin", "admin", None), ("executive", "executive", None), ("manager", "manager", None)]
@@ -301,7 +314,8 @@ def ensure_demo_accounts(engine: Engine) -> list[str]:
     return the lines to print. An existing account of the same name is left untouched."""
     lines = [t("auth.demo.header", "en", password=DEMO_PASSWORD)]
     for name, role, department in demo_account_names():
-        existing = get_user(engine, name)
+        with engine.connect() as conn:
+            existing = user_rows.get_user(conn, name)  # a disabled one exists too
         if existing is None:
             create_user(engine, name, DEMO_PASSWORD, role, department, by="system", demo=True)
             lines.append(f"  {name:<26} {role:<10} {department or ''}")
@@ -309,44 +323,3 @@ def ensure_demo_accounts(engine: Engine) -> list[str]:
             lines.append(f"  {name:<26} {t('auth.demo.kept', 'en')}")
     lines.append(t("auth.demo.footer", "en"))
     return lines
-
-
-def _cli_actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # no login name in some containers
-        return "cli"
-
-
-def _ask_password() -> str:
-    first = getpass.getpass(t("auth.cli.password_prompt", "en"))
-    second = getpass.getpass(t("auth.cli.password_repeat", "en"))
-    if first != second:
-        raise AuthProblem("auth.error.password_mismatch")
-    return first
-
-
-def user_command(args, engine: Engine) -> int:
-    """`plantkpi user add NAME --role R [--department D] [--password P]`: 0 created, 2 refused."""
-    from dashboard.cli import EXIT_FAILED, EXIT_OK, EXIT_REJECTED
-    from data_access.db import init_db
-
-    if getattr(args, "user_command", None) != "add":
-        print(f"plantkpi user: unknown command {args.user_command!r}", file=sys.stderr)
-        return EXIT_FAILED
-    try:
-        # Refuse bad input before asking for a password.
-        name = clean_name(args.name)
-        check_role(args.role, args.department)
-        init_db(engine)  # `user add` may be the first command of a fresh install
-        if get_user(engine, name) is not None:
-            raise AuthProblem("auth.error.duplicate", name=name)
-        password = args.password if args.password is not None else (
-            os.environ.get("PLANTKPI_PASSWORD") or _ask_password())
-        user = create_user(engine, name, password, args.role, args.department, by=_cli_actor())
-    except AuthProblem as problem:
-        print(f"plantkpi user add: {problem.message('en')}", file=sys.stderr)
-        return EXIT_REJECTED
-    print(t("auth.cli.created", "en", name=user.name, role=user.role,
-            department=f" ({user.department})" if user.department else ""))
-    return EXIT_OK
