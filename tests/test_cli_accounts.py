@@ -251,3 +251,52 @@ def test_user_commands_in_a_real_process(tmp_path):
     assert run(tmp_path, "user", "remove", "kim").returncode == 0
     gone = run(tmp_path, "user", "remove", "kim")
     assert gone.returncode == 2 and "There is no user named 'kim'." in gone.stderr
+
+
+# ------------------------------------------------------------------ what the app shows of it
+FRAME = """
+import streamlit as st
+from dashboard.ui.login import require_login
+from data_access.db import get_engine
+
+user = require_login(get_engine())
+st.text("signed in: " + user.name)
+"""
+
+
+def test_a_disabled_account_is_refused_at_sign_in_and_a_signed_in_one_is_signed_out(db, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    with_accounts(db)
+    signed_in = AppTest.from_string(FRAME, default_timeout=30).run()
+    signed_in.text_input(key="_plantkpi_login_name").input("pat")
+    signed_in.text_input(key="_plantkpi_login_password").input("pat-password")
+    signed_in.button[0].click().run()
+    assert signed_in.text[0].value == "signed in: pat"
+    assert cli(monkeypatch, "user", "disable", "pat") == 0
+    signed_in.run()  # the next rerun re-reads the account
+    assert not signed_in.text and signed_in.text_input(key="_plantkpi_login_name") is not None
+    fresh = AppTest.from_string(FRAME, default_timeout=30).run()
+    fresh.text_input(key="_plantkpi_login_name").input("pat")
+    fresh.text_input(key="_plantkpi_login_password").input("pat-password")
+    fresh.button[0].click().run()
+    assert [e.value for e in fresh.error] == ["This account is disabled. Ask an admin to enable it."]
+    assert not fresh.text
+
+
+def test_the_audit_page_shows_the_operating_system_user_beside_the_account(plant, monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.auth import CurrentUser
+    from dashboard.ui.login import SESSION_USER
+
+    with_accounts(plant)
+    path = tmp_path / "p.csv"
+    path.write_text(PRODUCTION_CSV)
+    assert cli(monkeypatch, "import", "production", str(path), "--user", "pat", stdin="pat-password\n") == 0
+    at = AppTest.from_file(str(ROOT / "pages" / "admin_audit.py"), default_timeout=30)
+    at.session_state[SESSION_USER] = CurrentUser("root", "admin", None, "en")
+    at.run()
+    assert not at.exception
+    newest = at.dataframe[0].value.iloc[0]
+    assert (newest["User"], newest["OS user"], newest["Action"]) == ("pat", OS_USER, "import (upload or CLI)")

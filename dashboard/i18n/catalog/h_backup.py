@@ -95,6 +95,7 @@ _PAIRS = {
     "cli.user.status.demo": ("demo", "演示"),
     "cli.user.last_admin_disable": ("{name} is the last enabled admin; add another admin before disabling this one.",
                                     "{name} 是最后一个可用的管理员；请先添加另一个管理员再停用。"),
+    "auth.audit.col.os_user": ("OS user", "操作系统用户"),
     "auth.login.disabled": ("This account is disabled. Ask an admin to enable it.", "此账户已停用，请联系管理员启用。"),
     # --- undo of a large batch (dashboard.ui.history)
     "input.history.pick_placeholder": ("Choose a batch to undo", "选择要撤销的批次"),
