@@ -56,6 +56,7 @@ class UserInfo:
     locked_until: datetime | None
     demo: bool
     created_at: datetime
+    disabled: bool = False
 
     def is_locked(self, now: datetime | None = None) -> bool:
         return self.locked_until is not None and self.locked_until > _utc(now)
@@ -104,7 +105,7 @@ def _current(row: user_rows.UserRow) -> CurrentUser:
 def _info(row: user_rows.UserRow) -> UserInfo:
     return UserInfo(name=row.name, role=row.role, department=row.department, lang=row.lang,
                     failed_logins=row.failed_logins, locked_until=row.locked_until, demo=row.demo,
-                    created_at=row.created_at)
+                    created_at=row.created_at, disabled=row.disabled)
 
 
 # ------------------------------------------------------------------ validation

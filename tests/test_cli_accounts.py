@@ -300,3 +300,26 @@ def test_the_audit_page_shows_the_operating_system_user_beside_the_account(plant
     assert not at.exception
     newest = at.dataframe[0].value.iloc[0]
     assert (newest["User"], newest["OS user"], newest["Action"]) == ("pat", OS_USER, "import (upload or CLI)")
+
+
+def test_the_users_page_disables_and_enables_an_account(db):
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.auth import CurrentUser
+    from dashboard.ui.login import SESSION_USER
+
+    with_accounts(db)
+    at = AppTest.from_file(str(ROOT / "pages" / "admin_users.py"), default_timeout=30)
+    at.session_state[SESSION_USER] = CurrentUser("root", "admin", None, "en")
+    at.run()
+    assert at.selectbox(key="edit_user").value == "root"
+    assert all(b.key != "disable_toggle" for b in at.button)  # not yourself
+    at.selectbox(key="edit_user").set_value("pat").run()
+    at.button(key="disable_toggle").click().run()
+    assert not at.exception and at.success[0].value == "pat disabled."
+    assert at.dataframe[0].value.set_index("User").loc["pat", "Status"] == "disabled"
+    assert authenticate(db, "pat", "pat-password").problem.key == "auth.login.disabled"
+    at.selectbox(key="edit_user").set_value("pat").run()
+    assert at.button(key="disable_toggle").label == "Enable again"
+    at.button(key="disable_toggle").click().run()
+    assert authenticate(db, "pat", "pat-password").ok

@@ -96,6 +96,10 @@ _PAIRS = {
     "cli.user.last_admin_disable": ("{name} is the last enabled admin; add another admin before disabling this one.",
                                     "{name} 是最后一个可用的管理员；请先添加另一个管理员再停用。"),
     "auth.audit.col.os_user": ("OS user", "操作系统用户"),
+    "auth.users.disable": ("Disable (can no longer sign in or write)", "停用（不能再登录或写入）"),
+    "auth.users.enable": ("Enable again", "重新启用"),
+    "auth.users.disabled": ("{name} disabled.", "已停用 {name}。"),
+    "auth.users.enabled": ("{name} enabled again.", "已重新启用 {name}。"),
     "auth.login.disabled": ("This account is disabled. Ask an admin to enable it.", "此账户已停用，请联系管理员启用。"),
     # --- undo of a large batch (dashboard.ui.history)
     "input.history.pick_placeholder": ("Choose a batch to undo", "选择要撤销的批次"),
