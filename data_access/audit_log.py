@@ -88,10 +88,11 @@ def audit_guard_suspended(conn: Connection) -> Iterator[Connection]:
     """Let this transaction (only) update or delete audit rows: for whole-database restore."""
     if conn.dialect.name == "postgresql":
         conn.execute(sa.text("SELECT set_config(:name, 'on', true)"), {"name": BYPASS_SETTING})
-        try:
-            yield conn
-        finally:
-            conn.execute(sa.text("SELECT set_config(:name, 'off', true)"), {"name": BYPASS_SETTING})
+        # Switched off again only on success: after a failure the transaction may be aborted (any
+        # statement would fail and hide the real error) and is rolled back, which ends the
+        # transaction-local setting as well.
+        yield conn
+        conn.execute(sa.text("SELECT set_config(:name, 'off', true)"), {"name": BYPASS_SETTING})
     else:
         for statement in _SQLITE_REMOVE:
             conn.exec_driver_sql(statement)

@@ -336,6 +336,11 @@ def inspect_backup(source: Source, engine: Engine | None = None, *, key: BackupK
             unknown = [c for c in info.get("columns", []) if c not in table.columns]
             if unknown:
                 raise BackupError("backup.error.unknown_column", table=name, column=", ".join(unknown))
+            # a column the database needs a value for (no default), absent from the file
+            lacking = [c.name for c in table.columns if not c.nullable and c.server_default is None
+                       and c.name not in info.get("columns", [])]
+            if lacking:
+                raise BackupError("backup.error.missing_columns", table=name, columns=", ".join(lacking))
         missing = sorted(tables_of_revision(manifest["schema_revision"], engine) - set(manifest["tables"]))
         if missing:
             raise BackupError("backup.error.missing_tables", tables=", ".join(missing),
@@ -363,9 +368,12 @@ def _accounts_in(columns: list[str], lines: list[bytes]) -> tuple[int, int]:
     """(accounts, enabled admins) among the backed-up users rows."""
     role, disabled = columns.index("role"), columns.index("disabled") if "disabled" in columns else None
     admins = 0
-    for line in lines:
-        row = json.loads(line)
-        admins += row[role] == "admin" and not (disabled is not None and row[disabled])
+    for number, line in enumerate(lines, 1):
+        try:
+            row = json.loads(line)
+            admins += row[role] == "admin" and not (disabled is not None and row[disabled])
+        except (ValueError, TypeError, IndexError, KeyError):
+            raise BackupError("backup.error.bad_rows", table=User.__tablename__, detail=f"line {number}") from None
     return len(lines), admins
 
 
@@ -454,7 +462,13 @@ def restore(engine: Engine, path: Source, *, user: str, key: BackupKey | None = 
             for table in tables():
                 info = manifest["tables"].get(table.name)
                 if info and info["rows"]:
-                    _insert_part(conn, archive, table, info)
+                    try:
+                        _insert_part(conn, archive, table, info)
+                    except (ValueError, TypeError, IndexError, sa.exc.SQLAlchemyError, conn.dialect.loaded_dbapi.Error) as exc:
+                        # rows the database refuses (only an unsigned or hand-made file has them):
+                        # leaving the `with` rolls the whole restore back
+                        raise BackupError("backup.error.bad_rows", table=table.name,
+                                          detail=str(exc).splitlines()[0][:300]) from None
         # The rule again on what is now in the table: raising here rolls the whole restore back.
         _check_accounts((_count(conn, users), _count(conn, users, users.c.role == "admin",
                                                      sa.not_(users.c.disabled))),

@@ -558,6 +558,36 @@ def test_cli_backup_creates_a_private_key_file_once(sqlite_engine, tmp_path, mon
     assert main(["restore", str(tmp_path / "two.zip")]) == 0  # the same key checks it
 
 
+def _replace_part(table: str, data: bytes, edit_columns=None):
+    """A _rewrite change: the part of `table` replaced by `data`, the manifest's checksum and row
+    count to match (edit_columns(columns) may change its column list)."""
+    def change(name: str, old: bytes) -> bytes:
+        if name == f"tables/{table}.jsonl":
+            return data
+        if name == "manifest.json":
+            manifest = json.loads(old)
+            info = manifest["tables"][table]
+            info.update(sha256=hashlib.sha256(data).hexdigest(), rows=len(data.splitlines()))
+            if edit_columns:
+                info["columns"] = edit_columns(info["columns"])
+            return json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+        return old
+    return change
+
+
+@pytest.mark.parametrize("part, columns, message", [
+    (b'[1, "not", "a", "production", "row"]\n', None, "table 'production' holds rows the database refuses"),
+    (b"{not json\n", None, "table 'production' holds rows the database refuses"),
+    (b"", lambda cols: [c for c in cols if c != "good_qty"], "table 'production' lacks columns .*: good_qty"),
+])
+def test_rows_the_database_refuses_roll_the_trusted_restore_back(engine, tmp_path, good_backup, part, columns,
+                                                                   message):
+    """Even with --trust-unsigned a hand-made file changes nothing when its rows do not fit."""
+    bad = tmp_path / "bad-rows.zip"
+    _rewrite(good_backup, bad, _replace_part("production", part, columns))
+    refused(engine, bad, message, trust_unsigned=True)
+
+
 def test_missing_file_is_named(engine, tmp_path):
     with pytest.raises(BackupError, match="does not exist"):
         restore(engine, tmp_path / "nope.zip", user=OWNER)

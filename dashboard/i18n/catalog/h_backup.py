@@ -9,6 +9,12 @@ _PAIRS = {
     "backup.error.missing_tables": ("The backup lacks tables that its schema revision {revision} has: {tables}. "
                                     "Restoring it would empty them. Nothing was changed.",
                                     "备份缺少其结构版本 {revision} 应有的表：{tables}。恢复它会清空这些表。数据库未作任何修改。"),
+    "backup.error.missing_columns": ("The backup's table '{table}' lacks columns that must hold a value: {columns}. "
+                                     "Nothing was changed.",
+                                     "备份中的表“{table}”缺少必须有值的列：{columns}。数据库未作任何修改。"),
+    "backup.error.bad_rows": ("The backup's table '{table}' holds rows the database refuses ({detail}). "
+                              "Nothing was changed.",
+                              "备份中的表“{table}”含有数据库拒绝的行（{detail}）。数据库未作任何修改。"),
     "backup.error.no_admin": ("The backup holds {accounts} accounts but no enabled admin among them: after restoring "
                               "it nobody could manage users or restore again. Nothing was changed.",
                               "备份中有 {accounts} 个账户，但没有可用的管理员：恢复后将无人能管理用户或再次恢复。"
