@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_FAILED, EXIT_REJECTED = 0, 1, 2
+from dashboard.commands.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_REJECTED
 
 
 def _engine():
@@ -63,9 +63,9 @@ def cmd_template(args) -> int:
 
 def cmd_import(args) -> int:
     """Without --user as the database owner; with --user NAME as that account, once its password
-    checks out (dashboard.cli_accounts.cli_actor): a refused sign-in is exit 2, nothing written."""
+    checks out (dashboard.commands.user.cli_actor): a refused sign-in is exit 2, nothing written."""
     from dashboard.auth import AuthProblem
-    from dashboard.cli_accounts import cli_actor
+    from dashboard.commands.user import cli_actor
     from dashboard.i18n import t
     from data_access.db import init_db
     from data_access.ingest.cli import import_file
@@ -95,7 +95,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_user(args) -> int:
-    from dashboard.cli_accounts import user_command
+    from dashboard.commands.user import user_command
 
     return user_command(args, _engine())
 
@@ -127,8 +127,11 @@ def cmd_restore(args) -> int:
         print(t("backup.cli.trusting", args.lang), file=sys.stderr)
     try:
         manifest = restore(_engine(), Path(args.file), user=database_owner(), trust_unsigned=args.trust_unsigned)
-    except (BackupError, PermissionDenied) as problem:
+    except BackupError as problem:
         print(f"plantkpi restore: {problem.message(args.lang)}", file=sys.stderr)
+        return EXIT_REJECTED
+    except PermissionDenied as refusal:
+        print(f"plantkpi restore: {t(refusal.key, args.lang, **refusal.params(args.lang))}", file=sys.stderr)
         return EXIT_REJECTED
     rows = sum(info["rows"] for info in manifest["tables"].values())
     print(t("backup.cli.restored", args.lang, file=args.file, rows=f"{rows:,}",

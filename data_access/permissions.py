@@ -32,19 +32,31 @@ def database_owner() -> DatabaseOwner:
     return DatabaseOwner(f"owner:{process_os_user()}")
 
 
+# What a refusal names when it is not a data kind (a kind names itself: Kind.label).
+WHAT = {"commentary": ("the month's commentary", "月度评述"),
+        "restore": ("a restore of the whole database", "整个数据库的恢复"),
+        "accounts": ("accounts", "账户")}
+
+
 class PermissionDenied(Exception):
-    """`kind` is a data kind's name, or one of "commentary", "restore", "accounts"."""
+    """`kind` is a data kind's name, or one of WHAT. The message is the caller's to translate
+    (data_access does not import dashboard.i18n): t(refusal.key, lang, **refusal.params(lang))."""
 
     def __init__(self, user: str, kind: str, reason_key: str):
         super().__init__(f"{user} may not write {kind} ({reason_key})")
         self.user, self.kind, self.reason_key = user, kind, reason_key
 
-    def message(self, lang: str | None = None) -> str:
-        from dashboard.i18n import current_lang, t
+    @property
+    def key(self) -> str:
+        return f"ingest.err.permission.{self.reason_key}"
 
-        lang = lang or current_lang()
-        what = KINDS[self.kind].label(lang) if self.kind in KINDS else t(f"permission.what.{self.kind}", lang)
-        return t(f"ingest.err.permission.{self.reason_key}", lang, user=self.user, kind=what)
+    def params(self, lang: str) -> dict[str, str]:
+        if self.kind in KINDS:
+            what = KINDS[self.kind].label(lang)
+        else:
+            en, zh = WHAT.get(self.kind, (self.kind, self.kind))
+            what = zh if lang == "zh" else en
+        return {"user": self.user, "kind": what}
 
 
 def may_write(role: str | None, department: str | None, kind_name: str) -> bool:

@@ -10,7 +10,7 @@ from datetime import datetime
 import polars as pl
 import streamlit as st
 
-from dashboard.i18n import t
+from dashboard.i18n import current_lang, t
 from dashboard.ui.login import require_admin
 from data_access.backup import (SIGNATURE_ERRORS, BackupError, backup_bytes, inspect_backup, load_or_create_key,
                                  restore, table_counts)
@@ -85,8 +85,10 @@ if upload is not None:
         if st.button(t("backup.page.restore"), type="primary", disabled=not confirmed, key="backup_restore"):
             try:
                 restore(engine, io.BytesIO(data), user=admin.name, trust_unsigned=trust)
-            except (BackupError, PermissionDenied) as problem:
+            except BackupError as problem:
                 st.error(problem.message())
+            except PermissionDenied as refusal:  # e.g. this admin was disabled meanwhile
+                st.error(t(refusal.key, **refusal.params(current_lang())))
             else:
                 st.session_state[FLASH] = t("backup.page.restored", file=upload.name,
                                             rows=f"{sum(in_backup.values()):,}")

@@ -133,7 +133,7 @@ if user is not None and user.role in EDITORS:
                 try:
                     save_commentary(engine, month, text, user.name)
                 except PermissionDenied as refused:  # e.g. the account was disabled meanwhile
-                    st.error(refused.message(lang))
+                    st.error(t(refused.key, lang, **refused.params(lang)))
                 else:
                     st.toast(t("report.page.saved"))
                     st.rerun()

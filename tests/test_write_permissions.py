@@ -23,6 +23,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from dashboard.i18n import MESSAGES, t
 from data_access.backup import KEY_ENV, KEY_FILE_ENV, backup, restore, tables
 from data_access.commentary import save_commentary
 from data_access.db import data_version
@@ -244,8 +245,9 @@ def test_each_write_refuses_callers_without_the_right_role_or_department(plant, 
     for caller in refused_callers:
         try:
             result = call(plant, tmp_path, caller)
-        except PermissionDenied as refusal:
-            assert refusal.message("zh") != refusal.message("en")
+        except PermissionDenied as refusal:  # said in both languages, naming caller and what
+            en, zh = (t(refusal.key, lang, **refusal.params(lang)) for lang in ("en", "zh"))
+            assert en != zh and caller.split("@")[0] in en and refusal.key in MESSAGES
         else:
             assert not _wrote(result), f"{name} let {caller} write"
         assert snapshot(plant) == before, f"{name} as {caller} changed the database"

@@ -76,9 +76,6 @@ _PAIRS = {
                                   "只有文件是您自己生成、或来自可信之人时才恢复。"),
     "backup.page.not_verified": ("Signature NOT verified: restoring on your word.", "签名未验证：依您的确认恢复。"),
     # --- permissions below the UI
-    "permission.what.commentary": ("the month's commentary", "月度评述"),
-    "permission.what.restore": ("a restore of the whole database", "整个数据库的恢复"),
-    "permission.what.accounts": ("accounts", "账户"),
     "ingest.err.permission.disabled": ("The account {user} is disabled and may not write {kind}.",
                                        "账户 {user} 已停用，不能写入{kind}。"),
     # --- CLI identity and `plantkpi user`

@@ -22,12 +22,12 @@ from sqlalchemy.engine import Engine
 
 from dashboard.auth import (AuthProblem, authenticate, check_role, clean_name, create_user, delete_user,
                             has_accounts, reset_password, set_disabled, unlock_user)
+from dashboard.commands.exit_codes import EXIT_OK, EXIT_REJECTED
 from dashboard.i18n import t
 from data_access import users as user_rows
 from data_access.permissions import database_owner
 
 PASSWORD_ENV = "PLANTKPI_PASSWORD"
-EXIT_OK, EXIT_REJECTED = 0, 2
 
 
 def read_password(prompt: str, *, confirm: bool = False, lang: str = "en") -> str:
