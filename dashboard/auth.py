@@ -303,7 +303,7 @@ def _locked_problem(until: datetime) -> AuthProblem:
                        minutes=int(LOCKOUT_PERIOD.total_seconds() // 60))
 
 
-# ------------------------------------------------------------------ demo accounts
+# ------------------------------------------------------------------ demo and command line
 def demo_account_names() -> list[tuple[str, str, str | None]]:
     """(name, role, department) of the demo accounts."""
     return ([("admin", "admin", None), ("executive", "executive", None), ("manager", "manager", None)]

@@ -29,6 +29,7 @@ from data_access.db import write_transaction
 from data_access.models import Batch, kind_table
 from data_access.permissions import PermissionDenied, ensure_can_write
 from data_access.store import insert_rows, new_batch
+from data_access.kinds import MASTER_KINDS
 from tests.support.examples import example_rows
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -180,7 +181,7 @@ def test_refusals_in_chinese(db, monkeypatch, capsys):
 def plant(db):
     rows = example_rows()
     with write_transaction(db) as conn:
-        for name in ("lines", "machines", "products", "customers"):
+        for name in (kind.name for kind in MASTER_KINDS):  # in the order of their references
             insert_rows(conn, name, rows[name], new_batch(conn, name, "seed", "seed"))
     return db
 

@@ -35,6 +35,7 @@ from data_access.models import User, utcnow
 from data_access.permissions import PermissionDenied, database_owner
 from data_access.store import insert_rows, new_batch
 from data_access.db import write_transaction
+from data_access.kinds import MASTER_KINDS
 from tests.support.examples import example_row, example_rows
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -228,7 +229,7 @@ def plant(engine, tmp_path, monkeypatch) -> Engine:
     monkeypatch.setenv(KEY_FILE_ENV, str(tmp_path / "none"))
     rows = example_rows()
     with write_transaction(engine) as conn:
-        for name in ("lines", "machines", "products", "customers"):
+        for name in (kind.name for kind in MASTER_KINDS):  # in the order of their references
             insert_rows(conn, name, rows[name], new_batch(conn, name, "root", "seed"))
         conn.execute(sa.insert(User.__table__), [
             dict(name=n, password_hash="not used here", role=r, department=d, lang="en", failed_logins=0, demo=False,
