@@ -60,6 +60,7 @@ class UserInfo:
     locked_until: datetime | None
     demo: bool
     created_at: datetime
+    disabled: bool = False
 
     def is_locked(self, now: datetime | None = None) -> bool:
         return self.locked_until is not None and self.locked_until > _utc(now)
@@ -108,7 +109,7 @@ def _current(row: user_rows.UserRow) -> CurrentUser:
 def _info(row: user_rows.UserRow) -> UserInfo:
     return UserInfo(name=row.name, role=row.role, department=row.department, lang=row.lang,
                     failed_logins=row.failed_logins, locked_until=row.locked_until, demo=row.demo,
-                    created_at=row.created_at)
+                    created_at=row.created_at, disabled=row.disabled)
 
 
 # ------------------------------------------------------------------ validation
@@ -152,9 +153,10 @@ def list_users(engine: Engine) -> list[UserInfo]:
 
 
 def get_user(engine: Engine, name: str) -> CurrentUser | None:
+    """The account as a signed-in user; None when there is none or it is disabled."""
     with engine.connect() as conn:
         row = user_rows.get_user(conn, name)
-    return _current(row) if row else None
+    return _current(row) if row and not row.disabled else None
 
 
 # ------------------------------------------------------------------ writing
@@ -222,6 +224,19 @@ def unlock_user(engine: Engine, name: str, *, by: str) -> None:
         audit(conn, by, "user", detail={"op": "unlock", "name": name})
 
 
+def set_disabled(engine: Engine, name: str, disabled: bool, *, by: str) -> None:
+    """Disable an account (it can no longer sign in or write; its name stays in the history) or
+    enable it again. Not the last enabled admin."""
+    with engine.begin() as conn:
+        row = user_rows.get_user(conn, name, for_update=True)
+        if row is None:
+            raise AuthProblem("auth.error.unknown_user", name=name)
+        if disabled and row.role == "admin" and not row.disabled and user_rows.count_admins(conn, enabled=True) == 1:
+            raise AuthProblem("cli.user.last_admin_disable", name=name)
+        user_rows.update_user(conn, name, disabled=disabled)
+        audit(conn, by, "user", detail={"op": "disable" if disabled else "enable", "name": name})
+
+
 def save_language(engine: Engine, user_name: str, lang: str) -> None:
     """Remember the user's language (a preference, not audited). Unknown names are ignored:
     the single-user admin of an install without accounts has no row."""
@@ -257,6 +272,8 @@ def authenticate(engine: Engine, name: str, password: str, *, now: datetime | No
             return LoginResult(None, AuthProblem("auth.login.bad_credentials"))
         if _is_locked(row, now):  # locked by a concurrent attempt meanwhile
             return LoginResult(None, _locked_problem(row.locked_until))
+        if correct and row.disabled:
+            return LoginResult(None, AuthProblem("auth.login.disabled"))
         if correct:
             values = {"failed_logins": 0, "locked_until": None}
             if new_hash:
@@ -363,7 +380,8 @@ def ensure_demo_accounts(engine: Engine) -> list[str]:
     return the lines to print. An existing account of the same name is left untouched."""
     lines = [t("auth.demo.header", "en", password=DEMO_PASSWORD)]
     for name, role, department in demo_account_names():
-        existing = get_user(engine, name)
+        with engine.connect() as conn:
+            existing = user_rows.get_user(conn, name)  # a disabled one exists too
         if existing is None:
             create_user(engine, name, DEMO_PASSWORD, role, department, by="system", demo=True)
             lines.append(f"  {name:<26} {role:<10} {department or ''}")

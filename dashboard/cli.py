@@ -65,10 +65,24 @@ def cmd_template(args) -> int:
 
 
 def cmd_import(args) -> int:
+    """Without --user as the database owner; with --user NAME as that account, once its password
+    checks out (dashboard.commands.user.cli_actor): a refused sign-in is exit 2, nothing written."""
+    from dashboard.auth import AuthProblem
+    from dashboard.commands.user import cli_actor
+    from dashboard.i18n import t
+    from data_access.db import init_db
     from dashboard.commands.ingest import import_file
 
+    engine = _engine()
+    try:
+        if args.user is not None:
+            init_db(engine)
+        actor = cli_actor(engine, args.user, args.lang)
+    except AuthProblem as problem:
+        print(t("cli.user.bad_login", args.lang, name=args.user, problem=problem.message(args.lang)), file=sys.stderr)
+        return EXIT_REJECTED
     return import_file(args.kind, Path(args.file), mapping_file=args.mapping, replace=args.replace,
-                       valid_only=args.valid_only, user=args.user, lang=args.lang)
+                       valid_only=args.valid_only, user=actor, lang=args.lang, engine=engine)
 
 
 def cmd_kpi(args) -> int:
@@ -90,18 +104,41 @@ def cmd_user(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from data_access.backup import backup
+    from dashboard.i18n import t
+    from data_access.backup import BackupError, backup, load_or_create_key
 
-    backup(_engine(), Path(args.file))
-    print(f"backup written: {args.file}")
+    try:
+        key, created = load_or_create_key()
+    except BackupError as problem:
+        print(f"plantkpi backup: {problem.message(args.lang)}", file=sys.stderr)
+        return EXIT_REJECTED
+    if created:
+        print(t("backup.cli.key_created", args.lang, path=key.source), file=sys.stderr)
+    backup(_engine(), Path(args.file), key=key)
+    print(t("backup.cli.written", args.lang, file=args.file, key_id=key.key_id, source=key.source))
     return EXIT_OK
 
 
 def cmd_restore(args) -> int:
-    from data_access.backup import restore
+    """Refused (exit 2, nothing changed): a bad, unsigned, foreign or forged file, one lacking a
+    table or an admin. Runs as the database owner: whoever may read the database URL may restore."""
+    from dashboard.i18n import t
+    from data_access.backup import BackupError, restore
+    from data_access.permissions import PermissionDenied, database_owner
 
-    restore(_engine(), Path(args.file))
-    print(f"restored from {args.file}")
+    if args.trust_unsigned:
+        print(t("backup.cli.trusting", args.lang), file=sys.stderr)
+    try:
+        manifest = restore(_engine(), Path(args.file), user=database_owner(), trust_unsigned=args.trust_unsigned)
+    except BackupError as problem:
+        print(f"plantkpi restore: {problem.message(args.lang)}", file=sys.stderr)
+        return EXIT_REJECTED
+    except PermissionDenied as refusal:
+        print(f"plantkpi restore: {t(refusal.key, args.lang, **refusal.params(args.lang))}", file=sys.stderr)
+        return EXIT_REJECTED
+    rows = sum(info["rows"] for info in manifest["tables"].values())
+    print(t("backup.cli.restored", args.lang, file=args.file, rows=f"{rows:,}",
+            signature=t(f"backup.signature.{manifest['signature']}", args.lang)))
     return EXIT_OK
 
 
@@ -170,7 +207,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mapping", help="JSON file: {file header: field name}")
     p.add_argument("--replace", action="store_true", help="overwrite rows whose natural key exists")
     p.add_argument("--valid-only", action="store_true", help="import the valid rows, skip the others")
-    p.add_argument("--user", default=os.environ.get("USER", "cli"))
+    p.add_argument("--user", help="import as this account: its password is asked on the terminal, read from "
+                                  "one line of stdin, or taken from PLANTKPI_PASSWORD (default: as the database owner)")
     p.add_argument("--lang", choices=["en", "zh"], default="en")
     p.set_defaults(func=cmd_import)
 
@@ -188,20 +226,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("user", help="manage accounts")
+    p = sub.add_parser("user", help="manage accounts, as the database owner")
     user_sub = p.add_subparsers(dest="user_command", required=True)
-    add = user_sub.add_parser("add")
+    password_help = ("visible in the shell history; default: PLANTKPI_PASSWORD, else asked on the terminal, "
+                     "else one line of stdin")
+    add = user_sub.add_parser("add", help="create an account")
     add.add_argument("name")
-    add.add_argument("--role", choices=["admin", "executive", "manager", "clerk"], required=True)
-    add.add_argument("--department")
-    add.add_argument("--password", help="default: asked on the terminal")
+    add.add_argument("--role", required=True, help="admin, executive, manager or clerk")
+    add.add_argument("--department", help="a clerk's department")
+    add.add_argument("--password", help=password_help)
+    user_sub.add_parser("list", help="every account with role, department and status")
+    passwd = user_sub.add_parser("passwd", help="set a new password (also unlocks)")
+    passwd.add_argument("name")
+    passwd.add_argument("--password", help=password_help)
+    for name, text in (("unlock", "lift a lock-out after wrong passwords"),
+                       ("disable", "stop an account from signing in and writing"),
+                       ("enable", "let a disabled account sign in again"),
+                       ("remove", "delete an account (its audit entries stay)")):
+        user_sub.add_parser(name, help=text).add_argument("name")
+    for command_parser in user_sub.choices.values():
+        command_parser.add_argument("--lang", choices=["en", "zh"], default="en")
     p.set_defaults(func=cmd_user)
 
-    p = sub.add_parser("backup", help="whole database to one portable file")
+    p = sub.add_parser("backup", help="whole database to one portable file, signed with the backup key "
+                                      "(PLANTKPI_BACKUP_KEY or PLANTKPI_BACKUP_KEY_FILE, default ./data/backup.key; "
+                                      "created when there is none)")
     p.add_argument("file")
+    p.add_argument("--lang", choices=["en", "zh"], default="en")
     p.set_defaults(func=cmd_backup)
-    p = sub.add_parser("restore", help="whole database from a backup file")
+    p = sub.add_parser("restore", help="whole database from a backup file signed with this installation's key")
     p.add_argument("file")
+    p.add_argument("--trust-unsigned", action="store_true",
+                   help="restore a backup that is unsigned, signed with another key, or altered after signing")
+    p.add_argument("--lang", choices=["en", "zh"], default="en")
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("payroll", help="the month's pay sheet")

@@ -15,9 +15,12 @@ A restore that drops and re-creates the tables must call install_audit_guard(con
 """
 from __future__ import annotations
 
+import getpass
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 import polars as pl
 import sqlalchemy as sa
@@ -59,6 +62,17 @@ _PG_REMOVE = [
 ]
 
 
+@lru_cache(maxsize=1)
+def process_os_user() -> str:
+    """The operating-system user running this process: recorded beside the account name in every
+    audit entry, so that a CLI write shows who ran it in which shell (issue 14), and a web write
+    shows the app server's service user."""
+    try:
+        return getpass.getuser()[:80]
+    except Exception:  # no login name (some containers): the numeric uid still says who
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "?"
+
+
 def install_audit_guard(conn: Connection) -> None:
     for statement in (_PG_INSTALL if conn.dialect.name == "postgresql" else _SQLITE_INSTALL):
         conn.exec_driver_sql(statement)
@@ -74,10 +88,11 @@ def audit_guard_suspended(conn: Connection) -> Iterator[Connection]:
     """Let this transaction (only) update or delete audit rows: for whole-database restore."""
     if conn.dialect.name == "postgresql":
         conn.execute(sa.text("SELECT set_config(:name, 'on', true)"), {"name": BYPASS_SETTING})
-        try:
-            yield conn
-        finally:
-            conn.execute(sa.text("SELECT set_config(:name, 'off', true)"), {"name": BYPASS_SETTING})
+        # Switched off again only on success: after a failure the transaction may be aborted (any
+        # statement would fail and hide the real error) and is rolled back, which ends the
+        # transaction-local setting as well.
+        yield conn
+        conn.execute(sa.text("SELECT set_config(:name, 'off', true)"), {"name": BYPASS_SETTING})
     else:
         for statement in _SQLITE_REMOVE:
             conn.exec_driver_sql(statement)
@@ -113,8 +128,8 @@ def read_audit(engine: Engine, *, user: str | None = None, action: str | None = 
                limit: int | None = None) -> tuple[pl.DataFrame, int]:
     """Audit entries matching the filters, newest first, times in local time; and the total count."""
     where = _where(user, action, kind, date_from, date_to)
-    query = sa.select(AUDIT.c.id, AUDIT.c.at, AUDIT.c.user, AUDIT.c.action, AUDIT.c.kind, AUDIT.c.batch_id,
-                      AUDIT.c.detail).where(*where).order_by(AUDIT.c.at.desc(), AUDIT.c.id.desc())
+    query = sa.select(AUDIT.c.id, AUDIT.c.at, AUDIT.c.user, AUDIT.c.os_user, AUDIT.c.action, AUDIT.c.kind,
+                      AUDIT.c.batch_id, AUDIT.c.detail).where(*where).order_by(AUDIT.c.at.desc(), AUDIT.c.id.desc())
     if limit:
         query = query.limit(limit)
     with engine.connect() as conn:
@@ -123,9 +138,9 @@ def read_audit(engine: Engine, *, user: str | None = None, action: str | None = 
     frame = pl.DataFrame(
         {"id": [r.id for r in rows],
          "at": [r.at.astimezone().replace(tzinfo=None, microsecond=0) for r in rows],
-         "user": [r.user for r in rows], "action": [r.action for r in rows], "kind": [r.kind for r in rows],
+         "user": [r.user for r in rows], "os_user": [r.os_user for r in rows], "action": [r.action for r in rows], "kind": [r.kind for r in rows],
          "batch_id": [r.batch_id for r in rows], "detail": [r.detail for r in rows]},
-        schema={"id": pl.Int64, "at": pl.Datetime("us"), "user": pl.String, "action": pl.String,
+        schema={"id": pl.Int64, "at": pl.Datetime("us"), "user": pl.String, "os_user": pl.String, "action": pl.String,
                 "kind": pl.String, "batch_id": pl.Int64, "detail": pl.String},
     )
     return frame, total

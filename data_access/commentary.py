@@ -1,7 +1,9 @@
 """The statistics office's commentary on a month (executive summary, its PDF and XLSX exports).
 
 One row per month (Commentary table). Saving writes the text and an audit entry in one
-transaction that also bumps the data version, so every app instance shows the new text.
+transaction that also bumps the data version, so every app instance shows the new text. Only
+admins, executives and managers may write it (data_access.permissions, checked in that
+transaction).
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from data_access.db import get_engine, write_transaction
 from data_access.models import Commentary, utcnow
+from data_access.permissions import ensure_can_write_commentary
 from data_access.store import audit
 
 MAX_CHARS = 4000
@@ -46,7 +49,8 @@ def get_commentary(engine: Engine | None, month: str) -> MonthNote | None:
 
 
 def save_commentary(engine: Engine | None, month: str, text: str, user: str) -> MonthNote:
-    """Write (or replace) the month's commentary; audited with the previous and the new text."""
+    """Write (or replace) the month's commentary; audited with the previous and the new text.
+    Raises PermissionDenied (nothing written) unless `user` may write commentary."""
     _check_month(month)
     text = (text or "").replace("\r\n", "\n").strip()
     if len(text) > MAX_CHARS:
@@ -54,6 +58,7 @@ def save_commentary(engine: Engine | None, month: str, text: str, user: str) -> 
     engine = engine or get_engine()
     now = utcnow()
     with write_transaction(engine) as conn:
+        ensure_can_write_commentary(conn, user)
         previous = conn.execute(sa.select(_TABLE.c.text).where(_TABLE.c.month == month)).scalar_one_or_none()
         values = {"text": text, "updated_by": user, "updated_at": now}
         if previous is None:

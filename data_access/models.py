@@ -80,6 +80,9 @@ class AuditEntry(SQLModel, table=True):
     kind: str | None = SQLField(default=None, max_length=40)
     batch_id: int | None = None
     detail: str = ""  # JSON: what changed
+    # The operating-system user of the process that wrote the entry (the CLI's shell user, the
+    # app server's service user), recorded beside the account name (issue 14).
+    os_user: str | None = SQLField(default=None, max_length=80)
 
 
 class User(SQLModel, table=True):
@@ -94,6 +97,8 @@ class User(SQLModel, table=True):
     locked_until: datetime | None = None
     demo: bool = False
     created_at: datetime = SQLField(default_factory=utcnow)
+    # A disabled account cannot sign in or write; it keeps its name in the history (issue 14).
+    disabled: bool = SQLField(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class UserSession(SQLModel, table=True):

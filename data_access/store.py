@@ -13,6 +13,7 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from data_access.audit_log import process_os_user
 from data_access.kinds import KINDS
 from data_access.models import (
     AuditEntry,
@@ -70,7 +71,7 @@ def insert_rows(conn: Connection, kind_name: str, rows: pl.DataFrame | list[dict
 def audit(conn: Connection, user: str, action: str, *, kind: str | None = None, batch_id: int | None = None,
           detail: dict | None = None) -> None:
     conn.execute(sa.insert(AuditEntry.__table__).values(
-        at=utcnow(), user=user, action=action, kind=kind, batch_id=batch_id,
+        at=utcnow(), user=user, os_user=process_os_user(), action=action, kind=kind, batch_id=batch_id,
         detail=json.dumps(detail or {}, ensure_ascii=False, default=json_default)))
 
 

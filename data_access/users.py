@@ -27,12 +27,13 @@ class UserRow:
     locked_until: datetime | None
     demo: bool
     created_at: datetime
+    disabled: bool = False
 
 
 def _row(r) -> UserRow:
     return UserRow(name=r.name, password_hash=r.password_hash, role=r.role, department=r.department,
                    lang=r.lang, failed_logins=int(r.failed_logins or 0), locked_until=r.locked_until,
-                   demo=bool(r.demo), created_at=r.created_at)
+                   demo=bool(r.demo), created_at=r.created_at, disabled=bool(r.disabled))
 
 
 def count_users(conn: Connection) -> int:
@@ -51,8 +52,10 @@ def list_users(conn: Connection) -> list[UserRow]:
     return [_row(r) for r in conn.execute(sa.select(USERS).order_by(USERS.c.role, USERS.c.name))]
 
 
-def count_admins(conn: Connection) -> int:
-    return int(conn.execute(sa.select(sa.func.count()).select_from(USERS).where(USERS.c.role == "admin")).scalar() or 0)
+def count_admins(conn: Connection, *, enabled: bool = False) -> int:
+    """Admin accounts (with enabled=True: only those not disabled)."""
+    where = [USERS.c.role == "admin"] + ([sa.not_(USERS.c.disabled)] if enabled else [])
+    return int(conn.execute(sa.select(sa.func.count()).select_from(USERS).where(*where)).scalar() or 0)
 
 
 def insert_user(conn: Connection, *, name: str, password_hash: str, role: str, department: str | None,

@@ -64,6 +64,7 @@ if total > SHOWN_ROWS:
 labelled = entries.select(
     pl.col("at").alias(t("auth.audit.col.at")),
     pl.col("user").alias(t("auth.audit.col.user")),
+    pl.col("os_user").alias(t("auth.audit.col.os_user")),
     pl.col("action").replace_strict({a: action_label(a) for a in choices["action"]}, default=pl.col("action"))
     .alias(t("auth.audit.col.action")),
     pl.col("kind").replace_strict({k: kind_label(k) for k in KINDS}, default=pl.col("kind"))

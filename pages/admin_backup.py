@@ -1,5 +1,7 @@
-"""Admin · Backup & restore: download the whole database as one file; restore from an uploaded
-backup after seeing what it holds and confirming. The work is done by data_access.backup."""
+"""Admin · Backup & restore: download the whole database as one signed file; restore from an
+uploaded backup after seeing what it holds and confirming. A backup whose signature cannot be
+verified (unsigned, another key, altered) is refused unless the admin ticks an explicit
+"restore it anyway" box under a warning. The work is done by data_access.backup."""
 from __future__ import annotations
 
 import io
@@ -8,10 +10,12 @@ from datetime import datetime
 import polars as pl
 import streamlit as st
 
-from dashboard.i18n import t
+from dashboard.i18n import current_lang, t
 from dashboard.ui.login import require_admin
-from data_access.backup import BackupError, backup_bytes, inspect_backup, restore, table_counts
+from data_access.backup import (SIGNATURE_ERRORS, BackupError, backup_bytes, inspect_backup, load_or_create_key,
+                                 restore, table_counts)
 from data_access.db import get_engine
+from data_access.permissions import PermissionDenied
 
 engine = get_engine()
 admin = require_admin(engine)
@@ -24,10 +28,21 @@ if st.session_state.get(FLASH):
 
 st.subheader(t("backup.page.download_title"))
 if st.button(t("backup.page.prepare"), key="backup_prepare"):
-    st.session_state["_backup_file"] = (f"plantkpi-backup-{datetime.now():%Y%m%d-%H%M}.zip", backup_bytes(engine))
+    try:
+        key, created = load_or_create_key()
+    except BackupError as problem:
+        st.error(problem.message())
+    else:
+        if created:
+            st.session_state["_backup_key_created"] = key.source
+        st.session_state["_backup_file"] = (f"plantkpi-backup-{datetime.now():%Y%m%d-%H%M}.zip",
+                                            backup_bytes(engine, key=key), key.key_id, key.source)
+if st.session_state.get("_backup_key_created"):
+    st.info(t("backup.page.key_created", path=st.session_state["_backup_key_created"]))
 prepared = st.session_state.get("_backup_file")
 if prepared:
-    name, data = prepared
+    name, data, key_id, key_source = prepared
+    st.caption(t("backup.page.signed_with", key_id=key_id, source=key_source))
     st.download_button(t("backup.page.download", file=name), data, file_name=name, mime="application/zip",
                        key="backup_download")
 
@@ -35,11 +50,26 @@ st.subheader(t("backup.page.restore_title"))
 upload = st.file_uploader(t("backup.page.upload"), type=["zip"], key="backup_upload")
 if upload is not None:
     data = upload.getvalue()
+    trust = False
     try:
         manifest = inspect_backup(io.BytesIO(data), engine)
     except BackupError as problem:
         st.error(problem.message())
-    else:
+        manifest = None
+        if problem.key in SIGNATURE_ERRORS:
+            # Only a signature problem may be overridden, and only by an explicit, warned choice.
+            st.warning(t("backup.page.trust_warning"))
+            trust = st.checkbox(t("backup.page.trust"), key="backup_trust")
+            if trust:
+                try:
+                    manifest = inspect_backup(io.BytesIO(data), engine, trust_unsigned=True)
+                except BackupError as other:
+                    st.error(other.message())
+    if manifest is not None:
+        if manifest["signature"] == "valid":
+            st.success(t("backup.page.signature_ok"))
+        else:
+            st.error(t("backup.page.not_verified"))
         in_backup = {name: info["rows"] for name, info in manifest["tables"].items()}
         now = table_counts(engine)
         st.info(t("backup.page.summary", created_at=manifest.get("created_at", "?"),
@@ -54,11 +84,14 @@ if upload is not None:
         confirmed = st.checkbox(t("backup.page.confirm"), key="backup_confirm")
         if st.button(t("backup.page.restore"), type="primary", disabled=not confirmed, key="backup_restore"):
             try:
-                restore(engine, io.BytesIO(data), user=admin.name)
+                restore(engine, io.BytesIO(data), user=admin.name, trust_unsigned=trust)
             except BackupError as problem:
                 st.error(problem.message())
+            except PermissionDenied as refusal:  # e.g. this admin was disabled meanwhile
+                st.error(t(refusal.key, **refusal.params(current_lang())))
             else:
                 st.session_state[FLASH] = t("backup.page.restored", file=upload.name,
                                             rows=f"{sum(in_backup.values()):,}")
                 st.session_state.pop("backup_confirm", None)
+                st.session_state.pop("backup_trust", None)
                 st.rerun()

@@ -1,12 +1,12 @@
 """Admin · Users and roles: list accounts, add one, change role/department, reset a password,
-unlock. Every change goes through dashboard.auth, which writes it to the audit log."""
+unlock, disable or enable. Every change goes through dashboard.auth, which writes it to the audit log."""
 from __future__ import annotations
 
 import polars as pl
 import streamlit as st
 
 from dashboard.auth import MIN_PASSWORD_LENGTH, ROLES, AuthProblem, change_role, create_user, delete_user, \
-    list_users, reset_password, unlock_user
+    list_users, reset_password, set_disabled, unlock_user
 from dashboard.i18n import LANG_NAMES, current_lang, t
 from dashboard.ui.login import require_admin
 from dashboard.ui.plain_text import plain
@@ -59,6 +59,7 @@ if users:
         t("auth.users.col.department"): [department_label(u.department) for u in users],
         t("auth.users.col.lang"): [LANG_NAMES.get(u.lang, u.lang) for u in users],
         t("auth.users.col.status"): [
+            t("cli.user.status.disabled") if u.disabled else
             t("auth.users.status.locked", until=u.locked_until.astimezone().strftime("%Y-%m-%d %H:%M"))
             if u.is_locked() else t("auth.users.status.active") for u in users],
         t("auth.users.col.failed"): [u.failed_logins for u in users],
@@ -106,6 +107,11 @@ if users:
     if picked.is_locked() or picked.failed_logins:
         if st.button(t("auth.users.unlock"), key="unlock"):
             run(lambda: unlock_user(engine, picked.name, by=admin.name), "auth.users.unlocked", picked.name)
+    if picked.name != admin.name:  # disabling yourself would lock you out mid-session
+        toggle = "auth.users.enable" if picked.disabled else "auth.users.disable"
+        if st.button(t(toggle), key="disable_toggle"):
+            run(lambda: set_disabled(engine, picked.name, not picked.disabled, by=admin.name),
+                "auth.users.enabled" if picked.disabled else "auth.users.disabled", picked.name)
     with st.form("delete_user"):
         confirmed = st.checkbox(t("auth.users.delete_confirm"), key=f"delete_confirm_{picked.name}")
         if st.form_submit_button(t("auth.users.delete"), disabled=picked.name == admin.name) and confirmed:

@@ -16,9 +16,10 @@ from dashboard.reports.tables import complaints_table, late_table, missing_table
 from dashboard.ui.plain_text import plain
 from dashboard.ui.tiles import STATUS_BADGE
 from data_access.commentary import MAX_CHARS, save_commentary
+from data_access.permissions import COMMENTARY_ROLES, PermissionDenied
 from data_access.db import get_engine
 
-EDITORS = ("admin", "executive", "manager")
+EDITORS = COMMENTARY_ROLES  # the rule data_access.commentary enforces below the page
 MONTHS_OFFERED = 36
 PER_ROW = 4
 
@@ -130,6 +131,10 @@ if user is not None and user.role in EDITORS:
             if len(text) > MAX_CHARS:
                 st.error(t("report.page.too_long", n=len(text), max=MAX_CHARS))
             else:
-                save_commentary(engine, month, text, user.name)
-                st.toast(t("report.page.saved"))
-                st.rerun()
+                try:
+                    save_commentary(engine, month, text, user.name)
+                except PermissionDenied as refused:  # e.g. the account was disabled meanwhile
+                    st.error(t(refused.key, lang, **refused.params(lang)))
+                else:
+                    st.toast(t("report.page.saved"))
+                    st.rerun()

@@ -1,5 +1,5 @@
 """Accounts, lock-out, permissions below the UI, the append-only audit log and `plantkpi user add`
-(issue 7), on SQLite and PostgreSQL."""
+(issue 7), on SQLite and PostgreSQL. (`plantkpi user ...`: tests/test_cli_accounts.py.)"""
 from __future__ import annotations
 
 import json
@@ -12,8 +12,6 @@ from argon2 import PasswordHasher
 import dashboard.auth as auth
 from dashboard.auth import AuthProblem, authenticate, change_role, create_user, ensure_demo_accounts, \
     list_users, reset_password, save_language, unlock_user
-from dashboard.cli import build_parser
-from dashboard.commands import user as user_commands
 from data_access.audit_log import audit_guard_suspended, read_audit
 from data_access.db import data_version, write_transaction
 from data_access.permissions import PermissionDenied, ensure_can_write
@@ -318,50 +316,3 @@ def test_audit_filters(engine):
     today = date.today()
     assert read_audit(engine, date_from=today, date_to=today)[1] == 3
     assert read_audit(engine, date_to=today - timedelta(days=1))[1] == 0
-
-
-# ------------------------------------------------------------------ plantkpi user add
-def run_cli(engine, argv, monkeypatch, typed: list[str] | None = None) -> int:
-    if typed is not None:
-        answers = iter(typed)
-        monkeypatch.setattr(user_commands.getpass, "getpass", lambda prompt="": next(answers))
-    monkeypatch.delenv("PLANTKPI_PASSWORD", raising=False)
-    return user_commands.user_command(build_parser().parse_args(argv), engine)
-
-
-def test_cli_user_add_exit_codes(engine, monkeypatch, capsys):
-    assert run_cli(engine, ["user", "add", "root", "--role", "admin", "--password", "long-enough"], monkeypatch) == 0
-    assert "user root created: admin" in capsys.readouterr().out
-    assert run_cli(engine, ["user", "add", "root", "--role", "manager", "--password", "long-enough"], monkeypatch) == 2
-    assert "already exists" in capsys.readouterr().err
-    assert run_cli(engine, ["user", "add", "kim", "--role", "clerk", "--password", "long-enough"], monkeypatch) == 2
-    assert "--department" in capsys.readouterr().err
-    assert run_cli(engine, ["user", "add", "kim", "--role", "clerk", "--department", "canteen",
-                            "--password", "long-enough"], monkeypatch) == 2
-    assert "Unknown department 'canteen'" in capsys.readouterr().err
-    # Asked on the terminal when not given; the two entries must match.
-    assert run_cli(engine, ["user", "add", "kim", "--role", "clerk", "--department", "quality"], monkeypatch,
-                   typed=["typed-password", "typo-password"]) == 2
-    assert "differ" in capsys.readouterr().err
-    assert run_cli(engine, ["user", "add", "kim", "--role", "clerk", "--department", "quality"], monkeypatch,
-                   typed=["typed-password", "typed-password"]) == 0
-    assert authenticate(engine, "kim", "typed-password", now=T0).user.department == "quality"
-    assert sorted(u.name for u in list_users(engine)) == ["kim", "root"]
-    printed = capsys.readouterr()
-    assert "typed-password" not in printed.out + printed.err  # never echoed or logged
-    assert all(d["op"] == "add" for d in user_audit(engine))
-
-
-def test_cli_main_adds_user_to_database_of_env_url(tmp_path, monkeypatch, capsys):
-    from dashboard.cli import main
-
-    monkeypatch.setenv("PLANTKPI_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
-    monkeypatch.setenv("PLANTKPI_PASSWORD", "from-environment")
-    # A fresh install: `user add` creates the schema itself.
-    assert main(["user", "add", "first", "--role", "admin"]) == 0
-    from data_access.db import get_engine
-
-    engine = get_engine()
-    assert authenticate(engine, "first", "from-environment", now=T0).user.role == "admin"
-    assert main(["user", "add", "x", "--role", "clerk", "--department", "production", "--password", "short"]) == 2
-    engine.dispose()

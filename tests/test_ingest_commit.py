@@ -232,8 +232,8 @@ def test_form_record_and_data_editor_edits_are_validated_audited_and_undoable(pl
 
 def test_mapping_presets_per_department_and_kind(plant):
     mapping = {"Datum": "date", "Schicht": "shift", "Notiz": ""}
-    save_preset(plant, "production", "production", mapping)
-    save_preset(plant, "production", "production", mapping | {"Gut": "good_qty"})  # overwrite, not a second row
+    save_preset(plant, "production", "production", mapping, user="clerk")
+    save_preset(plant, "production", "production", mapping | {"Gut": "good_qty"}, user="clerk")  # overwrite, not a second row
     assert load_preset(plant, "production", "production") == mapping | {"Gut": "good_qty"}
     assert load_preset(plant, "quality", "production") is None
     header = H.replace("date", "Datum").replace("shift", "Schicht").replace("good_qty", "Gut") + ",Notiz"
@@ -241,7 +241,7 @@ def test_mapping_presets_per_department_and_kind(plant):
                            mapping=load_preset(plant, "production", "production"))
     assert result.written and result.warnings == []
     with pytest.raises(ValueError):
-        save_preset(plant, "production", "production", {"x": "no_such_field"})
+        save_preset(plant, "production", "production", {"x": "no_such_field"}, user="clerk")
 
 
 def test_scrap_breakdown_not_matching_production_scrap_qty_is_a_warning(plant):

@@ -246,7 +246,8 @@ def test_replace_then_undo_restores_the_old_values(db):
     assert history["Batch"].tolist()[:2] == [fix, original]
     assert history["File"].tolist()[:2] == ["monday-corrected.csv", "monday.csv"]
     assert history["Replaced"].tolist()[:2] == [1, 0]
-    assert at.selectbox(key="input_undo_pick_production").value == fix
+    assert at.selectbox(key="input_undo_pick_production").value is None  # never pre-selected (issue 14)
+    at.selectbox(key="input_undo_pick_production").select(fix).run()
     at.button(key="input_undo_production").click().run()
     # The confirmation step: nothing undone yet, and it says what will happen.
     assert texts(at, "warning") == [f"Undo batch #{fix} (monday-corrected.csv, {history['When'][0]}, by root)? "
@@ -255,6 +256,7 @@ def test_replace_then_undo_restores_the_old_values(db):
     at.button(key="input_undo_no_production").click().run()  # cancel first: still nothing undone
     assert not texts(at, "warning") and rows_of(db, "production", "good_qty", "shift") == [(940,), (990,)]
 
+    at.selectbox(key="input_undo_pick_production").select(fix).run()  # cancelling cleared the choice
     at.button(key="input_undo_production").click().run()
     at.button(key="input_undo_yes_production").click().run()
     assert texts(at, "success") == [f"Batch #{fix} undone: 1 rows removed, 1 rows restored."]

@@ -2,13 +2,13 @@
 printed one per line, nothing written), 1 for anything else."""
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 
 from dashboard.commands.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_REJECTED
 from dashboard.i18n import t
 from data_access.ingest.commit import import_upload
 from data_access.ingest.headers import load_mapping_file
+from data_access.permissions import database_owner
 
 
 def import_file(kind: str, path: Path, mapping_file=None, replace: bool = False, valid_only: bool = False,
@@ -20,7 +20,7 @@ def import_file(kind: str, path: Path, mapping_file=None, replace: bool = False,
         print(t("ingest.cli.no_file", lang, path=path))
         return EXIT_FAILED
     mapping = load_mapping_file(mapping_file) if mapping_file else None
-    user = user or getpass.getuser()
+    user = user or database_owner()  # no account named: whoever holds the database (docs/auth.md)
     result = import_upload(engine or get_engine(), kind, path.read_bytes(), path.name, user, mapping=mapping,
                            replace=replace, valid_only=valid_only, lang=lang, source="cli")
     if result.info is not None:

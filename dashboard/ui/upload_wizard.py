@@ -280,7 +280,7 @@ def upload_wizard(engine: Engine, kind: Kind, department: str, user, lang: str) 
                                  replace=replace, valid_only=valid_only, lang=lang, department=department)
             if done.written:
                 if remember:
-                    save_preset(engine, department, kind.name, {**(preset or {}), **mapping})
+                    save_preset(engine, department, kind.name, {**(preset or {}), **mapping}, user=user.name)
                 set_flash(kind.name, "success", t("input.upload.done", lang, summary=done.summary(lang),
                                                   file=file_name))
                 forget(prefix)

@@ -11,7 +11,7 @@ Public API (for the input pages, the CLI and the seed):
     undo_batch(engine, batch_id, user, lang="en") -> UndoResult
     list_batches(engine, kind=None, department=None, limit=200) -> list[dict]
     recent_rows(engine, kind, limit=200) -> pl.DataFrame
-    save_preset(engine, department, kind, mapping) / load_preset(engine, department, kind) -> dict | None
+    save_preset(engine, department, kind, mapping, *, user) / load_preset(engine, department, kind) -> dict | None
     rejected_rows_bytes(result, fmt="csv"|"xlsx") -> bytes; neutralise_formula(value); frame_bytes(frame, fmt)
     template_bytes(kind, lang, fmt) -> bytes; write_template(kind, out, lang, fmt)
 """

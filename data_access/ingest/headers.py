@@ -101,11 +101,16 @@ def match_headers(kind_name: str, headers: list[str], mapping: dict[str, str] | 
 
 
 # ------------------------------------------------------------------------------- presets
-def save_preset(engine: Engine, department: str, kind_name: str, mapping: dict[str, str]) -> None:
-    """Remember a hand-made mapping {file header: field} for this department and kind."""
+def save_preset(engine: Engine, department: str, kind_name: str, mapping: dict[str, str], *, user: str) -> None:
+    """Remember a hand-made mapping {file header: field} for this department and kind. Raises
+    PermissionDenied (nothing saved) unless `user` is an admin or a clerk of that department who
+    may write the kind."""
+    from data_access.permissions import ensure_can_save_preset
+
     _normalised_mapping(kind_name, mapping)  # refuse unknown fields before saving
     table = MappingPreset.__table__
     with write_transaction(engine) as conn:
+        ensure_can_save_preset(conn, user, department, kind_name)
         conn.execute(sa.delete(table).where(table.c.department == department, table.c.kind == kind_name))
         conn.execute(sa.insert(table).values(department=department, kind=kind_name, updated_at=utcnow(),
                                              mapping_json=json.dumps(mapping, ensure_ascii=False)))
