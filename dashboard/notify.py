@@ -267,16 +267,17 @@ def run_notify_command(args, engine: Engine, lang: str = "en") -> int:
 def run_subscription_command(args, engine: Engine) -> int:
     """`plantkpi subscription add|list|remove`: the command line acts as the database owner."""
     from dashboard.kpi import KPIS
+    from data_access.permissions import database_owner
     from data_access.subscriptions import SubscriptionError, add_subscription, remove_subscription
 
     lang = getattr(args, "lang", "en")
     try:
         if args.subscription_command == "add":
-            new_id = add_subscription(engine, None, args.user, args.what, args.email, kpi=args.kpi,
+            new_id = add_subscription(engine, database_owner(), args.user, args.what, args.email, kpi=args.kpi,
                                       known_kpis=tuple(KPIS))
             print(t("notify.cli.added", lang, id=new_id))
         elif args.subscription_command == "remove":
-            remove_subscription(engine, None, args.id)
+            remove_subscription(engine, database_owner(), args.id)
             print(t("notify.cli.removed", lang, id=args.id))
         else:
             rows = list_subscriptions(engine)

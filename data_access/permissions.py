@@ -35,7 +35,8 @@ def database_owner() -> DatabaseOwner:
 # What a refusal names when it is not a data kind (a kind names itself: Kind.label).
 WHAT = {"commentary": ("the month's commentary", "月度评述"),
         "restore": ("a restore of the whole database", "整个数据库的恢复"),
-        "accounts": ("accounts", "账户")}
+        "accounts": ("accounts", "账户"),
+        "subscriptions": ("another user's e-mail subscriptions", "其他用户的邮件订阅")}
 
 
 class PermissionDenied(Exception):
@@ -118,3 +119,10 @@ def ensure_admin(conn: Connection, user: str, what: str) -> None:
     row = _account(conn, user, what)
     if row is not None and row.role != "admin":
         raise PermissionDenied(user, what, "role")
+
+
+def ensure_can_manage_subscriptions(conn: Connection, user: str, owner: str) -> None:
+    """What `owner` receives by e-mail: `owner` themself, or an admin."""
+    row = _account(conn, user, "subscriptions")
+    if row is not None and user != owner and row.role != "admin":
+        raise PermissionDenied(user, "subscriptions", "role")

@@ -1,7 +1,8 @@
 """Subscriptions (who receives what by e-mail) and the deliveries made for them (docs/report.md).
 
-Permissions are checked here, below the UI: anyone may manage their own subscriptions; only an admin
-manages another user's (a fresh install without accounts runs as its single admin). The schedule and
+Permissions are checked here, below the UI (data_access.permissions): anyone may manage their own
+subscriptions; only an admin (or the database owner, the command line) another user's; a fresh install
+without accounts runs as its single admin. The schedule and
 the mail itself are dashboard.notify's; this module only reads and writes rows.
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from data_access.db import get_engine
 from data_access.models import Delivery, Subscription, User, utcnow
+from data_access.permissions import ensure_can_manage_subscriptions
 from data_access.store import audit
 
 WHATS = ("summary", "csat_weekly", "alert")
@@ -49,35 +51,20 @@ class SubscriptionRow:
     attempts: int = 0
 
 
-def _role_of(conn, name: str) -> tuple[bool, str | None]:
-    """(accounts exist, the account's role or None when it does not exist)."""
+def _account_exists(conn, name: str) -> bool:
+    """True when `name` is an account, or when there are no accounts yet (a single-user install)."""
     if not conn.execute(sa.select(sa.func.count()).select_from(_USERS)).scalar():
-        return False, None
-    return True, conn.execute(sa.select(_USERS.c.role).where(_USERS.c.name == name)).scalar()
+        return True
+    return conn.execute(sa.select(_USERS.c.name).where(_USERS.c.name == name)).first() is not None
 
 
-def _check_actor(conn, actor: str | None, user_name: str) -> None:
-    """actor None is the database owner (the `plantkpi` command line), who may do anything."""
-    if actor is None:
-        return
-    accounts, role = _role_of(conn, actor)
-    if not accounts:
-        return
-    if role is None:
-        raise SubscriptionError("notify.err.unknown_actor", user=actor)
-    if actor != user_name and role != "admin":
-        raise SubscriptionError("notify.err.not_yours", actor=actor, user=user_name)
+def _check_actor(conn, actor: str, user_name: str) -> None:
+    """Raises PermissionDenied (data_access.permissions: own subscriptions, or an admin's); the command line
+    passes permissions.database_owner()."""
+    ensure_can_manage_subscriptions(conn, actor, user_name)
 
 
-def _audit_name(actor: str | None) -> str:
-    if actor is not None:
-        return actor
-    import getpass
-
-    return f"cli:{getpass.getuser()}"
-
-
-def add_subscription(engine: Engine | None, actor: str | None, user_name: str, what: str, email: str,
+def add_subscription(engine: Engine | None, actor: str, user_name: str, what: str, email: str,
                      kpi: str = "", known_kpis: tuple[str, ...] = ()) -> int:
     """Subscribe `user_name` (the actor themself, or anyone when the actor is an admin); returns the id."""
     engine = engine or get_engine()
@@ -91,7 +78,7 @@ def add_subscription(engine: Engine | None, actor: str | None, user_name: str, w
         raise SubscriptionError("notify.err.kpi", value=kpi or "—")
     with engine.begin() as conn:
         _check_actor(conn, actor, user_name)
-        if _role_of(conn, user_name) == (True, None):
+        if not _account_exists(conn, user_name):
             raise SubscriptionError("notify.err.unknown_user", user=user_name)
         exists = conn.execute(sa.select(_SUBS.c.id).where(
             (_SUBS.c.user_name == user_name) & (_SUBS.c.what == what) & (_SUBS.c.kpi == kpi)
@@ -99,14 +86,14 @@ def add_subscription(engine: Engine | None, actor: str | None, user_name: str, w
         if exists is not None:
             raise SubscriptionError("notify.err.duplicate", id=exists)
         new_id = conn.execute(sa.insert(_SUBS).values(user_name=user_name, what=what, kpi=kpi, email=email,
-                                                      created_by=_audit_name(actor),
+                                                      created_by=actor,
                                                       created_at=utcnow())).inserted_primary_key[0]
-        audit(conn, _audit_name(actor), "subscription_add", detail={"id": new_id, "user": user_name, "what": what, "kpi": kpi,
+        audit(conn, actor, "subscription_add", detail={"id": new_id, "user": user_name, "what": what, "kpi": kpi,
                                                        "email": email})
     return int(new_id)
 
 
-def remove_subscription(engine: Engine | None, actor: str | None, subscription_id: int) -> None:
+def remove_subscription(engine: Engine | None, actor: str, subscription_id: int) -> None:
     engine = engine or get_engine()
     with engine.begin() as conn:
         row = conn.execute(sa.select(_SUBS).where(_SUBS.c.id == subscription_id)).first()
@@ -115,7 +102,7 @@ def remove_subscription(engine: Engine | None, actor: str | None, subscription_i
         _check_actor(conn, actor, row.user_name)
         conn.execute(sa.delete(_DELIVERIES).where(_DELIVERIES.c.subscription_id == subscription_id))
         conn.execute(sa.delete(_SUBS).where(_SUBS.c.id == subscription_id))
-        audit(conn, _audit_name(actor), "subscription_remove", detail={"id": subscription_id, "user": row.user_name,
+        audit(conn, actor, "subscription_remove", detail={"id": subscription_id, "user": row.user_name,
                                                           "what": row.what, "kpi": row.kpi, "email": row.email})
 
 

@@ -10,6 +10,7 @@ from dashboard.i18n import current_lang, set_lang, t
 from dashboard.kpi import KPIS
 from dashboard.ui.login import require_login
 from data_access.db import get_engine
+from data_access.permissions import PermissionDenied
 from data_access.subscriptions import WHATS, SubscriptionError, add_subscription, list_subscriptions, \
     remove_subscription
 
@@ -53,8 +54,8 @@ else:
     if remove is not None and st.button(chosen, key="sub_remove_go"):
         try:
             remove_subscription(engine, user.name, remove)
-        except SubscriptionError as exc:
-            st.error(t(exc.key, **exc.params))
+        except PermissionDenied as exc:
+            st.error(t(exc.key, **exc.params(lang)))
         else:
             st.session_state[FLASH] = t("notify.cli.removed", id=remove)
             st.rerun()
@@ -74,6 +75,8 @@ with st.form("subscription_add", clear_on_submit=True):
             new_id = add_subscription(engine, user.name, who, what, address, kpi=alert_kpi, known_kpis=tuple(KPIS))
         except SubscriptionError as exc:
             st.error(t(exc.key, **exc.params))
+        except PermissionDenied as exc:
+            st.error(t(exc.key, **exc.params(lang)))
         else:
             st.session_state[FLASH] = t("notify.cli.added", id=new_id)
             st.rerun()

@@ -28,11 +28,11 @@ from data_access.backup import KEY_ENV, KEY_FILE_ENV, backup, restore, tables
 from data_access.commentary import save_commentary
 from data_access.db import data_version
 from data_access.ingest import apply_edits, import_upload, recent_rows, save_preset, submit_record, undo_batch
-from data_access.ingest.cli import import_file
 from data_access.ingest.commit import run_pipeline
 from data_access.ingest.read import read_upload
 from data_access.models import User, utcnow
 from data_access.permissions import PermissionDenied, database_owner
+from data_access.subscriptions import add_subscription, list_subscriptions, remove_subscription
 from data_access.store import insert_rows, new_batch
 from data_access.db import write_transaction
 from data_access.kinds import MASTER_KINDS
@@ -129,6 +129,13 @@ ALLOWED = {
                                              "revision's tables",
     "data_access.ingest.commit.check_upload": "run_pipeline with write=False: validation only, no write "
                                               "transaction",
+    "data_access.subscriptions.claim_delivery": "the notifier's own bookkeeping (plantkpi notify, database owner): "
+                                                "which mail was sent, no user's data",
+    "data_access.subscriptions.finish_delivery": "as claim_delivery",
+    "data_access.sessions.create_session": "sign-in bookkeeping, after dashboard.auth checked the password",
+    "data_access.sessions.revoke_session": "sign-out of the session the caller holds the token of",
+    "data_access.sessions.revoke_user_sessions": "ends an account's sessions when an admin disables it or "
+                                                 "resets its password (account policy is dashboard.auth's)",
 }
 
 
@@ -188,9 +195,12 @@ PROBES: dict[str, tuple[tuple[str, ...], str, Callable]] = {
     "data_access.ingest.commit.undo_batch": (
         ("quinn", "mia", "dora", "ghost"), "pat",
         lambda e, tmp, who: undo_batch(e, max(b for b in _batches(e)), who)),
-    "data_access.ingest.cli.import_file": (
+    "data_access.subscriptions.add_subscription": (  # pat's subscription: pat or an admin
         ("quinn", "mia", "dora", "ghost"), "pat",
-        lambda e, tmp, who: _import_file(e, tmp, who)),
+        lambda e, tmp, who: _subscribe_pat(e, who)),
+    "data_access.subscriptions.remove_subscription": (
+        ("quinn", "mia", "dora", "ghost"), "root",
+        lambda e, tmp, who: remove_subscription(e, who, _pat_subscription(e))),
     "data_access.ingest.headers.save_preset": (
         ("quinn", "mia", "dora", "ghost", "pat@quality"), "pat",
         lambda e, tmp, who: save_preset(e, "quality" if who.endswith("@quality") else "production", "production",
@@ -209,10 +219,12 @@ def _batches(engine: Engine) -> list[int]:
         return [r[0] for r in conn.execute(sa.text("SELECT id FROM batches WHERE undone_at IS NULL"))]
 
 
-def _import_file(engine: Engine, tmp: Path, who: str) -> int:
-    path = tmp / "p.csv"
-    path.write_bytes(PRODUCTION_CSV)
-    return import_file("production", path, user=who, engine=engine)
+def _subscribe_pat(engine: Engine, who: str) -> None:
+    add_subscription(engine, who, "pat", "summary", "pat@plant.example")  # returns the new id, not an exit code
+
+
+def _pat_subscription(engine: Engine) -> int:
+    return list_subscriptions(engine, "pat")[0].id  # the plant fixture's
 
 
 def snapshot(engine: Engine) -> tuple:
@@ -235,6 +247,7 @@ def plant(engine, tmp_path, monkeypatch) -> Engine:
             dict(name=n, password_hash="not used here", role=r, department=d, lang="en", failed_logins=0, demo=False,
                  created_at=utcnow(), disabled=off) for n, r, d, off in ACCOUNTS])
     _pat_batch(engine)
+    add_subscription(engine, "root", "pat", "csat_weekly", "pat@plant.example")
     backup(engine, tmp_path / "plant.zip")
     return engine
 

@@ -9,10 +9,7 @@ MESSAGES = {
     "notify.err.email": {"en": "'{value}' is not an e-mail address", "zh": "“{value}”不是有效的电子邮件地址"},
     "notify.err.kpi": {"en": "an alert needs a known KPI id (--kpi), got '{value}'",
                        "zh": "预警需要一个已有的指标编号(--kpi),收到“{value}”"},
-    "notify.err.unknown_actor": {"en": "account '{user}' does not exist", "zh": "账号“{user}”不存在"},
     "notify.err.unknown_user": {"en": "account '{user}' does not exist", "zh": "账号“{user}”不存在"},
-    "notify.err.not_yours": {"en": "{actor} may not change the subscriptions of {user} (only an admin may)",
-                             "zh": "{actor} 不能修改 {user} 的订阅(只有管理员可以)"},
     "notify.err.duplicate": {"en": "this subscription exists already (no. {id})", "zh": "该订阅已存在(编号 {id})"},
     "notify.err.no_such": {"en": "there is no subscription no. {id}", "zh": "没有编号为 {id} 的订阅"},
     "notify.err.no_smtp": {"en": "no mail server set: set PLANTKPI_SMTP_URL (e.g. smtp://127.0.0.1:25) "
