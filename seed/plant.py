@@ -294,7 +294,7 @@ TARGET_KPIS = ("finished_qty", "good_qty", "plan_attainment", "oee", "availabili
                "attendance_rate", "turnover", "overtime_share", "cost_per_unit", "sales_revenue", "gross_margin",
                "ar_overdue_share")
 LINE_TARGET_KPIS = ("good_qty", "oee", "availability", "scrap_ratio", "yield")
-TARGET_IMPROVEMENT = {"finished_qty": 0.03, "sales_revenue": 0.03, "gross_margin": 0.05, "ar_overdue_share": 0.20,
+TARGET_IMPROVEMENT = {"finished_qty": 0.03, "sales_revenue": 0.03, "gross_margin": 0.01, "ar_overdue_share": 0.20,
                       "good_qty": 0.03, "plan_attainment": 0.25, "oee": 0.10, "availability": 0.10, "yield": 0.15,
                       "quality_ratio": 0.15, "scrap_ratio": 0.15, "scrap_cost": 0.15, "rework_ratio": 0.10,
                       "labour_productivity": 0.03, "otd_line": 0.30, "otd_order": 0.30, "otd_qty": 0.30,
