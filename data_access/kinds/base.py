@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 import polars as pl
@@ -37,19 +38,34 @@ class Field:
     zh: str
     aliases: tuple[str, ...] = ()
     required: bool = True
+    # Hard bounds: also CHECK constraints of the table (data_access.models).
     min: float | None = None
     max: float | None = None
+    # Plausible bounds, checked by the validator only (a kind may change them without a
+    # migration): a number larger in size than `plausible_max`, a date, date-time or month before
+    # `earliest` or more than `years_ahead` years after today is refused as a typing error.
+    plausible_max: float = 1e9
+    earliest: date = date(2000, 1, 1)
+    years_ahead: int = 2
     choices: tuple[str, ...] = ()
     # Foreign key: "table" (its natural key column of the same name) or "table.column".
     # Several targets ("materials|products") mean "must exist in one of them" (checked in Python).
     ref: str | None = None
-    max_len: int = 120
+    max_len: int = 120  # characters of a text cell
     help_en: str = ""
     help_zh: str = ""
     example: object = None
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
+
+    def latest(self, today: date | None = None) -> date:
+        """The last plausible date of this field: `years_ahead` years after today."""
+        today = today or date.today()
+        try:
+            return today.replace(year=today.year + self.years_ahead)
+        except ValueError:  # 29 February
+            return today.replace(year=today.year + self.years_ahead, day=28)
 
     @property
     def ref_targets(self) -> list[tuple[str, str]]:

@@ -1,0 +1,246 @@
+"""Issue 14 item 2: every bad value refused by row, column and value (exit 2, nothing written),
+on SQLite and PostgreSQL, through the upload path (import_upload, what the wizard calls) and the
+CLI (`plantkpi import`, exit code and printed lines). The probes are the ones that failed:
+Latin-1 read as GB18030, UTF-16 refused as binary, "7,5" stored as 75, 20-digit integers stored as
+NULL or failing NOT NULL, 9999-01-01 and 1e300 hours accepted, a 200 KiB cell crashing the reader,
+and XLSX row numbers that must be the ones the clerk sees in Excel."""
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import openpyxl
+import polars as pl
+import pytest
+import sqlalchemy as sa
+
+from data_access.ingest import import_upload
+from data_access.ingest.cli import import_file
+from data_access.loaders import clear_cache
+from tests.conftest import make_database
+from tests.corpus.plant import PRODUCTION_HEADER as H
+from tests.corpus.plant import dump, load_plant
+
+GOOD = "2026-01-06,A,INJ-01,P-1001,420,35,1000,980,950,20,10"
+HX = H + ",input_qty,operators,labour_h"  # with the optional columns
+GOOD_X = GOOD + ",1010,2,16"
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def plant(request, tmp_path_factory):
+    clear_cache()
+    engine, drop = make_database(request.param, tmp_path_factory.mktemp("hardening"))
+    load_plant(engine)
+    try:
+        yield engine
+    finally:
+        drop()
+
+
+def refusal(plant, path, kind, data, file_name, tmp_path, capsys, lang="en") -> list[str]:
+    """Import `data` through `path` ("upload" or "cli"); assert it was refused with nothing
+    written; return the problems as the clerk reads them, one line each."""
+    before = dump(plant)
+    if path == "upload":
+        result = import_upload(plant, kind, data, file_name, "admin", lang=lang)
+        assert not result.written and result.batch_id is None
+        lines = [p.describe(lang) for p in result.errors]
+    else:
+        file = tmp_path / file_name
+        file.write_bytes(data)
+        assert import_file(kind, file, user="admin", lang=lang, engine=plant) == 2
+        lines = capsys.readouterr().out.splitlines()
+    assert dump(plant) == before
+    assert not any("Traceback" in line or "constraint" in line.lower() for line in lines), lines
+    return lines
+
+
+def stored(plant, kind: str, column: str) -> list:
+    with plant.connect() as conn:
+        return [r[0] for r in conn.execute(sa.text(f"SELECT {column} FROM {kind} ORDER BY id")).all()]
+
+
+PATHS = pytest.mark.parametrize("path", ["upload", "cli"])
+
+
+# ------------------------------------------------------------------------------ encodings
+def test_latin1_text_is_read_as_latin_not_gb18030(plant):
+    """b'M\\xfcller' is 'Müller' in Latin-1/Windows-1252; GB18030 would read \\xfc\\x6c as 黮."""
+    data = "employee_code,name,department,hire_date,hourly_rate\nE-L1,Müller,quality,2024-03-01,28\n" \
+           "E-L2,José Peña,quality,2024-03-01,28\n".encode("latin-1")
+    assert data.count(b"\xfc") == 1
+    result = import_upload(plant, "employees", data, "latin1.csv", "admin")
+    assert result.written, [str(p) for p in result.problems]
+    assert result.info.encoding == "Windows-1252 (Latin)"
+    names = stored(plant, "employees", "name")
+    assert "Müller" in names and "José Peña" in names and not any("黮" in n for n in names)
+
+
+@PATHS
+def test_a_bad_value_in_a_latin1_file_names_the_value_as_written(plant, path, tmp_path, capsys):
+    data = "employee_code,name,department,hire_date,hourly_rate\nE-L3,Jürgen,quality,2024-03-01,\"27,5\"\n" \
+        .encode("cp1252")
+    lines = refusal(plant, path, "employees", data, "latin1_bad.csv", tmp_path, capsys)
+    assert any(line.startswith("row 2, column hourly_rate, value '27,5': ambiguous comma") for line in lines), lines
+
+
+@pytest.mark.parametrize("encoding, bom, label", [
+    ("utf-16-le", "\ufeff", "UTF-16 with BOM"),  # Excel's "Unicode text": UTF-16 LE with BOM, tabs
+    ("utf-16-be", "\ufeff", "UTF-16 with BOM"),
+    ("utf-16-le", "", "UTF-16 LE"),
+    ("utf-16-be", "", "UTF-16 BE"),
+])
+def test_utf16_with_or_without_bom_is_text_not_binary(plant, encoding, bom, label):
+    day = {"utf-16-le": 10, "utf-16-be": 11}[encoding] + (2 if bom else 0)
+    text = bom + H.replace(",", "\t") + "\n" + GOOD.replace("2026-01-06", f"2026-01-{day}") \
+        .replace(",A,", ",白班,").replace(",", "\t") + "\n"
+    result = import_upload(plant, "production", text.encode(encoding), f"{encoding}{bom and '-bom'}.txt", "admin")
+    assert result.written, [str(p) for p in result.problems]
+    assert (result.info.encoding, result.info.delimiter) == (label, "\t")
+    with plant.connect() as conn:
+        shift = conn.execute(sa.text("SELECT shift FROM production WHERE date = :d"),
+                             {"d": date(2026, 1, day)}).scalar()
+    assert shift == "白班"
+
+
+@PATHS
+def test_utf16_file_with_a_bad_value_is_refused_at_its_row(plant, path, tmp_path, capsys):
+    text = "\ufeff" + H + "\n" + GOOD.replace("2026-01-06", "2026-01-20") + "\n" + \
+        GOOD.replace("2026-01-06", "2026-01-21").replace(",950,", ",九五零,") + "\n"
+    lines = refusal(plant, path, "production", text.encode("utf-16-le"), "u16.csv", tmp_path, capsys)
+    assert any(line.startswith("row 3, column good_qty, value '九五零': not a number") for line in lines), lines
+    if path == "cli":
+        assert "UTF-16 with BOM" in lines[0]  # the detected encoding is shown
+
+
+# ------------------------------------------------------------------------------ numbers
+@PATHS
+def test_decimal_comma_is_refused_as_ambiguous_in_both_languages(plant, path, tmp_path, capsys):
+    row = GOOD_X.replace(",16", ',"7,5"')
+    data = f"{HX}\n{row}\n".encode()
+    en = refusal(plant, path, "production", data, "comma.csv", tmp_path, capsys)
+    assert any(line.startswith("row 2, column labour_h, value '7,5': ambiguous comma") for line in en), en
+    zh = refusal(plant, path, "production", data, "comma.csv", tmp_path, capsys, lang="zh")
+    assert any(line.startswith("第 2 行，列 labour_h，值 '7,5'：逗号含义不明确") for line in zh), zh
+
+
+def test_thousands_separators_still_read_as_thousands(plant):
+    row = GOOD_X.replace("2026-01-06", "2026-01-22").replace(",1000,", ',"1,234",').replace(",1010,", ',"12,345.5",')
+    result = import_upload(plant, "production", f"{HX}\n{row}\n".encode(), "thousands.csv", "admin")
+    assert result.written, [str(p) for p in result.problems]
+    with plant.connect() as conn:
+        got = conn.execute(sa.text("SELECT planned_qty, input_qty FROM production WHERE date = :d"),
+                           {"d": date(2026, 1, 22)}).one()
+    assert tuple(got) == (1234, 12345.5)
+
+
+@PATHS
+@pytest.mark.parametrize("column, header_index", [("operators", 12), ("good_qty", 8)])  # optional, required
+def test_twenty_digit_integer_is_refused_not_stored_as_null(plant, path, column, header_index, tmp_path, capsys):
+    cells = GOOD_X.split(",")
+    cells[header_index] = "12345678901234567890"
+    data = f"{HX}\n{','.join(cells)}\n".encode()
+    lines = refusal(plant, path, "production", data, f"big_{column}.csv", tmp_path, capsys)
+    expected = f"row 2, column {column}, value '12345678901234567890': too large for this column " \
+               "(from -2,147,483,648 to 2,147,483,647)"
+    assert expected in lines, lines
+
+
+@PATHS
+def test_implausible_labour_hours_are_refused(plant, path, tmp_path, capsys):
+    data = f"{HX}\n{GOOD_X.replace(',16', ',1e300')}\n".encode()
+    lines = refusal(plant, path, "production", data, "hours.csv", tmp_path, capsys)
+    # production.labour_h declares plausible_max=2000 (200 people x 10 h on one machine's shift)
+    assert "row 2, column labour_h, value '1e300': implausibly large (at most 2,000 expected): check the digits " \
+           "and the unit" in lines, lines
+
+
+# ------------------------------------------------------------------------------ dates
+@PATHS
+def test_dates_outside_2000_to_two_years_ahead_are_refused(plant, path, tmp_path, capsys):
+    today = date.today()
+    latest = today.replace(year=today.year + 2) if not (today.month == 2 and today.day == 29) else \
+        today.replace(year=today.year + 2, day=28)
+    rows = [GOOD.replace("2026-01-06", "9999-01-01"), GOOD.replace("2026-01-06", "1999-12-31"),
+            GOOD.replace("2026-01-06", (latest + timedelta(days=1)).isoformat()),
+            GOOD.replace("2026-01-06", latest.isoformat())]  # the last plausible day: fine
+    data = ("\n".join([H, *rows]) + "\n").encode()
+    lines = refusal(plant, path, "production", data, "dates.csv", tmp_path, capsys)
+    span = f"expected from 2000-01-01 to {latest.isoformat()}"
+    for row, text in ((2, "9999-01-01"), (3, "1999-12-31"), (4, (latest + timedelta(days=1)).isoformat())):
+        assert f"row {row}, column date, value '{text}': implausible date: {span}" in lines, lines
+    assert not any(line.startswith("row 5,") for line in lines)
+
+
+def test_a_kind_may_declare_earlier_dates(plant):
+    """employees.hire_date declares earliest=1950-01-01: a long-serving worker hired in 1988."""
+    data = b"employee_code,name,department,hire_date,hourly_rate\nE-OLD,Wang,quality,1988-09-01,30\n"
+    result = import_upload(plant, "employees", data, "old.csv", "admin")
+    assert result.written, [str(p) for p in result.problems]
+
+
+def test_months_are_bounded_too(plant):
+    result = import_upload(plant, "costs", b"month,department,category,amount\n1990-01,production,other,5\n",
+                           "m.csv", "admin")
+    assert [(p.row, p.column, p.value, p.key) for p in result.errors] == [(2, "month", "1990-01",
+                                                                          "ingest.val.implausible_date")]
+
+
+# ------------------------------------------------------------------------------ big cells
+@PATHS
+def test_a_cell_over_128_kib_is_read_and_refused_over_its_field_limit(plant, path, tmp_path, capsys):
+    huge = "S" * (200 * 1024)  # Python's csv module stops at 128 KiB by default
+    row = GOOD.replace(",A,", f",{huge},")
+    data = f"{H}\n{row}\n".encode()
+    lines = refusal(plant, path, "production", data, "huge.csv", tmp_path, capsys)
+    shown = "S" * 100 + "…"  # the value is shown cut, the message stays one line
+    assert f"row 2, column shift, value '{shown}': longer than 40 characters" in lines, [x[:200] for x in lines]
+
+
+def test_a_huge_cell_in_an_ignored_column_does_not_stop_the_import(plant):
+    data = f"{H},remarks\n{GOOD.replace('2026-01-06', '2026-01-23')},{'x' * 300_000}\n".encode()
+    result = import_upload(plant, "production", data, "remarks.csv", "admin")
+    assert result.written and result.rows_written == 1, [str(p)[:200] for p in result.problems]
+
+
+# ------------------------------------------------------------------------------ XLSX rows
+def _sheet_with_offset_header() -> bytes:
+    """Rows 1-3 empty, a title in B2 would be common; header on row 4 from column C; data on rows
+    5-7; a date merged down over C6:C7; row 7 has a bad good_qty. Excel shows these numbers."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "日报"
+    for i, header in enumerate(H.split(",")):
+        ws.cell(row=4, column=3 + i, value=header)
+    rows = {5: GOOD.replace("2026-01-06", "2026-01-24"), 6: GOOD.replace("2026-01-06", "2026-01-25"),
+            7: GOOD.replace("2026-01-06", "").replace(",A,", ",B,").replace(",950,", ",abc,")}
+    for r, line in rows.items():
+        for i, cell in enumerate(line.split(",")):
+            if cell:
+                ws.cell(row=r, column=3 + i, value=int(cell) if cell.isdigit() else cell)
+    ws.merge_cells("C6:C7")
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@PATHS
+def test_xlsx_bad_value_is_reported_at_the_row_excel_shows(plant, path, tmp_path, capsys):
+    lines = refusal(plant, path, "production", _sheet_with_offset_header(), "offset.xlsx", tmp_path, capsys)
+    assert "row 7, column good_qty, value 'abc': not a number" in lines, lines
+    assert not any(line.startswith(("row 5,", "row 6,")) for line in lines), lines
+    if path == "cli":
+        assert "sheet 日报; header row 4" in lines[0], lines[0]
+
+
+def test_xlsx_merged_date_with_offset_columns_is_filled_and_rows_kept():
+    from data_access.ingest.headers import match_headers
+    from data_access.ingest.parse import ROW, parse_table
+    from data_access.ingest.read import read_upload
+
+    raw = read_upload(_sheet_with_offset_header(), "offset.xlsx", "production")
+    assert (raw.info.header_row, raw.info.merged_cells_filled) == (4, 1)
+    parsed = parse_table(raw, match_headers("production", raw.headers), "production")
+    assert parsed.frame.select(ROW, "date").rows() == [(5, date(2026, 1, 24)), (6, date(2026, 1, 25)),
+                                                       (7, date(2026, 1, 25))]
+    assert parsed.frame.filter(pl.col(ROW) == 7)["good_qty"].to_list() == [None]
