@@ -244,3 +244,69 @@ def test_xlsx_merged_date_with_offset_columns_is_filled_and_rows_kept():
     assert parsed.frame.select(ROW, "date").rows() == [(5, date(2026, 1, 24)), (6, date(2026, 1, 25)),
                                                        (7, date(2026, 1, 25))]
     assert parsed.frame.filter(pl.col(ROW) == 7)["good_qty"].to_list() == [None]
+
+
+# ------------------------------------------------------------------------------ read-only database
+def _as_nobody_available() -> bool:
+    import os
+    import shutil
+
+    return os.geteuid() == 0 and shutil.which("setpriv") is not None
+
+
+@pytest.mark.skipif(not _as_nobody_available(), reason="needs root to run the CLI as another user")
+@pytest.mark.parametrize("lang, words", [("en", "Nothing was imported: the database cannot be written"),
+                                         ("zh", "未导入任何数据：数据库无法写入")])
+def test_cli_import_into_a_sqlite_file_it_may_not_write_says_so(lang, words):
+    """A SQLite database in a folder this process may not write (as on a read-only mount): the CLI,
+    run as user nobody, exits 2 with a translated message; the file is unchanged."""
+    import hashlib
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.mkdtemp(prefix="plantkpi-ro-"))  # not under pytest's private (0700) folder
+    try:
+        engine, drop = make_database("sqlite", folder)
+        load_plant(engine)
+        drop()
+        database = engine.url.database
+        before = hashlib.sha256(open(database, "rb").read()).hexdigest()
+        source = folder / "in.csv"
+        source.write_text(f"{H}\n{GOOD}\n", encoding="utf-8")
+        os.chmod(folder, 0o755)  # others may read, only root may write
+        for file in folder.iterdir():
+            os.chmod(file, 0o644)
+        env = os.environ | {"PLANTKPI_DATABASE_URL": f"sqlite:///{database}", "PYTHONPATH": os.getcwd()}
+        done = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-m",
+                               "dashboard.cli", "import", "production", str(source), "--lang", lang],
+                              capture_output=True, text=True, env=env, cwd=os.getcwd(), timeout=120)
+        assert done.returncode == 2, (done.stdout, done.stderr)
+        assert words in done.stdout and "Traceback" not in done.stdout + done.stderr
+        assert hashlib.sha256(open(database, "rb").read()).hexdigest() == before
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("path", ["upload", "cli"])
+def test_import_into_a_read_only_postgres_database_says_so(tmp_path, path, capsys):
+    from tests.conftest import _pg_admin
+
+    engine, drop = make_database("postgres", tmp_path)
+    try:
+        load_plant(engine)
+        admin = _pg_admin()
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'ALTER DATABASE "{engine.url.database}" SET default_transaction_read_only = on'))
+        admin.dispose()
+        engine.dispose()
+        data = f"{H}\n{GOOD}\n".encode()
+        lines = refusal(engine, path, "production", data, "ro.csv", tmp_path, capsys)
+        assert any("Nothing was imported: the database cannot be written (cannot execute" in line
+                   for line in lines), lines
+    finally:
+        drop()

@@ -209,8 +209,11 @@ def run_pipeline(engine: Engine, kind_name: str, make_raw, *, user: str, lang: s
         return valid, matches
 
     if not write:
-        with engine.connect() as conn:
-            evaluate(conn)
+        try:
+            with engine.connect() as conn:
+                evaluate(conn)
+        except (sa.exc.OperationalError, sa.exc.InternalError) as exc:
+            result.problems.insert(0, database_unusable(exc, lang))
         return result
     try:
         with write_transaction(engine) as conn:
@@ -247,6 +250,10 @@ def run_pipeline(engine: Engine, kind_name: str, make_raw, *, user: str, lang: s
             result.batch_id, result.rows_written, result.rows_replaced = batch_id, valid.height, rows_replaced
     except _Rollback:
         return result
+    except (sa.exc.OperationalError, sa.exc.InternalError) as exc:  # read-only disk, lost server, ...
+        result.problems.insert(0, database_unusable(exc, lang))
+        result.batch_id, result.rows_written, result.rows_replaced = None, 0, 0
+        return result
     except sa.exc.IntegrityError as exc:
         # Another process imported the same file a moment ago (uq_batches_live_file), or a
         # constraint the checks above cannot see: say which, write nothing.
@@ -265,6 +272,20 @@ def run_pipeline(engine: Engine, kind_name: str, make_raw, *, user: str, lang: s
         return result
     result.written = True
     return result
+
+
+# SQLite on a read-only disk or folder, PostgreSQL in a read-only transaction or on a standby.
+_READ_ONLY = ("readonly database", "read-only", "read only", "unable to open database file", "permission denied",
+              "disk i/o error")
+
+
+def database_unusable(exc: sa.exc.DBAPIError, lang: str) -> Problem:
+    """The clerk's message for a database that cannot be written (or reached), instead of the
+    driver's text alone; nothing was written (the transaction rolled back)."""
+    detail = str(exc.orig).splitlines()[0][:200] if exc.orig else str(exc).splitlines()[0][:200]
+    if any(words in detail.lower() for words in _READ_ONLY):
+        return Problem(None, None, None, t("ingest.err.read_only", lang, detail=detail), key="ingest.err.read_only")
+    return Problem(None, None, None, t("ingest.err.database", lang, detail=detail), key="ingest.err.database")
 
 
 # --------------------------------------------------------------------------- uploads
