@@ -310,3 +310,38 @@ def test_import_into_a_read_only_postgres_database_says_so(tmp_path, path, capsy
                    for line in lines), lines
     finally:
         drop()
+
+
+# ------------------------------------------------------------------------------ bulk insert
+def test_bulk_insert_stores_text_times_booleans_and_blanks_exactly(plant):
+    """The COPY (PostgreSQL) and tuple executemany (SQLite) paths store what SQLAlchemy would:
+    quotes, commas, line breaks and formula text as written, NULL apart from '', date-times and
+    times to the second, booleans; and a stored key is found again by the next import."""
+    from datetime import datetime, time
+
+    note = 'Mold "B", cracked;\nreplaced =SUM(A1)'
+    maintenance = ("machine_code,start,end,type,cost,note\n"
+                   f'INJ-01,2026-01-05 08:00:30,2026-01-05 11:30,preventive,1200,"{note.replace(chr(34), chr(34) * 2)}"\n'
+                   "INJ-02,2026-01-06 08:00,2026-01-06 09:00,corrective,0,\n").encode()
+    result = import_upload(plant, "maintenance", maintenance, "m.csv", "admin")
+    assert result.written, [str(p) for p in result.problems]
+    with plant.connect() as conn:
+        rows = conn.execute(sa.text("SELECT machine_code, start, \"end\", note FROM maintenance ORDER BY machine_code")).all()
+    start = rows[0][1] if isinstance(rows[0][1], datetime) else datetime.fromisoformat(rows[0][1])
+    assert start == datetime(2026, 1, 5, 8, 0, 30)
+    assert [r[3] for r in rows] == [note, None]
+    downtime = b"date,shift,machine_code,start,minutes,reason_code\n2026-01-05,A,INJ-01,09:30:15,20,DT-MOLD\n"
+    assert import_upload(plant, "downtime", downtime, "d.csv", "admin").written
+    machines = b"machine_code,line_code,name,active\nINJ-09,INJ,Engel 80T,no\n"
+    assert import_upload(plant, "machines", machines, "mc.csv", "admin").written
+    from data_access.ingest import recent_rows
+
+    assert recent_rows(plant, "downtime")["start"].to_list()[0] == time(9, 30, 15)
+    assert recent_rows(plant, "machines").filter(pl.col("machine_code") == "INJ-09")["active"].to_list() == [False]
+    # targets.line_code is an optional key stored as '' (not NULL): the same key again is found
+    target = b"kpi,month,line_code,target\noee,2026-01,,0.65\n"
+    assert import_upload(plant, "targets", target, "t1.csv", "admin").written
+    again = import_upload(plant, "targets", b"kpi,month,line_code,target\noee,2026-01,,0.7\n", "t2.csv", "admin")
+    assert [p.key for p in again.errors] == ["ingest.val.key_exists"]
+    with plant.connect() as conn:
+        assert conn.execute(sa.text("SELECT line_code FROM targets")).scalar() == ""

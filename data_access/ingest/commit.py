@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from dashboard.i18n import t
 from data_access.db import write_transaction
+from data_access.ingest.bulk import bulk_insert
 from data_access.ingest.headers import HeaderMatch, match_headers
 from data_access.ingest.parse import ROW, Parsed, parse_table
 from data_access.ingest.problems import FileProblem, Problem
@@ -27,7 +28,7 @@ from data_access.kinds import KINDS, get_kind
 from data_access.loaders import schema_of
 from data_access.models import Batch, ReplacedRow, kind_table, stores_empty_as_blank, utcnow
 from data_access.permissions import PermissionDenied, ensure_can_write
-from data_access.store import audit, finish_batch, insert_rows, json_default, new_batch
+from data_access.store import audit, finish_batch, json_default, new_batch
 
 REASON_COLUMN = {"en": "reason", "zh": "原因"}
 ROW_COLUMN = {"en": "row", "zh": "行号"}
@@ -241,7 +242,7 @@ def run_pipeline(engine: Engine, kind_name: str, make_raw, *, user: str, lang: s
                 ids = replaced.get_column("id").to_list()
                 _save_replaced(conn, kind_name, ids, batch_id)
                 _delete_ids(conn, kind_name, ids)
-                insert_rows(conn, kind_name, valid.drop(ROW), batch_id)
+                bulk_insert(conn, kind_name, valid.drop(ROW), batch_id)
                 audit(conn, user, "import" if source in ("upload", "cli") else source, kind=kind_name, batch_id=batch_id,
                       detail={"file": file_name, "rows": valid.height, "replaced": replaced.height,
                               "rejected": len(result.rejected_row_numbers), "mode": result.mode, "source": source})

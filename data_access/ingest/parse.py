@@ -90,22 +90,42 @@ def _serial_date(s: pl.Expr) -> pl.Expr:
     return pl.when(ok).then(pl.lit(_EXCEL_EPOCH) + pl.duration(days=v.floor().cast(pl.Int64)))
 
 
+DETECT_SAMPLE = 2_000  # values a format is detected on
+
+
+def _only_where(frame: pl.DataFrame, col: str, need: pl.Series, expr: pl.Expr, into: pl.Series) -> pl.Series:
+    """`into` with the rows of `need` replaced by `expr` evaluated on those rows only: the slow
+    forms (full-width digits, thousands separators, other date formats) cost nothing when absent."""
+    if not need.any():
+        return into
+    rows = need.arg_true()
+    computed = frame.select(pl.col(col).gather(rows)).select(expr.alias(col)).to_series()
+    return into.scatter(rows, computed.cast(into.dtype, strict=False))
+
+
 def _first_hit(s: pl.Expr, parsers: list[tuple[pl.Expr, str]], frame: pl.DataFrame, col: str):
-    """Coalesce several parsers; also name the one that read most values (the detected format)."""
-    tries = frame.select([p.alias(f"p{i}") for i, (p, _) in enumerate(parsers)])
+    """Several parsers, the file's own format first: the one that reads most of a sample of the
+    values (named as the detected format) runs on every row, the others only where it failed."""
+    sample = frame.select(pl.col(col)).drop_nulls().head(DETECT_SAMPLE)
+    if sample.height == 0:
+        return frame.select(parsers[0][0]).to_series(), None
+    tries = sample.select([p.alias(f"p{i}") for i, (p, _) in enumerate(parsers)])
     counts = [tries[f"p{i}"].null_count() for i in range(len(parsers))]
     best = min(range(len(parsers)), key=lambda i: counts[i])
-    detected = parsers[best][1] if counts[best] < frame.height else None
-    # Prefer the detected format for every row (it is the file's format), then the others.
-    order = [best] + [i for i in range(len(parsers)) if i != best]
-    return tries.select(pl.coalesce([pl.col(f"p{i}") for i in order])).to_series(), detected
+    detected = parsers[best][1] if counts[best] < sample.height else None
+    values = frame.select(parsers[best][0]).to_series()
+    others = [p for i, (p, _) in enumerate(parsers) if i != best]
+    need = frame.get_column(col).is_not_null() & values.is_null()
+    return _only_where(frame, col, need, pl.coalesce(others), values), detected
 
 
 def _parse_column(f: Field, frame: pl.DataFrame, col: str) -> tuple[pl.Series, str | None]:
     s = pl.col(col)
     if f.type in ("int", "float"):
-        out = frame.select(_number(s)).to_series()
-        return out, None
+        raw = frame.get_column(col)
+        plain = raw.cast(pl.Float64, strict=False)  # most cells: a plain number
+        out = _only_where(frame, col, raw.is_not_null() & plain.is_null(), _number(s), plain)
+        return frame.select(pl.when(out.is_finite()).then(out)).to_series() if len(out) else out, None
     if f.type == "bool":
         words = {w: True for w in TRUE_WORDS} | {w: False for w in FALSE_WORDS}
         return frame.select(s.str.to_lowercase().replace_strict(words, default=None, return_dtype=pl.Boolean)).to_series(), None
@@ -187,14 +207,17 @@ def _typed(kind: Kind, texts: pl.DataFrame, match: HeaderMatch, lang: str) -> Pa
             """Report the cells of `mask` and take them out of the values (one problem per cell)."""
             nonlocal failed
             mask = mask.fill_null(False)
-            if mask.any():
-                problems.extend(_problems_from(texts, mask, header, f, t(key, lang, **params), key, value_col=f.name))
-                failed = failed & ~mask
-            return pl.DataFrame({"v": values, "x": mask}).select(pl.when(~pl.col("x")).then(pl.col("v"))).to_series()
+            if not mask.any():
+                return values
+            problems.extend(_problems_from(texts, mask, header, f, t(key, lang, **params), key, value_col=f.name))
+            failed = failed & ~mask
+            return values.clone().scatter(mask.arg_true(), None)
 
         if f.type in ("int", "float"):
-            values = refuse(values, texts.select(_ambiguous_comma(pl.col(f.name))).to_series(),
-                            "ingest.val.ambiguous_comma")
+            comma = raw.str.contains(",", literal=True) | raw.str.contains("，", literal=True)
+            ambiguous = _only_where(texts, f.name, comma.fill_null(False), _ambiguous_comma(pl.col(f.name)),
+                                    pl.Series(f.name, [False] * len(raw), dtype=pl.Boolean))
+            values = refuse(values, ambiguous, "ingest.val.ambiguous_comma")
         if f.type == "int":  # the column's range first (a 20-digit number is no count), then whole numbers
             low, high = INT_RANGE
             values = refuse(values, (values < low) | (values > high), "ingest.val.out_of_range", min=f"{low:,}", max=f"{high:,}")
