@@ -50,3 +50,25 @@ def test_incident_ids_differ():
     from dashboard.ui.error_boundary import new_incident_id
 
     assert len({new_incident_id() for _ in range(200)}) == 200
+
+
+def test_a_database_that_cannot_be_used_is_named_as_the_cause(sqlite_engine, monkeypatch):
+    """The page's first read meets a database opened read-only (SQLite's own error, not a mock)."""
+    import sqlalchemy as sa
+
+    def readonly(*args, **kwargs):
+        path = sqlite_engine.url.database
+        engine = sa.create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+        try:
+            with engine.begin() as conn:
+                conn.exec_driver_sql("UPDATE data_version SET version = version + 1")
+        finally:
+            engine.dispose()
+
+    monkeypatch.setenv("PLANTKPI_DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
+    monkeypatch.setattr("data_access.status.data_status", readonly)
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    [error] = [e.value for e in at.error]
+    assert "The database cannot be used right now (attempt to write a readonly database)" in error
+    assert re.search(r"incident number [A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}", error)

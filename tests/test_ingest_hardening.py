@@ -345,3 +345,37 @@ def test_bulk_insert_stores_text_times_booleans_and_blanks_exactly(plant):
     assert [p.key for p in again.errors] == ["ingest.val.key_exists"]
     with plant.connect() as conn:
         assert conn.execute(sa.text("SELECT line_code FROM targets")).scalar() == ""
+
+
+def test_xlsx_date_time_and_date_time_cells_read_as_typed():
+    """Excel stores 2026-01-05 as a day number, 09:30 as a fraction of day 0 and 08:00:30 on a day
+    as both; each comes back as what the clerk typed."""
+    from datetime import datetime, time
+
+    from data_access.ingest.headers import match_headers
+    from data_access.ingest.parse import parse_table
+    from data_access.ingest.read import read_upload
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["date", "shift", "machine_code", "start", "minutes", "reason_code"])
+    ws.append([date(2026, 1, 5), "A", "INJ-01", time(9, 30), 20, "DT-MOLD"])
+    ws.append([datetime(2026, 1, 6, 0, 0), "A", "INJ-01", time(23, 59, 59), 5.5, "DT-MOLD"])
+    out = io.BytesIO()
+    wb.save(out)
+    raw = read_upload(out.getvalue(), "d.xlsx", "downtime")
+    parsed = parse_table(raw, match_headers("downtime", raw.headers), "downtime")
+    assert parsed.problems == []
+    assert parsed.frame.select("date", "start", "minutes").rows() == [
+        (date(2026, 1, 5), time(9, 30), 20.0), (date(2026, 1, 6), time(23, 59, 59), 5.5)]
+    assert parsed.date_formats["date"] == "YYYY-MM-DD"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["machine_code", "start", "end", "type", "cost"])
+    ws.append(["INJ-01", datetime(2026, 1, 5, 8, 0, 30), datetime(2026, 1, 5, 11, 30), "preventive", 1200])
+    out = io.BytesIO()
+    wb.save(out)
+    raw = read_upload(out.getvalue(), "m.xlsx", "maintenance")
+    parsed = parse_table(raw, match_headers("maintenance", raw.headers), "maintenance")
+    assert parsed.problems == []
+    assert parsed.frame.select("start", "end").row(0) == (datetime(2026, 1, 5, 8, 0, 30), datetime(2026, 1, 5, 11, 30))

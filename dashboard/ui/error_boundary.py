@@ -22,6 +22,17 @@ def new_incident_id() -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
+def _message(exc: Exception, incident: str) -> str:
+    """What the clerk is told: the database's own reason when the database is the cause (a
+    read-only disk, a server that is down), else only that something failed; always the id."""
+    import sqlalchemy as sa
+
+    if isinstance(exc, sa.exc.OperationalError):
+        detail = str(exc.orig).splitlines()[0][:200] if exc.orig else type(exc).__name__
+        return t("app.error.database", detail=detail, incident=incident)
+    return t("app.error.incident", incident=incident)
+
+
 def run_guarded(run: Callable[[], object], where: str = "") -> None:
     """Run `run` (a page); an exception becomes a message and a logged incident."""
     try:
@@ -29,5 +40,5 @@ def run_guarded(run: Callable[[], object], where: str = "") -> None:
     except Exception as exc:  # noqa: BLE001 - the boundary exists to catch everything
         incident = new_incident_id()
         log.error("incident %s on page %s: %s", incident, where or "?", type(exc).__name__, exc_info=exc)
-        st.error(t("app.error.incident", incident=incident), icon=":material/error:")
+        st.error(_message(exc, incident), icon=":material/error:")
         st.button(t("app.error.retry"), key="incident_retry", icon=":material/refresh:")  # a click reruns

@@ -177,8 +177,15 @@ def _read_csv(data: bytes, file_name: str, kind_name: str, mapping) -> RawTable:
 # ----------------------------------------------------------------------------------- XLSX
 # Read with fastexcel (calamine, in Rust): every cell as text, the sheet from its row 1, so the
 # frame's row i is the row number i+1 the clerk sees in Excel (leading empty rows included).
-_MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$")  # a date cell
-_TIME_ONLY = re.compile(r"^1899-12-3[01] (\d{2}:\d{2}:\d{2})$")  # a time cell (Excel's day 0)
+
+
+def _cell_text(s: pl.Expr) -> pl.Expr:
+    """calamine writes a date cell as 'YYYY-MM-DD 00:00:00' and a time cell as '1899-12-31 hh:mm:ss'
+    (Excel's day 0): keep the date, or the time, as the clerk typed it (literal tests, no regex)."""
+    stamp = s.str.len_bytes() == 19
+    return (pl.when(stamp & s.str.ends_with(" 00:00:00")).then(s.str.slice(0, 10))
+            .when(stamp & (s.str.starts_with("1899-12-31 ") | s.str.starts_with("1899-12-30 "))).then(s.str.slice(11))
+            .otherwise(s))
 
 
 def _open_workbook(data: bytes):
@@ -200,9 +207,7 @@ def _load_sheet(workbook, name: str, n_rows: int | None = None) -> tuple[pl.Data
         raise FileProblem("ingest.err.bad_xlsx") from exc
     first_column = columns[0].absolute_index if columns else 0
     frame = frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
-    cells = [pl.col(c).str.replace(_MIDNIGHT.pattern, "${1}").str.replace(_TIME_ONLY.pattern, "${1}")
-             for c in frame.columns]
-    return frame.with_columns(cells), first_column
+    return frame.with_columns([_cell_text(pl.col(c)) for c in frame.columns]), first_column
 
 
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")
@@ -291,13 +296,19 @@ def _read_xlsx(data: bytes, file_name: str, kind_name: str, sheet: str | None, m
     candidates = [sheet] if sheet else names
     if not candidates:
         raise FileProblem("ingest.err.bad_xlsx")
-    if len(candidates) == 1:
-        chosen = candidates[0]
-    else:  # the sheet whose first rows name most fields of the kind (the first one on a tie)
-        scores = {n: _header_score(_load_sheet(workbook, n, HEADER_SCAN_ROWS)[0], kind_name, mapping)[0]
-                  for n in candidates}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as background:
+        # One sheet: its merged cells (from the XML) are read while calamine reads the cells.
+        merged = background.submit(merged_ranges, data, candidates[0]) if len(candidates) == 1 else None
+        # Each sheet is read once; the one whose first rows name most fields of the kind is used
+        # (the first one on a tie).
+        loaded = {n: _load_sheet(workbook, n) for n in candidates}
+        scores = {n: _header_score(loaded[n][0], kind_name, mapping)[0] for n in candidates}
         chosen = max(candidates, key=lambda n: (scores[n], -candidates.index(n)))
-    frame, first_column = _load_sheet(workbook, chosen)
+        frame, first_column = loaded.pop(chosen)
+        loaded.clear()
+        ranges = merged.result() if merged else merged_ranges(data, chosen)
     if frame.height == 0 or frame.width == 0 or frame.select(
             pl.all_horizontal(pl.all().is_null())).to_series().all():
         raise FileProblem("ingest.err.empty_sheet", sheet=chosen)
@@ -307,7 +318,7 @@ def _read_xlsx(data: bytes, file_name: str, kind_name: str, sheet: str | None, m
         below = frame.row(header_row)
         if len({f for f in (match_cell(kind_name, c, mapping) for c in below) if f}) >= 2:
             header_row += 1  # a second header row (see _split_header)
-    frame = _fill_merged(frame, merged_ranges(data, chosen), first_column, header_row, info)
+    frame = _fill_merged(frame, ranges, first_column, header_row, info)
     return _split_header(frame, pl.Series("row", range(1, frame.height + 1), dtype=pl.Int64), info,
                          kind_name, mapping)
 

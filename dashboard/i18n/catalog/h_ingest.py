@@ -15,13 +15,14 @@ MESSAGES = {
         "en": "Nothing was imported: the database cannot be written ({detail}). It is on a read-only disk or "
               "folder, or this program may not write it; ask IT to make it writable.",
         "zh": "未导入任何数据：数据库无法写入（{detail}）。它位于只读的磁盘或文件夹中，或本程序没有写入权限；请联系 IT 设为可写。"},
-    "ingest.err.unreadable_db": {
-        "en": "The database cannot be opened ({detail}). Check that the file exists and that this program may "
-              "read its folder.",
-        "zh": "无法打开数据库（{detail}）。请检查文件是否存在，以及本程序能否读取其所在文件夹。"},
     "app.error.incident": {
         "en": "Something went wrong on this page and it could not be shown. Your data is safe: nothing was "
               "written. Please tell the administrator the incident number {incident}.",
         "zh": "本页面出现错误，无法显示。您的数据是安全的：没有写入任何内容。请将事件编号 {incident} 告知管理员。"},
+    "app.error.database": {
+        "en": "The database cannot be used right now ({detail}): it may be on a read-only disk, or its server "
+              "may be down. Nothing was written. Please tell the administrator the incident number {incident}.",
+        "zh": "数据库暂时无法使用（{detail}）：可能位于只读磁盘上，或数据库服务器未运行。没有写入任何内容。"
+              "请将事件编号 {incident} 告知管理员。"},
     "app.error.retry": {"en": "Try again", "zh": "重试"},
 }
