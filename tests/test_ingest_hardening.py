@@ -379,3 +379,13 @@ def test_xlsx_date_time_and_date_time_cells_read_as_typed():
     parsed = parse_table(raw, match_headers("maintenance", raw.headers), "maintenance")
     assert parsed.problems == []
     assert parsed.frame.select("start", "end").row(0) == (datetime(2026, 1, 5, 8, 0, 30), datetime(2026, 1, 5, 11, 30))
+
+
+@pytest.mark.parametrize("encoding, label", [("utf-16-le", "UTF-16 LE"), ("utf-16-be", "UTF-16 BE")])
+def test_ascii_only_utf16_without_bom_is_text(plant, encoding, label):
+    """Plain ASCII in UTF-16 is also valid UTF-8 (with NUL bytes): it must be read as UTF-16."""
+    day = {"utf-16-le": 26, "utf-16-be": 27}[encoding]
+    text = f"{H}\n{GOOD.replace('2026-01-06', f'2026-01-{day}')}\n"
+    result = import_upload(plant, "production", text.encode(encoding), f"ascii-{encoding}.csv", "admin")
+    assert result.written, [str(p) for p in result.problems]
+    assert result.info.encoding == label

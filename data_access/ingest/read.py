@@ -100,10 +100,11 @@ def decode(data: bytes) -> tuple[str, str]:
             return data[3:].decode("utf-8"), "UTF-8 with BOM"
         except UnicodeDecodeError:
             pass
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
+    if b"\x00" not in data[:4096]:  # ASCII in UTF-16 is valid UTF-8 too, but text never holds NUL
+        try:
+            return data.decode("utf-8"), "UTF-8"
+        except UnicodeDecodeError:
+            pass
     from charset_normalizer import from_bytes
 
     sample = data[:DETECT_BYTES]
