@@ -6,6 +6,7 @@ written). Both skip building a dict per row, which cost more than the database's
 from __future__ import annotations
 
 import polars as pl
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from data_access.kinds import get_kind
@@ -59,10 +60,14 @@ def bulk_insert(conn: Connection, kind_name: str, rows: pl.DataFrame, batch_id: 
         return 0
     frame = table_frame(kind_name, rows, batch_id)
     table = kind_table(kind_name).name
-    if conn.dialect.name == "postgresql":
-        copy_rows(conn, table, frame)
-    elif conn.dialect.name == "sqlite":
-        executemany_rows(conn, table, frame)
-    else:  # any other database: SQLAlchemy Core
+    if conn.dialect.name not in ("postgresql", "sqlite"):  # any other database: SQLAlchemy Core
         conn.execute(kind_table(kind_name).insert(), frame.to_dicts())
+        return rows.height
+    driver_error = conn.dialect.loaded_dbapi.Error
+    try:
+        (copy_rows if conn.dialect.name == "postgresql" else executemany_rows)(conn, table, frame)
+    except driver_error as exc:
+        # The driver's own error, as SQLAlchemy would have raised it (IntegrityError for a key that
+        # another importer wrote a moment ago, OperationalError for a read-only disk, ...).
+        raise sa.exc.DBAPIError.instance(f"bulk insert into {table}", None, exc, driver_error) from exc
     return rows.height
