@@ -100,7 +100,7 @@ def _only_where(frame: pl.DataFrame, col: str, need: pl.Series, expr: pl.Expr, i
         return into
     rows = need.arg_true()
     computed = frame.select(pl.col(col).gather(rows)).select(expr.alias(col)).to_series()
-    return into.scatter(rows, computed.cast(into.dtype, strict=False))
+    return into.clone().scatter(rows, computed.cast(into.dtype, strict=False))
 
 
 def _first_hit(s: pl.Expr, parsers: list[tuple[pl.Expr, str]], frame: pl.DataFrame, col: str):
@@ -216,7 +216,7 @@ def _typed(kind: Kind, texts: pl.DataFrame, match: HeaderMatch, lang: str) -> Pa
         if f.type in ("int", "float"):
             comma = raw.str.contains(",", literal=True) | raw.str.contains("，", literal=True)
             ambiguous = _only_where(texts, f.name, comma.fill_null(False), _ambiguous_comma(pl.col(f.name)),
-                                    pl.Series(f.name, [False] * len(raw), dtype=pl.Boolean))
+                                    pl.repeat(False, len(raw), dtype=pl.Boolean, eager=True))
             values = refuse(values, ambiguous, "ingest.val.ambiguous_comma")
         if f.type == "int":  # the column's range first (a 20-digit number is no count), then whole numbers
             low, high = INT_RANGE
@@ -241,7 +241,7 @@ def _typed(kind: Kind, texts: pl.DataFrame, match: HeaderMatch, lang: str) -> Pa
                 values = refuse(values, values.abs() > f.plausible_max, "ingest.val.implausible", max=f"{f.plausible_max:,.0f}")
         if f.type in ("date", "datetime", "month"):
             values = refuse(values, _outside_dates(f, values), "ingest.val.implausible_date",
-                            earliest=f.earliest.isoformat(), latest=f.latest().isoformat())
+                            earliest=f.earliest, latest=f.last_date().isoformat())
         if f.type == "str":
             values = refuse(values, raw.str.len_chars() > f.max_len, "ingest.val.too_long", max_len=f.max_len)
         columns[f.name] = values.alias(f.name).cast(schema[f.name], strict=False)
@@ -259,7 +259,7 @@ def _typed(kind: Kind, texts: pl.DataFrame, match: HeaderMatch, lang: str) -> Pa
 
 def _outside_dates(f: Field, values: pl.Series) -> pl.Series:
     """True where a date, date-time or month (YYYY-MM) lies outside the field's plausible dates."""
-    earliest, latest = f.earliest, f.latest()
+    earliest, latest = f.first_date(), f.last_date()
     if f.type == "month":
         return (values < earliest.strftime("%Y-%m")) | (values > latest.strftime("%Y-%m"))
     if f.type == "datetime":

@@ -5,9 +5,9 @@ validator, the entry form, the CLI import and the docs are all derived from it.
 """
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Literal
 
 import polars as pl
@@ -45,27 +45,19 @@ class Field:
     # migration): a number larger in size than `plausible_max`, a date, date-time or month before
     # `earliest` or more than `years_ahead` years after today is refused as a typing error.
     plausible_max: float = 1e9
-    earliest: date = date(2000, 1, 1)
+    earliest: str = "2000-01-01"
     years_ahead: int = 2
     choices: tuple[str, ...] = ()
     # Foreign key: "table" (its natural key column of the same name) or "table.column".
     # Several targets ("materials|products") mean "must exist in one of them" (checked in Python).
     ref: str | None = None
-    max_len: int = 120  # characters of a text cell
+    max_len: int = 120
     help_en: str = ""
     help_zh: str = ""
     example: object = None
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
-
-    def latest(self, today: date | None = None) -> date:
-        """The last plausible date of this field: `years_ahead` years after today."""
-        today = today or date.today()
-        try:
-            return today.replace(year=today.year + self.years_ahead)
-        except ValueError:  # 29 February
-            return today.replace(year=today.year + self.years_ahead, day=28)
 
     @property
     def ref_targets(self) -> list[tuple[str, str]]:
@@ -76,6 +68,18 @@ class Field:
             table, _, column = target.partition(".")
             out.append((table, column or self.name))
         return out
+
+    def first_date(self) -> datetime.date:
+        """The first plausible date of this field (`earliest`)."""
+        return datetime.date.fromisoformat(self.earliest)
+
+    def last_date(self, today: datetime.date | None = None) -> datetime.date:
+        """The last plausible date of this field: `years_ahead` years after today."""
+        today = today or datetime.date.today()
+        try:
+            return today.replace(year=today.year + self.years_ahead)
+        except ValueError:  # 29 February
+            return today.replace(year=today.year + self.years_ahead, day=28)
 
 
 @dataclass(frozen=True)
