@@ -49,7 +49,8 @@ def executemany_rows(conn: Connection, table_name: str, frame: pl.DataFrame) -> 
     sql = f'INSERT INTO "{table_name}" ({_quoted(frame.columns)}) VALUES ({marks})'
     cursor = conn.connection.driver_connection.cursor()
     try:
-        cursor.executemany(sql, frame.iter_rows())
+        for start in range(0, frame.height, 100_000):  # tuples made in bulk, memory bounded
+            cursor.executemany(sql, frame.slice(start, 100_000).rows())
     finally:
         cursor.close()
 

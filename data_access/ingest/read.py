@@ -159,13 +159,17 @@ def _read_csv(data: bytes, file_name: str, kind_name: str, mapping) -> RawTable:
         text = text.replace("\r", "\n")
     else:
         line_ending = "LF"
-    if not text.strip():
+    if not text or text.isspace():
         raise FileProblem("ingest.err.empty")
     head_lines = text[:200_000].splitlines()[:SNIFF_LINES]
     delimiter, width = _sniff(head_lines)
     schema = {f"c{i}": pl.String for i in range(width)}
     try:
-        frame = pl.read_csv(text.encode("utf-8"), has_header=False, schema=schema, separator=delimiter,
+        # UTF-8 bytes as they came need no re-encoding (a 50 MB file is not copied again)
+        source = data[3:] if encoding == "UTF-8 with BOM" else data
+        if encoding not in ("UTF-8", "UTF-8 with BOM") or line_ending == "CR":
+            source = text.encode("utf-8")
+        frame = pl.read_csv(source, has_header=False, schema=schema, separator=delimiter,
                             quote_char='"', truncate_ragged_lines=True, infer_schema=False,
                             missing_columns="insert")
     except Exception as exc:  # malformed quoting and the like: say so, no traceback
@@ -355,5 +359,6 @@ def _split_header(frame: pl.DataFrame, row_numbers: pl.Series, info: ReadInfo, k
     non_empty = ~pl.all_horizontal(pl.all().is_null() | (pl.all().str.strip_chars() == "")) if data.width else None
     if non_empty is not None and data.height:
         keep = data.select(non_empty.alias("keep")).to_series()
-        data, numbers = data.filter(keep), numbers.filter(keep)
+        if not keep.all():
+            data, numbers = data.filter(keep), numbers.filter(keep)
     return RawTable(headers=headers, frame=data, row_numbers=numbers, info=info)

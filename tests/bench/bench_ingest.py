@@ -129,9 +129,9 @@ def _bare_write(engine, parsed: pl.DataFrame) -> float:
     frame = parsed.with_columns(pl.lit(batch_id, pl.Int64).alias("batch_id"))
     columns = ", ".join(f'"{c}"' for c in frame.columns)
     if engine.dialect.name == "sqlite":  # the app's own connection settings (foreign keys on, WAL)
-        rows = frame.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d")).rows()
         connection = engine.raw_connection()
-        started = time.perf_counter()
+        started = time.perf_counter()  # from the parsed frame on, as the COPY below
+        rows = frame.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d")).rows()
         cursor = connection.driver_connection.cursor()
         cursor.execute("BEGIN IMMEDIATE")
         cursor.executemany(f"INSERT INTO production ({columns}) VALUES ({', '.join('?' * frame.width)})", rows)
