@@ -392,3 +392,20 @@ def test_ascii_only_utf16_without_bom_is_text(plant, encoding, label):
     result = import_upload(plant, "production", text.encode(encoding), f"ascii-{encoding}.csv", "admin")
     assert result.written, [str(p) for p in result.problems]
     assert result.info.encoding == label
+
+
+@PATHS
+def test_xlsx_error_cell_is_named_by_excels_text(plant, path, tmp_path, capsys):
+    """A formula that failed (#DIV/0!) is not an empty cell: its row, column and Excel's text."""
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, H.split(","))
+    sheet.write_row(1, 0, ["2026-01-28", "A", "INJ-01", "P-1001", 420, 35, 1000, 980])
+    sheet.write_formula(1, 8, "=1/0", None, "#DIV/0!")
+    sheet.write_row(1, 9, [20, 10])
+    book.close()
+    lines = refusal(plant, path, "production", out.getvalue(), "div0.xlsx", tmp_path, capsys)
+    assert "row 2, column good_qty, value '#DIV/0!': not a number" in lines, lines

@@ -206,13 +206,35 @@ def _load_sheet(workbook, name: str, n_rows: int | None = None) -> tuple[pl.Data
     """The sheet as strings c0..cN from row 1 on, and the sheet column (0-based) of c0."""
     try:
         sheet = workbook.load_sheet(name, header_row=None, skip_rows=0, n_rows=n_rows, dtypes="string")
-        frame = sheet.to_polars()
+        batch, errors = sheet.to_arrow_with_errors()
+        frame = pl.from_arrow(batch)
         columns = sheet.available_columns()
     except Exception as exc:
         raise FileProblem("ingest.err.bad_xlsx") from exc
     first_column = columns[0].absolute_index if columns else 0
     frame = frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
+    if errors is not None and errors.errors:
+        frame = _with_error_cells(frame, errors.errors)
     return frame.with_columns([_cell_text(pl.col(c)) for c in frame.columns]), first_column
+
+
+# Excel's own text for an error cell (a formula that failed): shown to the clerk as the value.
+EXCEL_ERRORS = {"Div0": "#DIV/0!", "NA": "#N/A", "Name": "#NAME?", "Null": "#NULL!", "Num": "#NUM!",
+                "Ref": "#REF!", "Value": "#VALUE!", "GettingData": "#GETTING_DATA"}
+
+
+def _with_error_cells(frame: pl.DataFrame, errors) -> pl.DataFrame:
+    """calamine leaves an error cell empty; put Excel's text back, so that the clerk is told
+    "value '#DIV/0!': not a number" rather than "required value is empty"."""
+    cells: dict[int, list] = {}
+    for error in errors:
+        row, col = error.position
+        kind = re.search(r"Error\((\w+)\)", error.detail)
+        if kind is None or not (0 <= row < frame.height and 0 <= col < frame.width):
+            continue
+        column = cells.setdefault(col, frame.get_column(f"c{col}").to_list())
+        column[row] = EXCEL_ERRORS.get(kind.group(1), f"#{kind.group(1).upper()}")
+    return frame.with_columns([pl.Series(f"c{c}", values, dtype=pl.String) for c, values in cells.items()])
 
 
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")
