@@ -11,7 +11,6 @@ import streamlit as st
 from dashboard.auth import save_language
 from dashboard.i18n import LANG_NAMES, LANGS, set_lang, t
 from dashboard.navigation import pages_for
-from dashboard.ui.error_boundary import run_guarded
 from dashboard.ui.login import require_login, sign_out_button
 from data_access.db import get_engine
 
@@ -49,6 +48,8 @@ for spec in pages_for(user.role, user.department):
     page = st.Page(str(spec.path), title=t(spec.title_key), url_path=spec.url_path, icon=spec.icon,
                    default=spec.file == "home.py")
     sections.setdefault(t(spec.section), []).append(page)
+
+from dashboard.ui.error_boundary import run_guarded  # noqa: E402 - one hunk with its use
 
 page = st.navigation(sections, expanded=True)  # every page listed, no "View more"
 run_guarded(page.run, where=page.url_path)  # an exception becomes a message and an incident id
