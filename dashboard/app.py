@@ -12,6 +12,7 @@ from dashboard.auth import save_language
 from dashboard.i18n import LANG_NAMES, LANGS, set_lang, t
 from dashboard.kpi import calendar
 from dashboard.navigation import pages_for
+from dashboard.ui.error_boundary import run_guarded
 from dashboard.ui.login import open_link_after_sign_in, require_login, sign_out_button
 from data_access.db import get_engine
 
@@ -58,4 +59,4 @@ except calendar.CalendarSettingError as exc:
 
 current_page = st.navigation(sections, expanded=True)  # every page listed, no "View more"
 open_link_after_sign_in(current_page, [page for pages in sections.values() for page in pages])
-current_page.run()
+run_guarded(current_page.run, where=current_page.url_path)  # an exception becomes a message and an incident id

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from dashboard.i18n import t
 from data_access.db import write_transaction
+from data_access.ingest.bulk import bulk_insert
 from data_access.ingest.headers import HeaderMatch, match_headers
 from data_access.ingest.parse import ROW, Parsed, parse_table
 from data_access.ingest.problems import FileProblem, Problem
@@ -27,7 +28,7 @@ from data_access.kinds import KINDS, get_kind
 from data_access.loaders import schema_of
 from data_access.models import Batch, ReplacedRow, kind_table, stores_empty_as_blank, utcnow
 from data_access.permissions import PermissionDenied, ensure_can_write
-from data_access.store import audit, finish_batch, insert_rows, json_default, new_batch
+from data_access.store import audit, finish_batch, json_default, new_batch
 
 REASON_COLUMN = {"en": "reason", "zh": "原因"}
 ROW_COLUMN = {"en": "row", "zh": "行号"}
@@ -210,8 +211,11 @@ def run_pipeline(engine: Engine, kind_name: str, make_raw, *, user: str, lang: s
         return valid, matches
 
     if not write:
-        with engine.connect() as conn:
-            evaluate(conn)
+        try:
+            with engine.connect() as conn:
+                evaluate(conn)
+        except (sa.exc.OperationalError, sa.exc.InternalError) as exc:
+            result.problems.insert(0, database_unusable(exc, lang))
         return result
     try:
         with write_transaction(engine) as conn:
@@ -239,7 +243,7 @@ def run_pipeline(engine: Engine, kind_name: str, make_raw, *, user: str, lang: s
                 ids = replaced.get_column("id").to_list()
                 _save_replaced(conn, kind_name, ids, batch_id)
                 _delete_ids(conn, kind_name, ids)
-                insert_rows(conn, kind_name, valid.drop(ROW), batch_id)
+                bulk_insert(conn, kind_name, valid.drop(ROW), batch_id)
                 audit(conn, user, "import" if source in ("upload", "cli") else source, kind=kind_name, batch_id=batch_id,
                       detail={"file": file_name, "rows": valid.height, "replaced": replaced.height,
                               "rejected": len(result.rejected_row_numbers), "mode": result.mode, "source": source})
@@ -247,6 +251,10 @@ def run_pipeline(engine: Engine, kind_name: str, make_raw, *, user: str, lang: s
             finish_batch(conn, batch_id, valid.height, rows_replaced)
             result.batch_id, result.rows_written, result.rows_replaced = batch_id, valid.height, rows_replaced
     except _Rollback:
+        return result
+    except (sa.exc.OperationalError, sa.exc.InternalError) as exc:  # read-only disk, lost server, ...
+        result.problems.insert(0, database_unusable(exc, lang))
+        result.batch_id, result.rows_written, result.rows_replaced = None, 0, 0
         return result
     except sa.exc.IntegrityError as exc:
         # Another process imported the same file a moment ago (uq_batches_live_file), or a
@@ -266,6 +274,20 @@ def run_pipeline(engine: Engine, kind_name: str, make_raw, *, user: str, lang: s
         return result
     result.written = True
     return result
+
+
+# SQLite on a read-only disk or folder, PostgreSQL in a read-only transaction or on a standby.
+_READ_ONLY = ("readonly database", "read-only", "read only", "unable to open database file", "permission denied",
+              "disk i/o error")
+
+
+def database_unusable(exc: sa.exc.DBAPIError, lang: str) -> Problem:
+    """The clerk's message for a database that cannot be written (or reached), instead of the
+    driver's text alone; nothing was written (the transaction rolled back)."""
+    detail = str(exc.orig).splitlines()[0][:200] if exc.orig else str(exc).splitlines()[0][:200]
+    if any(words in detail.lower() for words in _READ_ONLY):
+        return Problem(None, None, None, t("ingest.err.read_only", lang, detail=detail), key="ingest.err.read_only")
+    return Problem(None, None, None, t("ingest.err.database", lang, detail=detail), key="ingest.err.database")
 
 
 # --------------------------------------------------------------------------- uploads

@@ -4,7 +4,7 @@ Vectorised with polars; Python only loops over the rows that have a problem."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import polars as pl
 
@@ -41,6 +41,11 @@ DATETIME_FORMATS = (
 )
 TIME_FORMATS = (("%H:%M", "hh:mm"), ("%H:%M:%S", "hh:mm:ss"), ("%H时%M分", "h时m分"))
 EXCEL_SERIAL = "Excel serial number"
+# What an "int" column holds (sa.Integer, see data_access.models: 32 bits on PostgreSQL).
+INT_RANGE = (-2_147_483_648, 2_147_483_647)
+# A comma in a number is a thousands separator only in groups of three ("1,234", "12,345.5");
+# anything else ("7,5", "1.234,5") is ambiguous and refused rather than guessed.
+_THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$"
 
 
 @dataclass
@@ -62,8 +67,17 @@ def _clean(s: pl.Expr) -> pl.Expr:
     return pl.when(s == "").then(None).otherwise(s)
 
 
+def _half_width(s: pl.Expr) -> pl.Expr:
+    return s.str.replace_many(list(_FULL_WIDTH), list(_FULL_WIDTH.values()))
+
+
+def _ambiguous_comma(s: pl.Expr) -> pl.Expr:
+    s = _half_width(s).str.replace_all(r"\s", "")
+    return (s.str.contains(",", literal=True) & ~s.str.contains(_THOUSANDS)).fill_null(False)
+
+
 def _number(s: pl.Expr) -> pl.Expr:
-    s = s.str.replace_many(list(_FULL_WIDTH), list(_FULL_WIDTH.values()))
+    s = _half_width(s)
     s = s.str.replace_all(r"[,\s_]", "")
     v = s.cast(pl.Float64, strict=False)
     return pl.when(v.is_finite()).then(v)
@@ -76,22 +90,42 @@ def _serial_date(s: pl.Expr) -> pl.Expr:
     return pl.when(ok).then(pl.lit(_EXCEL_EPOCH) + pl.duration(days=v.floor().cast(pl.Int64)))
 
 
+DETECT_SAMPLE = 2_000  # values a format is detected on
+
+
+def _only_where(frame: pl.DataFrame, col: str, need: pl.Series, expr: pl.Expr, into: pl.Series) -> pl.Series:
+    """`into` with the rows of `need` replaced by `expr` evaluated on those rows only: the slow
+    forms (full-width digits, thousands separators, other date formats) cost nothing when absent."""
+    if not need.any():
+        return into
+    rows = need.arg_true()
+    computed = frame.select(pl.col(col).gather(rows)).select(expr.alias(col)).to_series()
+    return into.clone().scatter(rows, computed.cast(into.dtype, strict=False))
+
+
 def _first_hit(s: pl.Expr, parsers: list[tuple[pl.Expr, str]], frame: pl.DataFrame, col: str):
-    """Coalesce several parsers; also name the one that read most values (the detected format)."""
-    tries = frame.select([p.alias(f"p{i}") for i, (p, _) in enumerate(parsers)])
+    """Several parsers, the file's own format first: the one that reads most of a sample of the
+    values (named as the detected format) runs on every row, the others only where it failed."""
+    sample = frame.select(pl.col(col)).drop_nulls().head(DETECT_SAMPLE)
+    if sample.height == 0:
+        return frame.select(parsers[0][0]).to_series(), None
+    tries = sample.select([p.alias(f"p{i}") for i, (p, _) in enumerate(parsers)])
     counts = [tries[f"p{i}"].null_count() for i in range(len(parsers))]
     best = min(range(len(parsers)), key=lambda i: counts[i])
-    detected = parsers[best][1] if counts[best] < frame.height else None
-    # Prefer the detected format for every row (it is the file's format), then the others.
-    order = [best] + [i for i in range(len(parsers)) if i != best]
-    return tries.select(pl.coalesce([pl.col(f"p{i}") for i in order])).to_series(), detected
+    detected = parsers[best][1] if counts[best] < sample.height else None
+    values = frame.select(parsers[best][0]).to_series()
+    others = [p for i, (p, _) in enumerate(parsers) if i != best]
+    need = frame.get_column(col).is_not_null() & values.is_null()
+    return _only_where(frame, col, need, pl.coalesce(others), values), detected
 
 
 def _parse_column(f: Field, frame: pl.DataFrame, col: str) -> tuple[pl.Series, str | None]:
     s = pl.col(col)
     if f.type in ("int", "float"):
-        out = frame.select(_number(s)).to_series()
-        return out, None
+        raw = frame.get_column(col)
+        plain = raw.cast(pl.Float64, strict=False)  # most cells: a plain number
+        out = _only_where(frame, col, raw.is_not_null() & plain.is_null(), _number(s), plain)
+        return frame.select(pl.when(out.is_finite()).then(out)).to_series() if len(out) else out, None
     if f.type == "bool":
         words = {w: True for w in TRUE_WORDS} | {w: False for w in FALSE_WORDS}
         return frame.select(s.str.to_lowercase().replace_strict(words, default=None, return_dtype=pl.Boolean)).to_series(), None
@@ -168,13 +202,26 @@ def _typed(kind: Kind, texts: pl.DataFrame, match: HeaderMatch, lang: str) -> Pa
             formats[f.name] = detected
         present = raw.is_not_null()
         failed = present & values.is_null()
-        if f.type == "int":  # a whole number is required; 12.0 is fine, 12.5 is not
-            fraction = (values != values.floor()).fill_null(False)
-            if fraction.any():
-                problems += _problems_from(texts, fraction, header, f, t("ingest.val.not_whole", lang),
-                                           "ingest.val.not_whole", value_col=f.name)
-                values = pl.DataFrame({"v": values, "x": fraction}).select(
-                    pl.when(~pl.col("x")).then(pl.col("v"))).to_series()
+
+        def refuse(values: pl.Series, mask: pl.Series, key: str, **params) -> pl.Series:
+            """Report the cells of `mask` and take them out of the values (one problem per cell)."""
+            nonlocal failed
+            mask = mask.fill_null(False)
+            if not mask.any():
+                return values
+            problems.extend(_problems_from(texts, mask, header, f, t(key, lang, **params), key, value_col=f.name))
+            failed = failed & ~mask
+            return values.clone().scatter(mask.arg_true(), None)
+
+        if f.type in ("int", "float"):
+            comma = raw.str.contains(",", literal=True) | raw.str.contains("，", literal=True)
+            ambiguous = _only_where(texts, f.name, comma.fill_null(False), _ambiguous_comma(pl.col(f.name)),
+                                    pl.repeat(False, len(raw), dtype=pl.Boolean, eager=True))
+            values = refuse(values, ambiguous, "ingest.val.ambiguous_comma")
+        if f.type == "int":  # the column's range first (a 20-digit number is no count), then whole numbers
+            low, high = INT_RANGE
+            values = refuse(values, (values < low) | (values > high), "ingest.val.out_of_range", min=f"{low:,}", max=f"{high:,}")
+            values = refuse(values, values != values.floor(), "ingest.val.not_whole")  # 12.0 is fine, 12.5 is not
             values = values.cast(pl.Int64, strict=False)
         if f.type != "str" and failed.any():
             key = _type_message(f)
@@ -185,21 +232,18 @@ def _typed(kind: Kind, texts: pl.DataFrame, match: HeaderMatch, lang: str) -> Pa
             if missing.any() and f.name in match.columns:
                 problems += _problems_from(texts, missing, header, f, t("ingest.val.required", lang), "ingest.val.required",
                                            value_col=None)
-        if f.min is not None and f.type in ("int", "float"):
-            low = (values < f.min).fill_null(False)
-            if low.any():
-                problems += _problems_from(texts, low, header, f, t("ingest.val.below_min", lang, min=f"{f.min:g}"),
-                                           "ingest.val.below_min", value_col=f.name)
-        if f.max is not None and f.type in ("int", "float"):
-            high = (values > f.max).fill_null(False)
-            if high.any():
-                problems += _problems_from(texts, high, header, f, t("ingest.val.above_max", lang, max=f"{f.max:g}"),
-                                           "ingest.val.above_max", value_col=f.name)
+        if f.type in ("int", "float"):
+            if f.min is not None:
+                values = refuse(values, values < f.min, "ingest.val.below_min", min=f"{f.min:g}")
+            if f.max is not None:
+                values = refuse(values, values > f.max, "ingest.val.above_max", max=f"{f.max:g}")
+            if f.max is None or f.max > f.plausible_max:
+                values = refuse(values, values.abs() > f.plausible_max, "ingest.val.implausible", max=f"{f.plausible_max:,.0f}")
+        if f.type in ("date", "datetime", "month"):
+            values = refuse(values, _outside_dates(f, values), "ingest.val.implausible_date",
+                            earliest=f.earliest, latest=f.last_date().isoformat())
         if f.type == "str":
-            long = (raw.str.len_chars() > f.max_len).fill_null(False)
-            if long.any():
-                problems += _problems_from(texts, long, header, f, t("ingest.val.too_long", lang, max_len=f.max_len),
-                                           "ingest.val.too_long", value_col=f.name)
+            values = refuse(values, raw.str.len_chars() > f.max_len, "ingest.val.too_long", max_len=f.max_len)
         columns[f.name] = values.alias(f.name).cast(schema[f.name], strict=False)
     frame = pl.DataFrame(columns).with_columns(texts.get_column(ROW))
     for rule in kind.rules:
@@ -211,6 +255,17 @@ def _typed(kind: Kind, texts: pl.DataFrame, match: HeaderMatch, lang: str) -> Pa
     problems += _duplicate_keys(kind, frame, texts, match, lang)
     problems.sort(key=lambda p: (p.row or 0, p.warning))
     return Parsed(kind.name, frame, texts, match, problems, formats)
+
+
+def _outside_dates(f: Field, values: pl.Series) -> pl.Series:
+    """True where a date, date-time or month (YYYY-MM) lies outside the field's plausible dates."""
+    earliest, latest = f.first_date(), f.last_date()
+    if f.type == "month":
+        return (values < earliest.strftime("%Y-%m")) | (values > latest.strftime("%Y-%m"))
+    if f.type == "datetime":
+        return (values < datetime.combine(earliest, datetime.min.time())) | \
+            (values >= datetime.combine(latest, datetime.min.time()) + timedelta(days=1))
+    return (values < earliest) | (values > latest)
 
 
 def key_frame(kind: Kind, frame: pl.DataFrame) -> pl.DataFrame:

@@ -5,6 +5,9 @@ from dataclasses import dataclass
 
 from dashboard.i18n import t
 
+VALUE_SHOWN_CHARS = 100  # a longer value (a 200 KB cell) is shown cut, so a message stays one line
+
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -19,6 +22,10 @@ class Problem:
     key: str = ""  # the message key, stable across languages (for the UI and the tests)
     field: str | None = None  # the kind's field name, when the problem is about one field
     warning: bool = False
+
+    def __post_init__(self):
+        if isinstance(self.value, str) and len(self.value) > VALUE_SHOWN_CHARS:
+            object.__setattr__(self, "value", self.value[:VALUE_SHOWN_CHARS] + "…")
 
     def describe(self, lang: str = "en") -> str:
         """One line: "row 5, column good_qty, value 'abc': not a number"."""

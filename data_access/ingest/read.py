@@ -1,7 +1,9 @@
 """Step 1: bytes + file name -> a table of strings, with what was detected (docs/architecture.md "Ingestion").
 
-CSV: UTF-8 (with or without BOM) or GB18030/GBK, LF/CRLF/CR, comma/semicolon/tab.
-XLSX: any sheet (the one whose header matches the kind best, unless the caller picks one).
+CSV: UTF-8 (with or without BOM), else GB18030/GBK, Windows-1252 or UTF-16 as charset-normalizer
+detects them; LF/CRLF/CR; comma/semicolon/tab.
+XLSX (read with fastexcel/calamine): any sheet (the one whose header matches the kind best, unless
+the caller picks one); row numbers are the sheet's own.
 In both, the header row is the first of the first rows that names at least half of the required
 fields; a second header row right below it is combined with it (two-row headers).
 """
@@ -9,9 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 
 import polars as pl
 
@@ -22,7 +24,6 @@ MAX_BYTES = 50 * 1024 * 1024
 HEADER_SCAN_ROWS = 20
 SNIFF_LINES = 200
 DELIMITERS = (",", ";", "\t")
-_XLSX_FULL_LOAD_BYTES = 5 * 1024 * 1024  # above this, openpyxl read-only mode (no merged-cell info)
 
 
 @dataclass
@@ -83,30 +84,39 @@ def read_upload(data: bytes, file_name: str, kind_name: str, *, sheet: str | Non
 
 
 # ------------------------------------------------------------------------------------ CSV
+# The encodings a plant's files come in (SPEC §4, issue 14): charset-normalizer chooses among
+# these only, so that Latin text (Müller) is not read as GB18030 (M黮ler) and UTF-16 is text.
+CANDIDATE_ENCODINGS = ("utf_8", "gb18030", "cp1252", "utf_16", "utf_16_le", "utf_16_be")
+ENCODING_NAMES = {"utf_8": "UTF-8", "gb18030": "GB18030", "cp1252": "Windows-1252 (Latin)",
+                  "utf_16": "UTF-16 with BOM", "utf_16_le": "UTF-16 LE", "utf_16_be": "UTF-16 BE"}
+DETECT_BYTES = 1_000_000  # what the detector looks at; the whole file must then decode
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding's name: UTF-8 first (with BOM), then GB18030 (a superset of GBK)."""
+    """Text and the encoding's name: UTF-8 (with or without BOM) when the bytes are UTF-8, else
+    what charset-normalizer finds most plausible among CANDIDATE_ENCODINGS."""
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "UTF-8 with BOM"
         except UnicodeDecodeError:
             pass
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    if b"\x00" not in data[:65536]:
+    if b"\x00" not in data[:4096]:  # ASCII in UTF-16 is valid UTF-8 too, but text never holds NUL
         try:
-            return data.decode("gb18030"), "GB18030"
+            return data.decode("utf-8"), "UTF-8"
         except UnicodeDecodeError:
             pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:1_000_000]).best()
-    if best is not None and best.encoding not in ("utf_16", "utf_32") and b"\x00" not in data[:65536]:
+    sample = data[:DETECT_BYTES]
+    if len(data) > DETECT_BYTES and sample[-1:] >= b"\x80":  # do not cut a character in two
+        sample = sample[:sample.rfind(b"\n") + 1] or sample
+    best = from_bytes(sample, cp_isolation=list(CANDIDATE_ENCODINGS)).best()
+    if best is not None:
         try:
-            return data.decode(best.encoding), best.encoding
+            text = data.decode(best.encoding)
         except (UnicodeDecodeError, LookupError):
-            pass
+            raise FileProblem("ingest.err.binary") from None
+        return text.removeprefix("\ufeff"), ENCODING_NAMES.get(best.encoding, best.encoding)
     raise FileProblem("ingest.err.binary")
 
 
@@ -116,6 +126,11 @@ def _looks_binary(text: str) -> bool:
         return True
     controls = sum(1 for ch in head if ord(ch) < 32 and ch not in "\t\r\n") + head.count("\ufffd")
     return controls > max(2, len(head) // 100)
+
+
+# Cells of any size up to the file limit (Python's default is 128 KiB); a cell longer than its
+# field allows is refused by the validator, with its row.
+csv.field_size_limit(MAX_BYTES)
 
 
 def _sniff(lines: list[str]) -> tuple[str, int]:
@@ -144,13 +159,17 @@ def _read_csv(data: bytes, file_name: str, kind_name: str, mapping) -> RawTable:
         text = text.replace("\r", "\n")
     else:
         line_ending = "LF"
-    if not text.strip():
+    if not text or text.isspace():
         raise FileProblem("ingest.err.empty")
     head_lines = text[:200_000].splitlines()[:SNIFF_LINES]
     delimiter, width = _sniff(head_lines)
     schema = {f"c{i}": pl.String for i in range(width)}
     try:
-        frame = pl.read_csv(text.encode("utf-8"), has_header=False, schema=schema, separator=delimiter,
+        # UTF-8 bytes as they came need no re-encoding (a 50 MB file is not copied again)
+        source = data[3:] if encoding == "UTF-8 with BOM" else data
+        if encoding not in ("UTF-8", "UTF-8 with BOM") or line_ending == "CR":
+            source = text.encode("utf-8")
+        frame = pl.read_csv(source, has_header=False, schema=schema, separator=delimiter,
                             quote_char='"', truncate_ragged_lines=True, infer_schema=False,
                             missing_columns="insert")
     except Exception as exc:  # malformed quoting and the like: say so, no traceback
@@ -161,94 +180,172 @@ def _read_csv(data: bytes, file_name: str, kind_name: str, mapping) -> RawTable:
 
 
 # ----------------------------------------------------------------------------------- XLSX
-def cell_text(value) -> str | None:
-    """An XLSX cell as the string the parser understands (dates ISO, whole floats without .0)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime):
-        if value.time() == time(0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ", timespec="seconds")
-    if isinstance(value, (date, time)):
-        return value.isoformat()
-    text = str(value)
-    return text if text.strip() else None
+# Read with fastexcel (calamine, in Rust): every cell as text, the sheet from its row 1, so the
+# frame's row i is the row number i+1 the clerk sees in Excel (leading empty rows included).
+
+
+def _cell_text(s: pl.Expr) -> pl.Expr:
+    """calamine writes a date cell as 'YYYY-MM-DD 00:00:00' and a time cell as '1899-12-31 hh:mm:ss'
+    (Excel's day 0): keep the date, or the time, as the clerk typed it (literal tests, no regex)."""
+    stamp = s.str.len_bytes() == 19
+    return (pl.when(stamp & s.str.ends_with(" 00:00:00")).then(s.str.slice(0, 10))
+            .when(stamp & (s.str.starts_with("1899-12-31 ") | s.str.starts_with("1899-12-30 "))).then(s.str.slice(11))
+            .otherwise(s))
 
 
 def _open_workbook(data: bytes):
-    import openpyxl
+    import fastexcel
 
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), data_only=True,
-                                      read_only=len(data) > _XLSX_FULL_LOAD_BYTES)
-    except (zipfile.BadZipFile, KeyError, EOFError, OSError, ValueError) as exc:
-        raise FileProblem("ingest.err.bad_xlsx") from exc
-    except Exception as exc:  # openpyxl raises several kinds for damaged files
+        return fastexcel.read_excel(data)
+    except Exception as exc:  # calamine reports damaged files in several ways
         raise FileProblem("ingest.err.bad_xlsx") from exc
 
 
-def _sheet_rows(ws) -> list[list[str | None]]:
-    rows = [[cell_text(v) for v in row] for row in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
-    merged = getattr(ws, "merged_cells", None)
-    return rows, (list(merged.ranges) if merged is not None else [])
+def _load_sheet(workbook, name: str, n_rows: int | None = None) -> tuple[pl.DataFrame, int]:
+    """The sheet as strings c0..cN from row 1 on, and the sheet column (0-based) of c0."""
+    try:
+        sheet = workbook.load_sheet(name, header_row=None, skip_rows=0, n_rows=n_rows, dtypes="string")
+        batch, errors = sheet.to_arrow_with_errors()
+        frame = pl.from_arrow(batch)
+        columns = sheet.available_columns()
+    except Exception as exc:
+        raise FileProblem("ingest.err.bad_xlsx") from exc
+    first_column = columns[0].absolute_index if columns else 0
+    frame = frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
+    if errors is not None and errors.errors:
+        frame = _with_error_cells(frame, errors.errors)
+    return frame.with_columns([_cell_text(pl.col(c)) for c in frame.columns]), first_column
 
 
-def _header_score(rows: list[list], kind_name: str, mapping) -> tuple[int, int]:
+# Excel's own text for an error cell (a formula that failed): shown to the clerk as the value.
+EXCEL_ERRORS = {"Div0": "#DIV/0!", "NA": "#N/A", "Name": "#NAME?", "Null": "#NULL!", "Num": "#NUM!",
+                "Ref": "#REF!", "Value": "#VALUE!", "GettingData": "#GETTING_DATA"}
+
+
+def _with_error_cells(frame: pl.DataFrame, errors) -> pl.DataFrame:
+    """calamine leaves an error cell empty; put Excel's text back, so that the clerk is told
+    "value '#DIV/0!': not a number" rather than "required value is empty"."""
+    cells: dict[int, list] = {}
+    for error in errors:
+        row, col = error.position
+        kind = re.search(r"Error\((\w+)\)", error.detail)
+        if kind is None or not (0 <= row < frame.height and 0 <= col < frame.width):
+            continue
+        column = cells.setdefault(col, frame.get_column(f"c{col}").to_list())
+        column[row] = EXCEL_ERRORS.get(kind.group(1), f"#{kind.group(1).upper()}")
+    return frame.with_columns([pl.Series(f"c{c}", values, dtype=pl.String) for c, values in cells.items()])
+
+
+_CELL = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def _cell_position(ref: str) -> tuple[int, int]:
+    """'B3' -> (row 3, column 2), both 1-based."""
+    letters, digits = _CELL.match(ref).groups()
+    column = 0
+    for ch in letters:
+        column = column * 26 + ord(ch) - 64
+    return int(digits), column
+
+
+def merged_ranges(data: bytes, sheet: str) -> list[tuple[str, int, int, int, int]]:
+    """The merged cells of one sheet as (coordinates, first row, first column, last row, last
+    column), 1-based, read from the sheet's XML (calamine does not report them)."""
+    from xml.etree import ElementTree
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+          "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            rel_id = next(e.get(f"{{{ns['r']}}}id") for e in book.iterfind("m:sheets/m:sheet", ns)
+                          if e.get("name") == sheet)
+            target = next(e.get("Target") for e in rels.iterfind("p:Relationship", ns) if e.get("Id") == rel_id)
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            xml = z.read(part)
+    except (KeyError, StopIteration, zipfile.BadZipFile, ElementTree.ParseError):
+        return []
+    at = xml.rfind(b"<mergeCells")
+    if at < 0:
+        return []
+    out = []
+    for ref in re.findall(rb'<mergeCell[^>]*\sref="([A-Z]+\d+:[A-Z]+\d+)"', xml[at:]):
+        first, last = ref.decode().split(":")
+        (r1, c1), (r2, c2) = _cell_position(first), _cell_position(last)
+        out.append((ref.decode(), r1, c1, r2, c2))
+    return out
+
+
+def _header_score(frame: pl.DataFrame, kind_name: str, mapping) -> tuple[int, int]:
     """(best number of fields named by one row, that row's index) among the first rows."""
     best = (0, 0)
-    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+    for i, row in enumerate(frame.head(HEADER_SCAN_ROWS).iter_rows()):
         named = len({f for f in (match_cell(kind_name, c, mapping) for c in row) if f})
         if named > best[0]:
             best = (named, i)
     return best
 
 
-def _read_xlsx(data: bytes, file_name: str, kind_name: str, sheet: str | None, mapping) -> RawTable:
-    wb = _open_workbook(data)
-    try:
-        names = list(wb.sheetnames)
-        if sheet is not None and sheet not in names:
-            raise FileProblem("ingest.err.no_sheet", sheet=sheet, sheets=", ".join(names))
-        candidates = [sheet] if sheet else names
-        loaded = {}
-        for name in candidates:
-            try:
-                loaded[name] = _sheet_rows(wb[name])
-            except (zipfile.BadZipFile, KeyError, EOFError, OSError, ValueError) as exc:
-                raise FileProblem("ingest.err.bad_xlsx") from exc
-    finally:
-        if hasattr(wb, "close"):
-            wb.close()
-    chosen = max(candidates, key=lambda n: (_header_score(loaded[n][0], kind_name, mapping)[0], -candidates.index(n)))
-    rows, merged_ranges = loaded[chosen]
-    if not any(any(c is not None for c in r) for r in rows):
-        raise FileProblem("ingest.err.empty_sheet", sheet=chosen)
-    width = max(len(r) for r in rows)
-    info = ReadInfo(file_name, "xlsx", len(data), sheet=chosen, sheets=names)
-    # Merged cells: remember those in the header rows (reported), fill those below with their value
-    # (a date merged down over a shift's rows is common in hand-made reports).
-    header_row = _header_score(rows, kind_name, mapping)[1] + 1
-    below = rows[header_row] if header_row < len(rows) else []
-    if len({f for f in (match_cell(kind_name, c, mapping) for c in below) if f}) >= 2:
-        header_row += 1  # a second header row (see _split_header)
-    for rng in merged_ranges:
-        if rng.min_row <= header_row:
-            info.merged_header_cells.append(rng.coord)
+def _fill_merged(frame: pl.DataFrame, ranges, first_column: int, header_row: int,
+                 info: ReadInfo) -> pl.DataFrame:
+    """Merged cells in the header rows are reported; below, each is filled with its value (a date
+    merged down over a shift's rows is common in hand-made reports)."""
+    columns: dict[int, list] = {}
+    for coord, r1, c1, r2, c2 in ranges:
+        if r1 <= header_row:
+            info.merged_header_cells.append(coord)
             continue
-        value = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_col - 1 < len(rows[rng.min_row - 1]) else None
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                if (r, c) != (rng.min_row, rng.min_col) and r - 1 < len(rows):
-                    row = rows[r - 1]
-                    row.extend([None] * (c - len(row)))
-                    row[c - 1] = value
+        top_left = c1 - 1 - first_column
+        if not 0 <= top_left < frame.width or r1 > frame.height:
+            continue
+        value = frame.item(r1 - 1, top_left)
+        for c in range(c1 - 1 - first_column, c2 - first_column):
+            if not 0 <= c < frame.width:
+                continue
+            cells = columns.setdefault(c, frame.get_column(f"c{c}").to_list())
+            for r in range(r1 - 1, min(r2, frame.height)):
+                if (r, c) != (r1 - 1, top_left):
+                    cells[r] = value
                     info.merged_cells_filled += 1
-    columns = list(zip(*[r + [None] * (width - len(r)) for r in rows]))
-    frame = pl.DataFrame({f"c{i}": pl.Series(col, dtype=pl.String) for i, col in enumerate(columns)})
+    if not columns:
+        return frame
+    return frame.with_columns([pl.Series(f"c{c}", cells, dtype=pl.String) for c, cells in columns.items()])
+
+
+def _read_xlsx(data: bytes, file_name: str, kind_name: str, sheet: str | None, mapping) -> RawTable:
+    workbook = _open_workbook(data)
+    names = list(workbook.sheet_names)
+    if sheet is not None and sheet not in names:
+        raise FileProblem("ingest.err.no_sheet", sheet=sheet, sheets=", ".join(names))
+    candidates = [sheet] if sheet else names
+    if not candidates:
+        raise FileProblem("ingest.err.bad_xlsx")
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as background:
+        # One sheet: its merged cells (from the XML) are read while calamine reads the cells.
+        merged = background.submit(merged_ranges, data, candidates[0]) if len(candidates) == 1 else None
+        # Each sheet is read once; the one whose first rows name most fields of the kind is used
+        # (the first one on a tie).
+        loaded = {n: _load_sheet(workbook, n) for n in candidates}
+        scores = {n: _header_score(loaded[n][0], kind_name, mapping)[0] for n in candidates}
+        chosen = max(candidates, key=lambda n: (scores[n], -candidates.index(n)))
+        frame, first_column = loaded.pop(chosen)
+        loaded.clear()
+        ranges = merged.result() if merged else merged_ranges(data, chosen)
+    if frame.height == 0 or frame.width == 0 or frame.select(
+            pl.all_horizontal(pl.all().is_null())).to_series().all():
+        raise FileProblem("ingest.err.empty_sheet", sheet=chosen)
+    info = ReadInfo(file_name, "xlsx", len(data), sheet=chosen, sheets=names)
+    header_row = _header_score(frame, kind_name, mapping)[1] + 1
+    if header_row < frame.height:
+        below = frame.row(header_row)
+        if len({f for f in (match_cell(kind_name, c, mapping) for c in below) if f}) >= 2:
+            header_row += 1  # a second header row (see _split_header)
+    frame = _fill_merged(frame, ranges, first_column, header_row, info)
     return _split_header(frame, pl.Series("row", range(1, frame.height + 1), dtype=pl.Int64), info,
                          kind_name, mapping)
 
@@ -284,5 +381,6 @@ def _split_header(frame: pl.DataFrame, row_numbers: pl.Series, info: ReadInfo, k
     non_empty = ~pl.all_horizontal(pl.all().is_null() | (pl.all().str.strip_chars() == "")) if data.width else None
     if non_empty is not None and data.height:
         keep = data.select(non_empty.alias("keep")).to_series()
-        data, numbers = data.filter(keep), numbers.filter(keep)
+        if not keep.all():
+            data, numbers = data.filter(keep), numbers.filter(keep)
     return RawTable(headers=headers, frame=data, row_numbers=numbers, info=info)

@@ -5,6 +5,7 @@ validator, the entry form, the CLI import and the docs are all derived from it.
 """
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
@@ -36,8 +37,15 @@ class Field:
     zh: str
     aliases: tuple[str, ...] = ()
     required: bool = True
+    # Hard bounds: also CHECK constraints of the table (data_access.models).
     min: float | None = None
     max: float | None = None
+    # Plausible bounds, checked by the validator only (a kind may change them without a
+    # migration): a number larger in size than `plausible_max`, a date, date-time or month before
+    # `earliest` or more than `years_ahead` years after today is refused as a typing error.
+    plausible_max: float = 1e9
+    earliest: str = "2000-01-01"
+    years_ahead: int = 2
     choices: tuple[str, ...] = ()
     # Foreign key: "table" (its natural key column of the same name) or "table.column".
     # Several targets ("materials|products") mean "must exist in one of them" (checked in Python).
@@ -64,6 +72,18 @@ class Field:
             table, _, column = target.partition(".")
             out.append((table, column or self.name))
         return out
+
+    def first_date(self) -> datetime.date:
+        """The first plausible date of this field (`earliest`)."""
+        return datetime.date.fromisoformat(self.earliest)
+
+    def last_date(self, today: datetime.date | None = None) -> datetime.date:
+        """The last plausible date of this field: `years_ahead` years after today."""
+        today = today or datetime.date.today()
+        try:
+            return today.replace(year=today.year + self.years_ahead)
+        except ValueError:  # 29 February
+            return today.replace(year=today.year + self.years_ahead, day=28)
 
 
 @dataclass(frozen=True)

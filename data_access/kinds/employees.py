@@ -17,7 +17,7 @@ KIND = Kind(
         code("employee_code", "Employee no.", "工号", "employee", "员工编号", example="E-0001"),
         text("name", "Name", "姓名", max_len=60, example="Zhang Wei"),
         enum("department", "Department", "部门", tuple(DEPARTMENTS), "dept", example="production"),
-        day("hire_date", "Hire date", "入职日期", example="2024-03-01"),
+        day("hire_date", "Hire date", "入职日期", earliest="1950-01-01", example="2024-03-01"),
         day("leave_date", "Leave date", "离职日期", required=False),
         qty("hourly_rate", "Hourly rate", "小时工资", "wage rate", integer=False, max=10_000, example=28.0),
         enum("pay_basis", "Pay basis", "计薪方式", ("hourly", "piece", "salary"), "basis", required=False,

@@ -9,7 +9,7 @@ KIND = Kind(
         text("spec", "Specification", "规格", required=False, example="25 kg bag"),
         text("unit", "Unit", "单位", max_len=10, example="kg"),
         qty("standard_price", "Standard price", "标准单价", "price", integer=False, example=18.5),
-        qty("lead_time_days", "Lead time (days)", "采购周期(天)", "lead time", example=14),
+        qty("lead_time_days", "Lead time (days)", "采购周期(天)", "lead time", plausible_max=730, example=14),
         qty("safety_stock", "Safety stock", "安全库存", integer=False, example=500),
     ),
 )

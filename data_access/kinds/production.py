@@ -19,8 +19,9 @@ KIND = Kind(
         qty("good_qty", "Good qty", "良品数", "good", "良品", "合格数", example=950),
         qty("defect_qty", "Defective (reworkable)", "次品", "defect", "次品数", example=20),
         qty("scrap_qty", "Scrap qty", "废品", "scrap", "废品数", example=10),
-        qty("operators", "Operators", "操作人数", "人数", required=False, example=1),
-        qty("labour_h", "Labour hours", "人工工时", "labor hours", "工时", required=False, integer=False, example=8),
+        qty("operators", "Operators", "操作人数", "人数", required=False, plausible_max=200, example=1),
+        qty("labour_h", "Labour hours", "人工工时", "labor hours", "工时", required=False, integer=False,
+            plausible_max=2000, example=8),  # a machine's shift: up to 200 people x 10 h
     ),
     rules=(
         Rule("total_is_sum", ("total_qty", "good_qty", "defect_qty", "scrap_qty"),
