@@ -54,11 +54,6 @@ KEEP_EXPIRED = timedelta(days=7)
 OK, MALFORMED, BAD_SIGNATURE, UNKNOWN, REVOKED, EXPIRED, NO_ACCOUNT, DISABLED, CREDENTIALS_CHANGED = (
     "ok", "malformed", "bad_signature", "unknown", "revoked", "expired", "no_account", "disabled",
     "credentials_changed")
-# Columns another part of the app may use to switch an account off (read defensively: the users
-# table of this revision has none of them).
-_DISABLED_FLAGS = ("disabled", "is_disabled")
-_ENABLED_FLAGS = ("enabled", "is_active", "active")
-_DISABLED_SINCE = ("disabled_at",)
 
 _log = logging.getLogger(__name__)
 
@@ -174,20 +169,12 @@ def _split(cookie_value: str | None, key: bytes) -> tuple[str | None, str]:
 
 # ------------------------------------------------------------------ rows
 def _account(conn: Connection, username: str):
-    # SELECT *: every column the table has in this database, also ones a newer revision added
-    # (a `disabled` flag) before the models here know them.
     return conn.execute(sa.text("SELECT * FROM users WHERE name = :name"), {"name": username}).first()
 
 
 def account_enabled(account) -> bool:
-    """False when the users row says the account is switched off, under any of the column names a
-    `disable` command might use; True when the table has no such column."""
-    values = account._mapping
-    if any(bool(values.get(name)) for name in _DISABLED_FLAGS if name in values):
-        return False
-    if any(values.get(name) is not None and not values.get(name) for name in _ENABLED_FLAGS if name in values):
-        return False
-    return not any(values.get(name) is not None for name in _DISABLED_SINCE if name in values)
+    """False when the account is switched off (users.disabled: `plantkpi user disable`, the users page)."""
+    return not bool(account._mapping.get("disabled"))
 
 
 def account_is_enabled(conn: Connection, username: str) -> bool:

@@ -188,3 +188,19 @@ def test_wage_rates_are_never_overwritten_and_tickets_need_a_routing(case):
     refused = import_upload(case, "work_tickets", ticket, "t.csv", "admin")
     assert refused.rows_written == 0
     assert [(p.row, p.value) for p in refused.errors] == [(2, "P-1001 / DMC-01")]
+
+
+def test_a_gbk_export_with_chinese_headers_imports_and_ages_the_same_day(engine):
+    """A finance clerk's invoice export from a Chinese ERP: GB18030/GBK bytes, Chinese headers, the
+    party named in Chinese columns. Imported as finance's clerk, the ageing shows it at once."""
+    masters(engine)
+    create_user(engine, "admin", "admin-password-long", "admin", by="test")
+    create_user(engine, "cai", "finance-password-long", "clerk", "finance", by="admin")
+    export = ("发票号,应收/应付,往来单位,开票日期,到期日,金额\r\n"
+              "FP-001,ar,C-001,2026/1/10,2026/2/9,\"1,250.50\"\r\n").encode("gbk")
+    result = import_upload(engine, "invoices", export, "应收发票.csv", "cai", lang="zh")
+    assert not result.errors, [p.message for p in result.errors]
+    assert result.rows_written == 1 and "GB" in (result.info.encoding or "").upper()
+    open_now = compute_one(["ar_open", "ar_1_30"], load_facts(engine), Filters(date_to=date(2026, 2, 28)),
+                           today=date(2026, 2, 28))
+    assert open_now == pytest.approx({"ar_open": 1250.50, "ar_1_30": 1250.50})  # 19 days past due

@@ -112,6 +112,9 @@ ALLOWED = {
     "data_access.store.new_batch": "row primitive on the caller's transaction; its callers are found and probed",
     "data_access.store.finish_batch": "row primitive on the caller's transaction; its callers are found and probed",
     "data_access.store.insert_rows": "row primitive on the caller's transaction; its callers are found and probed",
+    "data_access.ingest.bulk.bulk_insert": "row primitive (COPY / executemany) on the caller's transaction; its "
+                                           "callers are found and probed",
+    "data_access.ingest.bulk.executemany_rows": "as bulk_insert",
     "data_access.store.audit": "appends the audit entry of a write already checked by its caller",
     "data_access.users.insert_user": "account row primitive on the caller's transaction; account policy is "
                                      "dashboard.auth's (admin page behind require_admin, CLI as database owner)",

@@ -6,7 +6,7 @@ import polars as pl
 from data_access.kinds.base import Kind, Rule, code, day, enum, not_after, qty
 
 KIND = Kind(
-    "invoices", "Invoices", "发票", "finance", date_field="invoice_date", cadence="weekly",
+    "invoices", "Invoices", "发票", "finance", date_field="invoice_date", cadence="monthly",  # 月结: monthly statements
     key=("side", "invoice_no"),
     fields=(
         code("invoice_no", "Invoice no.", "发票号", "invoice", "发票号码", example="INV-26001"),

@@ -5,7 +5,7 @@ import polars as pl
 from data_access.kinds.base import Kind, Rule, Settles, code, day, enum, qty
 
 KIND = Kind(
-    "payments", "Payments", "收付款", "finance", date_field="date", cadence="weekly",
+    "payments", "Payments", "收付款", "finance", date_field="date", cadence="event",  # when a customer pays
     key=("side", "payment_no"), composite_refs=((("side", "invoice_no"), "invoices"),),
     settles=Settles(target="invoices", on=("side", "invoice_no"), amount="amount", target_amount="amount"),
     fields=(
