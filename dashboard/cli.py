@@ -163,6 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="whole database from a backup file")
     p.add_argument("file")
     p.set_defaults(func=cmd_restore)
+
+    from dashboard.explain_cli import add_parser as add_explain_parser
+
+    add_explain_parser(sub)
     return parser
 
 
