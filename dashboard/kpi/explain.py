@@ -244,13 +244,14 @@ def rank_dimensions(kpi_id: str, facts: Mapping[str, pl.DataFrame], before: Filt
     Measure: the largest absolute member part (|total|, members unfolded), also given as a share of
     the change. A finer dimension nested in a coarser one (machine in line, customer in ABC class)
     goes first when its top member lies in the coarser one's top member and carries at least
-    NEST_KEEP of that part: it names the cause more precisely. Empty when nothing can be explained."""
+    NEST_KEEP of that part: it names the cause more precisely. A dimension with a single member is
+    left out (it restates the change). Empty when nothing can be explained."""
     resolver = _resolver(facts, today, tolerance_days)
     dims = list(dims) if dims is not None else dimensions_for(kpi_id, resolver)
     ranks = []
     for dim in dims:
         e = explain(kpi_id, resolver, dim, before, after, target=target, folded=False)
-        if not e.explained or e.parts.height == 0:
+        if not e.explained or e.parts.height < 2:  # one member (all "Unassigned", one stage) tells nothing
             continue
         top = e.parts.row(0, named=True)
         share = top["total"] / e.change if e.change else None
