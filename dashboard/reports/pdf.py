@@ -204,6 +204,21 @@ def _commentary(pdf: _Report, summary: MonthlySummary, lang: str) -> None:
     pdf.note(t("report.commentary_by", lang, user=note.updated_by, at=at), 7.5)
 
 
+def _causes(pdf: _Report, summary: MonthlySummary, lang: str) -> None:
+    """Each headline KPI that moved beyond the threshold, with its top causes (summary.causes)."""
+    pdf.heading(t("explain.report.section", lang))
+    causes = getattr(summary, "causes", None) or {}
+    if not causes:
+        pdf.note(t("explain.report.none", lang))
+        return
+    pdf.font(9.5)
+    for kpi_id, found in causes.items():
+        head = found[0].sentence_zh if lang == "zh" else found[0].sentence_en
+        pdf.multi_cell(0, 5, head.split(t("explain.colon", lang))[0] + t("explain.colon", lang)
+                       + t("explain.sep", lang).join(c.text(lang) for c in found),
+                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
 def _late(pdf: _Report, summary: MonthlySummary, lang: str) -> None:
     pdf.heading(t("report.section.late", lang))
     late = summary.late_customers
@@ -289,6 +304,7 @@ def render_pdf(summary: MonthlySummary, lang: str = "en") -> bytes:
     _tiles(pdf, summary, lang)
     _scrap_section(pdf, summary, lang)
     pdf.add_page()
+    _causes(pdf, summary, lang)
     _commentary(pdf, summary, lang)
     _late(pdf, summary, lang)
     _complaints(pdf, summary, lang)

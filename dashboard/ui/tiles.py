@@ -16,6 +16,7 @@ from dashboard.i18n.numbers import NONE, fmt_value
 from dashboard.kpi import KPIS, Filters, compare, compute
 from dashboard.kpi.compare import previous_period, same_period_last_year
 from dashboard.kpi.registry import term_label
+from dashboard.ui.explain import why_popover
 from dashboard.ui.memo import cached
 
 
@@ -71,6 +72,7 @@ def kpi_tiles(kpi_ids: Sequence[str], facts: Mapping[str, pl.DataFrame], filters
         for col, r in zip(cols, records[start:start + per_row]):
             with col:
                 _tile(r, prev, last_year)
+                why_popover(r["kpi"], facts, filters, today, key=key)
     show_formula(kpi_ids, facts, filters, today, key=key)
     return rows
 
