@@ -254,6 +254,11 @@ def test_parts_add_up_to_the_change_for_every_ratio_kpi(seed, rows):
         k = KPIS[kpi_id]
         for dim in dimensions_for(kpi_id, facts, today=TODAY):
             e = explain(kpi_id, facts, dim, JAN, FEB, today=TODAY, folded=False)
+            # before and after are the KPI as the tiles compute it
+            for value, period in ((e.before, JAN), (e.after, FEB)):
+                expected = compute_one([kpi_id], facts, period, today=TODAY)[kpi_id]
+                assert (value is None) == (expected is None), (kpi_id, dim)
+                assert value is None or value == pytest.approx(expected, rel=1e-12, abs=1e-12), (kpi_id, dim)
             if e.before is None or e.after is None:
                 assert e.change is None or not e.explained
                 continue

@@ -37,8 +37,8 @@ from datetime import date
 
 import polars as pl
 
-from dashboard.kpi.engine import Filters, _Resolver, compute_one, measures_table
-from dashboard.kpi.registry import DIMENSIONS, GRAINS, KPIS, MEASURES, OTHER, UNASSIGNED, kpi
+from dashboard.kpi.engine import Filters, _Resolver, aggregate, applicable, compute_one, filter_frame, measures_table
+from dashboard.kpi.registry import DIMENSIONS, EVENT_FACTS, GRAINS, KPIS, MEASURES, OTHER, UNASSIGNED, kpi
 
 EXPLAIN_DIMENSIONS = tuple(d for d in DIMENSIONS if d not in GRAINS)
 MIN_SHARE = 0.02
@@ -129,6 +129,61 @@ def _joined(k, resolver, by: str, before: Filters, after: Filters) -> pl.DataFra
             .with_columns(pl.col("n0", "d0", "n1", "d1").fill_null(0.0)))
 
 
+def _one_pass(before: Filters, after: Filters) -> bool:
+    """Both periods can be read in one filtered group-by: same dimension filters, dates that do not overlap."""
+    dates = (before.date_from, before.date_to, after.date_from, after.date_to)
+    return (None not in dates and before.replace(date_from=None, date_to=None) == after.replace(date_from=None,
+                                                                                                  date_to=None)
+            and (before.date_to < after.date_from or after.date_to < before.date_from))
+
+
+def _both_periods(k, resolver, by: str, before: Filters, after: Filters):
+    """(member, n0, d0, n1, d1 per member; value before; value after) from one filtered group-by over the
+    two periods (the bench's concern: explaining costs little more than computing the KPI twice).
+
+    The values are the KPI's own rule over the pooled sums: a ratio is null on a zero denominator, a
+    sum over no rows of a fact that is not an event fact is null (engine._value)."""
+    both = before.replace(date_from=min(before.date_from, after.date_from), date_to=max(before.date_to, after.date_to))
+    in_after = (pl.col("date") >= pl.lit(after.date_from)) & (pl.col("date") <= pl.lit(after.date_to))
+    by_fact: dict[str, list[str]] = {}
+    for m in k.measures:
+        by_fact.setdefault(MEASURES[m].fact, []).append(m)
+    keys = ["_after", by]
+    tables = []
+    for fact, ids in by_fact.items():
+        frame = resolver[fact] if resolver.available(fact) else None
+        if frame is None or not applicable(frame, [by], both):
+            return None, None, None
+        rows = filter_frame(frame, both).with_columns(_after=in_after)
+        tables.append(aggregate(rows, ids, keys, f"rows:{fact}"))
+    table = tables[0]
+    for part in tables[1:]:
+        table = table.join(part, on=keys, how="full", coalesce=True, nulls_equal=True)
+    table = table.with_columns(pl.exclude(keys).fill_null(0.0))
+    member = pl.col(by).cast(pl.String).fill_null(UNASSIGNED).alias("member")
+    n = pl.col(k.measures[0]) if k.type == "sum" else _signed(k.numerator)
+    d = pl.lit(0.0) if k.type == "sum" else _signed(k.denominator)
+    counted = [f"rows:{f}" for f in by_fact if f not in EVENT_FACTS]
+    per = table.select(member, "_after", n=n, d=d, rows=pl.sum_horizontal([pl.col(c) for c in counted] or [pl.lit(1.0)]))
+    wide = per.group_by("member").agg(
+        n0=pl.col("n").filter(~pl.col("_after")).sum(), d0=pl.col("d").filter(~pl.col("_after")).sum(),
+        n1=pl.col("n").filter(pl.col("_after")).sum(), d1=pl.col("d").filter(pl.col("_after")).sum())
+    sums = per.group_by("_after").agg(pl.col("n", "d").sum(),
+                                      has_rows=pl.col("rows").sum() > 0 if counted else pl.lit(True))
+    values = []
+    for flag in (False, True):
+        row = sums.filter(pl.col("_after") == flag)
+        if row.height == 0:
+            values.append(None)
+            continue
+        _, big_n, big_d, has_rows = row.row(0)
+        if k.type == "sum":
+            values.append(float(big_n) if has_rows or not counted else None)
+        else:
+            values.append(k.scale * big_n / big_d + k.offset if big_d else None)
+    return wide, values[0], values[1]
+
+
 def _sum_parts(j: pl.DataFrame) -> pl.DataFrame:
     return j.select("member", rate=pl.col("n1") - pl.col("n0"), mix=pl.lit(0.0),
                     total=pl.col("n1") - pl.col("n0"), value_before=pl.col("n0"), value_after=pl.col("n1"),
@@ -198,8 +253,12 @@ def explain(kpi_id: str, facts: Mapping[str, pl.DataFrame], by: str, before: Fil
     k = KPIS[kpi_id]
     vs_target = after is None
     period = before if vs_target else after
-    value_after = compute_one([kpi_id], resolver, period)[kpi_id]
-    value_before = target if vs_target else compute_one([kpi_id], resolver, before)[kpi_id]
+    j = None
+    if not vs_target and decomposable(kpi_id) and _one_pass(before, after):
+        j, value_before, value_after = _both_periods(k, resolver, by, before, after)
+    if j is None:
+        value_after = compute_one([kpi_id], resolver, period)[kpi_id]
+        value_before = target if vs_target else compute_one([kpi_id], resolver, before)[kpi_id]
     if not decomposable(kpi_id):
         return _not_explained(kpi_id, by, value_before, value_after, "not_decomposable")
     if value_before is None or value_after is None:
@@ -210,7 +269,7 @@ def explain(kpi_id: str, facts: Mapping[str, pl.DataFrame], by: str, before: Fil
         j = _members(k, resolver, by, period).group_by("member").agg(n1=pl.col("n").sum(), d1=pl.col("d").sum())
         parts, method = _target_parts(k, j, target), "vs_target"
     else:
-        j = _joined(k, resolver, by, before, after)
+        j = j if j is not None else _joined(k, resolver, by, before, after)
         parts, method = (_sum_parts(j), "difference") if k.type == "sum" else (_ratio_parts(k, j), "rate_mix")
     parts = (fold(parts, min_share=min_share, max_members=max_members) if folded
              else parts.sort(pl.col("total").abs(), descending=True).cast(PARTS_SCHEMA))
