@@ -142,7 +142,7 @@ def waterfall_chart(e, names: Mapping[str, str] | None = None, *, height: int = 
     bars = alt.Chart(data).mark_bar().encode(
         x=alt.X("label:N", sort=order, axis=alt.Axis(title=None, labelAngle=-30, labelLimit=160, labelOverlap=False)),
         y=alt.Y("start:Q", title=k.name(current_lang()), scale=alt.Scale(domain=[floor, high + pad], zero=False),
-                axis=alt.Axis(format=".1%" if k.unit == "ratio" else ",.0f")),
+                axis=alt.Axis(format=(".2%" if high - low < 0.02 else ".1%") if k.unit == "ratio" else ",.0f")),
         y2="end:Q", color=alt.Color("kind:N", scale=colours, legend=None), tooltip=tooltip)
     return _finish(bars, height)
 
