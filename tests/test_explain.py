@@ -275,3 +275,16 @@ def test_parts_add_up_to_the_change_for_every_ratio_kpi(seed, rows):
                     assert p["rate"] == pytest.approx(k.scale * s_mid * (r1 - r0), rel=1e-9, abs=1e-9 * scale)
             folded = explain(kpi_id, facts, dim, JAN, FEB, today=TODAY)
             assert abs(folded.parts.get_column("total").sum() - e.change) <= 1e-9 * scale, (kpi_id, dim)
+
+
+def test_waterfall_walks_from_the_previous_value_to_the_current_one():
+    """6 % -> B +1.8125 pp -> A +0.6875 pp -> 8.5 %: every bar starts where the one before ended."""
+    from dashboard.ui.explain import waterfall_data
+
+    e = explain("scrap_ratio", two_machines(), "machine", JAN, FEB, today=TODAY)
+    bars = waterfall_data(e).to_dicts()
+    assert [b["step"] for b in bars] == ["before", "B", "A", "after"]
+    assert bars[0]["end"] == pytest.approx(0.06) and bars[-1]["end"] == pytest.approx(0.085)
+    assert bars[1]["start"] == pytest.approx(0.06) and bars[1]["end"] == pytest.approx(0.078125)
+    assert bars[2]["start"] == pytest.approx(0.078125) and bars[2]["end"] == pytest.approx(0.085)
+    assert [b["kind"] for b in bars] == ["total", "up", "up", "total"]

@@ -57,6 +57,20 @@ def custom(start: date, end: date) -> dict:
     return {"period": "custom", "from": start.isoformat(), "to": end.isoformat(), "grain": "week"}
 
 
+def inside_popovers(at: AppTest) -> list[str]:
+    """The element types drawn inside the page's popovers."""
+    found: list[str] = []
+
+    def walk(node, inside: bool):
+        if inside:
+            found.append(getattr(node, "type", None))
+        for child in getattr(node, "children", {}).values():
+            walk(child, inside or getattr(node, "type", None) == "popover")
+
+    walk(at._tree, False)
+    return found
+
+
 def explained(at: AppTest, kpi_name: str) -> str:
     found = [m.value for m in at.markdown if m.value.startswith(kpi_name)]
     assert found, [m.value for m in at.markdown]
@@ -72,6 +86,7 @@ def test_why_names_the_machine_whose_scrap_climbs(demo):
     assert dim.value == "machine"
     sentence = explained(at, "Scrap ratio")
     assert sentence.split(": ", 1)[1].startswith(STORY["scrap_climb_machine"] + " +")
+    assert "vega_lite_chart" in inside_popovers(at), "the waterfall is drawn in the popover"
     # the button of the top member applies it as the page's machine filter
     at.button(key=f"why_apply_tiles_scrap_ratio_{STORY['scrap_climb_machine']}").click().run()
     assert not at.exception
