@@ -14,6 +14,7 @@ from datetime import date
 import altair as alt
 import polars as pl
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from dashboard.i18n import current_lang, t
 from dashboard.kpi import KPIS, OTHER, UNASSIGNED, Filters
@@ -28,11 +29,18 @@ FILTER_KEY = "flt_"  # the filter bar's widget keys (dashboard.ui.filters)
 FILTERABLE = ("line", "machine", "product", "customer", "abc_class", "shift")  # dims of the filter bar
 TOP_MEMBERS = 6       # members drawn in the waterfall (the rest: "Other")
 BUTTONS = 3           # members offered as a filter
+# The analysis page a KPI of the monthly summary links to (its member links open it filtered).
+ANALYSIS_PAGE = {"good_qty": "throughput", "plan_attainment": "throughput", "scrap_ratio": "quality",
+                 "scrap_cost": "quality", "oee": "equipment", "otd_line": "delivery", "csat": "customer",
+                 "complaint_ppm": "customer", "cost_per_unit": "materials"}
 
 
 def why_popover(kpi_id: str, facts: Mapping[str, pl.DataFrame], filters: Filters, today: date, *,
                 key: str = "tiles", before: Filters | None = None, filterable: bool = True) -> None:
-    """The "Why?" button of a tile; the explanation is computed only while it is open."""
+    """The "Why?" button of a tile; the explanation is computed only while it is open.
+
+    With `filterable`, a member button sets the page's filter bar; without (the monthly summary),
+    a member link opens the KPI's analysis page filtered to the member and the same period."""
     if filters.date_from is None or filters.date_to is None:
         return
     pop = st.popover(t("explain.why"), key=f"why_{key}_{kpi_id}", on_change="rerun", type="tertiary",
@@ -82,8 +90,11 @@ def _why(kpi_id, facts, filters: Filters, today: date, *, key: str, before: Filt
         draw(waterfall_chart(e, shown), key=f"why_chart_{key}")
         den = " + ".join(term_label(term, lang) for term in k.denominator)
         st.caption(t(f"explain.method.{e.method}", den=den))
-        if filterable and dim in FILTERABLE:
-            _filter_buttons(e, dim, shown, key)
+        if dim in FILTERABLE:
+            if filterable:
+                _filter_buttons(e, dim, shown, key)
+            elif kpi_id in ANALYSIS_PAGE:
+                _filter_links(e, dim, shown, filters, ANALYSIS_PAGE[kpi_id])
 
 
 def _escape(text: str) -> str:
@@ -158,6 +169,20 @@ def _filter_buttons(e, dim: str, names: Mapping[str, str], key: str) -> None:
     for col, code in zip(st.columns(len(members)), members):
         col.button(t("explain.apply", member=names.get(code, code)), key=f"why_apply_{key}_{code}",
                    on_click=_apply_filter, args=(dim, code), help=t("explain.apply_help"), icon=":material/filter_alt:")
+
+
+def _filter_links(e, dim: str, names: Mapping[str, str], period: Filters, page: str) -> None:
+    from dashboard.navigation import PAGES_DIR
+    from dashboard.ui.filters import QUERY_NAMES
+
+    members = [m for m in e.parts.get_column("member").to_list() if m not in (OTHER, UNASSIGNED)][:BUTTONS]
+    query = {"period": "custom", "from": period.date_from.isoformat(), "to": period.date_to.isoformat()}
+    for col, code in zip(st.columns(max(1, len(members))), members):
+        try:
+            col.page_link(str(PAGES_DIR / f"analysis_{page}.py"), label=t("explain.apply", member=names.get(code, code)),
+                          icon=":material/filter_alt:", query_params={**query, QUERY_NAMES[dim]: code})
+        except StreamlitAPIException:  # the page is not in this user's navigation (or a page run on its own)
+            return
 
 
 __all__ = ["previous_filters", "waterfall_chart", "waterfall_data", "why_popover"]
