@@ -241,16 +241,16 @@ def random_facts(seed: int, rows: int) -> dict[str, pl.DataFrame]:
             "po_receipts": receipts}
 
 
-RATIO_KPIS = [k for k in KPIS if KPIS[k].type == "ratio" and decomposable(k)]
+DECOMPOSABLE = [k for k in KPIS if decomposable(k)]  # every sum and every ratio of sums
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**31), rows=st.integers(1, 40))
 def test_parts_add_up_to_the_change_for_every_ratio_kpi(seed, rows):
-    """For any data and every ratio KPI and dimension, Σ parts = after − before, and a member with a
-    denominator in both periods has mix = c (r̄ − R̄) Δs and rate = c s̄ Δr (computed here)."""
+    """For any data and every ratio (and sum) KPI and dimension, Σ parts = after − before, and a member
+    of a ratio with a denominator in both periods has mix = c (r̄ − R̄) Δs and rate = c s̄ Δr (computed here)."""
     facts = random_facts(seed, rows)
-    for kpi_id in RATIO_KPIS:
+    for kpi_id in DECOMPOSABLE:
         k = KPIS[kpi_id]
         for dim in dimensions_for(kpi_id, facts, today=TODAY):
             e = explain(kpi_id, facts, dim, JAN, FEB, today=TODAY, folded=False)
@@ -267,8 +267,8 @@ def test_parts_add_up_to_the_change_for_every_ratio_kpi(seed, rows):
             r_bar = ((e.before - k.offset) + (e.after - k.offset)) / 2 / k.scale
             for p in e.parts.iter_rows(named=True):
                 assert p["rate"] + p["mix"] == pytest.approx(p["total"], abs=1e-12 * scale)
-                if p["value_before"] is not None and p["value_after"] is not None and p["share_before"] \
-                        and p["share_after"]:
+                if k.type == "ratio" and p["value_before"] is not None and p["value_after"] is not None \
+                        and p["share_before"] and p["share_after"]:
                     r0, r1 = ((p[v] - k.offset) / k.scale for v in ("value_before", "value_after"))
                     ds, s_mid = p["share_after"] - p["share_before"], (p["share_after"] + p["share_before"]) / 2
                     assert p["mix"] == pytest.approx(k.scale * ((r0 + r1) / 2 - r_bar) * ds, rel=1e-9, abs=1e-9 * scale)

@@ -173,8 +173,8 @@ def _both_periods(k, resolver, by: str, before: Filters, after: Filters):
     values = []
     for flag in (False, True):
         row = sums.filter(pl.col("_after") == flag)
-        if row.height == 0:
-            values.append(None)
+        if row.height == 0:  # no rows in the period: events that did not happen sum to 0, the rest is unknown
+            values.append(0.0 if k.type == "sum" and not counted else None)
             continue
         _, big_n, big_d, has_rows = row.row(0)
         if k.type == "sum":
