@@ -319,6 +319,10 @@ def rank_dimensions(kpi_id: str, facts: Mapping[str, pl.DataFrame], before: Filt
     if len(ranks) < 2:
         return ranks
     fact = resolver[MEASURES[kpi(kpi_id).measures[0]].fact]
+    periods = [p for p in (before, after) if p is not None]
+    if all(p.date_from and p.date_to for p in periods):  # nesting as seen in the periods explained
+        fact = filter_frame(fact, periods[0].replace(date_from=min(p.date_from for p in periods),
+                                                     date_to=max(p.date_to for p in periods)))
     members = {r.dim: fact.get_column(r.dim).n_unique() for r in ranks}
     for _ in range(len(ranks) ** 2):  # move a nested finer dimension ahead of its coarser one
         swap = next(((i, j) for i in range(len(ranks)) for j in range(i + 1, len(ranks))
