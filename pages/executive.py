@@ -63,6 +63,7 @@ right.download_button(t("report.page.xlsx"), lambda: render(summary, "xlsx", lan
 
 # --- headline tiles -----------------------------------------------------------------------------------
 st.subheader(t("report.section.kpis"))
+facts = load_facts(engine)  # for "Why?" (cached per data version; nothing is computed until it is opened)
 for start in range(0, len(summary.headline), PER_ROW):
     for col, h in zip(st.columns(PER_ROW), summary.headline[start:start + PER_ROW]):
         k = KPIS[h.kpi]
@@ -84,7 +85,7 @@ for start in range(0, len(summary.headline), PER_ROW):
                 st.caption(t("explain.report.causes") + t("explain.colon") + t("explain.sep").join(
                     c.text(lang) for c in causes))
         with col:
-            why_popover(h.kpi, load_facts(engine), Filters(summary.date_from, summary.date_to), today, key="exec",
+            why_popover(h.kpi, facts, Filters(summary.date_from, summary.date_to), today, key="exec",
                         filterable=False)
 st.caption(t("report.legend"))
 
