@@ -216,7 +216,7 @@ def _causes(pdf: _Report, summary: MonthlySummary, lang: str) -> None:
         head = found[0].sentence_zh if lang == "zh" else found[0].sentence_en
         pdf.multi_cell(0, 5, head.split(t("explain.colon", lang))[0] + t("explain.colon", lang)
                        + t("explain.sep", lang).join(c.text(lang) for c in found),
-                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                       align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _late(pdf: _Report, summary: MonthlySummary, lang: str) -> None:
