@@ -80,7 +80,9 @@ class Explanation:
 def decomposable(kpi_id: str) -> bool:
     """Can the KPI's change be split by members? Sums and ratios over additive measures can."""
     k = kpi(kpi_id)
-    return k.type in ("sum", "ratio") and all(MEASURES[m].additive for m in k.measures)
+    # a balance (receivables open at each period's end) is not a sum over the period's rows
+    return k.type in ("sum", "ratio") and all(
+        m in MEASURES and MEASURES[m].additive and not getattr(MEASURES[m], "balance", False) for m in k.measures)
 
 
 def _resolver(facts, today: date | None, tolerance_days: int) -> _Resolver:

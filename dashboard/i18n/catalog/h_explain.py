@@ -71,4 +71,26 @@ _PAIRS = {
     "explain.report.none": ("No headline KPI moved by more than the threshold.", "没有头条指标的变化超过阈值。"),
 }
 
+# Labels of measures declared without their own en/zh (Measure.label falls back to these keys): the
+# operations, sales, finance and wages measures added on main in the older shape, so that the label
+# test (tests/test_explain_registry.py) holds after the merge without touching those entries.
+_MEASURE_LABELS = {
+    "finished": ("Finished output", "成品产量"), "handed_on": ("Good handed on to the next operation", "交下道工序良品数"),
+    "taken_in": ("Input taken in by the next operation", "下道工序投料数"),
+    "unrouted_rows": ("Production rows without routing", "无工艺路线的生产记录"),
+    "unrouted_total": ("Output without routing", "无工艺路线的产量"), "sold_qty": ("Units sold", "销售数量"),
+    "revenue": ("Sales revenue", "销售收入"), "sold_cost_value": ("Standard cost of units sold", "销售标准成本"),
+    "transport_cost": ("Transport costs", "运输费用"), "received_value": ("Value received", "收货金额"),
+    **{f"{side}_{what}": (f"{en} {wen}", f"{zh}{wzh}")
+       for side, en, zh in (("ar", "Receivables", "应收账款"), ("ap", "Payables", "应付账款"))
+       for what, wen, wzh in (("open", "open", "余额"), ("over_0", "overdue", "逾期金额"),
+                              ("over_30", "over 30 days overdue", "逾期 30 天以上"),
+                              ("over_60", "over 60 days overdue", "逾期 60 天以上"),
+                              ("over_90", "over 90 days overdue", "逾期 90 天以上"))},
+    "piece_pay_sum": ("Piece pay", "计件工资"), "hourly_pay_sum": ("Hourly pay", "计时工资"),
+    "overtime_premium_sum": ("Overtime premium", "加班补贴"), "salary_sum": ("Salaries", "月薪"),
+    "commission_sum": ("Sales commission", "销售提成"),
+}
+
 MESSAGES = {key: {"en": en, "zh": zh} for key, (en, zh) in _PAIRS.items()}
+MESSAGES.update({f"analysis.measure.{m}": {"en": en, "zh": zh} for m, (en, zh) in _MEASURE_LABELS.items()})
