@@ -184,7 +184,11 @@ def random_facts(seed: int, rows: int) -> dict[str, pl.DataFrame]:
                                 downtime_min=rng.uniform(0, planned), product=pick("P1", "P2"),
                                 line=pick("L1", "L2"), shift=pick("A", "B"), cycle=pick(1.0, 2.5, None)),
                      "planned_qty": qty(600), "labour_h": pick(0.0, 4.0, 8.0)})
-    production = pl.DataFrame(prod)
+    # operation columns of production (SPEC §3 Operations): the step, first and last operation, input taken
+    production = pl.DataFrame(prod).with_columns(
+        seq=pl.Series([pick(1, 2, None) for _ in prod], dtype=pl.Int64),
+        input_qty=pl.col("total_qty")).with_columns(
+        first_op=pl.col("seq") == 1, last_op=pl.col("seq").fill_null(0) >= 2)
     n = rows
     downtime = pl.DataFrame({"date": [day() for _ in range(n)], "shift": [pick("A", "B") for _ in range(n)],
                              "machine": [pick("M1", "M2", "M3") for _ in range(n)],
@@ -233,7 +237,7 @@ def random_facts(seed: int, rows: int) -> dict[str, pl.DataFrame]:
                              "date": [D0 - timedelta(days=40)] * n, "promised_date": [day() for _ in range(n)],
                              "qty": [float(qty(30) + 1) for _ in range(n)], "unit_price": [3.0] * n,
                              "standard_price": [3.0] * n})
-    receipts = po_lines.select("po_no", "line_no", qty="qty", accepted_qty="qty",
+    receipts = po_lines.select("po_no", "line_no", qty="qty", accepted_qty="qty", value=pl.col("qty") * 3.1,
                                date=pl.col("promised_date") + pl.duration(days=pl.Series([rng.randint(-2, 4) for _ in range(n)])))
     return {"production": production, "downtime": downtime, "inspections": inspections, "order_lines": lines,
             "order_shipments": shipments, "surveys": surveys, "complaints": complaints, "costs": costs,

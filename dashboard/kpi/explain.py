@@ -143,8 +143,10 @@ def _both_periods(k, resolver, by: str, before: Filters, after: Filters):
     """(member, n0, d0, n1, d1 per member; value before; value after) from one filtered group-by over the
     two periods (the bench's concern: explaining costs little more than computing the KPI twice).
 
-    The values are the KPI's own rule over the pooled sums: a ratio is null on a zero denominator, a
-    sum over no rows of a fact that is not an event fact is null (engine._value)."""
+    When every fact of the KPI has rows in both periods, the values are the KPI over the pooled sums
+    (c · N / D + o, null on a zero denominator; a sum: N). When one has none, whether that reads as
+    0 or as unknown is the engine's rule (event facts, periods before the data start): the values
+    are then None here and the caller asks the engine (compute_one)."""
     both = before.replace(date_from=min(before.date_from, after.date_from), date_to=max(before.date_to, after.date_to))
     in_after = (pl.col("date") >= pl.lit(after.date_from)) & (pl.col("date") <= pl.lit(after.date_to))
     by_fact: dict[str, list[str]] = {}
@@ -155,7 +157,7 @@ def _both_periods(k, resolver, by: str, before: Filters, after: Filters):
     for fact, ids in by_fact.items():
         frame = resolver[fact] if resolver.available(fact) else None
         if frame is None or not applicable(frame, [by], both):
-            return None, None, None
+            return None, None
         rows = filter_frame(frame, both).with_columns(_after=in_after)
         tables.append(aggregate(rows, ids, keys, f"rows:{fact}"))
     table = tables[0]
@@ -165,25 +167,23 @@ def _both_periods(k, resolver, by: str, before: Filters, after: Filters):
     member = pl.col(by).cast(pl.String).fill_null(UNASSIGNED).alias("member")
     n = pl.col(k.measures[0]) if k.type == "sum" else _signed(k.numerator)
     d = pl.lit(0.0) if k.type == "sum" else _signed(k.denominator)
-    counted = [f"rows:{f}" for f in by_fact if f not in EVENT_FACTS]
-    per = table.select(member, "_after", n=n, d=d, rows=pl.sum_horizontal([pl.col(c) for c in counted] or [pl.lit(1.0)]))
+    per = table.select(member, "_after", *[f"rows:{f}" for f in by_fact], n=n, d=d)
     wide = per.group_by("member").agg(
         n0=pl.col("n").filter(~pl.col("_after")).sum(), d0=pl.col("d").filter(~pl.col("_after")).sum(),
         n1=pl.col("n").filter(pl.col("_after")).sum(), d1=pl.col("d").filter(pl.col("_after")).sum())
-    sums = per.group_by("_after").agg(pl.col("n", "d").sum(),
-                                      has_rows=pl.col("rows").sum() > 0 if counted else pl.lit(True))
+    sums = per.group_by("_after").agg(pl.col("n", "d").sum(), has_rows=pl.min_horizontal(
+        [pl.col(f"rows:{f}").sum() for f in by_fact]) > 0)
     values = []
     for flag in (False, True):
         row = sums.filter(pl.col("_after") == flag)
-        if row.height == 0:  # no rows in the period: events that did not happen sum to 0, the rest is unknown
-            values.append(0.0 if k.type == "sum" and not counted else None)
-            continue
-        _, big_n, big_d, has_rows = row.row(0)
+        if row.height == 0 or not row.item(0, "has_rows"):
+            return wide, None  # a fact without rows in a period: the engine's rule decides
+        big_n, big_d = row.item(0, "n"), row.item(0, "d")
         if k.type == "sum":
-            values.append(float(big_n) if has_rows or not counted else None)
+            values.append(float(big_n))
         else:
             values.append(k.scale * big_n / big_d + k.offset if big_d else None)
-    return wide, values[0], values[1]
+    return wide, tuple(values)
 
 
 def _sum_parts(j: pl.DataFrame) -> pl.DataFrame:
@@ -255,10 +255,12 @@ def explain(kpi_id: str, facts: Mapping[str, pl.DataFrame], by: str, before: Fil
     k = KPIS[kpi_id]
     vs_target = after is None
     period = before if vs_target else after
-    j = None
+    j = values = None
     if not vs_target and decomposable(kpi_id) and _one_pass(before, after):
-        j, value_before, value_after = _both_periods(k, resolver, by, before, after)
-    if j is None:
+        j, values = _both_periods(k, resolver, by, before, after)
+    if values is not None:
+        value_before, value_after = values
+    else:
         value_after = compute_one([kpi_id], resolver, period)[kpi_id]
         value_before = target if vs_target else compute_one([kpi_id], resolver, before)[kpi_id]
     if not decomposable(kpi_id):
