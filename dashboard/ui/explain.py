@@ -24,6 +24,7 @@ from dashboard.kpi.explain import (ExplainError, decomposable, dimensions_for, e
                                    sentence)
 from dashboard.ui.charts import BLUE, GREEN, RED, _finish, draw
 from dashboard.ui.memo import cached
+from dashboard.ui.names import names
 
 FILTER_KEY = "flt_"  # the filter bar's widget keys (dashboard.ui.filters)
 FILTERABLE = ("line", "machine", "product", "customer", "abc_class", "shift")  # dims of the filter bar
@@ -60,8 +61,6 @@ def previous_filters(filters: Filters) -> Filters:
 
 
 def _why(kpi_id, facts, filters: Filters, today: date, *, key: str, before: Filters | None, filterable: bool):
-    from dashboard.ui.analysis import names  # (ui.analysis imports ui.tiles, which calls this module)
-
     lang = current_lang()
     k = KPIS[kpi_id]
     before = before or previous_filters(filters)
