@@ -294,6 +294,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("docs", help="rewrite docs/kinds.md and docs/kpis.md from the declarations")
     p.add_argument("--check", action="store_true", help="only say whether they are current (exit 1 if not)")
     p.set_defaults(func=cmd_docs)
+
+    from dashboard.commands.explain import add_parser as add_explain_parser
+
+    add_explain_parser(sub)
     return parser
 
 

@@ -8,16 +8,18 @@ from datetime import date
 import streamlit as st
 
 from dashboard.i18n import set_lang, t
-from dashboard.kpi import KPIS
+from dashboard.kpi import KPIS, Filters
 from dashboard.reports.render import render
 from dashboard.reports.format import fmt_change, fmt_date, fmt_value, month_title
 from dashboard.reports.summary import build_summary, last_complete_month, parse_month, shift_month
 from dashboard.reports.tables import complaints_table, late_table, missing_table, scrap_table
+from dashboard.ui.explain import why_popover
 from dashboard.ui.plain_text import plain
 from dashboard.ui.tiles import STATUS_BADGE
 from data_access.commentary import MAX_CHARS, save_commentary
 from data_access.permissions import COMMENTARY_ROLES, PermissionDenied
 from data_access.db import get_engine
+from data_access.facts import load_facts
 
 EDITORS = COMMENTARY_ROLES  # the rule data_access.commentary enforces below the page
 MONTHS_OFFERED = 36
@@ -62,6 +64,7 @@ right.download_button(t("report.page.xlsx"), lambda: render(summary, "xlsx", lan
 
 # --- headline tiles -----------------------------------------------------------------------------------
 st.subheader(t("report.section.kpis"))
+facts = load_facts(engine)  # for "Why?" (cached per data version; nothing is computed until it is opened)
 for start in range(0, len(summary.headline), PER_ROW):
     for col, h in zip(st.columns(PER_ROW), summary.headline[start:start + PER_ROW]):
         k = KPIS[h.kpi]
@@ -79,6 +82,13 @@ for start in range(0, len(summary.headline), PER_ROW):
             st.caption(last_year)
             colour, icon = STATUS_BADGE.get(h.status, ("gray", None))  # the same badges as every tile
             st.badge(t(f"report.light.{h.light}"), color=colour, icon=icon)
+            causes = summary.causes.get(h.kpi)
+            if causes:  # the top causes of a change beyond the threshold (SPEC §5, issue 19)
+                st.caption(t("explain.report.causes") + t("explain.colon") + t("explain.sep").join(
+                    c.text(lang) for c in causes))
+        with col:
+            why_popover(h.kpi, facts, Filters(summary.date_from, summary.date_to), today, key="exec",
+                        filterable=False)
 st.caption(t("report.legend"))
 
 # --- tables -----------------------------------------------------------------------------------------

@@ -198,9 +198,10 @@ def test_pdf_pages_are_not_blank_and_show_the_charts(pdfs, lang):
     assert _share(first, (0, 0, 210, 297), lambda r, g, b: r + g + b < 700) > 0.04
     # sparklines along the bottom of each tile row (first tile: x 14..70, y ~ 74..84 mm)
     assert _share(first, (12, 40, 198, 200), _blue) > 0.002
-    # the scrap reasons chart (left half below the tiles) has its blue bars
-    assert _share(first, (12, 200, 110, 285), _blue) > 0.04
+    # the scrap reasons chart has its blue bars: below the tiles, or whole at the top of page 2 when the
+    # fourteen tiles leave no room for it on page 1 (the chart is never cut)
     second = _page_png(pdfs[lang], 2)
+    assert max(_share(first, (12, 200, 110, 285), _blue), _share(second, (12, 12, 110, 97), _blue)) > 0.04
     assert _share(second, (0, 0, 210, 150), lambda r, g, b: r + g + b < 700) > 0.01
 
 

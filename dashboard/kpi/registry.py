@@ -1,5 +1,4 @@
-"""Every KPI, defined once (docs/kpis.md is generated from here by `plantkpi docs`): measures (sums
-over a fact) and KPIs (null-safe expressions
+"""Every KPI of SPEC §5, defined once: measures (sums over a fact) and KPIs (null-safe expressions
 over measures). Pages, the monthly report, the CLI and the tests all read this registry.
 
 A *fact* is a prepared polars frame (built by data_access.facts) with a `date` column and some of
@@ -38,32 +37,82 @@ FACT_OWN_DIMENSIONS = frozenset({"reason", "category"})
 class Measure:
     id: str
     fact: str
-    expr: pl.Expr  # an additive aggregation over the fact's rows
+    expr: pl.Expr  # an aggregation over the fact's rows
+    en: str | None = None  # label; None: the catalogue's analysis.measure.<id> (older entries)
+    zh: str | None = None
+    additive: bool = True  # False: the sum over members is not the whole's value (a count of distinct days)
     # A balance (receivables open at a date): the fact's rows are changes, and the measure is their sum
     # from the beginning up to the end of each period, not over the period (engine.balance_table).
     balance: bool = False
 
+    def label(self, lang: str | None = None) -> str:
+        if self.en is None or self.zh is None:
+            from dashboard.i18n import t
+
+            return t(f"analysis.measure.{self.id}", lang)
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Term:
+    """A signed input of a ratio's numerator or denominator: a measure, or (derived KPIs) a KPI."""
+
+    id: str
+    sign: int = 1
+
 
 @dataclass(frozen=True)
 class KPI:
+    """A KPI of one of three types (metric types, docs/kpis.md):
+
+    - "sum": one additive measure (`additive`); the value of a period is the sum of its parts;
+    - "ratio": scale × Σ numerator terms / Σ denominator terms + offset, over measures only;
+    - "derived": a ratio one of whose terms is another KPI (turnover = leavers / average headcount).
+    The formula text, the numerator and denominator panel and the docs are generated from these
+    declarations. `formula_text` is only for entries in the older shape (hand-written formula)."""
+
     id: str
     en: str
     zh: str
     unit: str
     direction: int  # +1 higher is better, -1 lower is better
-    formula_en: str
-    formula_zh: str
     measures: tuple[str, ...]
     expr: pl.Expr  # over measure columns, evaluated after aggregation
     group: str  # production, quality, delivery, customer, materials, people
     bounded: bool = False   # a fraction that always lies in [0, 1]
     additive: bool = False  # a plain sum: a period's value is the sum of its parts (targets sum too)
+    type: str = "sum"       # sum | ratio | derived | other (older entries)
+    numerator: tuple[Term, ...] = ()
+    denominator: tuple[Term, ...] = ()
+    scale: float = 1.0
+    offset: float = 0.0
+    iso: str | None = None  # ISO 22400-2 name
+    formula_text: tuple[str, str] | None = None  # (en, zh), older entries only
 
     def name(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
 
     def formula(self, lang: str) -> str:
-        return self.formula_zh if lang == "zh" else self.formula_en
+        if self.formula_text is not None:
+            return self.formula_text[1 if lang == "zh" else 0]
+        return formula_of(self, lang)
+
+    @property
+    def formula_en(self) -> str:
+        return self.formula("en")
+
+    @property
+    def formula_zh(self) -> str:
+        return self.formula("zh")
+
+    def numerator_denominator(self) -> tuple[tuple[Term, ...], tuple[Term, ...]]:
+        """The terms shown as numerator and denominator (older entries: first measure / the others)."""
+        if self.type in ("ratio", "derived"):
+            return self.numerator, self.denominator
+        if self.type == "sum":
+            return tuple(Term(m) for m in self.measures), ()
+        return (Term(self.measures[0]),), tuple(Term(m) for m in self.measures[1:])
+
 
 
 def ratio(numerator: str | pl.Expr, denominator: str | pl.Expr, scale: float = 1.0) -> pl.Expr:
@@ -91,21 +140,27 @@ _operating_s = (pl.col("planned_min") - pl.col("downtime_min")) * 60
 
 MEASURES: dict[str, Measure] = {m.id: m for m in (
     # production: one row per date, shift, machine, product (with line, ideal_cycle_s, standard_cost)
-    Measure("total", "production", _sum("total_qty")),
-    Measure("good", "production", _sum("good_qty")),
-    Measure("defect", "production", _sum("defect_qty")),
-    Measure("scrap", "production", _sum("scrap_qty")),
-    Measure("planned_qty", "production", _sum("planned_qty")),
-    Measure("planned_s", "production", _sum(pl.col("planned_min") * 60)),
-    Measure("operating_s", "production", _sum(_operating_s)),
-    Measure("rated_planned_s", "production", _sum(pl.col("planned_min") * 60, _rated)),
-    Measure("rated_operating_s", "production", _sum(_operating_s, _rated)),
-    Measure("ideal_total_s", "production", _sum(pl.col("ideal_cycle_s") * pl.col("total_qty"), _rated)),
-    Measure("ideal_good_s", "production", _sum(pl.col("ideal_cycle_s") * pl.col("good_qty"), _rated)),
-    Measure("ideal_scrap_s", "production", _sum(pl.col("ideal_cycle_s") * pl.col("scrap_qty"), _rated)),
-    Measure("ideal_defect_s", "production", _sum(pl.col("ideal_cycle_s") * pl.col("defect_qty"), _rated)),
-    Measure("labour_h", "production", _sum("labour_h")),
-    Measure("scrap_value", "production", _sum(pl.col("scrap_qty") * pl.col("standard_cost"))),
+    Measure("total", "production", _sum("total_qty"), "Total output", "总产量"),
+    Measure("good", "production", _sum("good_qty"), "Good output", "良品数"),
+    Measure("defect", "production", _sum("defect_qty"), "Defective", "次品数"),
+    Measure("scrap", "production", _sum("scrap_qty"), "Scrap", "废品数"),
+    Measure("planned_qty", "production", _sum("planned_qty"), "Planned quantity", "计划数量"),
+    Measure("planned_s", "production", _sum(pl.col("planned_min") * 60), "Planned time (s)", "计划时间(秒)"),
+    Measure("operating_s", "production", _sum(_operating_s), "Operating time (s)", "运行时间(秒)"),
+    Measure("rated_planned_s", "production", _sum(pl.col("planned_min") * 60, _rated),
+            "Planned time with ideal cycle (s)", "有理想节拍的计划时间(秒)"),
+    Measure("rated_operating_s", "production", _sum(_operating_s, _rated),
+            "Operating time with ideal cycle (s)", "有理想节拍的运行时间(秒)"),
+    Measure("ideal_total_s", "production", _sum(pl.col("ideal_cycle_s") * pl.col("total_qty"), _rated),
+            "Ideal time of total output (s)", "总产量理想时间(秒)"),
+    Measure("ideal_good_s", "production", _sum(pl.col("ideal_cycle_s") * pl.col("good_qty"), _rated),
+            "Ideal time of good output (s)", "良品理想时间(秒)"),
+    Measure("ideal_scrap_s", "production", _sum(pl.col("ideal_cycle_s") * pl.col("scrap_qty"), _rated),
+            "Ideal time of scrap (s)", "废品理想时间(秒)"),
+    Measure("ideal_defect_s", "production", _sum(pl.col("ideal_cycle_s") * pl.col("defect_qty"), _rated),
+            "Ideal time of defectives (s)", "次品理想时间(秒)"),
+    Measure("labour_h", "production", _sum("labour_h"), "Labour hours", "人工工时"),
+    Measure("scrap_value", "production", _sum(pl.col("scrap_qty") * pl.col("standard_cost")), "Scrap value", "废品金额"),
     # operations: finished output is the good of each product's last operation; WIP is what an
     # operation handed on minus what the next one took in (input_qty)
     Measure("finished", "production", _sum("good_qty", pl.col("last_op"))),
@@ -114,62 +169,68 @@ MEASURES: dict[str, Measure] = {m.id: m for m in (
     Measure("unrouted_rows", "production", _count(~_routed)),
     Measure("unrouted_total", "production", _sum("total_qty", ~_routed)),
     # downtime events (date, shift, machine, line, reason, category, minutes)
-    Measure("downtime_minutes", "downtime", _sum("minutes")),
-    Measure("breakdown_stops", "downtime", _count(pl.col("category") == "breakdown")),
-    Measure("breakdown_minutes", "downtime", _sum("minutes", pl.col("category") == "breakdown")),
+    Measure("downtime_minutes", "downtime", _sum("minutes"), "Downtime minutes", "停机分钟"),
+    Measure("breakdown_stops", "downtime", _count(pl.col("category") == "breakdown"), "Breakdown stops", "故障停机次数"),
+    Measure("breakdown_minutes", "downtime", _sum("minutes", pl.col("category") == "breakdown"),
+            "Breakdown minutes", "故障停机分钟"),
     # scrap by reason (date, shift, machine, line, product, reason, qty, value)
-    Measure("scrap_reason_qty", "scrap", _sum("qty")),
+    Measure("scrap_reason_qty", "scrap", _sum("qty"), "Scrap by reason", "按原因废品数"),
     # inspection lots (date, stage, machine, line, product, supplier, reason)
-    Measure("inspected", "inspections", _sum("inspected_qty")),
-    Measure("passed_first", "inspections", _sum("passed_first_qty")),
-    Measure("rejected_scrapped", "inspections", _sum("rejected_qty", pl.col("disposition") == "scrap")),
-    Measure("incoming_inspected", "inspections", _sum("inspected_qty", pl.col("stage") == "incoming")),
-    Measure("incoming_passed", "inspections", _sum("passed_first_qty", pl.col("stage") == "incoming")),
+    Measure("inspected", "inspections", _sum("inspected_qty"), "Inspected qty", "送检数"),
+    Measure("passed_first", "inspections", _sum("passed_first_qty"), "Passed first time", "一次合格数"),
+    Measure("rejected_scrapped", "inspections", _sum("rejected_qty", pl.col("disposition") == "scrap"),
+            "Rejected and scrapped", "判废数"),
+    Measure("incoming_inspected", "inspections", _sum("inspected_qty", pl.col("stage") == "incoming"),
+            "Incoming inspected qty", "来料送检数"),
+    Measure("incoming_passed", "inspections", _sum("passed_first_qty", pl.col("stage") == "incoming"),
+            "Incoming passed first time", "来料一次合格数"),
     # order lines evaluated for delivery (derived with `today`; date = promised_date)
-    Measure("due_lines", "delivery_lines", _count()),
-    Measure("on_time_lines", "delivery_lines", _count(pl.col("on_time"))),
-    Measure("otif_lines", "delivery_lines", _count(pl.col("otif"))),
-    Measure("due_qty", "delivery_lines", _sum("qty")),
-    Measure("on_time_qty", "delivery_lines", _sum("on_time_qty")),
-    Measure("due_orders", "delivery_orders", _count()),
-    Measure("on_time_orders", "delivery_orders", _count(pl.col("on_time"))),
+    Measure("due_lines", "delivery_lines", _count(), "Due order lines", "到期订单行"),
+    Measure("on_time_lines", "delivery_lines", _count(pl.col("on_time")), "On-time order lines", "准时订单行"),
+    Measure("otif_lines", "delivery_lines", _count(pl.col("otif")), "On-time in-full lines", "准时足量订单行"),
+    Measure("due_qty", "delivery_lines", _sum("qty"), "Due quantity", "到期数量"),
+    Measure("on_time_qty", "delivery_lines", _sum("on_time_qty"), "Quantity on time", "准时数量"),
+    Measure("due_orders", "delivery_orders", _count(), "Due orders", "到期订单"),
+    Measure("on_time_orders", "delivery_orders", _count(pl.col("on_time")), "On-time orders", "准时订单"),
     # shipments (date = ship_date, customer, abc_class, product)
-    Measure("shipped_units", "order_shipments", _sum("qty")),
+    Measure("shipped_units", "order_shipments", _sum("qty"), "Units shipped", "出货数量"),
     # purchase order lines evaluated for supplier delivery (date = promised_date)
-    Measure("po_due_lines", "supplier_lines", _count()),
-    Measure("po_on_time_lines", "supplier_lines", _count(pl.col("on_time"))),
+    Measure("po_due_lines", "supplier_lines", _count(), "Due PO lines", "到期采购行"),
+    Measure("po_on_time_lines", "supplier_lines", _count(pl.col("on_time")), "On-time PO lines", "准时采购行"),
     # purchase order lines (date = order_date)
-    Measure("ppv_value", "po_lines", _sum((pl.col("unit_price") - pl.col("standard_price")) * pl.col("qty"))),
+    Measure("ppv_value", "po_lines", _sum((pl.col("unit_price") - pl.col("standard_price")) * pl.col("qty")),
+            "Price variance value", "价格差异金额"),
     # surveys (date, customer, abc_class)
-    Measure("responses", "surveys", _count()),
-    Measure("satisfied", "surveys", _count(pl.col("score") >= 4)),
-    Measure("score_sum", "surveys", _sum("score")),
-    Measure("nps_responses", "surveys", _count(pl.col("nps").is_not_null())),
-    Measure("promoters", "surveys", _count(pl.col("nps") >= 9)),
-    Measure("detractors", "surveys", _count(pl.col("nps") <= 6)),
+    Measure("responses", "surveys", _count(), "Survey responses", "答卷数"),
+    Measure("satisfied", "surveys", _count(pl.col("score") >= 4), "Responses scoring 4-5", "4-5 分答卷"),
+    Measure("score_sum", "surveys", _sum("score"), "Sum of scores", "评分合计"),
+    Measure("nps_responses", "surveys", _count(pl.col("nps").is_not_null()), "Responses with NPS", "含推荐意愿答卷"),
+    Measure("promoters", "surveys", _count(pl.col("nps") >= 9), "Promoters (9-10)", "推荐者(9-10)"),
+    Measure("detractors", "surveys", _count(pl.col("nps") <= 6), "Detractors (0-6)", "贬损者(0-6)"),
     # complaints (date, customer, abc_class, product, reason)
-    Measure("complaint_count", "complaints", _count()),
-    Measure("complaint_cost_sum", "complaints", _sum("cost")),
-    Measure("closed_complaints", "complaints", _count(pl.col("days_to_close").is_not_null())),
-    Measure("days_to_close_sum", "complaints", _sum("days_to_close")),
+    Measure("complaint_count", "complaints", _count(), "Complaints", "投诉数"),
+    Measure("complaint_cost_sum", "complaints", _sum("cost"), "Complaint cost", "投诉费用"),
+    Measure("closed_complaints", "complaints", _count(pl.col("days_to_close").is_not_null()),
+            "Closed complaints", "已结案投诉"),
+    Measure("days_to_close_sum", "complaints", _sum("days_to_close"), "Days to close, summed", "结案天数合计"),
     # costs (date = first day of the month, department, category)
-    Measure("cost_amount", "costs", _sum("amount")),
+    Measure("cost_amount", "costs", _sum("amount"), "Costs", "费用"),
     # material issued net of returns, valued at standard price (date, material)
-    Measure("issued_value", "material_issues", _sum("value")),
-    Measure("issued_qty", "material_issues", _sum("qty")),
-    # BOM requirement of the consuming operation's output (good + scrap), valued at standard price
-    # (date, line, product, seq, material)
-    Measure("required_value", "bom_requirements", _sum("value")),
-    Measure("required_qty", "bom_requirements", _sum("qty")),
-    Measure("allowed_loss_value", "bom_requirements", _sum(pl.col("value") * pl.col("loss_rate"))),
+    Measure("issued_value", "material_issues", _sum("value"), "Material issued (value)", "领料金额"),
+    # BOM requirement of the output (good + scrap), valued at standard price (date, line, product, material)
+    Measure("issued_qty", "material_issues", _sum("qty"), "Material issued", "领料数量"),
+    Measure("required_value", "bom_requirements", _sum("value"), "BOM requirement (value)", "BOM 需求金额"),
+    Measure("required_qty", "bom_requirements", _sum("qty"), "BOM requirement", "BOM 需求量"),
+    Measure("allowed_loss_value", "bom_requirements", _sum(pl.col("value") * pl.col("loss_rate")),
+            "Allowed loss (value)", "允许损耗金额"),
     # attendance (date, department)
-    Measure("scheduled_h", "attendance", _sum("scheduled_h")),
-    Measure("worked_h", "attendance", _sum("worked_h")),
-    Measure("overtime_h", "attendance", _sum("overtime_h")),
+    Measure("scheduled_h", "attendance", _sum("scheduled_h"), "Scheduled hours", "应出勤工时"),
+    Measure("worked_h", "attendance", _sum("worked_h"), "Worked hours", "实际工时"),
+    Measure("overtime_h", "attendance", _sum("overtime_h"), "Overtime hours", "加班工时"),
     # headcount per day and department (date, department, headcount, leaves)
-    Measure("headcount_days", "headcount", _sum("headcount")),
-    Measure("days", "headcount", pl.col("date").n_unique().cast(pl.Float64)),
-    Measure("leaves", "headcount", _sum("leaves")),
+    Measure("headcount_days", "headcount", _sum("headcount"), "Headcount-days", "在职人天"),
+    Measure("days", "headcount", pl.col("date").n_unique().cast(pl.Float64), "Days", "天数", additive=False),
+    Measure("leaves", "headcount", _sum("leaves"), "Leavers", "离职人数"),
     # sales: shipments valued (date = ship_date, customer, abc_class, product, salesperson)
     Measure("sold_qty", "sales", _sum("qty")),
     Measure("revenue", "sales", _sum("revenue")),
@@ -185,142 +246,188 @@ MEASURES: dict[str, Measure] = {m.id: m for m in (
     *[Measure(f"{part}_sum", "pay", _sum(part))
       for part in ("piece_pay", "hourly_pay", "overtime_premium", "salary", "commission")],
 )}
+# Not a fact's sum: the calendar's length of each period (engine.measures_table fills it per row).
+MEASURES[PERIOD_DAYS] = Measure(PERIOD_DAYS, "calendar", pl.lit(None, pl.Float64), "Days in the period", "本期天数",
+                                additive=False)
+
+
+def term_label(term: Term, lang: str) -> str:
+    if term.id in MEASURES:
+        return MEASURES[term.id].label(lang)
+    return _DEFINED[term.id].name(lang)
+
+
+def _terms_text(terms: tuple[Term, ...], lang: str, sigma: bool) -> str:
+    parts = []
+    for i, term in enumerate(terms):
+        summed = sigma and term.id in MEASURES and MEASURES[term.id].additive
+        label = f"Σ {term_label(term, lang)}" if summed else term_label(term, lang)
+        if i == 0:
+            parts.append(label if term.sign > 0 else f"−{label}")
+        else:
+            parts.append(f"{'+' if term.sign > 0 else '−'} {label}")
+    return f"({' '.join(parts)})" if len(terms) > 1 else parts[0]
+
+
+def formula_of(k: KPI, lang: str) -> str:
+    """The formula text generated from the declaration, e.g. "Σ Scrap / Σ Total output [SQ/PQ]"."""
+    if k.type == "sum":
+        text = f"Σ {MEASURES[k.measures[0]].label(lang)}"
+    else:
+        num, den = k.numerator_denominator()
+        text = f"{_terms_text(num, lang, True)} / {_terms_text(den, lang, True)}"
+        if k.scale > 1.0:
+            text += f" × {k.scale:,.0f}"
+        elif k.scale < 1.0:
+            text += f" ÷ {1 / k.scale:,.0f}"
+        if k.offset:
+            text += f" {'−' if k.offset < 0 else '+'} {abs(k.offset):g}"
+    return f"{text} [{k.iso}]" if k.iso else text
+
+
+_DEFINED: dict[str, KPI] = {}  # KPIs in the order they are declared (a derived KPI refers to earlier ones)
+
+
+def _register(k: KPI) -> KPI:
+    _DEFINED[k.id] = k
+    return k
+
+
+def _term(spec: str | Term) -> Term:
+    if isinstance(spec, Term):
+        return spec
+    return Term(spec[1:], -1) if spec.startswith("-") else Term(spec)
+
+
+def _term_expr(terms: tuple[Term, ...]) -> pl.Expr:
+    out = None
+    for term in terms:
+        e = pl.col(term.id) if term.id in MEASURES else _DEFINED[term.id].expr
+        signed = e if term.sign > 0 else -e
+        out = signed if out is None else (out + e if term.sign > 0 else out - e)
+    return out
+
+
+def _term_measures(terms: tuple[Term, ...]) -> list[str]:
+    return [m for term in terms for m in ((term.id,) if term.id in MEASURES else _DEFINED[term.id].measures)]
+
+
+def _ratio(id, en, zh, unit, direction, group, numerator, denominator, *, scale: float = 1.0,
+           offset: float = 0.0, iso: str | None = None, **kw) -> KPI:
+    """scale × Σ numerator / Σ denominator + offset; numerator and denominator: a measure (or a
+    KPI, which makes it a derived KPI) or several, "-name" subtracted: ("promoters", "-detractors")."""
+    num = tuple(_term(s) for s in ((numerator,) if isinstance(numerator, (str, Term)) else numerator))
+    den = tuple(_term(s) for s in ((denominator,) if isinstance(denominator, (str, Term)) else denominator))
+    expr = ratio(_term_expr(num), _term_expr(den), scale)
+    if offset:
+        expr = expr + offset
+    derived = any(term.id not in MEASURES for term in num + den)
+    return _register(KPI(id, en, zh, unit, direction, tuple(dict.fromkeys(_term_measures(num) + _term_measures(den))),
+                         expr, group, type="derived" if derived else "ratio", numerator=num, denominator=den,
+                         scale=scale, offset=offset, iso=iso, **kw))
+
+
+def _total(id, en, zh, measure, unit, direction, group, formula_en=None, formula_zh=None) -> KPI:
+    """A plain sum of one measure (the formula is generated; the formula_* arguments of older entries
+    are kept as they were written)."""
+    text = (formula_en, formula_zh) if formula_en and formula_zh else None
+    return _register(KPI(id, en, zh, unit, direction, (measure,), pl.col(measure), group, additive=True,
+                         type="sum", formula_text=text))
 
 
 def _kpi(id, en, zh, unit, direction, formula_en, formula_zh, measures, expr, group, **kw) -> KPI:
-    return KPI(id, en, zh, unit, direction, formula_en, formula_zh, tuple(measures), expr, group, **kw)
-
-
-def _total(id, en, zh, measure, unit, direction, group, formula_en, formula_zh) -> KPI:
-    return _kpi(id, en, zh, unit, direction, formula_en, formula_zh, [measure], pl.col(measure), group,
-                additive=True)
+    """The older shape (a hand-written formula and expression): still accepted, not explainable by
+    members. Convert to _ratio(id, en, zh, unit, direction, group, numerator, denominator, scale=...)."""
+    return _register(KPI(id, en, zh, unit, direction, tuple(measures), expr, group, type="other",
+                         formula_text=(formula_en, formula_zh), **kw))
 
 
 KPIS: dict[str, KPI] = {k.id: k for k in (
     # --- production -----------------------------------------------------------------------------
-    _total("total_qty", "Total output", "总产量", "total", "pieces", +1, "production", "Σ total_qty", "Σ 总产量"),
-    _total("good_qty", "Good output (all operations)", "良品数(各工序)", "good", "pieces", +1, "production",
-           "Σ good_qty over operations (a machine's or a line's output)", "Σ 各工序良品数(机台或产线的产出)"),
-    _total("defect_qty", "Defective (reworkable)", "次品数", "defect", "pieces", -1, "production", "Σ defect_qty", "Σ 次品数"),
-    _total("scrap_qty", "Scrap", "废品数", "scrap", "pieces", -1, "production", "Σ scrap_qty", "Σ 废品数"),
-    _kpi("plan_attainment", "Plan attainment", "计划达成率", "ratio", +1, "Σ good_qty / Σ planned_qty",
-         "Σ 良品数 / Σ 计划数量", ["good", "planned_qty"], ratio("good", "planned_qty"), "production"),
-    _kpi("throughput_rate", "Throughput rate", "产出速率", "pieces_per_hour", +1,
-         "Σ total_qty / Σ operating hours (planned_min − downtime_min)", "Σ 总产量 / Σ 运行小时(计划时间 − 停机时间)",
-         ["total", "operating_s"], ratio("total", "operating_s", 3600.0), "production"),
-    _kpi("yield", "Yield", "良品率", "ratio", +1, "Σ good / Σ total", "Σ 良品数 / Σ 总产量",
-         ["good", "total"], ratio("good", "total"), "production", bounded=True),
-    _kpi("scrap_ratio", "Scrap ratio", "废品率", "ratio", -1, "Σ scrap / Σ total [SQ/PQ]", "Σ 废品数 / Σ 总产量 [SQ/PQ]",
-         ["scrap", "total"], ratio("scrap", "total"), "production", bounded=True),
-    _kpi("rework_ratio", "Rework ratio", "返工率", "ratio", -1, "Σ defect / Σ total [RQ/PQ]", "Σ 次品数 / Σ 总产量 [RQ/PQ]",
-         ["defect", "total"], ratio("defect", "total"), "production", bounded=True),
-    _kpi("availability", "Availability", "时间开动率", "ratio", +1,
-         "Σ (planned_min − downtime_min) / Σ planned_min [APT/PBT]", "Σ (计划时间 − 停机时间) / Σ 计划时间 [APT/PBT]",
-         ["operating_s", "planned_s"], ratio("operating_s", "planned_s"), "production", bounded=True),
-    _kpi("performance", "Performance", "性能开动率", "ratio", +1,
-         "Σ (ideal_cycle_s × total_qty) / Σ operating seconds", "Σ (理想节拍 × 总产量) / Σ 运行秒数",
-         ["ideal_total_s", "rated_operating_s"], ratio("ideal_total_s", "rated_operating_s"), "production"),
-    _kpi("quality_ratio", "Quality", "合格品率", "ratio", +1,
-         "Σ (ideal_cycle_s × good) / Σ (ideal_cycle_s × total)", "Σ (理想节拍 × 良品) / Σ (理想节拍 × 总产量)",
-         ["ideal_good_s", "ideal_total_s"], ratio("ideal_good_s", "ideal_total_s"), "production", bounded=True),
-    _kpi("oee", "OEE", "设备综合效率", "ratio", +1,
-         "Σ (ideal_cycle_s × good) / Σ planned seconds = availability × performance × quality",
-         "Σ (理想节拍 × 良品) / Σ 计划秒数 = 时间开动率 × 性能开动率 × 合格品率",
-         ["ideal_good_s", "rated_planned_s"], ratio("ideal_good_s", "rated_planned_s"), "production"),
-    _kpi("mtbf", "MTBF", "平均故障间隔", "hours", +1, "operating hours / breakdown stops", "运行小时 / 故障停机次数",
-         ["operating_s", "breakdown_stops"], ratio("operating_s", "breakdown_stops", 1 / 3600), "production"),
-    _kpi("mttr", "MTTR", "平均修复时间", "minutes", -1, "breakdown minutes / breakdown stops", "故障停机分钟 / 故障停机次数",
-         ["breakdown_minutes", "breakdown_stops"], ratio("breakdown_minutes", "breakdown_stops"), "production"),
-    _kpi("labour_productivity", "Labour productivity", "人均产出", "pieces_per_hour", +1,
-         "Σ finished_qty / Σ labour_h", "Σ 成品产量 / Σ 人工工时", ["finished", "labour_h"],
-         ratio("finished", "labour_h"), "production"),
-    _total("downtime_min", "Downtime", "停机时间", "downtime_minutes", "minutes", -1, "production",
-           "Σ downtime event minutes", "Σ 停机记录分钟"),
+    _total("total_qty", "Total output", "总产量", "total", "pieces", +1, "production"),
+    _total("good_qty", "Good output (all operations)", "良品数(各工序)", "good", "pieces", +1, "production"),
+    _total("defect_qty", "Defective (reworkable)", "次品数", "defect", "pieces", -1, "production"),
+    _total("scrap_qty", "Scrap", "废品数", "scrap", "pieces", -1, "production"),
+    _ratio("plan_attainment", "Plan attainment", "计划达成率", "ratio", +1, "production", "good", "planned_qty"),
+    _ratio("throughput_rate", "Throughput rate", "产出速率", "pieces_per_hour", +1, "production",
+           "total", "operating_s", scale=3600.0),
+    _ratio("yield", "Yield", "良品率", "ratio", +1, "production", "good", "total", bounded=True),
+    _ratio("scrap_ratio", "Scrap ratio", "废品率", "ratio", -1, "production", "scrap", "total", iso="SQ/PQ",
+           bounded=True),
+    _ratio("rework_ratio", "Rework ratio", "返工率", "ratio", -1, "production", "defect", "total", iso="RQ/PQ",
+           bounded=True),
+    _ratio("availability", "Availability", "时间开动率", "ratio", +1, "production", "operating_s", "planned_s",
+           iso="APT/PBT", bounded=True),
+    _ratio("performance", "Performance", "性能开动率", "ratio", +1, "production", "ideal_total_s", "rated_operating_s"),
+    _ratio("quality_ratio", "Quality", "合格品率", "ratio", +1, "production", "ideal_good_s", "ideal_total_s",
+           bounded=True),
+    # = availability × performance × quality for rated production (explain.oee_factors)
+    _ratio("oee", "OEE", "设备综合效率", "ratio", +1, "production", "ideal_good_s", "rated_planned_s"),
+    _ratio("mtbf", "MTBF", "平均故障间隔", "hours", +1, "production", "operating_s", "breakdown_stops",
+           scale=1 / 3600),
+    _ratio("mttr", "MTTR", "平均修复时间", "minutes", -1, "production", "breakdown_minutes", "breakdown_stops"),
+    _ratio("labour_productivity", "Labour productivity", "人均产出", "pieces_per_hour", +1, "production",
+           "finished", "labour_h"),
+    _total("downtime_min", "Downtime", "停机时间", "downtime_minutes", "minutes", -1, "production"),
     # operations (SPEC §3 Operations, §5 Production)
-    _total("finished_qty", "Finished output", "成品产量", "finished", "pieces", +1, "production",
-           "Σ good_qty at each product's last operation (highest seq)", "Σ 各产品末道工序(最大工序号)的良品数"),
+    _total("finished_qty", "Finished output", "成品产量", "finished", "pieces", +1, "production"),
     _kpi("wip_qty", "Work in process added", "在制品增加量", "pieces", -1,
          "Σ good handed on by an operation − Σ input_qty taken in by the next operation",
          "Σ 各工序交出的良品数 − Σ 下道工序投料数", ["handed_on", "taken_in"],
          pl.col("handed_on") - pl.col("taken_in"), "production", additive=True),
     _total("no_routing_rows", "Production rows without routing", "无工艺路线的生产记录", "unrouted_rows", "count", -1,
-           "production", "count of production rows whose product has no routing on that machine",
-           "产品在该机台无工艺路线的生产记录数"),
-    _total("no_routing_qty", "Output without routing", "无工艺路线的产量", "unrouted_total", "pieces", -1, "production",
-           "Σ total_qty of production rows without routing", "Σ 无工艺路线记录的总产量"),
-    _kpi("labour_productivity_op", "Labour productivity at the operation", "工序人均产出", "pieces_per_hour", +1,
-         "Σ good / Σ labour_h (machine and line views)", "Σ 良品数 / Σ 人工工时(机台与产线)", ["good", "labour_h"],
-         ratio("good", "labour_h"), "production"),
+           "production"),
+    _total("no_routing_qty", "Output without routing", "无工艺路线的产量", "unrouted_total", "pieces", -1, "production"),
+    _ratio("labour_productivity_op", "Labour productivity at the operation", "工序人均产出", "pieces_per_hour", +1,
+           "production", "good", "labour_h"),
     # --- quality --------------------------------------------------------------------------------
-    _total("scrap_by_reason", "Scrap by reason", "按原因废品数", "scrap_reason_qty", "pieces", -1, "quality",
-           "Σ qty of the scrap-by-reason records", "Σ 废品原因记录数量"),
-    _total("scrap_cost", "Scrap cost", "废品成本", "scrap_value", "currency", -1, "quality",
-           "Σ scrap_qty × product standard_cost", "Σ 废品数 × 产品标准成本"),
-    _kpi("fpy", "First pass yield", "一次合格率", "ratio", +1, "Σ passed_first_qty / Σ inspected_qty [GP/IP]",
-         "Σ 一次合格数 / Σ 送检数 [GP/IP]", ["passed_first", "inspected"], ratio("passed_first", "inspected"),
-         "quality", bounded=True),
-    _kpi("incoming_pass_rate", "Incoming pass rate", "来料合格率", "ratio", +1,
-         "Σ passed_first_qty / Σ inspected_qty, incoming lots", "Σ 一次合格数 / Σ 送检数(来料检验)",
-         ["incoming_passed", "incoming_inspected"], ratio("incoming_passed", "incoming_inspected"), "quality",
-         bounded=True),
+    _total("scrap_by_reason", "Scrap by reason", "按原因废品数", "scrap_reason_qty", "pieces", -1, "quality"),
+    _total("scrap_cost", "Scrap cost", "废品成本", "scrap_value", "currency", -1, "quality"),
+    _ratio("fpy", "First pass yield", "一次合格率", "ratio", +1, "quality", "passed_first", "inspected", iso="GP/IP",
+           bounded=True),
+    _ratio("incoming_pass_rate", "Incoming pass rate", "来料合格率", "ratio", +1, "quality",
+           "incoming_passed", "incoming_inspected", bounded=True),
     # --- delivery -------------------------------------------------------------------------------
-    _kpi("otd_line", "On-time delivery (lines)", "准时交货率(行)", "ratio", +1, "on-time lines / due lines",
-         "准时订单行 / 到期订单行", ["on_time_lines", "due_lines"], ratio("on_time_lines", "due_lines"), "delivery",
-         bounded=True),
-    _kpi("otd_order", "On-time delivery (orders)", "准时交货率(订单)", "ratio", +1,
-         "orders with every line on time / due orders", "所有行均准时的订单 / 到期订单",
-         ["on_time_orders", "due_orders"], ratio("on_time_orders", "due_orders"), "delivery", bounded=True),
-    _kpi("otd_qty", "On-time delivery (quantity)", "准时交货率(数量)", "ratio", +1, "qty shipped on time / qty due",
-         "准时出货数量 / 到期数量", ["on_time_qty", "due_qty"], ratio("on_time_qty", "due_qty"), "delivery", bounded=True),
-    _kpi("otif", "On time in full", "准时足量交货率", "ratio", +1,
-         "lines whose full qty left in one shipment by the promised date / due lines",
-         "承诺日期前一次足量出货的订单行 / 到期订单行", ["otif_lines", "due_lines"], ratio("otif_lines", "due_lines"),
-         "delivery", bounded=True),
-    _kpi("supplier_otd", "Supplier on-time delivery", "供应商准时交货率", "ratio", +1,
-         "PO lines received in full on time / due PO lines", "准时足量到货的采购行 / 到期采购行",
-         ["po_on_time_lines", "po_due_lines"], ratio("po_on_time_lines", "po_due_lines"), "delivery", bounded=True),
+    _ratio("otd_line", "On-time delivery (lines)", "准时交货率(行)", "ratio", +1, "delivery",
+           "on_time_lines", "due_lines", bounded=True),
+    _ratio("otd_order", "On-time delivery (orders)", "准时交货率(订单)", "ratio", +1, "delivery",
+           "on_time_orders", "due_orders", bounded=True),
+    _ratio("otd_qty", "On-time delivery (quantity)", "准时交货率(数量)", "ratio", +1, "delivery",
+           "on_time_qty", "due_qty", bounded=True),
+    _ratio("otif", "On time in full", "准时足量交货率", "ratio", +1, "delivery", "otif_lines", "due_lines",
+           bounded=True),
+    _ratio("supplier_otd", "Supplier on-time delivery", "供应商准时交货率", "ratio", +1, "delivery",
+           "po_on_time_lines", "po_due_lines", bounded=True),
     _total("purchase_price_variance", "Purchase price variance", "采购价格差异", "ppv_value", "currency", -1,
-           "delivery", "Σ (unit_price − standard_price) × qty", "Σ (采购单价 − 标准单价) × 数量"),
+           "delivery"),
     # --- customer -------------------------------------------------------------------------------
-    _kpi("csat", "Customer satisfaction (CSAT)", "客户满意度(CSAT)", "ratio", +1, "responses with score ≥ 4 / responses",
-         "评分 ≥ 4 的答卷 / 全部答卷", ["satisfied", "responses"], ratio("satisfied", "responses"), "customer",
-         bounded=True),
-    _kpi("satisfaction_mean", "Mean satisfaction score", "平均满意度评分", "score", +1, "Σ score / responses",
-         "Σ 评分 / 答卷数", ["score_sum", "responses"], ratio("score_sum", "responses"), "customer"),
-    _kpi("nps", "Net promoter score", "净推荐值(NPS)", "points", +1, "% responses 9–10 − % responses 0–6",
-         "9–10 分占比 − 0–6 分占比", ["promoters", "detractors", "nps_responses"],
-         ratio(pl.col("promoters") - pl.col("detractors"), "nps_responses", 100.0), "customer"),
-    _total("complaints", "Complaints", "投诉数", "complaint_count", "count", -1, "customer", "count of complaints", "投诉件数"),
-    _kpi("complaint_ppm", "Complaint PPM", "投诉PPM", "ppm", -1, "complaints / units shipped × 1,000,000",
-         "投诉数 / 出货数量 × 1,000,000", ["complaint_count", "shipped_units"],
-         ratio("complaint_count", "shipped_units", 1e6), "customer"),
-    _kpi("complaint_days_to_close", "Days to close a complaint", "投诉结案天数", "days", -1,
-         "mean (closed_date − date) of closed complaints", "已结案投诉的平均(结案日期 − 投诉日期)",
-         ["days_to_close_sum", "closed_complaints"], ratio("days_to_close_sum", "closed_complaints"), "customer"),
-    _total("complaint_cost", "Complaint cost", "投诉处理费用", "complaint_cost_sum", "currency", -1, "customer",
-           "Σ complaint cost", "Σ 投诉处理费用"),
+    _ratio("csat", "Customer satisfaction (CSAT)", "客户满意度(CSAT)", "ratio", +1, "customer",
+           "satisfied", "responses", bounded=True),
+    _ratio("satisfaction_mean", "Mean satisfaction score", "平均满意度评分", "score", +1, "customer",
+           "score_sum", "responses"),
+    _ratio("nps", "Net promoter score", "净推荐值(NPS)", "points", +1, "customer",
+           ("promoters", "-detractors"), "nps_responses", scale=100.0),
+    _total("complaints", "Complaints", "投诉数", "complaint_count", "count", -1, "customer"),
+    _ratio("complaint_ppm", "Complaint PPM", "投诉PPM", "ppm", -1, "customer", "complaint_count", "shipped_units",
+           scale=1e6),
+    _ratio("complaint_days_to_close", "Days to close a complaint", "投诉结案天数", "days", -1, "customer",
+           "days_to_close_sum", "closed_complaints"),
+    _total("complaint_cost", "Complaint cost", "投诉处理费用", "complaint_cost_sum", "currency", -1, "customer"),
     # --- materials and cost ---------------------------------------------------------------------
-    _kpi("cost_per_unit", "Cost per finished unit", "单位成品成本", "currency", -1, "Σ costs / Σ finished_qty",
-         "Σ 费用 / Σ 成品产量", ["cost_amount", "finished"], ratio("cost_amount", "finished"), "materials"),
-    _total("total_cost", "Total cost", "总费用", "cost_amount", "currency", -1, "materials", "Σ costs", "Σ 费用"),
-    _kpi("material_loss", "Material loss", "材料损耗率", "ratio", -1,
-         "material issued / Σ ((good + scrap) at the BOM's consuming operation × BOM qty) − 1, valued at standard price",
-         "领料 / Σ (耗用工序的(良品 + 废品) × BOM 用量) − 1，按标准单价计值", ["issued_value", "required_value"],
-         ratio("issued_value", "required_value") - 1, "materials"),
-    _kpi("material_loss_allowed", "Material loss allowed by BOM", "BOM 允许损耗率", "ratio", -1,
-         "Σ requirement × BOM loss_rate / Σ requirement", "Σ 需求量 × BOM 损耗率 / Σ 需求量",
-         ["allowed_loss_value", "required_value"], ratio("allowed_loss_value", "required_value"), "materials"),
+    _ratio("cost_per_unit", "Cost per finished unit", "单位成品成本", "currency", -1, "materials", "cost_amount",
+           "finished"),
+    _total("total_cost", "Total cost", "总费用", "cost_amount", "currency", -1, "materials"),
+    _ratio("material_loss", "Material loss", "材料损耗率", "ratio", -1, "materials", "issued_value", "required_value",
+           offset=-1.0),
+    _ratio("material_loss_allowed", "Material loss allowed by BOM", "BOM 允许损耗率", "ratio", -1, "materials",
+           "allowed_loss_value", "required_value"),
     # --- people ---------------------------------------------------------------------------------
-    _kpi("attendance_rate", "Attendance rate", "出勤率", "ratio", +1, "Σ worked_h / Σ scheduled_h",
-         "Σ 实际工时 / Σ 应出勤工时", ["worked_h", "scheduled_h"], ratio("worked_h", "scheduled_h"), "people"),
-    _kpi("turnover", "Staff turnover", "员工流失率", "ratio", -1, "leaves / average headcount",
-         "离职人数 / 平均在职人数", ["leaves", "headcount_days", "days"],
-         ratio("leaves", ratio("headcount_days", "days")), "people"),
-    _kpi("overtime_share", "Overtime share", "加班占比", "ratio", -1, "Σ overtime_h / Σ worked_h",
-         "Σ 加班工时 / Σ 实际工时", ["overtime_h", "worked_h"], ratio("overtime_h", "worked_h"), "people"),
-    _kpi("headcount", "Average headcount", "平均在职人数", "count", +1, "Σ daily headcount / days",
-         "Σ 每日在职人数 / 天数", ["headcount_days", "days"], ratio("headcount_days", "days"), "people"),
+    _ratio("attendance_rate", "Attendance rate", "出勤率", "ratio", +1, "people", "worked_h", "scheduled_h"),
+    _ratio("headcount", "Average headcount", "平均在职人数", "count", +1, "people", "headcount_days", "days"),
+    _ratio("turnover", "Staff turnover", "员工流失率", "ratio", -1, "people", "leaves", "headcount"),
+    _ratio("overtime_share", "Overtime share", "加班占比", "ratio", -1, "people", "overtime_h", "worked_h"),
 )}
+
 
 _BUCKETS = (  # ageing by days past due: (suffix, en, zh, the balance it is, minus the one it excludes)
     ("not_due", "not due", "未到期", "open", "over_0"),
@@ -349,15 +456,13 @@ KPIS.update({k.id: k for k in (
     _total("sales_qty", "Sales volume", "销售数量", "sold_qty", "pieces", +1, "finance", "Σ shipped qty", "Σ 出货数量"),
     _total("sales_revenue", "Sales revenue", "销售收入", "revenue", "currency", +1, "finance",
            "Σ shipped qty × order unit_price", "Σ 出货数量 × 订单单价"),
-    _kpi("avg_price", "Average price", "平均单价", "currency", +1, "sales revenue / sales volume", "销售收入 / 销售数量",
-         ["revenue", "sold_qty"], ratio("revenue", "sold_qty"), "finance"),
+    _ratio("avg_price", "Average price", "平均单价", "currency", +1, "finance", "revenue", "sold_qty"),
     _kpi("sales_cost", "Cost of sales", "销售成本", "currency", -1,
          "Σ shipped qty × standard_cost + transport costs", "Σ 出货数量 × 标准成本 + 运输费用",
          ["sold_cost_value", "transport_cost"], pl.col("sold_cost_value") + pl.col("transport_cost"), "finance",
          additive=True),
-    _kpi("gross_margin", "Gross margin", "毛利率", "ratio", +1, "(sales revenue − cost of sales) / sales revenue",
-         "(销售收入 − 销售成本) / 销售收入", ["revenue", "sold_cost_value", "transport_cost"],
-         ratio(pl.col("revenue") - pl.col("sold_cost_value") - pl.col("transport_cost"), "revenue"), "finance"),
+    _ratio("gross_margin", "Gross margin", "毛利率", "ratio", +1, "finance",
+           ("revenue", "-sold_cost_value", "-transport_cost"), "revenue"),
     _total("purchase_spend", "Purchase spend", "采购金额", "received_value", "currency", -1, "finance",
            "Σ received qty × PO unit_price", "Σ 收货数量 × 采购单价"),
     _kpi("ar_open", "Receivables open", "应收账款余额", "currency", -1,
@@ -393,9 +498,8 @@ KPIS.update({k.id: k for k in (
            "monthly salary × share of the month employed", "月薪 × 当月在职天数占比"),
     _total("commission", "Sales commission", "销售提成", "commission_sum", "currency", -1, "wages",
            "commission rate × sales revenue of the salesperson's customers", "提成比例 × 业务员所辖客户销售收入"),
-    _kpi("labour_cost_per_unit", "Labour cost per finished unit", "单位成品人工成本", "currency", -1,
-         "payroll / finished output", "工资总额 / 成品产量", [*_PAY, "finished"],
-         ratio(pl.sum_horizontal(list(_PAY)), "finished"), "wages"),
+    _ratio("labour_cost_per_unit", "Labour cost per finished unit", "单位成品人工成本", "currency", -1, "wages",
+           _PAY, "finished"),
 )})
 
 # The headline KPIs, each list defined here only: the Home page's tiles, and the monthly summary

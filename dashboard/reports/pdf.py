@@ -29,6 +29,7 @@ SIMPLIFIED_CHINESE = 2  # index of "Noto Sans CJK SC" in the collection (fc-quer
 FAMILY = "NotoSansCJK"
 MARGIN = 12.0
 TILE_COLUMNS, TILE_H, GAP = 3, 36.0, 3.0
+SCRAP_SECTION_H = 78.0  # mm: heading, chart (62 mm) and the footer's room
 PDF_ROWS = {"late": 10, "complaints": 12}  # longer lists are in the XLSX; the PDF says how many more
 UNIT_SUFFIX = ("pieces", "ppm")  # shown after the value; ratios and currency carry their sign, counts need none
 
@@ -204,6 +205,21 @@ def _commentary(pdf: _Report, summary: MonthlySummary, lang: str) -> None:
     pdf.note(t("report.commentary_by", lang, user=note.updated_by, at=at), 7.5)
 
 
+def _causes(pdf: _Report, summary: MonthlySummary, lang: str) -> None:
+    """Each headline KPI that moved beyond the threshold, with its top causes (summary.causes)."""
+    pdf.heading(t("explain.report.section", lang))
+    causes = getattr(summary, "causes", None) or {}
+    if not causes:
+        pdf.note(t("explain.report.none", lang))
+        return
+    pdf.font(9.5)
+    for kpi_id, found in causes.items():
+        head = found[0].sentence_zh if lang == "zh" else found[0].sentence_en
+        pdf.multi_cell(0, 5, head.split(t("explain.colon", lang))[0] + t("explain.colon", lang)
+                       + t("explain.sep", lang).join(c.text(lang) for c in found),
+                       align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
 def _late(pdf: _Report, summary: MonthlySummary, lang: str) -> None:
     pdf.heading(t("report.section.late", lang))
     late = summary.late_customers
@@ -287,8 +303,12 @@ def render_pdf(summary: MonthlySummary, lang: str = "en") -> bytes:
                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.heading(t("report.section.kpis", lang))
     _tiles(pdf, summary, lang)
+    if pdf.h - MARGIN - pdf.get_y() < SCRAP_SECTION_H:  # the chart and its table stay on one page
+        pdf.add_page()
     _scrap_section(pdf, summary, lang)
-    pdf.add_page()
+    if pdf.page_no() == 1:  # page 1: the headline and the scrap reasons; the lists from page 2 on
+        pdf.add_page()
+    _causes(pdf, summary, lang)
     _commentary(pdf, summary, lang)
     _late(pdf, summary, lang)
     _complaints(pdf, summary, lang)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import polars as pl
@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 from dashboard.kpi import KPIS, MONTHLY_HEADLINE, Filters, compare, compute, overdue_backlog, scrap_pareto
 from dashboard.kpi import calendar
 from dashboard.kpi.compare import NEAR_BAND, light, months_of, target_status
+from dashboard.kpi.explain import explain, part_text, rank_dimensions, sentence
 from data_access.commentary import MonthNote, get_commentary
 from data_access.facts import load_facts
 from data_access.status import data_status
@@ -104,6 +105,7 @@ class MonthlySummary:
     #                                name_zh, severity, qty_affected, cost, days_open
     missing_data: pl.DataFrame     # department, kind, missing_weeks (Mondays of weeks in the month without a record)
     commentary: MonthNote | None
+    causes: dict[str, tuple[Cause, ...]] = field(default_factory=dict)  # headline KPI -> its top causes
 
     @property
     def has_data(self) -> bool:
@@ -200,6 +202,60 @@ def missing_data(engine: Engine, month: str) -> pl.DataFrame:
             .select("department", "kind", "missing_weeks"))
 
 
+# --- causes of the biggest changes (SPEC §5 "Explaining a change") ---------------------------------
+CAUSE_RELATIVE = 0.05   # a headline KPI "moved" when it changed by 5 % of its previous value or more
+CAUSE_POINTS = 0.01     # ... or, for a ratio, by one percentage point or more
+TOP_CAUSES = 2
+
+
+@dataclass(frozen=True)
+class Cause:
+    """One member's part of a headline KPI's change against the previous month, in both languages."""
+    kpi: str
+    dim: str
+    member: str
+    rate: float
+    mix: float
+    total: float
+    text_en: str        # "INJ-03 +0.14 pp (rate)"
+    text_zh: str
+    sentence_en: str    # the KPI's whole sentence ("Scrap ratio +0.15 pp: INJ-03 …")
+    sentence_zh: str
+
+    def text(self, lang: str) -> str:
+        return self.text_zh if lang == "zh" else self.text_en
+
+
+def moved(kpi_id: str, value: float | None, previous: float | None) -> bool:
+    if value is None or previous is None or value == previous:
+        return False
+    change = abs(value - previous)
+    if KPIS[kpi_id].unit == "ratio" and change >= CAUSE_POINTS - 1e-12:
+        return True
+    return change >= CAUSE_RELATIVE * abs(previous) if previous else True
+
+
+def headline_causes(facts: Mapping[str, pl.DataFrame], headline: tuple[Headline, ...], month: str, today: date,
+                    n: int = TOP_CAUSES) -> dict[str, tuple[Cause, ...]]:
+    """For each headline KPI that moved beyond the threshold, its n largest member parts along the
+    dimension that explains most of the change (dashboard.kpi.explain.rank_dimensions)."""
+    after = Filters(*month_bounds(month))
+    before = Filters(*month_bounds(shift_month(month, -1)))
+    out: dict[str, tuple[Cause, ...]] = {}
+    for h in headline:
+        if not moved(h.kpi, h.value, h.previous):
+            continue
+        ranks = rank_dimensions(h.kpi, facts, before, after, today=today)
+        if not ranks:
+            continue
+        e = explain(h.kpi, facts, ranks[0].dim, before, after, today=today)
+        texts = {lang: sentence(e, lang) for lang in ("en", "zh")}
+        out[h.kpi] = tuple(Cause(h.kpi, e.dim, p["member"], p["rate"], p["mix"], p["total"],
+                                 part_text(e, p, "en"), part_text(e, p, "zh"), texts["en"], texts["zh"])
+                           for p in e.top(n).iter_rows(named=True))
+    return out
+
+
 def build_summary(engine: Engine, month: str, *, today: date | None = None,
                   facts: Mapping[str, pl.DataFrame] | None = None) -> MonthlySummary:
     """Everything the executive summary shows for one month ("YYYY-MM")."""
@@ -207,17 +263,19 @@ def build_summary(engine: Engine, month: str, *, today: date | None = None,
     facts = facts if facts is not None else load_facts(engine)
     date_from, date_to = month_bounds(month)
     filters = Filters(date_from=date_from, date_to=date_to)
+    headline = headline_figures(facts, month, today)
     return MonthlySummary(
         month=month, date_from=date_from, date_to=date_to, today=today,
-        headline=headline_figures(facts, month, today),
+        headline=headline,
         scrap_reasons=top_scrap_reasons(facts, filters, today),
         late_customers=late_customers(facts, filters, today),
         open_complaints=open_complaints(facts, date_to),
         missing_data=missing_data(engine, month),
         commentary=get_commentary(engine, month),
+        causes=headline_causes(facts, headline, month, today),
     )
 
 
-__all__ = ["HEADLINE", "Headline", "MonthlySummary", "NEAR_TARGET", "build_summary", "headline_figures",
+__all__ = ["HEADLINE", "Cause", "Headline", "headline_causes", "moved", "MonthlySummary", "NEAR_TARGET", "build_summary", "headline_figures",
            "last_complete_month", "late_customers", "missing_data", "month_bounds", "open_complaints",
            "parse_month", "shift_month", "top_scrap_reasons", "traffic_light"]

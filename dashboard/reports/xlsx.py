@@ -168,6 +168,31 @@ def _commentary_sheet(b: _Book, s: MonthlySummary) -> None:
     ws.set_row(row + 1, min(409, 15 * (note.text.count("\n") + 1 + len(note.text) // 100)))
 
 
+def _causes_sheet(b: _Book, s: MonthlySummary) -> None:
+    """The top causes of each headline KPI that moved beyond the threshold (summary.causes)."""
+    lang = b.lang
+    ws = b.sheet("explain.report.causes")
+    row = b.title(ws, s, "explain.report.section")
+    causes = getattr(s, "causes", None) or {}
+    if not causes:
+        b.text(ws, row, 0, t("explain.report.none", lang))
+        return
+    b.header(ws, row, [t("report.col.kpi", lang), t("explain.dim", lang), t("explain.col.member", lang),
+                       t("explain.col.rate", lang), t("explain.col.mix", lang), t("explain.col.total", lang),
+                       t("explain.report.causes", lang)], [30, 14, 14, 14, 14, 16, 60])
+    for found in causes.values():
+        for c in found:
+            row += 1
+            unit = KPIS[c.kpi].unit
+            number = "+0.00%;-0.00%;0.00%" if unit == "ratio" else "+#,##0.00;-#,##0.00;0"
+            b.text(ws, row, 0, KPIS[c.kpi].name(lang))
+            b.text(ws, row, 1, t(f"analysis.dim.{c.dim}", lang))
+            b.text(ws, row, 2, c.member)
+            for col, value in ((3, c.rate), (4, c.mix), (5, c.total)):
+                b.number(ws, row, col, value, number)
+            b.text(ws, row, 6, c.text(lang))
+
+
 def render_xlsx(summary: MonthlySummary, lang: str = "en") -> bytes:
     b = _Book(lang)
     s = summary
@@ -203,6 +228,7 @@ def render_xlsx(summary: MonthlySummary, lang: str = "en") -> bytes:
         ("report.col.department", "text", 26, lambda r: department_label(r["department"], lang)),
         ("report.col.kind", "text", 24, lambda r: kind_label(r["kind"], lang)),
         ("report.col.weeks", "text", 60, lambda r: ", ".join(d.isoformat() for d in r["missing_weeks"]))])
+    _causes_sheet(b, s)
     _commentary_sheet(b, s)
     return b.close()
 

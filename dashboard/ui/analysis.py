@@ -15,17 +15,17 @@ import polars as pl
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from dashboard.i18n import current_lang, set_lang, t
-from dashboard.kpi import OTHER, UNASSIGNED, Filters
+from dashboard.i18n import set_lang, t
+from dashboard.kpi import Filters
 from dashboard.kpi.charts_data import has_rows
 from dashboard.kpi.compare import previous_period, same_period_last_year
 from dashboard.ui.filters import FilterState, calendar_note, filter_bar
 from dashboard.ui.meeting import meeting_toggle
 from dashboard.ui.memo import cached
+from dashboard.ui.names import display_name, names, with_names  # names for codes (re-exported)
 from dashboard.ui.tiles import fmt_period
 from data_access.db import get_engine
 from data_access.facts import load_facts
-from data_access.kinds.base import DEPARTMENTS
 
 PRODUCTION_DIMS = ("line", "machine", "product", "shift")
 
@@ -91,50 +91,6 @@ def analysis_page(page: str, applicable: Sequence[str]) -> AnalysisPage:
     if ignored:
         st.caption(t("analysis.ignored", dims=", ".join(t(f"analysis.dim.{d}") for d in ignored)))
     return AnalysisPage(engine, facts, now, state, filters, meeting)
-
-
-# --- names for codes -----------------------------------------------------------------------------------
-_MASTER = {"line": ("lines", "line_code"), "machine": ("machines", "machine_code"),
-           "product": ("products", "product_code"), "customer": ("customers", "customer_code"),
-           "supplier": ("suppliers", "supplier_code"), "material": ("materials", "material_code")}
-
-
-def names(facts: Mapping[str, pl.DataFrame], dim: str) -> dict[str, str]:
-    """{code: display name} for a dimension in the current language."""
-    lang = current_lang()
-    out: dict[str, str] = {OTHER: t("kpi.other"), UNASSIGNED: t("kpi.unassigned")}
-    if dim == "reason":
-        reasons = facts["reasons"]
-        column = "name_zh" if lang == "zh" else "name_en"
-        out.update({c: (n or c) for c, n in reasons.select("reason_code", column).iter_rows()})
-    elif dim in _MASTER:
-        kind, code = _MASTER[dim]
-        if dim in ("machine",):  # machine codes are what the floor says
-            return out
-        out.update({c: f"{c} {n}" if n else c for c, n in facts[kind].select(code, "name").iter_rows()})
-    elif dim in ("category", "loss"):
-        for c in ("breakdown", "setup", "minor_stop", "planned", "speed", "scrap", "rework", "no_ideal_cycle"):
-            out[c] = t(f"kpi.loss.{c}")
-        out["quality_loss"] = t("kpi.loss.quality_loss_category")
-    elif dim == "stage":
-        out.update({s: t(f"analysis.stage.{s}") for s in ("incoming", "in_process", "final")})
-    elif dim == "cost_category":
-        out.update({c: t(f"analysis.cost.{c}") for c in ("labour", "material", "utilities", "welfare", "recruitment",
-                                                        "complaint", "maintenance", "transport", "other")})
-    elif dim == "department":
-        out.update({d: (zh if lang == "zh" else en) for d, (en, zh) in DEPARTMENTS.items()})
-    return out
-
-
-def display_name(facts: Mapping[str, pl.DataFrame], dim: str, code: str) -> str:
-    return names(facts, dim).get(code, code)
-
-
-def with_names(frame: pl.DataFrame, code_column: str, facts: Mapping[str, pl.DataFrame], dim: str) -> pl.DataFrame:
-    """Adds `code` and `name` (display text) for a code column."""
-    mapping = names(facts, dim)
-    return frame.with_columns(code=pl.col(code_column).cast(pl.String)).with_columns(
-        name=pl.col("code").replace_strict(mapping, default=pl.col("code"), return_dtype=pl.String))
 
 
 __all__ = ["AnalysisPage", "PRODUCTION_DIMS", "analysis_page", "cached", "display_name", "names", "today", "with_names"]

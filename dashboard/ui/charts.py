@@ -17,6 +17,7 @@ import streamlit as st
 from dashboard.i18n import current_lang, t
 from dashboard.kpi import calendar
 from dashboard.kpi.compare import status_by_direction
+from dashboard.kpi.registry import MEASURES
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 PICK = "pick"
@@ -177,8 +178,8 @@ def heat_map(data: pl.DataFrame, *, title: str, x_title: str, y_title: str, valu
     machines = data.get_column("code").unique().sort().to_list()
     tooltip = [alt.Tooltip("code:N", title=y_title), alt.Tooltip("label:N", title=x_title),
                alt.Tooltip("scrap_ratio:Q", title=value_title, format=".2%"),
-               alt.Tooltip("scrap:Q", title=t("analysis.measure.scrap"), format=",.0f"),
-               alt.Tooltip("total:Q", title=t("analysis.measure.total"), format=",.0f")]
+               alt.Tooltip("scrap:Q", title=MEASURES["scrap"].label(current_lang()), format=",.0f"),
+               alt.Tooltip("total:Q", title=MEASURES["total"].label(current_lang()), format=",.0f")]
     chart = alt.Chart(data).mark_rect(cursor="pointer").encode(
         x=alt.X("label:O", sort=labels, axis=_x_axis(labels, x_title)),
         y=alt.Y("code:N", sort=machines, title=y_title),
@@ -199,7 +200,7 @@ def p_chart(data: pl.DataFrame, *, title: str, x_title: str, value_title: str, h
     tooltip = [alt.Tooltip("label:N", title=x_title), alt.Tooltip("p:Q", title=value_title, format=".2%"),
                alt.Tooltip("ucl:Q", title=t("analysis.ucl"), format=".2%"),
                alt.Tooltip("lcl:Q", title=t("analysis.lcl"), format=".2%"),
-               alt.Tooltip("total:Q", title=t("analysis.measure.total"), format=",.0f")]
+               alt.Tooltip("total:Q", title=MEASURES["total"].label(current_lang()), format=",.0f")]
     # two decimals: the limits of a p-chart are often a few tenths of a point apart (1.5 %, 1.6 %, 1.6 %)
     y = alt.Y("p:Q", title=value_title, axis=alt.Axis(format=".2%"), scale=alt.Scale(zero=False))
     limits = [base.mark_line(color=GREY, strokeDash=[4, 3], interpolate="step-after").encode(y=alt.Y(f"{c}:Q"))

@@ -15,6 +15,8 @@ from dashboard.i18n import current_lang, t
 from dashboard.i18n.numbers import NONE, fmt_value
 from dashboard.kpi import KPIS, Filters, calendar, compare, compute
 from dashboard.kpi.compare import previous_period, same_period_last_year, weight_measure
+from dashboard.kpi.registry import MEASURES, term_label
+from dashboard.ui.explain import why_popover
 from dashboard.ui.memo import cached
 
 
@@ -71,6 +73,7 @@ def kpi_tiles(kpi_ids: Sequence[str], facts: Mapping[str, pl.DataFrame], filters
         for col, r in zip(cols, records[start:start + per_row]):
             with col:
                 _tile(r, prev, last_year)
+                why_popover(r["kpi"], facts, filters, today, key=key)
     show_formula(kpi_ids, facts, filters, today, key=key)
     return rows
 
@@ -116,7 +119,7 @@ def target_scope_note(r: dict) -> list[str]:
         return [t("status.target.line")]
     if scope == "derived":
         weight = weight_measure(r["kpi"])
-        return [t("status.target.derived_weighted", weight=t(f"analysis.measure.{weight}")) if weight
+        return [t("status.target.derived_weighted", weight=MEASURES[weight].label(current_lang())) if weight
                 else t("status.target.derived_sum")]
     return []
 
@@ -131,25 +134,29 @@ def coverage_notes(r: dict) -> list[str]:
     return notes
 
 
-# KPIs whose numerator is made of more than the first measure (nps: promoters − detractors).
-_NUMERATOR_SIZE = {"nps": 2}
+def _terms_values(terms, row: dict, lang: str) -> str:
+    """"Scrap = 120" (a measure as summed, a KPI as computed), signed terms joined by − and +."""
+    text = ""
+    for i, term in enumerate(terms):
+        shown = f"{term_label(term, lang)} = {fmt_number(row.get(term.id))}"
+        text += shown if i == 0 and term.sign > 0 else f"{' ' if i else ''}{'−' if term.sign < 0 else '+'} {shown}"
+    return text or NONE
 
 
 def formula_table(kpi_ids: Sequence[str], facts: Mapping[str, pl.DataFrame], filters: Filters, today: date
                   ) -> pl.DataFrame:
-    """KPI, formula, value, numerator and denominator (the KPI's measures as the engine summed them)."""
+    """KPI, formula, value, numerator and denominator (the terms the KPI declares, as the engine summed them)."""
     lang = current_lang()
     rows = []
     for kpi_id in kpi_ids:
         k = KPIS[kpi_id]
-        row = compute([kpi_id], facts, (), filters, today=today, with_measures=True).row(0, named=True)
-        names = [f"{t(f'analysis.measure.{m}')} = {fmt_number(row[m])}" for m in k.measures]
-        split = _NUMERATOR_SIZE.get(kpi_id, 1)
-        numerator = " − ".join(names[:split]) if names else NONE
-        denominator = " / ".join(names[split:]) if len(names) > split else NONE
+        numerator, denominator = k.numerator_denominator()
+        inner = [term.id for term in numerator + denominator if term.id in KPIS]  # derived: the KPIs it uses
+        row = compute([kpi_id, *inner], facts, (), filters, today=today, with_measures=True).row(0, named=True)
         rows.append({t("analysis.col.kpi"): k.name(lang), t("analysis.col.formula"): k.formula(lang),
                      t("analysis.col.value"): fmt_value(row[kpi_id], k.unit),
-                     t("analysis.col.numerator"): numerator, t("analysis.col.denominator"): denominator})
+                     t("analysis.col.numerator"): _terms_values(numerator, row, lang),
+                     t("analysis.col.denominator"): _terms_values(denominator, row, lang)})
     return pl.DataFrame(rows)
 
 

@@ -231,41 +231,6 @@ _PAIRS = {
     "analysis.cost.other": ("Other", "其他"),
 }
 
-# Names of the engine's measures, for "show formula" (numerator and denominator).
-_MEASURES = {
-    "total": ("Total output", "总产量"), "good": ("Good output", "良品数"), "defect": ("Defective", "次品数"),
-    "scrap": ("Scrap", "废品数"), "planned_qty": ("Planned quantity", "计划数量"),
-    "planned_s": ("Planned time (s)", "计划时间(秒)"), "operating_s": ("Operating time (s)", "运行时间(秒)"),
-    "rated_planned_s": ("Planned time with ideal cycle (s)", "有理想节拍的计划时间(秒)"),
-    "rated_operating_s": ("Operating time with ideal cycle (s)", "有理想节拍的运行时间(秒)"),
-    "ideal_total_s": ("Ideal time of total output (s)", "总产量理想时间(秒)"),
-    "ideal_good_s": ("Ideal time of good output (s)", "良品理想时间(秒)"),
-    "ideal_scrap_s": ("Ideal time of scrap (s)", "废品理想时间(秒)"),
-    "ideal_defect_s": ("Ideal time of defectives (s)", "次品理想时间(秒)"),
-    "labour_h": ("Labour hours", "人工工时"), "scrap_value": ("Scrap value", "废品金额"),
-    "downtime_minutes": ("Downtime minutes", "停机分钟"), "breakdown_stops": ("Breakdown stops", "故障停机次数"),
-    "breakdown_minutes": ("Breakdown minutes", "故障停机分钟"), "scrap_reason_qty": ("Scrap by reason", "按原因废品数"),
-    "inspected": ("Inspected qty", "送检数"), "passed_first": ("Passed first time", "一次合格数"),
-    "rejected_scrapped": ("Rejected and scrapped", "判废数"),
-    "incoming_inspected": ("Incoming inspected qty", "来料送检数"),
-    "incoming_passed": ("Incoming passed first time", "来料一次合格数"),
-    "due_lines": ("Due order lines", "到期订单行"), "on_time_lines": ("On-time order lines", "准时订单行"),
-    "otif_lines": ("On-time in-full lines", "准时足量订单行"), "due_qty": ("Due quantity", "到期数量"),
-    "on_time_qty": ("Quantity on time", "准时数量"), "due_orders": ("Due orders", "到期订单"),
-    "on_time_orders": ("On-time orders", "准时订单"), "shipped_units": ("Units shipped", "出货数量"),
-    "po_due_lines": ("Due PO lines", "到期采购行"), "po_on_time_lines": ("On-time PO lines", "准时采购行"),
-    "ppv_value": ("Price variance value", "价格差异金额"), "responses": ("Survey responses", "答卷数"),
-    "satisfied": ("Responses scoring 4-5", "4-5 分答卷"), "score_sum": ("Sum of scores", "评分合计"),
-    "nps_responses": ("Responses with NPS", "含推荐意愿答卷"), "promoters": ("Promoters (9-10)", "推荐者(9-10)"),
-    "detractors": ("Detractors (0-6)", "贬损者(0-6)"), "complaint_count": ("Complaints", "投诉数"),
-    "complaint_cost_sum": ("Complaint cost", "投诉费用"), "closed_complaints": ("Closed complaints", "已结案投诉"),
-    "days_to_close_sum": ("Days to close, summed", "结案天数合计"), "cost_amount": ("Costs", "费用"),
-    "issued_value": ("Material issued (value)", "领料金额"), "issued_qty": ("Material issued", "领料数量"),
-    "required_value": ("BOM requirement (value)", "BOM 需求金额"), "required_qty": ("BOM requirement", "BOM 需求量"),
-    "allowed_loss_value": ("Allowed loss (value)", "允许损耗金额"), "scheduled_h": ("Scheduled hours", "应出勤工时"),
-    "worked_h": ("Worked hours", "实际工时"), "overtime_h": ("Overtime hours", "加班工时"),
-    "headcount_days": ("Headcount-days", "在职人天"), "days": ("Days", "天数"), "leaves": ("Leavers", "离职人数"),
-}
+# Names of the engine's measures are declared with them, in dashboard/kpi/registry.py.
 
 MESSAGES = {key: {"en": en, "zh": zh} for key, (en, zh) in _PAIRS.items()}
-MESSAGES.update({f"analysis.measure.{m}": {"en": en, "zh": zh} for m, (en, zh) in _MEASURES.items()})

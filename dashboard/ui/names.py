@@ -1,0 +1,60 @@
+"""Display names for the codes of a dimension, in the user's language (master data names, reason
+names, loss categories, stages, cost categories, departments). Pure: no Streamlit.
+
+Used by the analysis pages (dashboard.ui.analysis re-exports these) and by "Why?" (dashboard.ui.explain,
+which the KPI tiles import: this module keeps that free of an import cycle)."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+from dashboard.i18n import current_lang, t
+from dashboard.kpi import OTHER, UNASSIGNED
+from data_access.kinds.base import DEPARTMENTS
+
+
+_MASTER = {"line": ("lines", "line_code"), "machine": ("machines", "machine_code"),
+           "product": ("products", "product_code"), "customer": ("customers", "customer_code"),
+           "supplier": ("suppliers", "supplier_code"), "material": ("materials", "material_code")}
+
+
+def names(facts: Mapping[str, pl.DataFrame], dim: str) -> dict[str, str]:
+    """{code: display name} for a dimension in the current language."""
+    lang = current_lang()
+    out: dict[str, str] = {OTHER: t("kpi.other"), UNASSIGNED: t("kpi.unassigned")}
+    if dim == "reason":
+        reasons = facts["reasons"]
+        column = "name_zh" if lang == "zh" else "name_en"
+        out.update({c: (n or c) for c, n in reasons.select("reason_code", column).iter_rows()})
+    elif dim in _MASTER:
+        kind, code = _MASTER[dim]
+        if dim in ("machine",):  # machine codes are what the floor says
+            return out
+        out.update({c: f"{c} {n}" if n else c for c, n in facts[kind].select(code, "name").iter_rows()})
+    elif dim in ("category", "loss"):
+        for c in ("breakdown", "setup", "minor_stop", "planned", "speed", "scrap", "rework", "no_ideal_cycle"):
+            out[c] = t(f"kpi.loss.{c}")
+        out["quality_loss"] = t("kpi.loss.quality_loss_category")
+    elif dim == "stage":
+        out.update({s: t(f"analysis.stage.{s}") for s in ("incoming", "in_process", "final")})
+    elif dim == "cost_category":
+        out.update({c: t(f"analysis.cost.{c}") for c in ("labour", "material", "utilities", "welfare", "recruitment",
+                                                        "complaint", "maintenance", "transport", "other")})
+    elif dim == "department":
+        out.update({d: (zh if lang == "zh" else en) for d, (en, zh) in DEPARTMENTS.items()})
+    return out
+
+
+def display_name(facts: Mapping[str, pl.DataFrame], dim: str, code: str) -> str:
+    return names(facts, dim).get(code, code)
+
+
+def with_names(frame: pl.DataFrame, code_column: str, facts: Mapping[str, pl.DataFrame], dim: str) -> pl.DataFrame:
+    """Adds `code` and `name` (display text) for a code column."""
+    mapping = names(facts, dim)
+    return frame.with_columns(code=pl.col(code_column).cast(pl.String)).with_columns(
+        name=pl.col("code").replace_strict(mapping, default=pl.col("code"), return_dtype=pl.String))
+
+
+__all__ = ["display_name", "names", "with_names"]
