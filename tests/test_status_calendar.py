@@ -8,6 +8,7 @@ One production row on 10 March 2026: planned 420 min, planned 1,000 pcs, good 90
 scrap 25 (total 950). Plant targets for 2026-03 and what the rule must say:
   plan_attainment 905/1000 = 0.9050 vs 0.95  short 0.0450 <= 0.0475 (5 % of 0.95)  near (higher, inside)
   good_qty        905          vs 955   short 50     >  47.75                   off  (higher, outside)
+  finished_qty    905 (the one operation is the last)  vs 955: as good_qty      off
   yield           905/950 = 0.95263 vs 0.95                                     on
   scrap_ratio     25/950 = 0.026316 vs 0.025  over 0.001316 > 0.00125           off  (lower, outside)
   scrap_cost      25 × 2.00 = 50 vs 48   over 2 <= 2.4                          near (lower, inside)
@@ -27,7 +28,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.cli import main
-from dashboard.kpi import Filters, compare, compute, target_status
+from dashboard.kpi import KPIS, Filters, compare, compute, target_status
 from dashboard.kpi import calendar
 from dashboard.kpi.calendar import PlantCalendar
 from data_access import facts as facts_module
@@ -40,9 +41,10 @@ from tests.test_kpi_examples import plant, production_row, write
 
 ROOT = Path(__file__).resolve().parents[1]
 MARCH = (date(2026, 3, 1), date(2026, 3, 31))
-EXPECTED_STATUS = {"plan_attainment": "near_target", "good_qty": "off_target", "yield": "on_target",
+EXPECTED_STATUS = {"plan_attainment": "near_target", "good_qty": "off_target", "finished_qty": "off_target",
+                   "yield": "on_target",
                    "scrap_ratio": "off_target", "scrap_cost": "near_target", "rework_ratio": "near_target"}
-PLANT_TARGETS = {"plan_attainment": 0.95, "good_qty": 955.0, "yield": 0.95, "scrap_ratio": 0.025,
+PLANT_TARGETS = {"plan_attainment": 0.95, "good_qty": 955.0, "finished_qty": 955.0, "yield": 0.95, "scrap_ratio": 0.025,
                  "scrap_cost": 48.0, "rework_ratio": 0.0201}
 
 
@@ -75,9 +77,10 @@ def test_compare_uses_plant_targets_for_the_plant_and_line_targets_for_a_line():
         "date": [date(2026, 3, 10)], "shift": ["A"], "machine": ["M1"], "line": ["L1"], "product": ["P1"],
         "planned_min": [420.0], "downtime_min": [0.0], "planned_qty": [1000.0], "total_qty": [950.0],
         "good_qty": [905.0], "defect_qty": [20.0], "scrap_qty": [25.0], "labour_h": [8.0], "ideal_cycle_s": [1.0],
-        "standard_cost": [2.0]}),
-        "targets": pl.DataFrame({"kpi": [*PLANT_TARGETS, "scrap_ratio"], "month": ["2026-03"] * 7,
-                                 "line": [None] * 6 + ["L1"], "target": [*PLANT_TARGETS.values(), 0.03]},
+        "standard_cost": [2.0], "last_op": [True]}),  # the product's one operation is its last
+        "targets": pl.DataFrame({"kpi": [*PLANT_TARGETS, "scrap_ratio"], "month": ["2026-03"] * (len(PLANT_TARGETS) + 1),
+                                 "line": [None] * len(PLANT_TARGETS) + ["L1"],
+                                 "target": [*PLANT_TARGETS.values(), 0.03]},
                                 schema_overrides={"line": pl.String})}
     out = compare(list(EXPECTED_STATUS), facts, *MARCH, today=date(2026, 4, 15))
     assert dict(out.select("kpi", "status").iter_rows()) == EXPECTED_STATUS
@@ -126,7 +129,7 @@ def test_page_tiles_show_the_status_rule_at_its_edges(edge_db):
     throughput = run_page("throughput", MARCH_QUERY)
     quality = run_page("quality", MARCH_QUERY)
     for kpi_id, expected in EXPECTED_STATUS.items():
-        at = throughput if kpi_id in ("plan_attainment", "good_qty", "yield") else quality
+        at = throughput if kpi_id in ("plan_attainment", "good_qty", "finished_qty", "yield") else quality
         assert tile_badge(at, kpi_id) == LABEL[expected], kpi_id
     assert "target 2.50 %" in tile_captions(quality, "scrap_ratio")   # the plant's target, not the line's 3 %
     zh = run_page("quality", MARCH_QUERY, lang="zh")
@@ -137,7 +140,7 @@ def test_page_tiles_show_the_status_rule_at_its_edges(edge_db):
 
 
 def test_pdf_and_xlsx_lights_follow_the_same_rule(engine, tmp_path):
-    """The monthly summary PDF of 2026-03: the headline tiles good_qty (off), plan attainment (near),
+    """The monthly summary PDF of 2026-03: the headline tiles finished_qty (off), plan attainment (near),
     scrap ratio (off) and scrap cost (near) carry the same words as the page tiles."""
     from dashboard.reports.pdf import render_pdf
     from dashboard.reports.summary import build_summary
@@ -145,13 +148,13 @@ def test_pdf_and_xlsx_lights_follow_the_same_rule(engine, tmp_path):
     edge_plant(engine)
     summary = build_summary(engine, "2026-03", today=date(2026, 4, 15))
     assert {h.kpi: h.status for h in summary.headline if h.status} == {
-        k: EXPECTED_STATUS[k] for k in ("good_qty", "plan_attainment", "scrap_ratio", "scrap_cost")}
+        k: EXPECTED_STATUS[k] for k in ("finished_qty", "plan_attainment", "scrap_ratio", "scrap_cost")}
     path = tmp_path / "summary.pdf"
     path.write_bytes(render_pdf(summary, "en"))
     text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
     # each tile: its name, value ... its light; read the light that follows each KPI's name
     words = {}
-    for name, kpi_id in (("Throughput (good)", "good_qty"), ("Plan attainment", "plan_attainment"),
+    for name, kpi_id in (("Finished output", "finished_qty"), ("Plan attainment", "plan_attainment"),
                          ("Scrap ratio", "scrap_ratio"), ("Scrap cost", "scrap_cost")):
         after = text[text.index(name):]
         words[kpi_id] = min(((after.find(w), w) for w in LABEL.values() if after.find(w) >= 0))[1]
@@ -187,11 +190,12 @@ def test_cli_prints_target_and_the_same_status(engine, monkeypatch, capsys):
 def cutoff_plant(engine) -> None:
     """Good pieces on both sides of two cut-offs and on a Sunday:
     Wed 25 Feb: 1 · Thu 26 Feb: 10 · Sun 22 Mar: 5 · Wed 25 Mar: 100 · Thu 26 Mar: 1000."""
-    plant(engine, machines=[("M1", "L1")])
+    plant(engine, machines=[("M1", "L1")], routings=[("P1", 10, "M1", 1.0)])  # one operation: finished = good
     write(engine, "production", [production_row(day=d, planned_min=60, planned_qty=q, good=q) for d, q in (
         (date(2026, 2, 25), 1), (date(2026, 2, 26), 10), (date(2026, 3, 22), 5), (date(2026, 3, 25), 100),
         (date(2026, 3, 26), 1000))])
-    write(engine, "targets", [{"kpi": "good_qty", "month": "2026-03", "line_code": None, "target": 120.0}])
+    write(engine, "targets", [{"kpi": k, "month": "2026-03", "line_code": None, "target": 120.0}
+                              for k in ("good_qty", "finished_qty")])
 
 
 def test_statistics_month_with_a_cut_off_on_the_25th():
@@ -232,7 +236,7 @@ def test_cut_off_drives_cli_months_weeks_targets_and_summary(engine, monkeypatch
     out = json.loads(capsys.readouterr().out)
     assert (out["kpis"]["good_qty"], out["targets"]["good_qty"], out["status"]["good_qty"]) == (115, 120, "near_target")
     summary = build_summary(engine, "2026-03", today=date(2026, 4, 10))
-    figure = summary.figure("good_qty")
+    figure = summary.figure("finished_qty")
     assert (summary.date_from, summary.date_to) == (date(2026, 2, 26), date(2026, 3, 25))
     assert (figure.value, figure.previous, figure.target, figure.light) == (115, 1, 120, "amber")
 
@@ -250,7 +254,7 @@ def test_cut_off_on_the_page(tmp_path, monkeypatch):
                                          "grain": "month"})
         assert "compared with 26 Jan 2026 – 25 Feb 2026" in at.caption[0].value
         assert "months close on day 25 (a month runs from day 26 of the month before)" in at.caption[0].value
-        good = next(m for m in at.metric if m.label == "Throughput (good)")
+        good = next(m for m in at.metric if m.label == KPIS["good_qty"].en)
         assert (good.value, good.delta) == ("115", "+114")
     finally:
         drop()
@@ -292,7 +296,7 @@ def test_page_tile_names_the_coverage_of_the_previous_period(tmp_path):
         with serving_database(engine):
             at = run_page("throughput", {"period": "custom", "from": "2026-03-01", "to": "2026-04-30",
                                          "grain": "month"})
-        good = next(m for m in at.metric if m.label == "Throughput (good)")
+        good = next(m for m in at.metric if m.label == KPIS["good_qty"].en)
         assert (good.value, good.delta) == ("500", "+400")
         assert "prev. period 1 of 2 months with data" in tile_captions(at, "good_qty")
         assert "last year" in tile_captions(at, "good_qty") and "months with data" not in \
@@ -455,7 +459,7 @@ def test_monthly_summary_page_shows_the_same_status(edge_db):
     at.query_params["month"] = "2026-03"
     at.run()
     assert not at.exception, [e.message for e in at.exception]
-    for kpi_id in ("good_qty", "plan_attainment", "scrap_ratio", "scrap_cost"):
+    for kpi_id in ("finished_qty", "plan_attainment", "scrap_ratio", "scrap_cost"):
         badges = [m.value for m in at.get_by_key(f"exec_tile_{kpi_id}").markdown if "-badge[" in m.value]
         assert len(badges) == 1 and badges[0].split("]")[0].endswith(LABEL[EXPECTED_STATUS[kpi_id]]), (kpi_id, badges)
 
