@@ -95,6 +95,8 @@ USES: dict[str, tuple[str, ...]] = {"order_shipments": ("order_lines",), "bom_re
 # sales, pay), receipts of older PO lines, headcount from hire dates, stock from every move, and facts
 # built on other facts (bom_requirements).
 WINDOWED = ("production", "scrap", "downtime", "inspections", "surveys", "complaints", "attendance", "costs")
+SMALL_KINDS = ("reasons", "bom", "materials", "products", "machines", "lines", "customers", "suppliers",
+               "routings", "targets", "wage_rates", "employees")  # master data: hundreds of rows
 SPLIT_ROWS = 250_000  # a column read spanning more ids than this is split into concurrent id ranges
 
 # Column reads and window reads waiting for their fact to be built, by (url, kind, window or None);
@@ -184,7 +186,11 @@ def _fetch(engine: Engine, version: int, kinds: list[str], window: Window | None
             return conform(frame, kind, list(COLUMN_READS[kind]))
         return conform(frame, kind) if kind in windowed else cache_kind(engine, version, kind, frame)
 
-    frames = read_sql_many([q for _, q in plan], engine, then=typed)
+    # A window's reads are small but for the large kinds split by id range (and whole-history reads of
+    # large kinds): that many readers, not the whole pool — a CLI run would pay for starting the rest.
+    big = sum(1 for k, _ in plan if k not in SMALL_KINDS and k not in windowed) + \
+        max([sum(1 for k2, _ in plan if k2 == k) for k in windowed if k in COLUMN_READS] or [0])
+    frames = read_sql_many([q for _, q in plan], engine, then=typed, workers=max(1, big) if window else None)
     out = {}
     for kind in (k for k in kinds if k in COLUMN_READS or k in windowed):
         parts = [f for (k, _), f in zip(plan, frames) if k == kind]

@@ -57,13 +57,14 @@ def _sqlite_file(engine: Engine) -> str | None:
 
 
 def read_sql_many(queries: list[str], engine: Engine | None = None,
-                  then: Callable[[int, pl.DataFrame], object] | None = None) -> list:
+                  then: Callable[[int, pl.DataFrame], object] | None = None, workers: int | None = None) -> list:
     """Several SELECTs read concurrently (SQLite: the reader processes; PostgreSQL: a connection
-    each), results in the order of the queries; `then(i, frame)` as in read_sqlite_many."""
+    each), results in the order of the queries; `then(i, frame)` and `workers` (at most that many at
+    once, on SQLite) as in read_sqlite_many."""
     engine = engine or get_engine()
     database = _sqlite_file(engine)
     if database:
-        return read_sqlite_many(database, queries, then)
+        return read_sqlite_many(database, queries, then, workers)
 
     def one(i: int):
         frame = read_sql(queries[i], engine)
