@@ -114,3 +114,21 @@ def test_window_of_several_ranges_and_open_ends(demo):
     # a month field (costs.month, 'YYYY-MM'): the months the range touches, dated on their first day
     costs = load_facts(demo, ["costs"], window=(date(2026, 9, 15), date(2026, 10, 5)))["costs"]
     assert sorted(costs.get_column("date").unique().to_list()) == [date(2026, 9, 1), date(2026, 10, 1)]
+
+
+def test_compare_over_its_comparison_window_equals_whole_history(demo):
+    """compare() (value, previous period, same period last year, target, coverage) from facts read
+    for comparison_window only: the same table as from the whole history, for production, quality,
+    customer and cost KPIs and for KPIs that need history (receivables, open orders, headcount)."""
+    from dashboard.kpi.compare import compare, comparison_window
+
+    ids = ["good_qty", "scrap_ratio", "oee", "mttr", "fpy", "csat", "complaints", "total_cost", "attendance_rate",
+           "ar_open", "otd_line", "headcount", "turnover", "material_loss"]
+    for date_from, date_to in [(date(2026, 10, 1), date(2026, 10, 31)), (date(2026, 4, 1), date(2026, 6, 30))]:
+        clear_cache()
+        window = comparison_window(date_from, date_to)
+        windowed = compare(ids, load_facts(demo, window=window), date_from, date_to, today=TODAY)
+        assert windowed.filter(windowed["kpi"] == "good_qty")["previous"].item() > 0  # the comparison is read
+        clear_cache()
+        whole = compare(ids, load_facts(demo), date_from, date_to, today=TODAY)
+        assert windowed.to_dicts() == _same_figures(whole.to_dicts()), (date_from, date_to)
