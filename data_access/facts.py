@@ -13,6 +13,12 @@ cached yet in one concurrent round (loaders.read_sql_many), a large kind in id r
 reader. The parts of one kind are separate read transactions: a write landing between them is
 seen by one part only until the next rerun, which sees the new data version and reads again.
 
+Windows: load_facts(engine, names, window=(from, to)) (or several ranges) builds the WINDOWED facts
+from the rows dated in the window only (loaders.date_where: the range in the SQL, on the indexed date
+field), cached per window; the other facts are the whole-history ones. The engine still learns each
+windowed fact's first date over the whole history (Facts.known_first_date), so "before the data
+start" is decided as with whole facts. A window's reads start only the SQLite readers they need.
+
 Choices worth knowing:
 - production.seq: the routing operation of the row (SPEC §3 Operations: routings seq for its
   product and machine; alternative machines of one operation share the seq), with that machine's
