@@ -13,6 +13,12 @@ cached yet in one concurrent round (loaders.read_sql_many), a large kind in id r
 reader. The parts of one kind are separate read transactions: a write landing between them is
 seen by one part only until the next rerun, which sees the new data version and reads again.
 
+Windows: load_facts(engine, names, window=(from, to)) (or several ranges) builds the WINDOWED facts
+from the rows dated in the window only (loaders.date_where: the range in the SQL, on the indexed date
+field), cached per window; the other facts are the whole-history ones. The engine still learns each
+windowed fact's first date over the whole history (Facts.known_first_date), so "before the data
+start" is decided as with whole facts. A window's reads start only the SQLite readers they need.
+
 Choices worth knowing:
 - production.seq: the routing operation of the row (SPEC §3 Operations: routings seq for its
   product and machine; alternative machines of one operation share the seq), with that machine's
@@ -41,7 +47,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data_access.db import data_version, get_engine
-from data_access.loaders import cache_kind, cached_kind, conform, kind_query, load_kind, parallel_reads, read_sql_many
+from data_access.loaders import (Window, as_window, cache_kind, cached_kind, conform, date_where, first_date,
+                                 kind_query, load_kind, parallel_reads, read_sql_many)
 
 UNASSIGNED = "Unassigned"  # same text as dashboard.kpi.registry.UNASSIGNED (data_access may not import dashboard)
 
@@ -86,22 +93,41 @@ INPUTS: dict[str, tuple[str, ...]] = {
 USES: dict[str, tuple[str, ...]] = {"order_shipments": ("order_lines",), "bom_requirements": ("production",),
                                     "sales": ("order_shipments", "order_lines"), "po_receipts": ("po_lines",),
                                     "pay": ("sales",)}
+# Facts whose rows are exactly the rows of the dated kind of the same name (masters joined on), dated by
+# its date field: Facts for a window (load_facts(..., window=...)) read only that kind's rows in the
+# window, the date range in the SQL. Every other fact is read whole even then, because its figures need
+# history outside any period: balances (settlements: every change up to the period end), open order
+# lines (promised before the period, shipped in or after it) and what is built on them (deliveries,
+# sales, pay), receipts of older PO lines, headcount from hire dates, stock from every move, and facts
+# built on other facts (bom_requirements).
+WINDOWED = ("production", "scrap", "downtime", "inspections", "surveys", "complaints", "attendance", "costs")
+SMALL_KINDS = ("reasons", "bom", "materials", "products", "machines", "lines", "customers", "suppliers",
+               "routings", "targets", "wage_rates", "employees")  # master data: hundreds of rows
 SPLIT_ROWS = 250_000  # a column read spanning more ids than this is split into concurrent id ranges
 
-# Column reads waiting for their fact to be built (each large kind feeds one fact; taken when used).
-_reads: dict[tuple[str, str], tuple[int, pl.DataFrame]] = {}
+# Column reads and window reads waiting for their fact to be built, by (url, kind, window or None);
+# each feeds one fact and is taken when used.
+_reads: dict[tuple[str, str, Window | None], tuple[int, pl.DataFrame]] = {}
+_window_facts: dict[tuple[str, str, Window], tuple[int, pl.DataFrame]] = {}  # the last few windows' facts
+_first_dates: dict[tuple[str, str], tuple[int, date]] = {}
+WINDOW_CACHE = 16  # windowed facts kept (a page's facts are whole-history, cached per data version)
 
 
 def _column_query(kind: str, where: str = "") -> str:
     return f'SELECT {", ".join(chr(34) + c + chr(34) for c in COLUMN_READS[kind])} FROM "{kind}"{where}'
 
 
-def _id_ranges(engine: Engine, kinds: list[str]) -> dict[str, list[str]]:
-    """WHERE clauses cutting each large kind into one id range per concurrent reader."""
+def _id_ranges(engine: Engine, kinds: list[str], conditions: Mapping[str, str] | None = None
+               ) -> dict[str, list[str]]:
+    """WHERE clauses cutting each large kind (its rows meeting `conditions[kind]`, if any) into one id
+    range per concurrent reader."""
     parts = parallel_reads()
     if parts < 2 or not kinds:
         return {}
-    bounds = ", ".join(f'(SELECT MIN(id) FROM "{k}"), (SELECT MAX(id) FROM "{k}")' for k in kinds)
+    conditions = conditions or {}
+    where = {k: f" WHERE {conditions[k]}" if conditions.get(k) else "" for k in kinds}
+    bounds = ", ".join(f'(SELECT MIN(id) FROM "{k}"{where[k]}), (SELECT MAX(id) FROM "{k}"{where[k]})'
+                       for k in kinds)
     with engine.connect() as conn:
         row = conn.execute(sa.text(f"SELECT {bounds}")).one()
     out = {}
@@ -110,44 +136,69 @@ def _id_ranges(engine: Engine, kinds: list[str]) -> dict[str, list[str]]:
         if low is None or high - low + 1 <= SPLIT_ROWS:
             continue
         cuts = [low - 1 + (high - low + 1) * p // parts for p in range(parts)] + [high]
-        out[kind] = [f" WHERE id > {a} AND id <= {b}" for a, b in zip(cuts, cuts[1:])]
+        extra = f" AND {conditions[kind]}" if conditions.get(kind) else ""
+        out[kind] = [f" WHERE id > {a} AND id <= {b}{extra}" for a, b in zip(cuts, cuts[1:])]
     return out
 
 
-def read_plan(engine: Engine, kinds: list[str]) -> list[tuple[str, str]]:
-    """(kind, SELECT) for reading these kinds as facts do: large kinds by column, in id ranges."""
+def read_plan(engine: Engine, kinds: list[str], window: Window | None = None, windowed: Iterable[str] = ()
+              ) -> list[tuple[str, str]]:
+    """(kind, SELECT) for reading these kinds as facts do: large kinds by column, in id ranges; the
+    kinds in `windowed` only their rows in the window (date_where)."""
+    conditions = {k: date_where(k, window) for k in windowed} if window else {}
     columns = [k for k in kinds if k in COLUMN_READS]
-    ranges = _id_ranges(engine, columns)
-    return ([(k, _column_query(k, where)) for k in columns for where in ranges.get(k, [""])]
-            + [(k, kind_query(k)) for k in kinds if k not in COLUMN_READS])
+    ranges = _id_ranges(engine, columns, conditions)
+
+    def where(kind: str) -> str:
+        return f" WHERE {conditions[kind]}" if conditions.get(kind) else ""
+
+    return ([(k, _column_query(k, w)) for k in columns for w in ranges.get(k, [where(k)])]
+            + [(k, kind_query(k) + where(k)) for k in kinds if k not in COLUMN_READS])
 
 
-def _read_inputs(engine: Engine, version: int, kinds: Iterable[str]) -> None:
-    """Read the kinds not cached yet, all concurrently, large column reads split by id range."""
-    url = str(engine.url)
+def _read_key(engine: Engine, kind: str, window: Window | None) -> tuple[str, str, Window | None]:
+    return str(engine.url), kind, window
+
+
+def _read_inputs(engine: Engine, version: int, kinds: Iterable[str], window: Window | None = None,
+                 windowed: Iterable[str] = ()) -> None:
+    """Read the kinds not cached yet, all concurrently, large column reads split by id range; the kinds
+    in `windowed` (also listed in `kinds`) only their rows in the window."""
+    windowed = set(windowed) if window else set()
     wanted = list(dict.fromkeys(kinds))
     with _lock:
-        columns = [k for k in wanted if k in COLUMN_READS and _reads.get((url, k), (None,))[0] != version]
-    whole = [k for k in wanted if k not in COLUMN_READS and cached_kind(engine, version, k) is None]
-    if not columns and not whole:
+        held = [k for k in wanted if k in COLUMN_READS or k in windowed]
+        held = [k for k in held if _reads.get(_read_key(engine, k, window if k in windowed else None),
+                                              (None,))[0] != version]
+    whole = [k for k in wanted if k not in COLUMN_READS and k not in windowed
+             and cached_kind(engine, version, k) is None]
+    if not held and not whole:
         return
-    for kind, frame in _fetch(engine, version, columns + whole).items():
+    for kind, frame in _fetch(engine, version, held + whole, window, windowed).items():
         with _lock:
-            _reads[(url, kind)] = (version, frame)
+            _reads[_read_key(engine, kind, window if kind in windowed else None)] = (version, frame)
 
 
-def _fetch(engine: Engine, version: int, kinds: list[str]) -> dict[str, pl.DataFrame]:
-    """One concurrent round of reads: the column reads' frames; whole kinds go to load_kind's cache."""
-    plan = read_plan(engine, kinds)
+def _fetch(engine: Engine, version: int, kinds: list[str], window: Window | None = None,
+           windowed: Iterable[str] = ()) -> dict[str, pl.DataFrame]:
+    """One concurrent round of reads: the column reads' and window reads' frames; whole kinds go to
+    load_kind's cache."""
+    windowed = set(windowed) if window else set()
+    plan = read_plan(engine, kinds, window, windowed)
 
     def typed(i: int, frame: pl.DataFrame) -> pl.DataFrame:  # in the reading thread, while others read
         kind = plan[i][0]
-        return conform(frame, kind, list(COLUMN_READS[kind])) if kind in COLUMN_READS else \
-            cache_kind(engine, version, kind, frame)
+        if kind in COLUMN_READS:
+            return conform(frame, kind, list(COLUMN_READS[kind]))
+        return conform(frame, kind) if kind in windowed else cache_kind(engine, version, kind, frame)
 
-    frames = read_sql_many([q for _, q in plan], engine, then=typed)
+    # A window's reads are small but for the large kinds split by id range (and whole-history reads of
+    # large kinds): that many readers, not the whole pool — a CLI run would pay for starting the rest.
+    big = sum(1 for k, _ in plan if k not in SMALL_KINDS and k not in windowed) + \
+        max([sum(1 for k2, _ in plan if k2 == k) for k in windowed if k in COLUMN_READS] or [0])
+    frames = read_sql_many([q for _, q in plan], engine, then=typed, workers=max(1, big) if window else None)
     out = {}
-    for kind in (k for k in kinds if k in COLUMN_READS):
+    for kind in (k for k in kinds if k in COLUMN_READS or k in windowed):
         parts = [f for (k, _), f in zip(plan, frames) if k == kind]
         out[kind] = parts[0] if len(parts) == 1 else pl.concat(parts, rechunk=False)
     return out
@@ -164,26 +215,29 @@ def _machine_lines(b: _Builder) -> pl.DataFrame:
 
 
 class _Builder:
-    def __init__(self, engine: Engine, version: int):
-        self.engine, self.version = engine, version
+    def __init__(self, engine: Engine, version: int, window: Window | None = None):
+        self.engine, self.version, self.window = engine, version, window
         self.building: list[str] = []
 
     def kind(self, name: str) -> pl.DataFrame:
-        """A kind's rows (the COLUMN_READS columns of a large kind); only the inputs declared for the fact."""
+        """A kind's rows (the COLUMN_READS columns of a large kind); only the inputs declared for the fact.
+        Building a WINDOWED fact for a window: its own kind's rows in the window only."""
         fact = self.building[-1]
         if name not in INPUTS.get(fact, ()):
             raise KeyError(f"fact {fact!r} reads {name!r}: add it to data_access.facts.INPUTS")
-        if name not in COLUMN_READS:
+        in_window = self.window is not None and name == fact and fact in WINDOWED
+        if name not in COLUMN_READS and not in_window:
             return load_kind(name, self.engine, self.version)
-        _read_inputs(self.engine, self.version, [name])
-        key = (str(self.engine.url), name)
+        window, windowed = (self.window, (name,)) if in_window else (None, ())
+        _read_inputs(self.engine, self.version, [name], window, windowed)
+        key = _read_key(self.engine, name, window)
         with _lock:  # taken, not kept: the fact built from it is what stays cached
             hit = _reads.get(key)
             if hit is not None and hit[0] == self.version:
                 del _reads[key]
                 return hit[1]
         # another session building the same fact took it meanwhile: a read of its own
-        return _fetch(self.engine, self.version, [name])[name]
+        return _fetch(self.engine, self.version, [name], window, windowed)[name]
 
 
 def operations(routings: pl.DataFrame) -> pl.DataFrame:
@@ -551,21 +605,53 @@ BUILDERS: dict[str, Callable[[_Builder], pl.DataFrame]] = {
 
 
 class Facts(Mapping):
-    """The facts of one database at one data version; each is built on first use and cached."""
+    """The facts of one database at one data version; each is built on first use and cached.
 
-    def __init__(self, engine: Engine, version: int):
-        self.engine, self.version = engine, version
-        self._builder = _Builder(engine, version)
+    With a window (date ranges, see loaders.as_window) the WINDOWED facts hold only the rows dated in
+    it — enough for any figure of a period inside the window — and every other fact is the
+    whole-history one (shared with the pages' Facts). known_first_date() still gives a windowed fact's
+    first date over its whole history, so the engine's "before the data start" rule is unchanged."""
+
+    def __init__(self, engine: Engine, version: int, window=None):
+        self.engine, self.version, self.window = engine, version, as_window(window)
+        self._builder = _Builder(engine, version, self.window)
         self._builder.facts = self
+        self._whole = Facts(engine, version) if self.window else self
+
+    def _own(self, name: str) -> bool:
+        """Is this fact built here (windowed, or this is the whole-history Facts)?"""
+        return self.window is None or name in WINDOWED
+
+    def _cache_key(self, name: str) -> tuple:
+        return (str(self.engine.url), name) if self.window is None else (str(self.engine.url), name, self.window)
 
     def _cached(self, name: str) -> pl.DataFrame | None:
+        if not self._own(name):
+            return self._whole._cached(name)
         with _lock:
-            hit = _cache.get((str(self.engine.url), name))
+            hit = (_cache if self.window is None else _window_facts).get(self._cache_key(name))
         return hit[1] if hit and hit[0] == self.version else None
+
+    def known_first_date(self, name: str) -> date | None:
+        """A windowed fact's first date over its whole history (date.max: it has no rows at all), from
+        the database; None when the fact's own frame tells (it is not windowed here)."""
+        if self.window is None or name not in WINDOWED:
+            return None
+        key = (str(self.engine.url), name)
+        with _lock:
+            hit = _first_dates.get(key)
+        if hit and hit[0] == self.version:
+            return hit[1]
+        first = first_date(name, self.engine) or date.max
+        with _lock:
+            _first_dates[key] = (self.version, first)
+        return first
 
     def __getitem__(self, name: str) -> pl.DataFrame:
         if name not in BUILDERS:
             raise KeyError(name)
+        if not self._own(name):
+            return self._whole[name]
         frame = self._cached(name)
         if frame is not None:
             return frame
@@ -577,20 +663,31 @@ class Facts(Mapping):
         finally:
             self._builder.building.pop()
         with _lock:
-            _cache[(str(self.engine.url), name)] = (self.version, frame)
+            if self.window is None:
+                _cache[self._cache_key(name)] = (self.version, frame)
+            else:
+                while len(_window_facts) >= WINDOW_CACHE:
+                    _window_facts.pop(next(iter(_window_facts)))
+                _window_facts[self._cache_key(name)] = (self.version, frame)
         return frame
 
     def prefetch(self, names: Iterable[str]) -> None:
         """Read everything these facts (and the facts they are built on) need that is not cached,
         in one concurrent round of reads; the facts themselves are built on first use."""
         kinds: list[str] = []
+        windowed: list[str] = []  # the kinds read for the window (a WINDOWED fact's own kind)
         todo = [n for n in names if n in BUILDERS]
         while todo:
             name = todo.pop()
             if self._cached(name) is None:
-                kinds += INPUTS.get(name, (name,) if name in _MASTERS else ())
-                todo += USES.get(name, ())
-        _read_inputs(self.engine, self.version, kinds)
+                if self.window is not None and name in WINDOWED:
+                    windowed.append(name)
+                    kinds += [k for k in INPUTS[name] if k != name]
+                else:
+                    kinds += INPUTS.get(name, (name,) if name in _MASTERS else ())
+                    todo += USES.get(name, ())
+        whole = [k for k in kinds if k not in windowed]
+        _read_inputs(self.engine, self.version, whole + windowed, self.window, windowed)
 
     def __contains__(self, name) -> bool:
         return name in BUILDERS
@@ -602,10 +699,12 @@ class Facts(Mapping):
         return len(BUILDERS)
 
 
-def load_facts(engine: Engine | None = None, names: Iterable[str] | None = None) -> Facts:
-    """The facts at the current data version; `names` are built now, the others on first use."""
+def load_facts(engine: Engine | None = None, names: Iterable[str] | None = None, window=None) -> Facts:
+    """The facts at the current data version; `names` are built now, the others on first use. With a
+    `window` — (from, to) or several such ranges, inclusive, None = open — the WINDOWED facts hold
+    only the rows dated in it (the date range in the SQL): for a request whose periods lie inside it."""
     engine = engine or get_engine()
-    facts = Facts(engine, data_version(engine))
+    facts = Facts(engine, data_version(engine), window)
     names = list(names or ())
     facts.prefetch(names)
     for name in names:
@@ -617,6 +716,8 @@ def clear_cache() -> None:
     with _lock:
         _cache.clear()
         _reads.clear()
+        _window_facts.clear()
+        _first_dates.clear()
 
 
 class _FrameBuilder(_Builder):

@@ -10,8 +10,9 @@ instance is seen by every other instance on its next rerun.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
 
 import polars as pl
 import sqlalchemy as sa
@@ -56,13 +57,14 @@ def _sqlite_file(engine: Engine) -> str | None:
 
 
 def read_sql_many(queries: list[str], engine: Engine | None = None,
-                  then: Callable[[int, pl.DataFrame], object] | None = None) -> list:
+                  then: Callable[[int, pl.DataFrame], object] | None = None, workers: int | None = None) -> list:
     """Several SELECTs read concurrently (SQLite: the reader processes; PostgreSQL: a connection
-    each), results in the order of the queries; `then(i, frame)` as in read_sqlite_many."""
+    each), results in the order of the queries; `then(i, frame)` and `workers` (at most that many at
+    once, on SQLite) as in read_sqlite_many."""
     engine = engine or get_engine()
     database = _sqlite_file(engine)
     if database:
-        return read_sqlite_many(database, queries, then)
+        return read_sqlite_many(database, queries, then, workers)
 
     def one(i: int):
         frame = read_sql(queries[i], engine)
@@ -117,9 +119,69 @@ def _select_all(kind_name: str) -> str:
     return f'SELECT {", ".join(chr(34) + c + chr(34) for c in schema_of(kind_name))} FROM "{kind_name}"'
 
 
-def kind_query(kind_name: str) -> str:
-    """The SELECT load_kind reads a kind with (for callers batching reads with read_sql_many)."""
-    return _select_all(kind_name)
+def kind_query(kind_name: str, window: Window | None = None) -> str:
+    """The SELECT load_kind reads a kind with (for callers batching reads with read_sql_many); with a
+    window, only the rows whose date field lies in it (date_where)."""
+    where = date_where(kind_name, window) if window else ""
+    return _select_all(kind_name) + (f" WHERE {where}" if where else "")
+
+
+# A window: date ranges (first, last day inclusive; None = open on that side), e.g. a period and its
+# comparison periods.
+Window = tuple[tuple[date | None, date | None], ...]
+
+
+def as_window(window) -> Window | None:
+    """(from, to) or several such pairs -> a Window of sorted, merged ranges (hashable, a cache key)."""
+    if window is None:
+        return None
+    pairs = [window] if len(window) == 2 and not isinstance(window[0], (tuple, list)) else list(window)
+    pairs = sorted(((a, b) for a, b in pairs), key=lambda r: (r[0] is not None, r[0] or date.min))
+    merged: list[tuple[date | None, date | None]] = []
+    for lo, hi in pairs:
+        if merged:
+            last_lo, last_hi = merged[-1]
+            if last_hi is None or lo is None or lo <= last_hi + timedelta(days=1):
+                merged[-1] = (last_lo, None if last_hi is None or hi is None else max(last_hi, hi))
+                continue
+        merged.append((lo, hi))
+    return tuple(merged)
+
+
+def date_where(kind_name: str, window: Sequence[tuple[date | None, date | None]]) -> str:
+    """The SQL condition keeping a kind's rows whose date field (Kind.date_field) lies in the window;
+    '' when it keeps every row. Dates compare as ISO text on SQLite and as dates on PostgreSQL; the
+    upper bound is "before the next day", which also holds for a value stored with a time. A month
+    field ('YYYY-MM') keeps the months the ranges touch."""
+    kind = KINDS[kind_name]
+    column = f'"{kind.date_field}"'
+    monthly = kind.field(kind.date_field).type == "month"
+    ranges = []
+    for lo, hi in window:
+        conditions = []
+        if lo is not None:
+            conditions.append(f"{column} >= '{lo:%Y-%m}'" if monthly else f"{column} >= '{lo.isoformat()}'")
+        if hi is not None:
+            conditions.append(f"{column} <= '{hi:%Y-%m}'" if monthly
+                              else f"{column} < '{(hi + timedelta(days=1)).isoformat()}'")
+        if not conditions:
+            return ""
+        ranges.append(" AND ".join(conditions))
+    return "(" + " OR ".join(f"({r})" for r in ranges) + ")" if ranges else ""
+
+
+def first_date(kind_name: str, engine: Engine) -> date | None:
+    """The earliest value of a kind's date field over its whole history (None: no rows); a month
+    field gives its first day. Cheap: the date fields are indexed."""
+    kind = KINDS[kind_name]
+    with engine.connect() as conn:
+        value = conn.execute(sa.text(f'SELECT MIN("{kind.date_field}") FROM "{kind_name}"')).scalar()
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value
+    text = str(value)
+    return date.fromisoformat(text + "-01" if len(text) == 7 else text[:10])
 
 
 def cached_kind(engine: Engine, version: int, kind_name: str) -> pl.DataFrame | None:

@@ -18,6 +18,7 @@ is unlinked right away: on Linux the mapping keeps the pages until the frame is 
 """
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import queue
@@ -27,8 +28,10 @@ import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:  # the reader process itself never needs polars (a quarter of its start-up)
+    import polars as pl
 
 _SCRATCH = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
 WHOLE_RESULT = 1_000_000_000
@@ -41,6 +44,7 @@ def pool_size() -> int:
 
 
 def _from_ipc_file(path: str) -> pl.DataFrame:
+    import polars as pl
     import pyarrow as pa
 
     return pl.from_arrow(pa.ipc.open_file(pa.memory_map(path)).read_all(), rechunk=False)
@@ -125,26 +129,39 @@ class _Pool:
             self._idle.put(reader)
 
 
+    def close(self) -> None:
+        """End the readers started so far (at exit: they are waited for, not left to end on their own)."""
+        while True:
+            try:
+                self._idle.get_nowait().close()
+            except queue.Empty:
+                return
+
+
 _pool = _Pool(pool_size())
+atexit.register(_pool.close)
 
 
 def read_sqlite(database: str, query: str) -> pl.DataFrame:
     return _pool.read(database, query)
 
 
-def read_sqlite_many(database: str, queries: list[str], then: Callable[[int, pl.DataFrame], object] | None = None
-                     ) -> list:
+def read_sqlite_many(database: str, queries: list[str], then: Callable[[int, pl.DataFrame], object] | None = None,
+                     workers: int | None = None) -> list:
     """The queries' results in order, read concurrently by the pool (each query is its own read
     transaction: results written between them may differ, as between any two reads). `then(i,
     frame)`, when given, runs on each result as soon as it arrives, while other reads go on, and
-    its return values are returned instead."""
+    its return values are returned instead. `workers` caps how many readers serve them at once
+    (a short-lived process reading a few small results gains nothing from starting more readers:
+    each costs the start of a Python process)."""
     def one(i: int):
         frame = _pool.read(database, queries[i])
         return then(i, frame) if then else frame
 
-    if len(queries) <= 1:
+    at_once = min(len(queries), _pool.size, workers or _pool.size)
+    if at_once <= 1:
         return [one(i) for i in range(len(queries))]
-    with ThreadPoolExecutor(min(len(queries), _pool.size)) as threads:
+    with ThreadPoolExecutor(at_once) as threads:
         return list(threads.map(one, range(len(queries))))
 
 

@@ -168,4 +168,4 @@ def test_concurrent_sessions_build_the_same_fact_and_raw_reads_are_not_kept(engi
         frames = list(threads.map(lambda _: load_facts(engine)["production"], range(2)))
     assert [f.height for f in frames] == [3, 3]
     assert frames[0].sort("date", "machine").equals(frames[1].sort("date", "machine"))
-    assert not any(kind == "production" for _, kind in facts_module._reads)
+    assert not any(kind == "production" for _, kind, _window in facts_module._reads)

@@ -10,6 +10,7 @@ printed (unknown, not 0).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import date
 
@@ -90,7 +91,11 @@ def run_kpi_command(args, engine, *, today: date | None = None) -> int:
     from data_access.facts import load_facts
 
     with_targets = not dims and date_from is not None and date_to is not None
-    facts = load_facts(engine, facts_for(ids) + (["targets"] if with_targets else []))  # only what they need
+    # only the facts these KPIs need, and of the dated ones only the period's rows (data_access.facts.WINDOWED)
+    # PLANTKPI_PUSHDOWN=0 reads the whole history instead (to check pushdown and measure it)
+    pushdown = os.environ.get("PLANTKPI_PUSHDOWN", "1") != "0"
+    window = (date_from, date_to) if (date_from or date_to) and pushdown else None
+    facts = load_facts(engine, facts_for(ids) + (["targets"] if with_targets else []), window=window)
     table = compute(ids, facts, dims, Filters(date_from=date_from, date_to=date_to), today=today or date.today())
     if dims:  # periods before every requested KPI's data start are not rows at all
         table = table.filter(~pl.all_horizontal([pl.col(k).is_null() for k in ids]))

@@ -163,6 +163,14 @@ def compare(kpi_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], date_from
     return pl.DataFrame(rows, schema=_SCHEMA)
 
 
-__all__ = ["LIGHTS", "NEAR_BAND", "STATUSES", "compare", "coverage", "light", "month_bounds", "months_of", "period_target",
+def comparison_window(date_from: date, date_to: date, cal: PlantCalendar | None = None
+                      ) -> tuple[tuple[date, date], ...]:
+    """The date ranges compare() reads: the period, the previous period and the same period last
+    year — a window for data_access.facts.load_facts(..., window=...)."""
+    cal = cal or calendar.current()
+    return ((date_from, date_to), previous_period(date_from, date_to, cal), same_period_last_year(date_from, date_to, cal))
+
+
+__all__ = ["LIGHTS", "comparison_window", "NEAR_BAND", "STATUSES", "compare", "coverage", "light", "month_bounds", "months_of", "period_target",
            "status_by_direction", "weight_measure",
            "previous_period", "same_period_last_year", "status", "target_for", "target_status"]

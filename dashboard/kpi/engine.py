@@ -107,6 +107,12 @@ class _Resolver(Mapping):
             return True
         return name in self._facts
 
+    def known_first_date(self, name: str) -> date | None:
+        """A fact's first date over its whole history when the caller's mapping knows it better than
+        the frame does (data_access.facts.Facts for a date window); None: read it from the frame."""
+        hint = getattr(self._facts, "known_first_date", None)
+        return hint(name) if hint is not None and name not in DERIVED_FACTS else None
+
     def available(self, name: str) -> bool:
         try:
             self[name]
@@ -332,7 +338,10 @@ def data_starts(kpi_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], *, to
     def first(fact: str) -> date | None:
         if fact not in firsts:
             frame = resolver[fact] if resolver.available(fact) else None
-            if frame is None or "date" not in frame.columns:
+            known = resolver.known_first_date(fact) if frame is not None else None
+            if known is not None and "date" in frame.columns:  # the frame holds a window only
+                firsts[fact] = known
+            elif frame is None or "date" not in frame.columns:
                 firsts[fact] = None
             else:
                 firsts[fact] = frame.get_column("date").min() if frame.height else date.max

@@ -140,15 +140,21 @@ def _in_process_adbc(queries) -> float:
     return float(out.stdout.strip())
 
 
-def _pandas_baseline(engine, queries, date_from, date_to, today):
-    """The plain way: pandas.read_sql of the tables (the same columns the engine reads), pandas merge/groupby."""
+def pandas_tables(engine, queries) -> dict:
+    """pandas.read_sql of each SELECT, by table name."""
     import re
 
     import pandas as pd
 
     with engine.connect() as conn:
-        t = {re.search(r'FROM "(\w+)"', q).group(1): pd.read_sql(q, conn.connection.driver_connection)
-             for q in queries}
+        return {re.search(r'FROM "(\w+)"', q).group(1): pd.read_sql(q, conn.connection.driver_connection)
+                for q in queries}
+
+
+def pandas_production(t: dict, date_from, date_to):
+    """good, scrap ratio, OEE and availability by month x line, the pandas way (tables from pandas_tables)."""
+    import pandas as pd
+
     p = t["production"]
     p["date"] = pd.to_datetime(p["date"])
     p = p[(p["date"] >= pd.Timestamp(date_from)) & (p["date"] <= pd.Timestamp(date_to))]
@@ -156,12 +162,23 @@ def _pandas_baseline(engine, queries, date_from, date_to, today):
     p = p.merge(t["machines"], on="machine_code", how="left").merge(cycles, on=["product_code", "machine_code"], how="left")
     p["month"] = p["date"].dt.to_period("M")
     p["planned_s"] = p["planned_min"] * 60
+    p["operating_s"] = (p["planned_min"] - p["downtime_min"]) * 60
     p["ideal_good_s"] = p["ideal_cycle_s"] * p["good_qty"]
     g = p.groupby(["month", "line_code"]).agg(good=("good_qty", "sum"), scrap=("scrap_qty", "sum"),
                                               total=("total_qty", "sum"), ideal_good_s=("ideal_good_s", "sum"),
-                                              planned_s=("planned_s", "sum"))
+                                              planned_s=("planned_s", "sum"), operating_s=("operating_s", "sum"))
     g["scrap_ratio"] = g["scrap"] / g["total"]
     g["oee"] = g["ideal_good_s"] / g["planned_s"]
+    g["availability"] = g["operating_s"] / g["planned_s"]
+    return g
+
+
+def _pandas_baseline(engine, queries, date_from, date_to, today):
+    """The plain way: pandas.read_sql of the tables (the same columns the engine reads), pandas merge/groupby."""
+    import pandas as pd
+
+    t = pandas_tables(engine, queries)
+    g = pandas_production(t, date_from, date_to)
     o = t["orders"]
     o["promised_date"] = pd.to_datetime(o["promised_date"])
     s = t["shipments"]

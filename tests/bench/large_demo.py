@@ -1,11 +1,13 @@
 """The `large` demo plant (>= 1,000,000 production rows) every benchmark runs on, built once into
-data/bench/large.db (about 8 minutes the first time) and reused by later runs."""
+data/bench/large.db (about 8 minutes the first time) and reused by later runs. PLANTKPI_BENCH_DB names
+another file to use (e.g. a copy of one built elsewhere); it is built there when absent."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DB = ROOT / "data" / "bench" / "large.db"
+DB = Path(os.environ.get("PLANTKPI_BENCH_DB") or ROOT / "data" / "bench" / "large.db")
 
 
 def large_demo_url() -> str:
