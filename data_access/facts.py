@@ -591,7 +591,7 @@ def _routings(b: _Builder) -> pl.DataFrame:
     return b.kind("routings").rename({"product_code": "product", "machine_code": "machine"})
 
 
-_MASTERS = ("reasons", "bom", "materials", "products", "machines", "lines", "customers", "suppliers")
+_MASTERS = ("reasons", "bom", "materials", "products", "machines", "lines", "customers", "suppliers", "wage_rates")
 
 
 def _master(name: str) -> Callable[[_Builder], pl.DataFrame]:
@@ -632,6 +632,7 @@ BUILDERS: dict[str, Callable[[_Builder], pl.DataFrame]] = {
     "lines": _master("lines"),
     "customers": _master("customers"),
     "suppliers": _master("suppliers"),
+    "wage_rates": _master("wage_rates"),
 }
 
 

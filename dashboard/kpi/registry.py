@@ -251,8 +251,8 @@ MEASURES: dict[str, Measure] = {m.id: m for m in (
     Measure("utilities_cost", "costs", _sum("amount", pl.col("category") == "utilities"), "Utilities costs",
             "水电费用"),
     # R&D projects (date = start_date, product, stage: the project's current stage)
-    Measure("project_count", "projects", _count(), "Projects", "项目数"),
-    Measure("project_cost", "projects", _sum("cost"), "Project cost", "项目费用"),
+    Measure("project_count", "projects", _count(), "Projects started", "新立项目数"),
+    Measure("project_cost", "projects", _sum("cost"), "Cost of projects started", "新立项目费用"),
     # sales: shipments valued (date = ship_date, customer, abc_class, product, salesperson)
     Measure("sold_qty", "sales", _sum("qty")),
     Measure("revenue", "sales", _sum("revenue")),
@@ -465,8 +465,8 @@ KPIS: dict[str, KPI] = {k.id: k for k in (
     _ratio("utilities_per_unit", "Utilities per finished unit", "单位成品水电费", "currency", -1, "materials",
            "utilities_cost", "finished"),
     # --- R&D (研发部) ---------------------------------------------------------------------------
-    _total("rd_projects", "R&D projects", "研发项目数", "project_count", "count", +1, "rd"),
-    _total("rd_project_cost", "R&D project cost", "研发项目费用", "project_cost", "currency", -1, "rd"),
+    _total("rd_projects", "R&D projects started", "新立研发项目数", "project_count", "count", +1, "rd"),
+    _total("rd_project_cost", "Cost of R&D projects started", "新立研发项目费用", "project_cost", "currency", -1, "rd"),
 )}
 
 
