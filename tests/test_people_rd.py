@@ -234,3 +234,37 @@ def test_rd_page_is_listed_beside_the_other_analysis_pages():
 
     files = [p.file for p in pages_for("executive")]
     assert "analysis_rd.py" in files and files.index("analysis_rd.py") == files.index("analysis_sales.py") + 1
+
+
+# --- the demo plant --------------------------------------------------------------------------------
+
+def test_demo_has_busy_season_overtime_exceptions_injuries_transfers_and_every_stage():
+    """The demo (seed/demo.py, seed/hr_rd.py): employees over 36 h of overtime only in the weeks before a
+    Chinese New Year and not many of them; at least two injuries; department transfers whose detail
+    says where ("to:<department>"), each moving one person; projects in all five stages."""
+    from data_access.facts import FrameFacts
+    from seed.demo import generate, story_facts
+
+    today = date.today()
+    frames = generate("small", today=today)
+    facts = FrameFacts(frames)
+    over = overtime_over_limit(facts["attendance"], frames["employees"], PlantCalendar())
+    new_years = story_facts(today)["chinese_new_year"]
+    assert 1 <= over.height <= 40
+    for month in set(over.get_column("month").to_list()):
+        first = date.fromisoformat(month + "-01")
+        assert any(timedelta(0) <= ny - first <= timedelta(days=62) for ny in new_years), month
+    assert over.get_column("name").null_count() == 0
+    assert frames["hr_events"].filter(event="injury").height >= 2
+    moved = facts["hr_events"].filter(pl.col("to_department").is_not_null())
+    assert moved.height >= 3
+    assert moved.get_column("from_department").to_list() == ["production"] * moved.height
+    last = facts["headcount"].filter(pl.col("date") == today)
+    staff = dict(last.select("department", "headcount").rows())
+    register = frames["employees"].filter(pl.col("leave_date").is_null() | (pl.col("leave_date") >= today))
+    expected = dict(register.group_by("department").len().rows())
+    for department, n in pl.DataFrame({"d": moved.get_column("to_department")}).group_by("d").len().rows():
+        expected[department] = expected.get(department, 0) + n
+        expected["production"] -= n
+    assert staff == {d: n for d, n in expected.items() if d in staff}
+    assert set(frames["projects"].get_column("stage")) == {"concept", "design", "development", "launch", "market"}
