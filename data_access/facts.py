@@ -541,7 +541,7 @@ def _projects(b: _Builder) -> pl.DataFrame:
     """R&D projects (one row per project, its current stage): date = start_date, product, stage."""
     return b.kind("projects").select("project_code", product=pl.col("product_code"), stage=pl.col("stage"),
                                      date=pl.col("start_date"), start_date="start_date", end_date="end_date",
-                                     cost="cost")
+                                     cost="cost", budget="budget")
 
 
 def _costs(b: _Builder) -> pl.DataFrame:

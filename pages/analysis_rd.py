@@ -30,7 +30,9 @@ with left:
     st.subheader(t("rd.by_stage"))
     data_table(by_stage.select(pl.col("stage").alias("code"), stage_name.alias(t("rd.col.stage")),
                                pl.col("projects").alias(t("rd.col.projects")), pl.col("cost").alias(t("rd.col.cost")),
-                               pl.col("days_in_stage").round(0).alias(t("rd.col.days_in_stage"))).drop("code"),
+                               pl.col("days_in_stage").round(0).alias(t("rd.col.days_in_stage")),
+                               pl.col("budget").alias(t("rd.col.budget")),
+                               pl.col("cost_to_budget").round(3).alias(t("rd.col.cost_to_budget"))).drop("code"),
                t("rd.by_stage"), "rd_by_stage")
 with right:
     charts.draw(charts.bar_chart(by_stage.select(code="stage", name=stage_name, value="cost"),
@@ -51,5 +53,6 @@ products = names(facts, "product")
 rows = project_list(projects, today).with_columns(stage_name,
                                                   pl.col("product").replace_strict(products, default=pl.col("product")))
 data_table(rows.select([pl.col(c).alias(t(f"rd.col.{c}")) for c in
-                        ("project_code", "product", "stage", "start_date", "end_date", "days_in_stage", "cost")]),
+                        ("project_code", "product", "stage", "start_date", "end_date", "days_in_stage", "cost",
+                         "budget", "cost_to_budget")]),
            t("rd.projects"), "rd_projects")

@@ -6,7 +6,7 @@
   headcount by department follows them. (The demo's other transfers, "INJ -> DMC", are moves
   between lines inside Production.)
 - projects: besides the ten projects of seed.demo (design, launch, market), NEW_PROJECTS early ones
-  (concept and development), so that the pipeline shows all five stages.
+  (concept and development), so that the pipeline shows all five stages; most have a budget.
 Over-limit overtime (more than 36 h a month) comes from the demo's own busy season: production
 overtime peaks in the weeks before Chinese New Year, when some employees pass 36 h.
 """
@@ -50,6 +50,14 @@ def projects(existing: pl.DataFrame, products: pl.DataFrame, today: date, rng: n
     return pl.DataFrame(rows, schema=existing.schema, orient="row")
 
 
+def budgets(cost: pl.Series, rng: np.random.Generator) -> pl.Series:
+    """Each project's budget, rounded to ¥1,000: mostly 0.85-1.4 × its cost so far (some projects over
+    budget), one in five without a budget (the kind's budget is optional)."""
+    n = len(cost)
+    budget = np.round(cost.to_numpy() * rng.uniform(0.85, 1.4, n) / 1000) * 1000
+    return pl.Series("budget", np.where(rng.random(n) < 0.2, np.nan, budget)).fill_nan(None)
+
+
 def generate(frames: dict[str, pl.DataFrame], start: date, today: date, seed: int) -> dict[str, pl.DataFrame]:
     rng = np.random.default_rng(seed + SEED_OFFSET)
     events = frames["hr_events"]
@@ -58,4 +66,5 @@ def generate(frames: dict[str, pl.DataFrame], start: date, today: date, seed: in
         .sort("date", "employee_code", "event")
     project_rows = pl.concat([frames["projects"], projects(frames["projects"], frames["products"], today, rng)]) \
         .unique("project_code", keep="first", maintain_order=True).sort("project_code")
+    project_rows = project_rows.with_columns(budget=budgets(project_rows.get_column("cost"), rng))
     return {"hr_events": events, "projects": project_rows}

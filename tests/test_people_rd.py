@@ -20,10 +20,13 @@ Hand-computed:
   → 59 / 31 = 1.903; the plant 117 / 31 = 3.774.
   dept_transfers = 1 (the "INJ -> DMC" move is not one).
   recruitment_cost_per_hire = 3,000 / 2 hires = 1,500; welfare_per_head = 1,170 / (117 / 31) = 310.0.
-Projects (product P-1001): RD-2601 design from 2025-11-01 (56,000); RD-2602 concept from 2026-01-10
-  (8,000); RD-2603 concept from 2026-01-12 (12,000); RD-2604 market 2025-06-01 .. 2025-12-20 (90,000).
+Projects (product P-1001): RD-2601 design from 2025-11-01 (56,000, budget 50,000); RD-2602 concept
+  from 2026-01-10 (8,000, budget 10,000); RD-2603 concept from 2026-01-12 (12,000, no budget); RD-2604
+  market 2025-06-01 .. 2025-12-20 (90,000, budget 100,000).
   By stage: concept 2 / 20,000, design 1 / 56,000, development 0, launch 0, market 1 / 90,000;
   launched: 2025-Q4 1. Days in stage on 2026-01-31: concept (21 + 19) / 2 = 20.
+  Cost against budget (projects with a budget only): concept 8,000 / 10,000 = 0.8, design 56,000 /
+  50,000 = 1.12, market 0.9.
 """
 from __future__ import annotations
 
@@ -86,13 +89,13 @@ def plant_rows() -> dict[str, list[dict]]:
              {"month": "2026-01", "department": "hr", "category": "welfare", "amount": 1170.0}]
     project = example_row("projects")
     projects = [{**project, "project_code": "RD-2601", "stage": "design", "start_date": date(2025, 11, 1),
-                 "end_date": None, "cost": 56000.0},
+                 "end_date": None, "cost": 56000.0, "budget": 50000.0},
                 {**project, "project_code": "RD-2602", "stage": "concept", "start_date": date(2026, 1, 10),
-                 "end_date": None, "cost": 8000.0},
+                 "end_date": None, "cost": 8000.0, "budget": 10000.0},
                 {**project, "project_code": "RD-2603", "stage": "concept", "start_date": date(2026, 1, 12),
-                 "end_date": None, "cost": 12000.0},
+                 "end_date": None, "cost": 12000.0, "budget": None},
                 {**project, "project_code": "RD-2604", "stage": "market", "start_date": date(2025, 6, 1),
-                 "end_date": date(2025, 12, 20), "cost": 90000.0}]
+                 "end_date": date(2025, 12, 20), "cost": 90000.0, "budget": 100000.0}]
     return {"products": [example_row("products")], "employees": employees, "attendance": attendance,
             "hr_events": events, "costs": costs, "projects": projects}
 
@@ -152,6 +155,9 @@ def test_projects_by_stage_and_launches_per_quarter():
         ("concept", 2, 20000.0), ("design", 1, 56000.0), ("development", 0, 0.0), ("launch", 0, 0.0),
         ("market", 1, 90000.0)]
     assert stages.filter(stage="concept").get_column("days_in_stage").item() == 20.0
+    ratios = dict(stages.select("stage", "cost_to_budget").rows())
+    assert ratios["concept"] == pytest.approx(0.8) and ratios["design"] == pytest.approx(1.12)
+    assert ratios["market"] == pytest.approx(0.9) and ratios["development"] is None
     assert launched_per_quarter(rows, PlantCalendar()).rows() == [("2025-Q4", 1)]
 
 
@@ -225,6 +231,7 @@ def test_rd_page_shows_projects_by_stage(plant_db):
     stages = table_with(at, "阶段停留天数(平均)")
     assert dict(zip(stages["阶段"], stages["项目数"])) == {"概念化": 2, "产品化": 1, "技术化": 0, "商品化": 0,
                                                          "市场化": 1}
+    assert dict(zip(stages["阶段"], stages["费用/预算"]))["产品化"] == pytest.approx(1.12)
     launched = table_with(at, "上市数")
     assert launched.values.tolist() == [["2025-Q4", 1]]
 
