@@ -5,7 +5,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.i18n import t
-from dashboard.kpi.rd import launched_per_quarter, project_list, projects_by_stage
+from dashboard.kpi.rd import PROJECT_STAGES, launched_per_quarter, project_list, projects_by_stage
 from dashboard.ui import charts
 from dashboard.ui.analysis import analysis_page, names
 from dashboard.kpi.charts_data import rows_behind
@@ -21,9 +21,7 @@ if projects.height == 0:
     st.info(t("common.no_data"))
     st.stop()
 
-stage_name = pl.col("stage").replace_strict({s: t(f"rd.stage.{s}") for s in
-                                             ("concept", "design", "development", "launch", "market")},
-                                            default=pl.col("stage"))
+stage_name = pl.col("stage").replace_strict({s: t(f"rd.stage.{s}") for s in PROJECT_STAGES}, default=pl.col("stage"))
 by_stage = projects_by_stage(projects, today)
 left, right = st.columns(2)
 with left:
@@ -52,7 +50,7 @@ st.subheader(t("rd.projects"))
 products = names(facts, "product")
 rows = project_list(projects, today).with_columns(stage_name,
                                                   pl.col("product").replace_strict(products, default=pl.col("product")))
-data_table(rows.select([pl.col(c).alias(t(f"rd.col.{c}")) for c in
-                        ("project_code", "product", "stage", "start_date", "end_date", "days_in_stage", "cost",
-                         "budget", "cost_to_budget")]),
+data_table(rows.rename({"days_in_stage": "days"}).select([pl.col(c).alias(t(f"rd.col.{c}")) for c in
+                        ("project_code", "product", "stage", "start_date", "end_date", "days", "cost", "budget",
+                         "cost_to_budget")]),
            t("rd.projects"), "rd_projects")

@@ -31,13 +31,13 @@ def _budgeted() -> pl.Expr:
 
 def projects_by_stage(projects: pl.DataFrame, today: date) -> pl.DataFrame:
     """stage, projects, cost, days_in_stage (mean over its projects; open ones counted to `today`),
-    budget (of the projects that have one) and cost_to_budget (their cost / their budget, null when
+    budget (of the projects that have one; null when none has) and cost_to_budget (their cost / their budget, null when
     none has a budget): one row per stage of PROJECT_STAGES in order, 0 projects where none is in it."""
     order = pl.DataFrame({"stage": list(PROJECT_STAGES)})
     summed = (projects.group_by("stage")
               .agg(projects=pl.len().cast(pl.Int64), cost=pl.col("cost").cast(pl.Float64).sum(),
                    days_in_stage=_days_in_stage(today).mean(),
-                   budget=pl.col("budget").filter(_budgeted()).cast(pl.Float64).sum(),
+                   budget=pl.when(_budgeted().any()).then(pl.col("budget").filter(_budgeted()).cast(pl.Float64).sum()),
                    budgeted_cost=pl.col("cost").filter(_budgeted()).cast(pl.Float64).sum())
               .with_columns(cost_to_budget=pl.when(pl.col("budget") > 0)
                             .then(pl.col("budgeted_cost") / pl.col("budget")))

@@ -29,7 +29,7 @@ UNASSIGNED = "Unassigned"  # reason codes missing from master data (display text
 OTHER = "Other"            # small Pareto categories folded together (display text: t("kpi.other"))
 # Facts that record events: a period without any of them had none (0 complaints, 0 minutes of
 # downtime), while a period without production or survey rows is simply not known (null).
-EVENT_FACTS = frozenset({"complaints", "downtime", "scrap", "hr_events"})
+EVENT_FACTS = frozenset({"complaints", "downtime", "scrap", "hr_events", "projects"})
 # Dimensions whose members each belong to one fact (a downtime reason, a cost category): by these an
 # event fact's member without rows is not one of its members (no figure), not a member with 0 events.
 FACT_OWN_DIMENSIONS = frozenset({"reason", "category"})

@@ -48,6 +48,7 @@ MESSAGES = {
     "rd.col.projects": {"en": "Projects", "zh": "项目数"},
     "rd.col.cost": {"en": "Cost", "zh": "费用"},
     "rd.col.days_in_stage": {"en": "Days in stage (mean)", "zh": "阶段停留天数(平均)"},
+    "rd.col.days": {"en": "Days in stage", "zh": "阶段停留天数"},
     "rd.col.project_code": {"en": "Project", "zh": "项目编号"},
     "rd.col.product": {"en": "Product", "zh": "产品"},
     "rd.col.start_date": {"en": "Start", "zh": "开始日期"},
