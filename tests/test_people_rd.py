@@ -224,6 +224,24 @@ def test_people_page_in_chinese_names_the_employee_over_the_overtime_limit(plant
     assert set(injured["姓名"]) >= {"张敏", "王伟"}
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["加班超标人数"] == "1"
+    events = table_with(at, "事件")
+    assert sorted(events["事件"]) == sorted(["调动", "调动", "入职", "入职", "工伤", "工伤"])
+
+
+def test_people_page_hides_the_names_from_a_manager(plant_db):
+    """Names are for admin, executives and HR: a production manager sees the hours, not who."""
+    from dashboard.auth import CurrentUser
+    from dashboard.ui.login import SESSION_USER
+
+    at = AppTest.from_file(str(ROOT / "pages" / "analysis_people.py"), default_timeout=60)
+    at.query_params.update(JANUARY)
+    at.session_state[SESSION_USER] = CurrentUser("boss", "manager", "production")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    over = table_with(at, "Hours over the limit")
+    assert "Name" not in over.columns and over["Employee"].tolist() == ["E-0002"]
+    shown = " ".join(str(d.value.to_dict()) for d in at.dataframe)
+    assert "李娜" not in shown and "张敏" not in shown
 
 
 def test_rd_page_shows_projects_by_stage(plant_db):

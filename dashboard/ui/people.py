@@ -22,6 +22,7 @@ from dashboard.ui.tables import data_table
 from dashboard.ui.tiles import kpi_name
 
 NAME_ROLES = ("admin", "executive")
+HR_EVENTS = ("hire", "leave", "transfer", "injury", "wage_change")
 NAME_DEPARTMENTS = ("hr",)
 
 
@@ -36,7 +37,7 @@ def _headers(frame: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame:
 
 
 def _col(c: str) -> str:
-    return t(f"ppl2.col.{c}") if c in ("name", "over_h", "from_department", "to_department", "detail", "seq",
+    return t(f"ppl2.col.{c}") if c in ("name", "over_h", "from_department", "to_department", "detail", "seq", "event",
                                          "valid_from", "piece_rate", "previous_rate", "change", "headcount") \
         else t(f"analysis.col.{c}")
 
@@ -96,6 +97,13 @@ def hr_exceptions(facts: Mapping[str, pl.DataFrame], filters: Filters, today: da
                                pl.col("headcount").round(1))
                  .pivot("department", index="month", values="headcount").sort("month"))
         data_table(table.rename({"month": _col("month")}), t("ppl2.headcount_department"), "ppl2_headcount")
+
+    if show_names:  # every HR event of the period (hires with their cost, leaves, pay changes, ...)
+        st.subheader(t("ppl2.events"))
+        events = rows_behind("hr_events", facts, filters).with_columns(
+            pl.col("event").replace_strict({e: t(f"ppl2.event.{e}") for e in HR_EVENTS}, default=pl.col("event")))
+        cols = ("date", "employee", "name", "department", "event", "detail", "cost")
+        data_table(_headers(named(events, "department"), {c: _col(c) for c in cols}), t("ppl2.events"), "ppl2_events")
 
     st.subheader(t("ppl2.wage_rates"))
     rates = wage_rate_changes(facts["wage_rates"]) if "wage_rates" in facts else pl.DataFrame()
