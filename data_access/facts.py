@@ -430,7 +430,7 @@ def _attendance(b: _Builder) -> pl.DataFrame:
             .select("date", "employee", "department", "scheduled_h", "worked_h", "overtime_h", "absence"))
 
 
-TRANSFER_PREFIX = "to:"  # hr_events transfer detail "to:<department> ..." (dashboard.kpi.people)
+TRANSFER_PREFIX = "to:"  # hr_events transfer detail "to:<department> [from:<department>] ..." (dashboard.kpi.people)
 
 
 def _optional_kind(b: _Builder, name: str) -> pl.DataFrame:
@@ -444,10 +444,13 @@ def _optional_kind(b: _Builder, name: str) -> pl.DataFrame:
 def employee_departments(employees: pl.DataFrame, hr_events: pl.DataFrame | None = None) -> pl.DataFrame:
     """employee, department, start, end (inclusive; null while employed): each employee's stints.
 
-    The first stint is in the employees' department from hire_date; a transfer (hr_events event
-    "transfer", detail "to:<department>", e.g. "to:quality") after hire_date and not after leave_date
-    starts a stint in that department on its date. Other transfer details (a move between lines) and
-    unknown departments do not change the department."""
+    A transfer is an hr_events row with event "transfer" whose detail names the new department as
+    "to:<department>" (e.g. "to:quality 调品管部"), and optionally the old one as "from:<department>".
+    From its date (after hire_date, not after leave_date) the employee counts in the new department.
+    Before the first transfer they count in its "from:" department when given, else in the employees'
+    department: so HR may keep the register's department current (and write from:) or leave it as
+    hired. Other transfer details (a move between lines, "INJ -> DMC") and unknown departments change
+    nothing."""
     schema = {"employee": pl.String, "department": pl.String, "start": pl.Date, "end": pl.Date}
     if employees.height == 0:
         return pl.DataFrame(schema=schema)
@@ -455,17 +458,22 @@ def employee_departments(employees: pl.DataFrame, hr_events: pl.DataFrame | None
     parts = [first]
     if hr_events is not None and hr_events.height:
         code = "employee" if "employee" in hr_events.columns else "employee_code"
-        to = (pl.col("detail").fill_null("").str.strip_chars().str.strip_prefix(TRANSFER_PREFIX)
-              .str.split(" ").list.first().str.strip_chars())
-        moves = (hr_events.filter(pl.col("event") == "transfer",
-                                  pl.col("detail").fill_null("").str.strip_chars().str.starts_with(TRANSFER_PREFIX))
-                 .select(employee=pl.col(code), start=pl.col("date"), department=to)
-                 .filter(pl.col("department").is_in(list(DEPARTMENTS)))
+        detail = pl.col("detail").fill_null("")
+        known = list(DEPARTMENTS)
+        moves = (hr_events.filter(pl.col("event") == "transfer")
+                 .select(employee=pl.col(code), start=pl.col("date"),
+                         department=detail.str.extract(rf"(?:^|\s){TRANSFER_PREFIX}(\w+)"),
+                         before=detail.str.extract(r"(?:^|\s)from:(\w+)"))
+                 .filter(pl.col("department").is_in(known))
                  .join(employees.select("employee", "hire_date", "leave_date"), on="employee", how="inner")
                  .filter(pl.col("start") > pl.col("hire_date"),
                          pl.col("leave_date").is_null() | (pl.col("start") <= pl.col("leave_date")))
-                 .select("employee", "department", "start"))
-        parts.append(moves)
+                 .sort("employee", "start"))
+        hired_into = (moves.group_by("employee").agg(pl.col("before").first())
+                      .filter(pl.col("before").is_in(known)))
+        first = (first.join(hired_into, on="employee", how="left")
+                 .select("employee", department=pl.coalesce("before", "department"), start="start"))
+        parts = [first, moves.select("employee", "department", "start")]
     leave = employees.select("employee", "leave_date")
     return (pl.concat(parts).sort("employee", "start").unique(["employee", "start"], keep="last", maintain_order=True)
             .join(leave, on="employee", how="left")

@@ -146,6 +146,19 @@ def test_a_transfer_moves_headcount_between_departments():
     assert days.get_column("leaves").sum() == 0
 
 
+def test_a_transfer_with_from_counts_a_register_kept_current():
+    """HR updated the register to quality and wrote "to:quality from:production" on 4 Jan: before it the
+    employee counted in production (2, 2, 2), from it in quality; the same headcounts as above."""
+    employees = pl.DataFrame({"employee": ["A", "B"], "department": ["production", "quality"],
+                              "hire_date": [date(2026, 1, 1)] * 2, "leave_date": [None, None]},
+                             schema_overrides={"leave_date": pl.Date})
+    events = pl.DataFrame({"date": [date(2026, 1, 4)], "employee_code": ["B"], "event": ["transfer"],
+                           "detail": ["to:quality from:production 调品管部"]})
+    days = headcount_by_day(employees, date(2026, 1, 5), events)
+    by = {d: days.filter(department=d).sort("date").get_column("headcount").to_list() for d in ("production", "quality")}
+    assert by == {"production": [2, 2, 2, 1, 1], "quality": [0, 0, 0, 1, 1]}
+
+
 def test_projects_by_stage_and_launches_per_quarter():
     """The four projects of the module docstring, on 2026-01-31."""
     rows = pl.DataFrame([{"product": "P-1001", **{k: v for k, v in p.items() if k != "product_code"}}

@@ -5,9 +5,10 @@
   is *more* than 36 h is over the limit (exactly 36 h is not). `overtime_over_limit` lists them with
   their names; the engine's fact `overtime_months` (one row per employee and month) counts them
   (KPI overtime_over_limit) and the exceptions list reuses the very same function.
-- Transfers between departments: an hr_events row with event "transfer" whose detail starts with
-  "to:<department>" (e.g. "to:quality", "to:quality night shift from INJ") moves the employee to
-  that department from that day on (data_access.facts.employee_departments; headcount by department
+- Transfers between departments: an hr_events row with event "transfer" whose detail carries the new
+  department as "to:<department>" (e.g. "to:quality 调品管部"; optionally the old one, "to:quality
+  from:production", when HR keeps the register's department current) moves the employee to that
+  department from that day on (data_access.facts.employee_departments; headcount by department
   follows it). Any other detail ("INJ -> DMC") is a move inside the department: listed, not counted.
 - The wage-rate change log: wage_rates rows by valid_from, each with the rate it replaced.
 """
@@ -81,7 +82,7 @@ def injuries(hr_events: pl.DataFrame, employees: pl.DataFrame | None = None) -> 
 
 def transfers(hr_events: pl.DataFrame) -> pl.DataFrame:
     """date, employee, name, from_department, to_department, detail: every transfer event; to_department
-    is null for a move inside a department (a detail not starting with "to:")."""
+    is null for a move inside a department (a detail without "to:<department>")."""
     rows = hr_events.filter(pl.col("event") == "transfer")
     for column in ("name", "from_department", "to_department"):
         if column not in rows.columns:
