@@ -72,7 +72,7 @@ INPUTS: dict[str, tuple[str, ...]] = {
     "surveys": ("surveys", "customers"),
     "complaints": ("complaints", "reasons", "customers"),
     "employees": ("employees",),
-    "attendance": ("attendance", "employees"),
+    "attendance": ("attendance", "employees", "hr_events"),
     "headcount": ("attendance", "employees", "hr_events"),
     "hr_events": ("hr_events", "employees"),
     "projects": ("projects",),
@@ -425,9 +425,20 @@ def _employees(b: _Builder) -> pl.DataFrame:
 
 
 def _attendance(b: _Builder) -> pl.DataFrame:
-    return (b.kind("attendance").rename({"employee_code": "employee"})
-            .join(_employees(b).select("employee", "department"), on="employee", how="left")
-            .select("date", "employee", "department", "scheduled_h", "worked_h", "overtime_h", "absence"))
+    """Each day's record in the employee's department that day (transfers move it, employee_departments)."""
+    rows = b.kind("attendance").rename({"employee_code": "employee"})
+    employees = _employees(b)
+    stints = employee_departments(employees, _optional_kind(b, "hr_events"))
+    rows = rows.join(employees.select("employee", "department"), on="employee", how="left")
+    moved = stints.filter(pl.len().over("employee") > 1)
+    if moved.height:  # only the rows of those who moved are placed by date (the others: the register's)
+        mine = pl.col("employee").is_in(moved.get_column("employee").unique().implode())
+        placed = (rows.filter(mine).rename({"department": "_register"}).sort("date")
+                  .join_asof(moved.select("employee", "department", "start").sort("start"), left_on="date",
+                             right_on="start", by="employee", strategy="backward", check_sortedness=False)
+                  .with_columns(department=pl.coalesce("department", "_register")))  # a day before hire_date
+        rows = pl.concat([rows.filter(~mine), placed.select(rows.columns)]).sort("date", maintain_order=True)
+    return rows.select("date", "employee", "department", "scheduled_h", "worked_h", "overtime_h", "absence")
 
 
 TRANSFER_PREFIX = "to:"  # hr_events transfer detail "to:<department> [from:<department>] ..." (dashboard.kpi.people)

@@ -199,6 +199,11 @@ def test_people_kpis_on_the_database(engine):
     assert heads["quality"] == pytest.approx(59 / 31)
     moved = facts["hr_events"].filter(pl.col("to_department").is_not_null())
     assert moved.select("employee", "from_department", "to_department").rows() == [("E-0002", "production", "quality")]
+    # attendance follows the transfer: 李娜's 15 days before 16 Jan in production, 16 after in quality,
+    # so quality's scheduled hours are 张敏's 31 × 8 + 16 × 8 = 376
+    hours = dict(compute(["attendance_rate"], facts, ("department",), JAN, today=date(2026, 2, 1), with_measures=True)
+                 .select("department", "scheduled_h").rows())
+    assert hours == {"production": (31 + 15) * 8.0, "quality": (31 + 16) * 8.0}
 
 
 # --- pages ----------------------------------------------------------------------------------------
