@@ -541,7 +541,8 @@ def hr_event_rows(hr_events: pl.DataFrame, employees: pl.DataFrame) -> pl.DataFr
     at = rows.join_asof(stints.select("employee", "start", "department"), left_on="date", right_on="start",
                         by="employee", strategy="backward", check_sortedness=False)
     at = at.join_asof(stints.select("employee", before_start=pl.col("start"), from_department=pl.col("department")),
-                      left_on="before", right_on="before_start", by="employee", strategy="backward", check_sortedness=False)
+                      left_on="before", right_on="before_start", by="employee", strategy="backward",
+                      check_sortedness=False)
     moved = (pl.col("event") == "transfer") & pl.col("start").is_not_null() & (pl.col("start") == pl.col("date")) \
         & (pl.col("from_department") != pl.col("department"))
     return (at.join(people, on="employee", how="left")

@@ -43,7 +43,8 @@ launched = launched_per_quarter(projects)
 if launched.height == 0:
     st.info(t("rd.launched_none"))
 else:
-    data_table(launched.select(pl.col("quarter").alias(t("rd.col.quarter")), pl.col("launched").alias(t("rd.col.launched"))),
+    data_table(launched.select(pl.col("quarter").alias(t("rd.col.quarter")),
+                               pl.col("launched").alias(t("rd.col.launched"))),
                t("rd.launched"), "rd_launched")
 
 st.subheader(t("rd.projects"))

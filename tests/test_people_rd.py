@@ -311,3 +311,15 @@ def test_demo_has_busy_season_overtime_exceptions_injuries_transfers_and_every_s
         expected["production"] -= n
     assert staff == {d: n for d, n in expected.items() if d in staff}
     assert set(frames["projects"].get_column("stage")) == {"concept", "design", "development", "launch", "market"}
+
+
+def test_people_and_rd_pages_on_an_empty_database_raise_nothing(tmp_path, monkeypatch):
+    clear_cache()
+    engine, drop = make_database("sqlite", tmp_path)
+    monkeypatch.setenv("PLANTKPI_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    try:
+        for name in ("people", "rd"):
+            at = run_page(name, "zh")
+            assert at.info, name  # says there is nothing yet, in words
+    finally:
+        drop()
