@@ -43,7 +43,7 @@ PAGES: list[PageSpec] = [
     *[PageSpec(f"analysis_{a}.py", f"analysis-{a}", f"nav.analysis.{a}", "nav.section.analysis", ANALYSTS,
                icon=":material/monitoring:")
       for a in ("throughput", "quality", "delivery", "customer", "equipment", "materials", "purchasing", "people",
-                "sales")],
+                "sales", "rd")],
     *[PageSpec(f"planning_{p}.py", f"planning-{p}", f"nav.planning.{p}", "nav.section.planning",
                ("admin", "manager", "executive"), icon=":material/event_note:")
       for p in ("capacity", "priority", "mrp", "progress")],

@@ -47,8 +47,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from data_access.db import data_version, get_engine
+from data_access.kinds.base import DEPARTMENTS
 from data_access.loaders import (Window, as_window, cache_kind, cached_kind, conform, date_where, first_date,
-                                 kind_query, load_kind, parallel_reads, read_sql_many)
+                                 kind_query, load_kind, parallel_reads, read_sql_many, schema_of)
 
 UNASSIGNED = "Unassigned"  # same text as dashboard.kpi.registry.UNASSIGNED (data_access may not import dashboard)
 
@@ -77,8 +78,10 @@ INPUTS: dict[str, tuple[str, ...]] = {
     "surveys": ("surveys", "customers"),
     "complaints": ("complaints", "reasons", "customers"),
     "employees": ("employees",),
-    "attendance": ("attendance", "employees"),
-    "headcount": ("attendance", "employees"),
+    "attendance": ("attendance", "employees", "hr_events"),
+    "headcount": ("attendance", "employees", "hr_events"),
+    "hr_events": ("hr_events", "employees"),
+    "projects": ("projects",),
     "costs": ("costs",),
     "material_issues": ("material_moves", "materials"),
     "bom_requirements": ("bom", "materials", "routings"),
@@ -471,29 +474,95 @@ def _complaints(b: _Builder) -> pl.DataFrame:
 def _employees(b: _Builder) -> pl.DataFrame:
     return b.kind("employees").select(employee=pl.col("employee_code"), department=pl.col("department"),
                                       hire_date=pl.col("hire_date"), leave_date=pl.col("leave_date"),
-                                      hourly_rate=pl.col("hourly_rate"))
+                                      hourly_rate=pl.col("hourly_rate"), name=pl.col("name"))
 
 
 def _attendance(b: _Builder) -> pl.DataFrame:
-    return (b.kind("attendance").rename({"employee_code": "employee"})
-            .join(_employees(b).select("employee", "department"), on="employee", how="left")
-            .select("date", "employee", "department", "scheduled_h", "worked_h", "overtime_h", "absence"))
+    """Each day's record in the employee's department that day (transfers move it, employee_departments)."""
+    rows = b.kind("attendance").rename({"employee_code": "employee"})
+    employees = _employees(b)
+    stints = employee_departments(employees, _optional_kind(b, "hr_events"))
+    rows = rows.join(employees.select("employee", "department"), on="employee", how="left")
+    moved = stints.filter(pl.len().over("employee") > 1)
+    if moved.height:  # only the rows of those who moved are placed by date (the others: the register's)
+        mine = pl.col("employee").is_in(moved.get_column("employee").unique().implode())
+        placed = (rows.filter(mine).rename({"department": "_register"}).sort("date")
+                  .join_asof(moved.select("employee", "department", "start").sort("start"), left_on="date",
+                             right_on="start", by="employee", strategy="backward", check_sortedness=False)
+                  .with_columns(department=pl.coalesce("department", "_register")))  # a day before hire_date
+        rows = pl.concat([rows.filter(~mine), placed.select(rows.columns)]).sort("date", maintain_order=True)
+    return rows.select("date", "employee", "department", "scheduled_h", "worked_h", "overtime_h", "absence")
 
 
-def headcount_by_day(employees: pl.DataFrame, end: date) -> pl.DataFrame:
-    """date, department, headcount (employed that day), leaves (left that day)."""
+TRANSFER_PREFIX = "to:"  # hr_events transfer detail "to:<department> [from:<department>] ..." (dashboard.kpi.people)
+
+
+def _optional_kind(b: _Builder, name: str) -> pl.DataFrame:
+    """A kind frame, or its empty frame when the caller's frames (FrameFacts) do not hold it."""
+    try:
+        return b.kind(name)
+    except KeyError:
+        return pl.DataFrame(schema=schema_of(name))
+
+
+def employee_departments(employees: pl.DataFrame, hr_events: pl.DataFrame | None = None) -> pl.DataFrame:
+    """employee, department, start, end (inclusive; null while employed): each employee's stints.
+
+    A transfer is an hr_events row with event "transfer" whose detail names the new department as
+    "to:<department>" (e.g. "to:quality 调品管部"), and optionally the old one as "from:<department>".
+    From its date (after hire_date, not after leave_date) the employee counts in the new department.
+    Before the first transfer they count in its "from:" department when given, else in the employees'
+    department: so HR may keep the register's department current (and write from:) or leave it as
+    hired. Other transfer details (a move between lines, "INJ -> DMC") and unknown departments change
+    nothing."""
+    schema = {"employee": pl.String, "department": pl.String, "start": pl.Date, "end": pl.Date}
+    if employees.height == 0:
+        return pl.DataFrame(schema=schema)
+    first = employees.select("employee", "department", start=pl.col("hire_date"))
+    parts = [first]
+    if hr_events is not None and hr_events.height:
+        code = "employee" if "employee" in hr_events.columns else "employee_code"
+        detail = pl.col("detail").fill_null("")
+        known = list(DEPARTMENTS)
+        moves = (hr_events.filter(pl.col("event") == "transfer")
+                 .select(employee=pl.col(code), start=pl.col("date"),
+                         department=detail.str.extract(rf"(?:^|\s){TRANSFER_PREFIX}(\w+)"),
+                         before=detail.str.extract(r"(?:^|\s)from:(\w+)"))
+                 .filter(pl.col("department").is_in(known))
+                 .join(employees.select("employee", "hire_date", "leave_date"), on="employee", how="inner")
+                 .filter(pl.col("start") > pl.col("hire_date"),
+                         pl.col("leave_date").is_null() | (pl.col("start") <= pl.col("leave_date")))
+                 .sort("employee", "start"))
+        hired_into = (moves.group_by("employee").agg(pl.col("before").first())
+                      .filter(pl.col("before").is_in(known)))
+        first = (first.join(hired_into, on="employee", how="left")
+                 .select("employee", department=pl.coalesce("before", "department"), start="start"))
+        parts = [first, moves.select("employee", "department", "start")]
+    leave = employees.select("employee", "leave_date")
+    return (pl.concat(parts).sort("employee", "start").unique(["employee", "start"], keep="last", maintain_order=True)
+            .join(leave, on="employee", how="left")
+            .with_columns(end=pl.coalesce((pl.col("start").shift(-1).over("employee") - pl.duration(days=1)),
+                                          pl.col("leave_date")))
+            .select(list(schema)))
+
+
+def headcount_by_day(employees: pl.DataFrame, end: date, hr_events: pl.DataFrame | None = None) -> pl.DataFrame:
+    """date, department, headcount (employed that day), leaves (left that day); with hr_events an
+    employee counts in the department of each stint (employee_departments: transfers move them)."""
     schema = {"date": pl.Date, "department": pl.String, "headcount": pl.Int64, "leaves": pl.Int64}
     if employees.height == 0:
         return pl.DataFrame(schema=schema)
     start = employees.get_column("hire_date").min()
     last = max(d for d in (end, employees.get_column("leave_date").max(), employees.get_column("hire_date").max())
                if d is not None)
+    stints = employee_departments(employees, hr_events)
     days = pl.DataFrame({"date": pl.date_range(start, last, "1d", eager=True)})
-    grid = days.join(employees.select("department").unique(), how="cross")
-    joins = employees.group_by("department", date=pl.col("hire_date")).agg(joined=pl.len())
-    left_after = (employees.filter(pl.col("leave_date").is_not_null())
-                  .group_by("department", date=pl.col("leave_date") + pl.duration(days=1)).agg(gone=pl.len()))
-    leaves = (employees.filter(pl.col("leave_date").is_not_null())
+    grid = days.join(stints.select("department").unique(), how="cross")
+    joins = stints.group_by("department", date=pl.col("start")).agg(joined=pl.len())
+    left_after = (stints.filter(pl.col("end").is_not_null())
+                  .group_by("department", date=pl.col("end") + pl.duration(days=1)).agg(gone=pl.len()))
+    leaves = (stints.join(employees.select("employee", "leave_date"), on="employee")
+              .filter(pl.col("end").is_not_null() & (pl.col("end") == pl.col("leave_date")))
               .group_by("department", date=pl.col("leave_date")).agg(leaves=pl.len()))
     return (grid.join(joins, on=["date", "department"], how="left")
             .join(left_after, on=["date", "department"], how="left")
@@ -508,11 +577,44 @@ def headcount_by_day(employees: pl.DataFrame, end: date) -> pl.DataFrame:
 def _headcount(b: _Builder) -> pl.DataFrame:
     attendance = b.kind("attendance")
     end = max(date.today(), attendance.get_column("date").max() or date.today())
-    days = headcount_by_day(_employees(b), end)
+    days = headcount_by_day(_employees(b), end, _optional_kind(b, "hr_events"))
     # Before people records start (the first attendance day) the roster is not known: those who
     # left before then were never entered, so a headcount or a 0 % turnover there would be made up.
     first = attendance.get_column("date").min()
     return days if first is None else days.filter(pl.col("date") >= first)
+
+
+def hr_event_rows(hr_events: pl.DataFrame, employees: pl.DataFrame) -> pl.DataFrame:
+    """date, employee, name, department (that day, after transfers), event, detail, cost, from_department
+    and to_department (transfers between departments; null otherwise)."""
+    people = employees.select("employee", "name") if "name" in employees.columns else employees.select("employee")
+    stints = employee_departments(employees, hr_events).sort("start")
+    rows = (hr_events.rename({"employee_code": "employee"}).sort("date")
+            .with_columns(before=pl.col("date") - pl.duration(days=1)))
+    at = rows.join_asof(stints.select("employee", "start", "department"), left_on="date", right_on="start",
+                        by="employee", strategy="backward", check_sortedness=False)
+    at = at.join_asof(stints.select("employee", before_start=pl.col("start"), from_department=pl.col("department")),
+                      left_on="before", right_on="before_start", by="employee", strategy="backward",
+                      check_sortedness=False)
+    moved = (pl.col("event") == "transfer") & pl.col("start").is_not_null() & (pl.col("start") == pl.col("date")) \
+        & (pl.col("from_department") != pl.col("department"))
+    return (at.join(people, on="employee", how="left")
+            .with_columns(from_department=pl.when(moved).then(pl.col("from_department")),
+                          to_department=pl.when(moved).then(pl.col("department")))
+            .select("date", "employee", *(["name"] if "name" in people.columns else []), "department", "event",
+                    "detail", "cost", "from_department", "to_department")
+            .sort("date", "employee", "event"))
+
+
+def _hr_events(b: _Builder) -> pl.DataFrame:
+    return hr_event_rows(b.kind("hr_events"), _employees(b))
+
+
+def _projects(b: _Builder) -> pl.DataFrame:
+    """R&D projects (one row per project, its current stage): date = start_date, product, stage."""
+    return b.kind("projects").select("project_code", product=pl.col("product_code"), stage=pl.col("stage"),
+                                     date=pl.col("start_date"), start_date="start_date", end_date="end_date",
+                                     cost="cost", budget="budget")
 
 
 def _costs(b: _Builder) -> pl.DataFrame:
@@ -562,7 +664,7 @@ def _routings(b: _Builder) -> pl.DataFrame:
     return b.kind("routings").rename({"product_code": "product", "machine_code": "machine"})
 
 
-_MASTERS = ("reasons", "bom", "materials", "products", "machines", "lines", "customers", "suppliers")
+_MASTERS = ("reasons", "bom", "materials", "products", "machines", "lines", "customers", "suppliers", "wage_rates")
 
 
 def _master(name: str) -> Callable[[_Builder], pl.DataFrame]:
@@ -583,6 +685,8 @@ BUILDERS: dict[str, Callable[[_Builder], pl.DataFrame]] = {
     "attendance": _attendance,
     "employees": _employees,
     "headcount": _headcount,
+    "hr_events": _hr_events,
+    "projects": _projects,
     "costs": _costs,
     "material_issues": _material_issues,
     "bom_requirements": _bom_requirements,
@@ -601,6 +705,7 @@ BUILDERS: dict[str, Callable[[_Builder], pl.DataFrame]] = {
     "lines": _master("lines"),
     "customers": _master("customers"),
     "suppliers": _master("suppliers"),
+    "wage_rates": _master("wage_rates"),
 }
 
 

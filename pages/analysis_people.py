@@ -1,5 +1,7 @@
 """People & cost: attendance and overtime against target, cost by category (drill-down) and by
-department (docs/kpis.md, people, materials and cost)."""
+department (docs/kpis.md, people, materials and cost); the HR exceptions (人力资源异常超标分析): overtime
+over the 36 h limit and work injuries with the employees behind them (names for admin, executives and
+HR only), absence by type, transfers and headcount by department, the wage-rate change log."""
 import polars as pl
 import streamlit as st
 
@@ -10,13 +12,17 @@ from dashboard.ui import charts
 from dashboard.ui.analysis import analysis_page, names, with_names
 from dashboard.ui.memo import cached
 from dashboard.ui.tables import headers, rows_behind_table
+from dashboard.ui.people import hr_exceptions
 from dashboard.ui.tiles import kpi_name, kpi_tiles
 
 TILES = ["attendance_rate", "overtime_share", "turnover", "total_cost", "cost_per_unit"]
+HR_TILES = ["overtime_over_limit", "absence_rate", "injury_rate", "recruitment_cost_per_hire", "welfare_per_head",
+            "dept_transfers", "utilities_per_unit"]
 
 page = analysis_page("people", ())  # attendance and costs are per department
 facts, filters, today = page.facts, page.filters, page.today
 kpi_tiles(TILES, facts, filters, today, per_row=5)
+kpi_tiles(HR_TILES, facts, filters, today, per_row=4, key="hr_tiles")
 if page.empty("attendance", "costs"):
     st.stop()
 
@@ -63,3 +69,5 @@ rows = rows.with_columns(month=pl.col("date").dt.strftime("%Y-%m"),
 rows_behind_table(rows,
                   headers("month", "department", "category", "amount"), t("nav.analysis.people"), "ppl_rows",
                   newest_first="date")
+
+hr_exceptions(facts, filters, today)

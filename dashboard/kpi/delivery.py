@@ -109,3 +109,9 @@ DERIVED_INPUTS = {
     "delivery_orders": ("delivery_lines_all",),
     "supplier_lines": ("po_lines", "po_receipts"),
 }
+
+# The people facts derived from attendance (the plant calendar's months, dashboard.kpi.people).
+from dashboard.kpi.people import DERIVED_FACTS as _PEOPLE_FACTS, DERIVED_INPUTS as _PEOPLE_INPUTS  # noqa: E402
+
+DERIVED_FACTS.update(_PEOPLE_FACTS)
+DERIVED_INPUTS.update(_PEOPLE_INPUTS)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from dashboard.kpi.people import ABSENCE_TYPES, OVERTIME_LIMIT_H
+
 # Time grains are derived from the fact's `date`; the other dimensions are fact columns.
 GRAINS = ("day", "week", "month", "quarter", "year")
 DIMENSIONS = GRAINS + ("line", "machine", "product", "shift", "customer", "abc_class", "reason", "stage",
@@ -27,7 +29,7 @@ UNASSIGNED = "Unassigned"  # reason codes missing from master data (display text
 OTHER = "Other"            # small Pareto categories folded together (display text: t("kpi.other"))
 # Facts that record events: a period without any of them had none (0 complaints, 0 minutes of
 # downtime), while a period without production or survey rows is simply not known (null).
-EVENT_FACTS = frozenset({"complaints", "downtime", "scrap"})
+EVENT_FACTS = frozenset({"complaints", "downtime", "scrap", "hr_events", "projects"})
 # Dimensions whose members each belong to one fact (a downtime reason, a cost category): by these an
 # event fact's member without rows is not one of its members (no figure), not a member with 0 events.
 FACT_OWN_DIMENSIONS = frozenset({"reason", "category"})
@@ -231,6 +233,26 @@ MEASURES: dict[str, Measure] = {m.id: m for m in (
     Measure("headcount_days", "headcount", _sum("headcount"), "Headcount-days", "在职人天"),
     Measure("days", "headcount", pl.col("date").n_unique().cast(pl.Float64), "Days", "天数", additive=False),
     Measure("leaves", "headcount", _sum("leaves"), "Leavers", "离职人数"),
+    # people exceptions (dashboard.kpi.people): employee-months, absence hours, HR events, HR costs
+    Measure("over_limit_employees", "overtime_months", _count(pl.col("overtime_h") > OVERTIME_LIMIT_H),
+            "Employee-months over 36 h overtime", "加班超 36 小时人次"),
+    Measure("absence_h", "attendance", _sum((pl.col("scheduled_h") - pl.col("worked_h")).clip(lower_bound=0),
+                                            pl.col("absence") != "none"), "Absence hours", "缺勤工时"),
+    *[Measure(f"absence_h_{a}", "attendance", _sum((pl.col("scheduled_h") - pl.col("worked_h")).clip(lower_bound=0),
+                                                   pl.col("absence") == a), f"Absence hours ({en})", f"缺勤工时({zh})")
+      for a, (en, zh) in ABSENCE_TYPES.items()],
+    Measure("injuries", "hr_events", _count(pl.col("event") == "injury"), "Work injuries", "工伤次数"),
+    Measure("hires", "hr_events", _count(pl.col("event") == "hire"), "Hires", "入职人数"),
+    Measure("dept_transfers", "hr_events", _count(pl.col("to_department").is_not_null()),
+            "Transfers between departments", "部门间调动人次"),
+    Measure("recruitment_cost", "costs", _sum("amount", pl.col("category") == "recruitment"),
+            "Recruitment costs", "招聘费用"),
+    Measure("welfare_cost", "costs", _sum("amount", pl.col("category") == "welfare"), "Welfare costs", "福利费用"),
+    Measure("utilities_cost", "costs", _sum("amount", pl.col("category") == "utilities"), "Utilities costs",
+            "水电费用"),
+    # R&D projects (date = start_date, product, stage: the project's current stage)
+    Measure("project_count", "projects", _count(), "Projects started", "新立项目数"),
+    Measure("project_cost", "projects", _sum("cost"), "Cost of projects started", "新立项目费用"),
     # sales: shipments valued (date = ship_date, customer, abc_class, product, salesperson)
     Measure("sold_qty", "sales", _sum("qty")),
     Measure("revenue", "sales", _sum("revenue")),
@@ -426,6 +448,25 @@ KPIS: dict[str, KPI] = {k.id: k for k in (
     _ratio("headcount", "Average headcount", "平均在职人数", "count", +1, "people", "headcount_days", "days"),
     _ratio("turnover", "Staff turnover", "员工流失率", "ratio", -1, "people", "leaves", "headcount"),
     _ratio("overtime_share", "Overtime share", "加班占比", "ratio", -1, "people", "overtime_h", "worked_h"),
+    _total("overtime_over_limit", "Employees over the overtime limit", "加班超标人数", "over_limit_employees", "count",
+           -1, "people"),
+    _ratio("absence_rate", "Absence rate", "缺勤率", "ratio", -1, "people", "absence_h", "scheduled_h", bounded=True),
+    *[_ratio(f"absence_rate_{a}", f"Absence rate ({en})", f"缺勤率({zh})", "ratio", -1, "people", f"absence_h_{a}",
+             "scheduled_h", bounded=True) for a, (en, zh) in ABSENCE_TYPES.items()],
+    _total("injuries", "Work injuries", "工伤次数", "injuries", "count", -1, "people"),
+    _ratio("injury_rate", "Injury rate (per 200,000 h)", "工伤率(每 20 万工时)", "points", -1, "people", "injuries",
+           "worked_h", scale=200_000.0),
+    _total("hires", "Hires", "入职人数", "hires", "count", +1, "people"),
+    _ratio("recruitment_cost_per_hire", "Recruitment cost per hire", "人均招聘费用", "currency", -1, "people",
+           "recruitment_cost", "hires"),
+    _ratio("welfare_per_head", "Welfare per head", "人均福利费用", "currency", -1, "people", "welfare_cost",
+           "headcount"),
+    _total("dept_transfers", "Transfers between departments", "部门间调动", "dept_transfers", "count", -1, "people"),
+    _ratio("utilities_per_unit", "Utilities per finished unit", "单位成品水电费", "currency", -1, "materials",
+           "utilities_cost", "finished"),
+    # --- R&D (研发部) ---------------------------------------------------------------------------
+    _total("rd_projects", "R&D projects started", "新立研发项目数", "project_count", "count", +1, "rd"),
+    _total("rd_project_cost", "Cost of R&D projects started", "新立研发项目费用", "project_cost", "currency", -1, "rd"),
 )}
 
 

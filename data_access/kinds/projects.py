@@ -10,6 +10,7 @@ KIND = Kind(
         day("start_date", "Start date", "开始日期", example="2026-01-05"),
         day("end_date", "End date", "结束日期", required=False),
         qty("cost", "Cost", "费用", integer=False, example=56000),
+        qty("budget", "Budget", "预算", required=False, integer=False, example=80000),
     ),
     rules=(not_after("end_date", "start_date", "end date is before the start date", "结束日期早于开始日期"),),
 )
