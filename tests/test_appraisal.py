@@ -1,0 +1,149 @@
+"""Department scorecards (SPEC §5 "Appraisal", §7 `plantkpi scorecard`), hand-computed.
+
+The plant (every case below): line L1, machine M1, product P1 (one operation). March 2026: good 900,
+scrap 100 -> total 1,000, scrap_ratio 0.10, finished_qty 900, yield 0.90.
+Targets for 2026-03: scrap_ratio plant 0.08, scrap_ratio on L1 0.09, finished_qty plant 600; no
+target for yield.
+Scorecard:
+  production  scrap_ratio (plant)  weight 50 -> lower is better: 0.08 / 0.10 = 0.8, points 40
+              finished_qty (plant) weight 30 -> 900 / 600 = 1.5, capped at 1.2, points 36
+              yield (plant)        weight 20 -> no target: listed, not scored
+              score = (40 + 36) / (50 + 30) = 0.95
+  quality     scrap_ratio on L1    weight 10 -> 0.09 / 0.10 = 0.9; score 0.9
+Ranking: production 1, quality 2.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from dashboard.kpi import appraisal
+from dashboard.kpi.registry import KPIS
+from data_access.ingest import import_upload
+from data_access.kinds.scorecard import KPI_IDS
+from data_access.loaders import load_kind
+from tests.test_kpi_examples import facts_of, plant, production_row, write
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def seed_march(engine):
+    plant(engine, routings=[("P1", 10, "M1", 1.0)])
+    write(engine, "production", [production_row(day=date(2026, 3, 10), good=900, scrap=100)])
+    write(engine, "targets", [{"kpi": "scrap_ratio", "month": "2026-03", "line_code": None, "target": 0.08},
+                              {"kpi": "scrap_ratio", "month": "2026-03", "line_code": "L1", "target": 0.09},
+                              {"kpi": "finished_qty", "month": "2026-03", "line_code": None, "target": 600}])
+    write(engine, "scorecard", [
+        {"department": "production", "kpi": "scrap_ratio", "weight": 50, "line_code": None},
+        {"department": "production", "kpi": "finished_qty", "weight": 30, "line_code": None},
+        {"department": "production", "kpi": "yield", "weight": 20, "line_code": None},
+        {"department": "quality", "kpi": "scrap_ratio", "weight": 10, "line_code": "L1"}])
+    return engine
+
+
+@pytest.fixture
+def march(engine):
+    return seed_march(engine)
+
+
+def test_scores_lower_is_better_cap_and_row_without_target(march):
+    """The module docstring's case, computed by dashboard.kpi.appraisal on the stored rows."""
+    rows = appraisal.scorecard_rows(load_kind("scorecard", march), facts_of(march), "2026-03")
+    by = {(r["department"], r["kpi"]): r for r in rows.iter_rows(named=True)}
+    scrap = by[("production", "scrap_ratio")]
+    assert scrap["actual"] == pytest.approx(0.10) and scrap["target"] == pytest.approx(0.08)
+    assert scrap["achievement"] == pytest.approx(0.8) and scrap["points"] == pytest.approx(40)
+    finished = by[("production", "finished_qty")]
+    assert finished["actual"] == pytest.approx(900) and finished["achievement"] == pytest.approx(1.2)
+    no_target = by[("production", "yield")]
+    assert no_target["actual"] == pytest.approx(0.9) and no_target["target"] is None
+    assert no_target["scored"] is False and no_target["points"] is None
+    line = by[("quality", "scrap_ratio")]
+    assert line["line"] == "L1" and line["target"] == pytest.approx(0.09) and line["achievement"] == pytest.approx(0.9)
+    scores = {r["department"]: r for r in appraisal.department_scores(rows).iter_rows(named=True)}
+    assert scores["production"]["score"] == pytest.approx(0.95) and scores["production"]["rank"] == 1
+    assert scores["production"]["rows"] == 3 and scores["production"]["rows_scored"] == 2
+    assert scores["quality"]["score"] == pytest.approx(0.9) and scores["quality"]["rank"] == 2
+
+
+def run_cli(engine, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PLANTKPI_DATABASE_URL": engine.url.render_as_string(hide_password=False),
+           "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "dashboard.cli", "scorecard", *args], capture_output=True,
+                          text=True, env=env, cwd=ROOT, timeout=120)
+
+
+def test_cli_json_shape_and_scores(march):
+    """`plantkpi scorecard --month 2026-03 --json`: SPEC §7's shape, production 0.95 first, quality 0.9;
+    a bad month exits 2."""
+    done = run_cli(march, "--month", "2026-03", "--json")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert [d["department"] for d in out["departments"]] == ["production", "quality"]
+    production = out["departments"][0]
+    assert production["score"] == pytest.approx(0.95)
+    assert {"kpi", "actual", "target", "achievement", "weight"} <= set(production["rows"][0])
+    rows = {r["kpi"]: r for r in production["rows"]}
+    assert rows["scrap_ratio"]["achievement"] == pytest.approx(0.8) and rows["scrap_ratio"]["weight"] == 50
+    assert rows["yield"]["target"] is None and rows["yield"]["achievement"] is None
+    assert out["departments"][1]["score"] == pytest.approx(0.9)
+    assert run_cli(march, "--month", "2026-13x").returncode == 2
+
+
+def test_unknown_kpi_upload_is_refused_with_row_column_value(sqlite_engine):
+    """A scorecard file whose second data row (file row 3) names `oee_total` (not a KPI) is refused:
+    the problem names row 3, column kpi, value oee_total; nothing is written. A weight of 0 too."""
+    data = "department,kpi,weight\nproduction,oee,40\nquality,oee_total,30\nsales,otd_line,0\n".encode()
+    for lang, word in (("en", "unknown KPI id"), ("zh", "未知的指标代码")):
+        result = import_upload(sqlite_engine, "scorecard", data, "card.csv", "admin", lang=lang)
+        assert not result.written
+        bad = [p for p in result.problems if not p.warning]
+        kpi_problem = next(p for p in bad if p.field == "kpi")
+        assert (kpi_problem.row, kpi_problem.column, kpi_problem.value) == (3, "kpi", "oee_total")
+        assert word in kpi_problem.message
+        weight_problem = next(p for p in bad if p.field == "weight")
+        assert (weight_problem.row, weight_problem.value) == (4, "0")
+    assert load_kind("scorecard", sqlite_engine).height == 0
+
+
+def test_scorecard_kpi_ids_are_the_registry_and_timeliness():
+    """data_access cannot import the registry: its list must be the registry's ids + data_timeliness."""
+    assert set(KPI_IDS) == set(KPIS) | {"data_timeliness"}
+
+
+def test_achievement_rules_for_signed_and_zero_values():
+    """Lower is better, actual 0 (no complaints) -> the cap 1.2; higher is better, actual 0 -> 0;
+    target 0 -> not scored; lower is better 50 against 40 -> 0.8."""
+    assert appraisal.achievement(-1, 0.0, 40.0) == 1.2
+    assert appraisal.achievement(1, 0.0, 0.9) == 0.0
+    assert appraisal.achievement(1, 0.5, 0.0) is None
+    assert appraisal.achievement(-1, 50.0, 40.0) == pytest.approx(0.8)
+
+
+def test_data_timeliness_hand_computed():
+    """March 2026, Monday weeks; 1 March is a Sunday. Weeks ending in March: Feb 23-Mar 1, 2-8, 9-15,
+    16-22, 23-29 (30 Mar-5 Apr ends in April).
+    production (weekly): week Feb 23-Mar 1 nothing (late), 2-8 arrived Mon 9th 11:00 (on time), 9-15
+    arrived Mon 16th 12:30 (late), 16-22 arrived Sun 22nd (on time), 23-29 nothing (late) -> 2 of 5 = 0.4.
+    finance `costs` (monthly): arrived 2026-04-05 18:00 (by the 5th) -> 1 of 1 = 1.0.
+    `now` 2026-04-30: every deadline has passed."""
+    arrivals = pl.DataFrame({
+        "department": ["production"] * 3 + ["finance"], "kind": ["production"] * 3 + ["costs"],
+        "cadence": ["weekly"] * 3 + ["monthly"],
+        "day": [date(2026, 3, 4), date(2026, 3, 12), date(2026, 3, 20), date(2026, 3, 1)],
+        "arrived": [datetime(2026, 3, 9, 11), datetime(2026, 3, 16, 12, 30), datetime(2026, 3, 22, 9),
+                    datetime(2026, 4, 5, 18)]})
+    from dashboard.kpi.calendar import PlantCalendar
+    shares = appraisal.data_timeliness(arrivals, "2026-03", datetime(2026, 4, 30), PlantCalendar())
+    assert shares == {"production": 0.4, "finance": 1.0}
+    # on 2026-03-20 only the weeks to 15 March are due (late, on time, late): 1 of 3; costs not yet
+    early = appraisal.data_timeliness(arrivals, "2026-03", datetime(2026, 3, 20), PlantCalendar())
+    assert early == {"production": pytest.approx(1 / 3)}
