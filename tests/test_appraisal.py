@@ -147,3 +147,70 @@ def test_data_timeliness_hand_computed():
     # on 2026-03-20 only the weeks to 15 March are due (late, on time, late): 1 of 3; costs not yet
     early = appraisal.data_timeliness(arrivals, "2026-03", datetime(2026, 3, 20), PlantCalendar())
     assert early == {"production": pytest.approx(1 / 3)}
+
+
+def test_demo_scorecard_covers_every_department_with_weights_of_100():
+    """seed.appraisal: every department (all but the master-data 'admin') has rows; weights add to 100;
+    every KPI is one the scorecard kind accepts."""
+    from data_access.kinds.base import DEPARTMENTS
+    from seed.appraisal import scorecard
+
+    card = scorecard(pl.DataFrame({"line_code": ["L2", "L1"]}))
+    sums = dict(card.group_by("department").agg(pl.col("weight").sum()).iter_rows())
+    assert set(sums) == set(DEPARTMENTS) - {"admin"}
+    assert all(total == 100 for total in sums.values()), sums
+    assert set(card.get_column("kpi")) <= set(KPI_IDS)
+    assert card.filter(pl.col("line_code").is_not_null()).get_column("line_code").to_list() == ["L1"]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    from data_access.loaders import clear_cache
+    from seed.demo import load_demo
+    from tests.conftest import make_database, serving_database
+
+    clear_cache()
+    engine, drop = make_database("sqlite", tmp_path_factory.mktemp("scorecards"))
+    load_demo(engine, "small", today=date.today())
+    with serving_database(engine):
+        yield engine
+    drop()
+
+
+def test_page_in_chinese_shows_names_not_codes(demo):
+    """The Scorecards page in zh on the demo: a heading per department with its Chinese name (生产部 …),
+    KPI rows by their Chinese names (废品率), the ranking and trend charts, and no raw department or
+    KPI code anywhere in the headings and tables."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.i18n import language
+    from data_access.kinds.base import DEPARTMENTS
+
+    at = AppTest.from_file(str(ROOT / "pages" / "scorecards.py"), default_timeout=120)
+    at.session_state["lang"] = "zh"
+    with language("zh"):
+        at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    headings = [h.value for h in at.subheader]
+    assert len(headings) == len(DEPARTMENTS) - 1
+    assert any("生产部" in h for h in headings) and any("客服部" in h for h in headings)
+    cells = []
+    for frame in at.dataframe:
+        table = frame.value
+        cells += [str(c) for c in table.columns] + [str(v) for v in table.to_numpy().ravel()]
+    assert "废品率" in cells and "未计分：无目标值" in cells
+    codes = set(KPIS) | set(DEPARTMENTS)
+    shown = headings + cells
+    leaked = [text for text in shown if any(code in text.split() or code == text for code in codes)
+              or any(code in text for code in codes if "_" in code)]
+    assert leaked == []
+    charts = []
+
+    def walk(node):
+        if getattr(node, "type", None) == "vega_lite_chart":
+            charts.append(node)
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    assert len(charts) == 2, "the ranking and the 12-month trend"

@@ -32,6 +32,22 @@ def month_scorecards(engine: Engine, month: str, facts=None, now: datetime | Non
     return rows, appraisal.department_scores(rows)
 
 
+def scorecard_trend(engine: Engine, month: str, facts=None, now: datetime | None = None,
+                    months: int = 12) -> pl.DataFrame:
+    """month, department, score of the `months` months ending with `month` (the page's trend)."""
+    from data_access.facts import load_facts
+    from data_access.loaders import load_kind
+    from data_access.status import arrivals
+
+    card = load_kind("scorecard", engine)
+    facts = facts if facts is not None else load_facts(engine)
+    timeliness_of = None
+    if appraisal.TIMELINESS in card.get_column("kpi").to_list():
+        arrived, moment = arrivals(engine), now or datetime.utcnow()
+        timeliness_of = lambda m: appraisal.data_timeliness(arrived, m, moment)  # noqa: E731
+    return appraisal.score_trend(card, facts, month, months, timeliness_of=timeliness_of)
+
+
 def _number(value: float | None, digits: int = 3) -> str:
     return "—" if value is None else f"{value:,.{digits}f}"
 
