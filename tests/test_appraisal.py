@@ -131,22 +131,27 @@ def test_achievement_rules_for_signed_and_zero_values():
 def test_data_timeliness_hand_computed():
     """March 2026, Monday weeks; 1 March is a Sunday. Weeks ending in March: Feb 23-Mar 1, 2-8, 9-15,
     16-22, 23-29 (30 Mar-5 Apr ends in April).
-    production (weekly): week Feb 23-Mar 1 nothing (late), 2-8 arrived Mon 9th 11:00 (on time), 9-15
-    arrived Mon 16th 12:30 (late), 16-22 arrived Sun 22nd (on time), 23-29 nothing (late) -> 2 of 5 = 0.4.
+    production (weekly): Feb 23-Mar 1 arrived Fri 27 Feb (on time), 2-8 arrived Mon 9th 11:00 (on
+    time), 9-15 arrived Mon 16th 12:30 (late), 16-22 arrived Sun 22nd (on time), 23-29 nothing (late)
+    -> 3 of 5 = 0.6.
     finance `costs` (monthly): arrived 2026-04-05 18:00 (by the 5th) -> 1 of 1 = 1.0.
-    `now` 2026-04-30: every deadline has passed."""
-    arrivals = pl.DataFrame({
-        "department": ["production"] * 3 + ["finance"], "kind": ["production"] * 3 + ["costs"],
-        "cadence": ["weekly"] * 3 + ["monthly"],
-        "day": [date(2026, 3, 4), date(2026, 3, 12), date(2026, 3, 20), date(2026, 3, 1)],
-        "arrived": [datetime(2026, 3, 9, 11), datetime(2026, 3, 16, 12, 30), datetime(2026, 3, 22, 9),
-                    datetime(2026, 4, 5, 18)]})
+    `now` 2026-04-30: every deadline has passed. On 2026-03-20 only the weeks to 15 March are due
+    (on time, on time, late): 2 of 3; costs not yet.
+    sales `orders` first reports on 20 March: the weeks before are not expected, 16-22 arrived on
+    Mon 23rd 09:00 (on time), 23-29 nothing -> 1 of 2 = 0.5."""
     from dashboard.kpi.calendar import PlantCalendar
+
+    arrivals = pl.DataFrame({
+        "department": ["production"] * 4 + ["finance", "sales"], "kind": ["production"] * 4 + ["costs", "orders"],
+        "cadence": ["weekly"] * 4 + ["monthly", "weekly"],
+        "day": [date(2026, 2, 25), date(2026, 3, 4), date(2026, 3, 12), date(2026, 3, 20), date(2026, 3, 1),
+                date(2026, 3, 20)],
+        "arrived": [datetime(2026, 2, 27, 17), datetime(2026, 3, 9, 11), datetime(2026, 3, 16, 12, 30),
+                    datetime(2026, 3, 22, 9), datetime(2026, 4, 5, 18), datetime(2026, 3, 23, 9)]})
     shares = appraisal.data_timeliness(arrivals, "2026-03", datetime(2026, 4, 30), PlantCalendar())
-    assert shares == {"production": 0.4, "finance": 1.0}
-    # on 2026-03-20 only the weeks to 15 March are due (late, on time, late): 1 of 3; costs not yet
+    assert shares == {"production": pytest.approx(0.6), "finance": 1.0, "sales": 0.5}
     early = appraisal.data_timeliness(arrivals, "2026-03", datetime(2026, 3, 20), PlantCalendar())
-    assert early == {"production": pytest.approx(1 / 3)}
+    assert early == {"production": pytest.approx(2 / 3)}
 
 
 def test_demo_scorecard_covers_every_department_with_weights_of_100():
@@ -214,3 +219,33 @@ def test_page_in_chinese_shows_names_not_codes(demo):
 
     walk(at._tree)
     assert len(charts) == 2, "the ranking and the 12-month trend"
+
+
+def test_data_timeliness_from_stored_batches_counts_in_the_score(engine):
+    """Production rows of 3 March 2026 in a batch created Mon 9 March 10:00 (on time for the week
+    2-8) and of 10 March in a batch created Mon 16 March 13:00 (after 12:00: late). Production reports
+    from the week of 2 March on, so the weeks 2-8, 9-15, 16-22, 23-29 are expected: 1 of 4 = 0.25.
+    Scorecard: production data_timeliness weight 10, target 0.9 -> achievement 0.25 / 0.9 = 0.2778,
+    which is the department's score (its only row)."""
+    import sqlalchemy as sa
+
+    from dashboard.commands.scorecard import month_scorecards
+    from data_access.db import write_transaction
+
+    plant(engine, routings=[("P1", 10, "M1", 1.0)])
+    write(engine, "production", [production_row(day=date(2026, 3, 3), good=10)])
+    write(engine, "production", [production_row(day=date(2026, 3, 10), good=10)])
+    write(engine, "targets", [{"kpi": "data_timeliness", "month": "2026-03", "line_code": None, "target": 0.9}])
+    write(engine, "scorecard", [{"department": "production", "kpi": "data_timeliness", "weight": 10,
+                                 "line_code": None}])
+    batches = sa.table("batches", sa.column("id"), sa.column("kind"), sa.column("created_at"))
+    with write_transaction(engine) as conn:
+        ids = [i for (i,) in conn.execute(sa.select(batches.c.id).where(batches.c.kind == "production")
+                                          .order_by(batches.c.id))]
+        for batch_id, at in zip(ids, (datetime(2026, 3, 9, 10), datetime(2026, 3, 16, 13))):
+            conn.execute(sa.update(batches).where(batches.c.id == batch_id).values(created_at=at))
+    rows, scores = month_scorecards(engine, "2026-03", facts_of(engine), now=datetime(2026, 5, 1))
+    row = rows.row(0, named=True)
+    assert row["actual"] == pytest.approx(0.25) and row["target"] == pytest.approx(0.9)
+    assert row["achievement"] == pytest.approx(0.25 / 0.9)
+    assert scores.row(0, named=True)["score"] == pytest.approx(0.25 / 0.9)

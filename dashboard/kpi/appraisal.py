@@ -73,7 +73,8 @@ def data_timeliness(arrivals: pl.DataFrame, month: str, now: datetime, cal: Plan
     creation time of the rows of that day). Expected periods: for a weekly kind each plant week
     ending in the month, due the next week's first day at 12:00; for a monthly kind the month, due
     the 5th of the next calendar month (end of day). A period whose deadline is after `now` is not
-    expected yet. A department without any expected period: None."""
+    expected yet, nor one ending before the kind's first row (a kind the plant began to report later,
+    or never reports, is not expected before it did). A department without any expected period: None."""
     cal = cal or calendar.current()
     first, last = month_bounds(month, cal)
     out: dict[str, list[bool]] = {}
@@ -89,8 +90,9 @@ def data_timeliness(arrivals: pl.DataFrame, month: str, now: datetime, cal: Plan
         elif cadence == "monthly":
             following = date(last.year + last.month // 12, last.month % 12 + 1, MONTHLY_DEADLINE_DAY)
             periods.append((first, last, datetime.combine(following + timedelta(days=1), time(0, 0))))
+        since = rows.get_column("day").min()
         for start, end, deadline in periods:
-            if deadline > now:
+            if deadline > now or end < since:
                 continue
             inside = rows.filter(pl.col("day").is_between(start, end))
             arrived = inside.get_column("arrived").min() if inside.height else None
