@@ -14,7 +14,6 @@ Ranking: production 1, quality 2.
 """
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 import polars as pl
 from sqlalchemy.engine import Engine
@@ -13,6 +13,11 @@ from dashboard.commands.exit_codes import EXIT_OK, EXIT_REJECTED
 from dashboard.i18n import t
 from dashboard.kpi import appraisal
 from dashboard.reports.summary import parse_month
+
+
+def _utc_now() -> datetime:
+    """Now as batches store their creation time (naive UTC)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def month_scorecards(engine: Engine, month: str, facts=None, now: datetime | None = None,
@@ -26,7 +31,7 @@ def month_scorecards(engine: Engine, month: str, facts=None, now: datetime | Non
     facts = facts if facts is not None else load_facts(engine)
     timeliness = None
     if appraisal.TIMELINESS in card.get_column("kpi").to_list():
-        timeliness = appraisal.data_timeliness(arrivals(engine), month, now or datetime.utcnow())
+        timeliness = appraisal.data_timeliness(arrivals(engine), month, now or _utc_now())
     kw = {"today": today} if today else {}
     rows = appraisal.scorecard_rows(card, facts, month, timeliness=timeliness, **kw)
     return rows, appraisal.department_scores(rows)
@@ -43,7 +48,7 @@ def scorecard_trend(engine: Engine, month: str, facts=None, now: datetime | None
     facts = facts if facts is not None else load_facts(engine)
     timeliness_of = None
     if appraisal.TIMELINESS in card.get_column("kpi").to_list():
-        arrived, moment = arrivals(engine), now or datetime.utcnow()
+        arrived, moment = arrivals(engine), now or _utc_now()
         timeliness_of = lambda m: appraisal.data_timeliness(arrived, m, moment)  # noqa: E731
     return appraisal.score_trend(card, facts, month, months, timeliness_of=timeliness_of)
 
