@@ -142,6 +142,12 @@ def cmd_restore(args) -> int:
     return EXIT_OK
 
 
+def cmd_scorecard(args) -> int:
+    from dashboard.commands.scorecard import run_scorecard_command
+
+    return run_scorecard_command(args, _engine())
+
+
 def cmd_payroll(args) -> int:
     from dashboard.commands.payroll import run_payroll_command
 
@@ -266,6 +272,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["en", "zh"], default="en")
     p.add_argument("--out", required=True, help="FILE.xlsx or FILE.pdf")
     p.set_defaults(func=cmd_payroll)
+
+    p = sub.add_parser("scorecard", help="the month's department scores (考评)")
+    p.add_argument("--month", required=True, help="YYYY-MM or 'last'")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_scorecard)
 
     p = sub.add_parser("subscription", help="what a user receives by e-mail")
     sub_sub = p.add_subparsers(dest="subscription_command", required=True)

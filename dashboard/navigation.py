@@ -51,6 +51,8 @@ PAGES: list[PageSpec] = [
                ("admin", "clerk", "manager"), department=d, icon=":material/edit_note:") for d in INPUT_DEPARTMENTS],
     PageSpec("wages.py", "wages", "nav.wages", "nav.section.analysis", ("admin", "executive", "clerk"),
              clerk_departments=("hr", "finance"), icon=":material/payments:"),
+    PageSpec("scorecards.py", "scorecards", "nav.scorecards", "nav.section.overview", ("admin", "executive", "manager"),
+             icon=":material/leaderboard:"),
     PageSpec("subscriptions.py", "subscriptions", "nav.subscriptions", "nav.section.overview", ALL,
              icon=":material/mail:"),
     PageSpec("admin_master.py", "admin-master-data", "nav.admin.master", "nav.section.admin", ("admin",),

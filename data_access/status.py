@@ -74,3 +74,28 @@ def data_status(engine: Engine | None = None, today: date | None = None, weeks: 
             })
     return pl.DataFrame(rows, schema={"department": pl.String, "kind": pl.String, "rows": pl.Int64,
                                       "latest": pl.Date, "missing_weeks": pl.List(pl.Date)})
+
+
+def arrivals(engine: Engine | None = None) -> pl.DataFrame:
+    """When each day's data of the weekly and monthly kinds first arrived (data timeliness, SPEC §5):
+    department, kind, cadence, day (a monthly kind: the first day of its month), arrived (the earliest
+    creation time of a live batch holding rows of that day; times as stored, UTC)."""
+    engine = engine or get_engine()
+    batches = sa.table("batches", sa.column("id"), sa.column("created_at"), sa.column("undone_at"))
+    rows = []
+    with engine.connect() as conn:
+        for kind in TRANSACTION_KINDS:
+            if kind.cadence not in ("weekly", "monthly"):
+                continue
+            table = kind_table(kind.name)
+            column = table.c[kind.date_field]
+            query = (sa.select(column, sa.func.min(batches.c.created_at))
+                     .select_from(table.join(batches, table.c.batch_id == batches.c.id))
+                     .where(batches.c.undone_at.is_(None)).group_by(column))
+            for day, arrived in conn.execute(query):
+                if isinstance(arrived, str):  # SQLite returns the text of an aggregate
+                    arrived = datetime.fromisoformat(arrived)
+                rows.append({"department": kind.department, "kind": kind.name, "cadence": kind.cadence,
+                             "day": _as_date(day), "arrived": arrived})
+    return pl.DataFrame(rows, schema={"department": pl.String, "kind": pl.String, "cadence": pl.String,
+                                      "day": pl.Date, "arrived": pl.Datetime("us")})

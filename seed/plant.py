@@ -292,7 +292,7 @@ TARGET_KPIS = ("finished_qty", "good_qty", "plan_attainment", "oee", "availabili
                "yield", "scrap_ratio", "scrap_cost", "rework_ratio", "labour_productivity", "otd_line", "otd_order", "otd_qty",
                "supplier_otd", "csat", "satisfaction_mean", "nps", "complaint_ppm", "fpy", "incoming_pass_rate",
                "attendance_rate", "turnover", "overtime_share", "cost_per_unit", "sales_revenue", "gross_margin",
-               "ar_overdue_share")
+               "ar_overdue_share", "dso", "material_loss", "mttr")
 LINE_TARGET_KPIS = ("good_qty", "oee", "availability", "scrap_ratio", "yield")
 TARGET_IMPROVEMENT = {"finished_qty": 0.03, "sales_revenue": 0.03, "gross_margin": 0.01, "ar_overdue_share": 0.20,
                       "good_qty": 0.03, "plan_attainment": 0.25, "oee": 0.10, "availability": 0.10, "yield": 0.15,
