@@ -10,18 +10,20 @@ import polars as pl
 from data_access.kinds.base import DEPARTMENTS, Kind, Rule, code, enum, qty
 
 KPI_IDS: tuple[str, ...] = (
-    "ap_1_30", "ap_31_60", "ap_61_90", "ap_not_due", "ap_open", "ap_over_90", "ar_1_30", "ar_31_60",
-    "ar_61_90", "ar_not_due", "ar_open", "ar_over_90", "ar_overdue_share", "attendance_rate",
-    "availability", "avg_price", "commission", "complaint_cost", "complaint_days_to_close", "complaint_ppm",
-    "complaints", "cost_per_unit", "csat", "data_timeliness", "defect_qty", "downtime_min", "dpo", "dso",
-    "finished_qty", "fpy", "good_qty", "gross_margin", "headcount", "hourly_pay", "incoming_pass_rate",
-    "labour_cost_per_unit", "labour_productivity", "labour_productivity_op", "material_loss",
+    "absence_rate", "absence_rate_absent", "absence_rate_injury", "absence_rate_leave", "absence_rate_sick",
+    "ap_1_30", "ap_31_60", "ap_61_90", "ap_not_due", "ap_open", "ap_over_90", "ar_1_30", "ar_31_60", "ar_61_90",
+    "ar_not_due", "ar_open", "ar_over_90", "ar_overdue_share", "attendance_rate", "availability", "avg_price",
+    "commission", "complaint_cost", "complaint_days_to_close", "complaint_ppm", "complaints", "cost_per_unit",
+    "csat", "data_timeliness", "defect_qty", "dept_transfers", "downtime_min", "dpo", "dso", "finished_qty",
+    "fpy", "good_qty", "gross_margin", "headcount", "hires", "hourly_pay", "incoming_pass_rate", "injuries",
+    "injury_rate", "labour_cost_per_unit", "labour_productivity", "labour_productivity_op", "material_loss",
     "material_loss_allowed", "mtbf", "mttr", "no_routing_qty", "no_routing_rows", "nps", "oee", "otd_line",
-    "otd_order", "otd_qty", "otif", "overtime_premium", "overtime_share", "payroll_total", "performance",
-    "piece_pay", "plan_attainment", "purchase_price_variance", "purchase_spend", "quality_ratio",
-    "rework_ratio", "salary", "sales_cost", "sales_qty", "sales_revenue", "satisfaction_mean",
-    "scrap_by_reason", "scrap_cost", "scrap_qty", "scrap_ratio", "supplier_otd", "throughput_rate",
-    "total_cost", "total_qty", "turnover", "wip_qty", "yield",
+    "otd_order", "otd_qty", "otif", "overtime_over_limit", "overtime_premium", "overtime_share",
+    "payroll_total", "performance", "piece_pay", "plan_attainment", "purchase_price_variance", "purchase_spend",
+    "quality_ratio", "rd_project_cost", "rd_projects", "recruitment_cost_per_hire", "rework_ratio", "salary",
+    "sales_cost", "sales_qty", "sales_revenue", "satisfaction_mean", "scrap_by_reason", "scrap_cost",
+    "scrap_qty", "scrap_ratio", "supplier_otd", "throughput_rate", "total_cost", "total_qty", "turnover",
+    "utilities_per_unit", "welfare_per_head", "wip_qty", "yield",
 )
 
 KIND = Kind(
