@@ -320,6 +320,15 @@ def sort_exceptions(frame: pl.DataFrame) -> pl.DataFrame:
             .sort(["_rank", "department", "measure", "key"], descending=[False, False, True, False]).drop("_rank"))
 
 
+def department_order(frame: pl.DataFrame) -> list[str]:
+    """Owner departments for the Monday list: most high exceptions first, then most medium, then
+    most low, then by code."""
+    per = (frame.group_by("department")
+           .agg(*[(pl.col("severity") == s).sum().alias(s) for s in SEVERITIES])
+           .sort([*SEVERITIES, "department"], descending=[True, True, True, False]))
+    return per.get_column("department").to_list()
+
+
 def hide_acknowledged(exceptions: pl.DataFrame, acks: pl.DataFrame | None) -> pl.DataFrame:
     """Without the exceptions acknowledged at a measure at least as bad as today's (acks: key,
     ack_measure, …, data_access.exception_acks.latest_acknowledgements); one that worsened is back,
@@ -333,6 +342,45 @@ def hide_acknowledged(exceptions: pl.DataFrame, acks: pl.DataFrame | None) -> pl
 
 def counts_by_severity(exceptions: pl.DataFrame) -> dict[str, int]:
     return {s: int((exceptions.get_column("severity") == s).sum()) for s in SEVERITIES}
+
+
+# --- in words ---------------------------------------------------------------------------------------
+def department_name(code: str | None, lang: str) -> str:
+    from data_access.kinds import DEPARTMENTS
+
+    from dashboard.i18n import t
+
+    if code in DEPARTMENTS:
+        return DEPARTMENTS[code][1 if lang == "zh" else 0]
+    return t("exc.department.unassigned", lang)
+
+
+def describe(row: Mapping, lang: str) -> str:
+    """The exception in one sentence of the user's language ("Complaint CC-2609-06 open for 81 days")."""
+    from data_access.kinds import KINDS
+
+    from dashboard.i18n import t
+    from dashboard.i18n.numbers import fmt_value
+
+    rule, subject, unit = row["rule"], row["subject"], row["unit"]
+    number = {"ratio": "ratio", "qty": "pieces", "days": "days", "h": "hours", "weeks": "points"}.get(unit, unit)
+    value, limit = fmt_value(row["value"], number), fmt_value(row["limit"], number)
+    params = {"subject": subject, "value": value, "limit": limit}
+    if rule == "kpi_off_target":
+        params |= {"kpi": KPIS[subject].name(lang) if subject in KPIS else subject,
+                   "month": row["query"].split("from=")[1][:7] if "from=" in row["query"] else ""}
+    elif rule in ("complaint_open", "order_late", "order_projected_late"):
+        params["days"] = f"{row['measure']:,.0f}"
+        if rule == "order_late":
+            params["value"] = fmt_value(row["value"], "pieces")
+    elif rule == "overtime":
+        employee, month = subject.rsplit(":", 1)
+        params |= {"subject": employee, "month": month, "value": f"{row['value']:,.1f}", "limit": f"{row['limit']:.0f}"}
+    elif rule == "excess_cover":
+        params |= {"value": f"{row['value']:,.0f}", "limit": f"{row['limit']:.0f}"}
+    elif rule == "data_missing":
+        params |= {"kind": KINDS[subject].label(lang) if subject in KINDS else subject, "value": f"{row['value']:.0f}"}
+    return t(f"exc.rule.{rule}", lang, **params)
 
 
 # --- reading the plant ------------------------------------------------------------------------------
@@ -354,5 +402,5 @@ def load_exceptions(engine=None, today: date | None = None, *, include_acknowled
     return hide_acknowledged(found, None if include_acknowledged else latest_acknowledgements(engine))
 
 
-__all__ = ["RULES", "SCHEMA", "SEVERITIES", "counts_by_severity", "find_exceptions", "hide_acknowledged", "link",
+__all__ = ["RULES", "SCHEMA", "SEVERITIES", "counts_by_severity", "department_name", "department_order", "describe", "find_exceptions", "hide_acknowledged", "link",
            "load_exceptions", "query_string", "sort_exceptions"]
