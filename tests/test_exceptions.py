@@ -203,3 +203,40 @@ def test_page_in_chinese_lists_links_and_acknowledges(sqlite_engine, monkeypatch
     text = "\n".join(m.value for m in at.markdown)
     assert "CC-A" not in text
     assert at.success and at.success[0].value == "已确认:恶化前不再显示。"
+
+
+# --- the weekly digest by e-mail (the real SMTP server of tests/test_notify.py) -------------------
+def test_weekly_digest_in_the_users_language_once(plant, monkeypatch):
+    """Monday 2026-11-30 07:30 (week 49 starts): due. The small plant seen that day — CC-A open 60
+    days (not > 60: low), SO-LATE/1 10 days late — reaches mia in English and pat in Chinese, once."""
+    from datetime import datetime
+
+    from data_access.subscriptions import add_subscription
+    from dashboard.notify import run_notify
+    from tests.test_notify import MailServer, settings
+    from tests.support.browser import free_port
+
+    monkeypatch.setenv("PLANTKPI_APP_URL", "https://kpi.plant.example/")
+    add_subscription(plant, "mia", "mia", "exceptions", "mia@plant.example")
+    add_subscription(plant, "pat", "pat", "exceptions", "pat@plant.example")
+    server = MailServer(free_port())
+    server.start()
+    try:
+        assert run_notify(plant, datetime(2026, 11, 30, 6, 59), settings=settings(server)) == []  # not yet
+        monday = datetime(2026, 11, 30, 7, 30)
+        sent = run_notify(plant, monday, settings=settings(server))
+        assert sorted((o.subscription.user_name, o.period, o.status) for o in sent) == [
+            ("mia", "2026-W49", "sent"), ("pat", "2026-W49", "sent")]
+        again = run_notify(plant, datetime(2026, 11, 30, 9, 0), settings=settings(server))
+        assert [o.status for o in again] == ["skipped", "skipped"]
+        mails = {rcpt[0]: msg for rcpt, msg in server.inbox.messages}
+    finally:
+        server.stop()
+    assert len(server.inbox.messages) == 2
+    english, chinese = mails["mia@plant.example"], mails["pat@plant.example"]
+    assert english["Subject"].startswith("PlantKPI exceptions, week 2026-W49:")
+    assert chinese["Subject"].startswith("PlantKPI 异常周报 2026-W49")
+    body = english.get_content()
+    assert "- [low] Complaint CC-A open for 60 days (since 2026-10-01) https://kpi.plant.example/analysis-customer?" in body
+    assert "[high] Order line SO-LATE/1 late by 10 days (100 pcs to ship)" in body
+    assert "投诉 CC-A 已开启 60 天" in chinese.get_content()
