@@ -383,6 +383,16 @@ def describe(row: Mapping, lang: str) -> str:
     return t(f"exc.rule.{rule}", lang, **params)
 
 
+def labelled_rows(frame: pl.DataFrame, lang: str) -> list[dict[str, str]]:
+    """severity, what, department, since, link of each exception, in words (summary, PDF, XLSX)."""
+    from dashboard.i18n import t
+
+    return [{"severity": t(f"exc.severity.{r['severity']}", lang), "what": describe(r, lang),
+             "department": department_name(r["department"], lang),
+             "since": r["since"].isoformat() if r["since"] else "—", "link": link(r)}
+            for r in frame.iter_rows(named=True)]
+
+
 # --- reading the plant ------------------------------------------------------------------------------
 def load_exceptions(engine=None, today: date | None = None, *, include_acknowledged: bool = False) -> pl.DataFrame:
     """The open exceptions of the plant in the database at `today` (acknowledged ones hidden unless
@@ -402,5 +412,5 @@ def load_exceptions(engine=None, today: date | None = None, *, include_acknowled
     return hide_acknowledged(found, None if include_acknowledged else latest_acknowledgements(engine))
 
 
-__all__ = ["RULES", "SCHEMA", "SEVERITIES", "counts_by_severity", "department_name", "department_order", "describe", "find_exceptions", "hide_acknowledged", "link",
+__all__ = ["RULES", "SCHEMA", "SEVERITIES", "counts_by_severity", "department_name", "department_order", "describe", "empty", "labelled_rows", "find_exceptions", "hide_acknowledged", "link",
            "load_exceptions", "query_string", "sort_exceptions"]

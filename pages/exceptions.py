@@ -8,8 +8,8 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard.exceptions import counts_by_severity, department_name, department_order, describe, link, \
-    load_exceptions
+from dashboard.exceptions import counts_by_severity, department_name, department_order, describe, link
+from dashboard.ui.exceptions import open_exceptions
 from dashboard.i18n import current_lang, set_lang, t
 from dashboard.ui.login import require_login
 from data_access.db import get_engine
@@ -31,7 +31,7 @@ if FLASH in st.session_state:
     st.success(st.session_state.pop(FLASH))
 
 show_all = st.toggle(t("exc.show_acked"), key="exc_show_all")
-found = load_exceptions(engine, today, include_acknowledged=show_all)
+found = open_exceptions(engine, today, include_acknowledged=show_all)
 counts = counts_by_severity(found)
 st.markdown(t("exc.counts", total=found.height, **counts))
 

@@ -240,3 +240,35 @@ def test_weekly_digest_in_the_users_language_once(plant, monkeypatch):
     assert "- [low] Complaint CC-A open for 60 days (since 2026-10-01) https://kpi.plant.example/analysis-customer?" in body
     assert "[high] Order line SO-LATE/1 late by 10 days (100 pcs to ship)" in body
     assert "投诉 CC-A 已开启 60 天" in chinese.get_content()
+
+
+# --- the monthly summary: top 5 (page data, PDF, XLSX) ------------------------------------------
+def test_monthly_summary_lists_the_five_most_severe(sqlite_engine, tmp_path):
+    """November's summary, made on 2026-12-01: the five first of the exceptions open that day. The
+    small plant has more than five high ones (scrap ratio, 30 Nov, SO-LATE/1, and every weekly kind
+    without any record: 8 of 8 weeks missing), so all five are high."""
+    import io
+    import subprocess
+
+    import openpyxl
+
+    from dashboard.reports.pdf import render_pdf
+    from dashboard.reports.summary import build_summary
+    from dashboard.reports.xlsx import render_xlsx
+
+    small_plant(sqlite_engine)
+    summary = build_summary(sqlite_engine, "2026-11", today=TODAY)
+    top = summary.top_exceptions
+    every = load_exceptions(sqlite_engine, TODAY)
+    assert top.height == 5 and top.get_column("key").to_list() == every.head(5).get_column("key").to_list()
+    assert set(top.get_column("severity")) == {"high"}  # the small plant has more than 5 high ones
+
+    (tmp_path / "s.pdf").write_bytes(render_pdf(summary, "zh"))
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "s.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "主要异常" in text
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(summary, "en")))
+    sheet = book["Exceptions"]
+    values = [c.value for row in sheet.iter_rows() for c in row if c.value]
+    assert sum(1 for v in values if v == "high") == 5
+    assert any(isinstance(v, str) and v.startswith("input-") or "?" in str(v) for v in values)

@@ -30,7 +30,9 @@ MESSAGES = {
     "exc.show_acked": {"en": "Show acknowledged exceptions too", "zh": "同时显示已确认的异常"},
     "exc.home.count": {"en": "Open exceptions", "zh": "未处理异常"},
     "exc.home.link": {"en": "see the list", "zh": "查看清单"},
-    "exc.summary.title": {"en": "Top exceptions", "zh": "主要异常"},
+    "report.section.exceptions": {"en": "Top exceptions", "zh": "主要异常"},
+    "report.none.exceptions": {"en": "No open exceptions.", "zh": "没有未处理的异常。"},
+    "report.sheet.exceptions": {"en": "Exceptions", "zh": "异常"},
     # the rules' sentences (dashboard.exceptions.describe)
     "exc.rule.kpi_off_target": {"en": "{kpi}: {value} against target {limit} in {month}",
                                 "zh": "{kpi}:{month} 实际 {value},目标 {limit}"},
