@@ -272,3 +272,27 @@ def test_monthly_summary_lists_the_five_most_severe(sqlite_engine, tmp_path):
     values = [c.value for row in sheet.iter_rows() for c in row if c.value]
     assert sum(1 for v in values if v == "high") == 5
     assert any(isinstance(v, str) and v.startswith("input-") or "?" in str(v) for v in values)
+
+
+def test_home_counts_the_open_exceptions_and_drops_one_when_acknowledged(sqlite_engine, monkeypatch):
+    """Home's count is the Exceptions list's length (same rules, same day); acknowledging one
+    exception makes it one less."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    small_plant(sqlite_engine)
+    monkeypatch.setenv("PLANTKPI_DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
+    home = Path(__file__).resolve().parents[1] / "pages" / "home.py"
+
+    def shown() -> str:
+        at = AppTest.from_file(str(home), default_timeout=60).run()
+        assert not at.exception
+        return next(m.value for m in at.markdown if m.value.startswith("**Open exceptions:"))
+
+    expected = load_exceptions(sqlite_engine, date.today())
+    assert shown().startswith(f"**Open exceptions: {expected.height}**")
+    assert expected.height > 0
+    first = expected.row(0, named=True)
+    acknowledge_exception(sqlite_engine, "owner-less install", first["key"], first["measure"], "on it")
+    assert shown().startswith(f"**Open exceptions: {expected.height - 1}**")
