@@ -296,3 +296,27 @@ def test_home_counts_the_open_exceptions_and_drops_one_when_acknowledged(sqlite_
     first = expected.row(0, named=True)
     acknowledge_exception(sqlite_engine, "owner-less install", first["key"], first["measure"], "on it")
     assert shown().startswith(f"**Open exceptions: {expected.height - 1}**")
+
+
+def test_projected_late_lines_by_customer_class():
+    """Two open lines the projection finishes after their promised date (status projected_late):
+    class A, 3 days late -> medium; class C, without a finish in the loading window -> low, its
+    measure the whole window (366 days). Both link to the priority list filtered to their customer."""
+    import polars as pl
+
+    from dashboard.exceptions import order_late
+    from dashboard.planning.projection import LINE_SCHEMA
+
+    base = {k: None for k in LINE_SCHEMA} | {"product_code": "P-1", "order_date": date(2026, 11, 1),
+                                              "promised_date": date(2026, 12, 10), "remaining_qty": 50.0,
+                                              "status": "projected_late"}
+    lines = pl.DataFrame([base | {"order_no": "SO-A", "line_no": 1, "customer_code": "C-A", "abc_class": "A",
+                                  "lateness_days": 3},
+                          base | {"order_no": "SO-C", "line_no": 2, "customer_code": "C-C", "abc_class": "C"},
+                          base | {"order_no": "SO-OK", "line_no": 1, "customer_code": "C-A", "abc_class": "A",
+                                  "status": "on_track", "lateness_days": 0}], schema=LINE_SCHEMA)
+    rows = {r["subject"]: r for r in order_late(lines, TODAY)}
+    assert set(rows) == {"SO-A/1", "SO-C/2"}
+    assert (rows["SO-A/1"]["severity"], rows["SO-A/1"]["measure"]) == ("medium", 3)
+    assert (rows["SO-C/2"]["severity"], rows["SO-C/2"]["measure"]) == ("low", 366)
+    assert link(rows["SO-A/1"]) == "planning-priority?period=this_month&grain=day&customer=C-A&product=P-1"
