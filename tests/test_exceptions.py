@@ -320,3 +320,25 @@ def test_projected_late_lines_by_customer_class():
     assert (rows["SO-A/1"]["severity"], rows["SO-A/1"]["measure"]) == ("medium", 3)
     assert (rows["SO-C/2"]["severity"], rows["SO-C/2"]["measure"]) == ("low", 366)
     assert link(rows["SO-A/1"]) == "planning-priority?period=this_month&grain=day&customer=C-A&product=P-1"
+
+
+def test_priority_page_honours_the_links_customer_filter(sqlite_engine, monkeypatch):
+    """The priority list opened with ?customer=C-001 (a projected-late line's link) shows only
+    C-001's lines: of the small plant's one open line (SO-LATE/1, C-001) one stays, with C-999 none."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.i18n import t
+
+    small_plant(sqlite_engine)
+    monkeypatch.setenv("PLANTKPI_DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
+    page = str(Path(__file__).resolve().parents[1] / "pages" / "planning_priority.py")
+    for customer, lines in (("C-001", 1), ("C-999", 0)):
+        at = AppTest.from_file(page, default_timeout=60)
+        at.query_params["customer"] = customer
+        at.run()
+        assert not at.exception
+        (count,) = [m for m in at.metric if m.label == t("planning.priority.open_count", "en")]
+        assert count.value == str(lines)
+        assert any(f"Customer {customer}" in c.value for c in at.caption)

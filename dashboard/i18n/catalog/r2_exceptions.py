@@ -33,6 +33,8 @@ MESSAGES = {
     "report.section.exceptions": {"en": "Top exceptions", "zh": "主要异常"},
     "report.none.exceptions": {"en": "No open exceptions.", "zh": "没有未处理的异常。"},
     "report.sheet.exceptions": {"en": "Exceptions", "zh": "异常"},
+    "exc.priority.filtered": {"en": "Only the lines of {what} {values} (from the link)",
+                              "zh": "仅显示{what} {values} 的订单行(来自链接)"},
     # the rules' sentences (dashboard.exceptions.describe)
     "exc.rule.kpi_off_target": {"en": "{kpi}: {value} against target {limit} in {month}",
                                 "zh": "{kpi}:{month} 实际 {value},目标 {limit}"},
