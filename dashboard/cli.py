@@ -282,7 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub_sub = p.add_subparsers(dest="subscription_command", required=True)
     add = sub_sub.add_parser("add")
     add.add_argument("user")
-    add.add_argument("--what", required=True, help="summary | csat_weekly | alert")
+    add.add_argument("--what", required=True, help="summary | csat_weekly | alert | exceptions")
     add.add_argument("--kpi", default="", help="the KPI of an alert")
     add.add_argument("--email", required=True)
     sub_sub.add_parser("list")

@@ -40,6 +40,8 @@ PAGES: list[PageSpec] = [
     PageSpec("home.py", "home", "nav.home", "nav.section.overview", icon=":material/home:"),
     PageSpec("executive.py", "executive", "nav.executive", "nav.section.overview", ("admin", "executive", "manager"),
              icon=":material/summarize:"),
+    PageSpec("exceptions.py", "exceptions", "nav.exceptions", "nav.section.overview", ("admin", "executive", "manager"),
+             icon=":material/report:"),
     *[PageSpec(f"analysis_{a}.py", f"analysis-{a}", f"nav.analysis.{a}", "nav.section.analysis", ANALYSTS,
                icon=":material/monitoring:")
       for a in ("throughput", "quality", "delivery", "customer", "equipment", "materials", "purchasing", "people",

@@ -3,6 +3,7 @@
 What is due at a moment `now` (the server's local time, or --now):
 - summary: the last complete month's executive summary PDF, from the 2nd of the next month at 06:00;
 - csat_weekly: last week's customer-satisfaction report (Monday to Sunday), from Monday 08:00;
+- exceptions: the weekly digest of the plant's open exceptions (dashboard.exceptions), from Monday 07:00;
 - alert on a KPI: the last complete month when the KPI is off target (from the 2nd at 06:00), and for
   scrap_ratio also each of the last 7 days whose scrap ratio lies outside the p-chart limits.
 A monthly mail stays due for 7 days after it fell due and a weekly one for 3 (CATCH_UP_DAYS): a new
@@ -33,6 +34,8 @@ from data_access.subscriptions import SubscriptionRow, claim_delivery, finish_de
 
 SUMMARY_DAY, SUMMARY_HOUR = 2, 6   # the monthly summary: the 2nd at 06:00
 WEEKLY_HOUR = 8                     # the weekly report: Monday at 08:00
+DIGEST_HOUR = 7                     # the exceptions digest: Monday at 07:00, before the Monday meeting
+DIGEST_LINES = 20                   # the digest lists this many, most severe first
 CATCH_UP_DAYS = 7                   # a monthly mail is still sent this many days after it fell due
 WEEKLY_CATCH_UP_DAYS = 3            # a weekly one this many
 OUT_OF_CONTROL_DAYS = 7             # how far back an out-of-control day still raises an alert
@@ -124,10 +127,10 @@ def due_month(now: datetime) -> tuple[str, date, date] | None:
     return _month_key(end), end.replace(day=1), end
 
 
-def due_week(now: datetime) -> tuple[str, date, date] | None:
-    """The last complete Monday-to-Sunday week, from Monday 08:00 for WEEKLY_CATCH_UP_DAYS, else None."""
+def due_week(now: datetime, hour: int = WEEKLY_HOUR) -> tuple[str, date, date] | None:
+    """The last complete Monday-to-Sunday week, from Monday `hour`:00 for WEEKLY_CATCH_UP_DAYS, else None."""
     monday = now.date() - timedelta(days=now.weekday())
-    since = now - datetime.combine(monday, time(WEEKLY_HOUR))
+    since = now - datetime.combine(monday, time(hour))
     if not timedelta(0) <= since < timedelta(days=WEEKLY_CATCH_UP_DAYS):
         return None
     start = monday - timedelta(days=7)
@@ -187,7 +190,34 @@ def _alert_mails(engine: Engine, sub: SubscriptionRow, now: datetime, facts) -> 
                          lcl=fmt_value(day["lcl"], "ratio"), ucl=fmt_value(day["ucl"], "ratio")))
 
 
-COMPOSERS = {"summary": _summary_mail, "csat_weekly": _csat_mail, "alert": _alert_mails}
+def _exceptions_mail(engine: Engine, sub: SubscriptionRow, now: datetime, facts) -> Iterator[Mail]:
+    """The Monday digest: the open exceptions (acknowledged ones hidden until they worsen), most severe
+    first, each with its link (PLANTKPI_APP_URL in front when set); keyed by this week."""
+    from dashboard.exceptions import counts_by_severity, describe, link, load_exceptions
+
+    if due_week(now, DIGEST_HOUR) is None:
+        return
+    monday = now.date() - timedelta(days=now.weekday())
+    year, week, _ = monday.isocalendar()
+    key, lang = f"{year:04d}-W{week:02d}", sub.lang
+    found = load_exceptions(engine, now.date())
+    base = os.environ.get("PLANTKPI_APP_URL", "").rstrip("/")
+    counts = counts_by_severity(found)
+    count_text = ", ".join(f"{t('exc.severity.' + s, lang)} {n}" for s, n in counts.items())
+    lines = [t("notify.exceptions.intro", lang, user=sub.user_name, date=now.date().isoformat(), counts=count_text), ""]
+    for row in found.head(DIGEST_LINES).iter_rows(named=True):
+        lines.append(t("notify.exceptions.line", lang, severity=t("exc.severity." + row["severity"], lang),
+                       what=describe(row, lang), since=row["since"].isoformat() if row["since"] else "—",
+                       url=f"{base}/{link(row)}"))
+    if found.height > DIGEST_LINES:
+        lines.append(t("notify.exceptions.more", lang, n=found.height - DIGEST_LINES))
+    if found.height == 0:
+        lines.append(t("notify.exceptions.none", lang))
+    yield Mail(sub, key, t("notify.exceptions.subject", lang, week=key, total=found.height), "\n".join(lines))
+
+
+COMPOSERS = {"summary": _summary_mail, "csat_weekly": _csat_mail, "alert": _alert_mails,
+             "exceptions": _exceptions_mail}
 
 
 def due_mails(engine: Engine, now: datetime, subscriptions: list[SubscriptionRow] | None = None,

@@ -139,6 +139,19 @@ class Commentary(SQLModel, table=True):
     updated_at: datetime = SQLField(default_factory=utcnow)
 
 
+class ExceptionAck(SQLModel, table=True):
+    """A manager's acknowledgement of an open exception (dashboard.exceptions): hidden from the list
+    while its measure is no worse than `measure` was when acknowledged."""
+
+    __tablename__ = "exception_acks"
+    id: int | None = SQLField(default=None, primary_key=True)
+    key: str = SQLField(max_length=200, index=True)
+    measure: float
+    comment: str = ""
+    acknowledged_by: str = SQLField(max_length=80)
+    acknowledged_at: datetime = SQLField(default_factory=utcnow)
+
+
 class Subscription(SQLModel, table=True):
     """What a user receives by e-mail (docs/report.md): the monthly summary PDF, the weekly
     customer-satisfaction report, or an alert when a KPI is off target."""

@@ -36,7 +36,8 @@ def database_owner() -> DatabaseOwner:
 WHAT = {"commentary": ("the month's commentary", "月度评述"),
         "restore": ("a restore of the whole database", "整个数据库的恢复"),
         "accounts": ("accounts", "账户"),
-        "subscriptions": ("another user's e-mail subscriptions", "其他用户的邮件订阅")}
+        "subscriptions": ("another user's e-mail subscriptions", "其他用户的邮件订阅"),
+        "exceptions": ("an acknowledgement of an exception", "异常的确认")}
 
 
 class PermissionDenied(Exception):
@@ -126,3 +127,10 @@ def ensure_can_manage_subscriptions(conn: Connection, user: str, owner: str) -> 
     row = _account(conn, user, "subscriptions")
     if row is not None and user != owner and row.role != "admin":
         raise PermissionDenied(user, "subscriptions", "role")
+
+
+def ensure_can_acknowledge(conn: Connection, user: str) -> None:
+    """Acknowledging an exception (dashboard.exceptions): admin, executive, manager."""
+    row = _account(conn, user, "exceptions")
+    if row is not None and row.role not in COMMENTARY_ROLES:
+        raise PermissionDenied(user, "exceptions", "role")

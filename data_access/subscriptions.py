@@ -19,7 +19,7 @@ from data_access.models import Delivery, Subscription, User, utcnow
 from data_access.permissions import ensure_can_manage_subscriptions
 from data_access.store import audit
 
-WHATS = ("summary", "csat_weekly", "alert")
+WHATS = ("summary", "csat_weekly", "alert", "exceptions")
 _SUBS = Subscription.__table__
 _DELIVERIES = Delivery.__table__
 _USERS = User.__table__

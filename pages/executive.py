@@ -12,7 +12,7 @@ from dashboard.kpi import KPIS, Filters
 from dashboard.reports.render import render
 from dashboard.reports.format import fmt_change, fmt_date, fmt_value, month_title
 from dashboard.reports.summary import build_summary, last_complete_month, parse_month, shift_month
-from dashboard.reports.tables import complaints_table, late_table, missing_table, scrap_table
+from dashboard.reports.tables import complaints_table, exceptions_table, late_table, missing_table, scrap_table
 from dashboard.ui.explain import why_popover
 from dashboard.ui.plain_text import plain
 from dashboard.ui.tiles import STATUS_BADGE
@@ -113,6 +113,7 @@ with left:
 with right:
     section("late", summary.late_customers.height, late_table, {5: ratio})
 section("complaints", summary.open_complaints.height, complaints_table, {7: money})
+section("exceptions", summary.top_exceptions.height, exceptions_table, {})
 
 st.subheader(t("report.section.missing"))
 if summary.missing_data.height:

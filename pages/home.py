@@ -26,6 +26,10 @@ else:
         headline_tiles = None
     if headline_tiles is not None:
         headline_tiles(engine)
+    from dashboard.ui.exceptions import exceptions_count  # the Exceptions page's count (issue 18.2)
+    from dashboard.ui.login import current_user
+
+    exceptions_count(engine, date.today(), lang, link=getattr(current_user(), "role", "admin") != "clerk")
 
 st.subheader(t("home.title"))
 st.caption(t("home.intro", weeks=WEEKS) + " · " + t("home.as_of", date=date.today().isoformat()))

@@ -29,6 +29,12 @@ if open_order_lines(frames).height == 0:
 projection = project(frames, today, calendar)
 late_metrics(projection)
 ranked = priority_list(frames, today, weights, calendar=calendar, projection=projection)
+# ?customer=…&product=… (the filter bar's format; links from the Exceptions page): only those lines
+for column, name in (("customer_code", "customer"), ("product_code", "product")):
+    wanted = [v for v in st.query_params.get(name, "").split(",") if v]
+    if wanted:
+        ranked = ranked.filter(ranked[column].is_in(wanted))
+        st.caption(t("exc.priority.filtered", what=t(f"analysis.dim.{name}"), values=", ".join(wanted)))
 st.metric(t("planning.priority.open_count"), ranked.height)
 
 st.dataframe(priority_table(ranked), hide_index=True, width="stretch")

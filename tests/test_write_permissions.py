@@ -26,6 +26,7 @@ from sqlalchemy.engine import Engine
 from dashboard.i18n import MESSAGES, t
 from data_access.backup import KEY_ENV, KEY_FILE_ENV, backup, restore, tables
 from data_access.commentary import save_commentary
+from data_access.exception_acks import acknowledge_exception
 from data_access.db import data_version
 from data_access.ingest import apply_edits, import_upload, recent_rows, save_preset, submit_record, undo_batch
 from data_access.ingest.commit import run_pipeline
@@ -211,6 +212,9 @@ PROBES: dict[str, tuple[tuple[str, ...], str, Callable]] = {
     "data_access.commentary.save_commentary": (
         ("pat", "quinn", "dora", "ghost"), "mia",
         lambda e, tmp, who: save_commentary(e, "2026-02", "Scrap up on INJ-01.", who)),
+    "data_access.exception_acks.acknowledge_exception": (
+        ("pat", "quinn", "dora", "ghost"), "mia",
+        lambda e, tmp, who: _acknowledge(e, who)),
     "data_access.backup.restore": (
         ("pat", "quinn", "mia", "dora", "ghost"), "root",
         lambda e, tmp, who: restore(e, tmp / "plant.zip", user=who)),
@@ -220,6 +224,10 @@ PROBES: dict[str, tuple[tuple[str, ...], str, Callable]] = {
 def _batches(engine: Engine) -> list[int]:
     with engine.connect() as conn:
         return [r[0] for r in conn.execute(sa.text("SELECT id FROM batches WHERE undone_at IS NULL"))]
+
+
+def _acknowledge(engine: Engine, who: str) -> None:
+    acknowledge_exception(engine, who, "complaint_open:CC-2601", 30, "8D requested")  # returns the id
 
 
 def _subscribe_pat(engine: Engine, who: str) -> None:

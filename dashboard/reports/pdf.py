@@ -253,6 +253,18 @@ def _complaints(pdf: _Report, summary: MonthlySummary, lang: str) -> None:
     _more(pdf, complaints, shown.height, lang)
 
 
+def _exceptions(pdf: _Report, summary: MonthlySummary, lang: str) -> None:
+    from dashboard.exceptions import labelled_rows
+
+    pdf.heading(t("report.section.exceptions", lang))
+    if summary.top_exceptions.height == 0:
+        pdf.note(t("report.none.exceptions", lang))
+        return
+    rows = [[r["severity"], r["what"], r["department"], r["since"]] for r in labelled_rows(summary.top_exceptions, lang)]
+    _table(pdf, [t(f"exc.col.{c}", lang) for c in ("severity", "what", "department", "since")], rows,
+           [16, 112, 30, 22], set())
+
+
 def department_label(code: str, lang: str) -> str:
     names = DEPARTMENTS.get(code)
     return (names[1] if lang == "zh" else names[0]) if names else code
@@ -309,6 +321,7 @@ def render_pdf(summary: MonthlySummary, lang: str = "en") -> bytes:
     if pdf.page_no() == 1:  # page 1: the headline and the scrap reasons; the lists from page 2 on
         pdf.add_page()
     _causes(pdf, summary, lang)
+    _exceptions(pdf, summary, lang)
     _commentary(pdf, summary, lang)
     _late(pdf, summary, lang)
     _complaints(pdf, summary, lang)

@@ -33,6 +33,7 @@ SERIES_MONTHS = 13       # the month and the twelve before it: the same month la
 NEAR_TARGET = NEAR_BAND  # amber = near target: the one status rule of dashboard.kpi.compare
 TOP_REASONS = 5
 TOP_CUSTOMERS = 10
+TOP_EXCEPTIONS = 5
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _SEVERITY_ORDER = {"critical": 0, "major": 1, "minor": 2}
 
@@ -106,6 +107,8 @@ class MonthlySummary:
     missing_data: pl.DataFrame     # department, kind, missing_weeks (Mondays of weeks in the month without a record)
     commentary: MonthNote | None
     causes: dict[str, tuple[Cause, ...]] = field(default_factory=dict)  # headline KPI -> its top causes
+    # the most severe open exceptions (dashboard.exceptions) at the month's end or today, whichever is first
+    top_exceptions: pl.DataFrame = field(default_factory=lambda: _no_exceptions())
 
     @property
     def has_data(self) -> bool:
@@ -256,6 +259,20 @@ def headline_causes(facts: Mapping[str, pl.DataFrame], headline: tuple[Headline,
     return out
 
 
+def _no_exceptions() -> pl.DataFrame:
+    from dashboard.exceptions import empty
+
+    return empty()
+
+
+def top_exceptions(engine: Engine, date_to: date, today: date, n: int = TOP_EXCEPTIONS) -> pl.DataFrame:
+    """The n most severe exceptions open the day after the month (its off-target KPIs are the
+    month's), or today for the running month; acknowledged ones hidden unless they worsened."""
+    from dashboard.exceptions import load_exceptions
+
+    return load_exceptions(engine, min(today, date_to + timedelta(days=1))).head(n)
+
+
 def build_summary(engine: Engine, month: str, *, today: date | None = None,
                   facts: Mapping[str, pl.DataFrame] | None = None) -> MonthlySummary:
     """Everything the executive summary shows for one month ("YYYY-MM")."""
@@ -273,6 +290,7 @@ def build_summary(engine: Engine, month: str, *, today: date | None = None,
         missing_data=missing_data(engine, month),
         commentary=get_commentary(engine, month),
         causes=headline_causes(facts, headline, month, today),
+        top_exceptions=top_exceptions(engine, date_to, today),
     )
 
 

@@ -63,3 +63,11 @@ def missing_table(s: MonthlySummary, lang: str) -> pl.DataFrame:
 
 
 __all__ = ["complaints_table", "late_table", "missing_table", "scrap_table"]
+
+
+def exceptions_table(s: MonthlySummary, lang: str) -> pl.DataFrame:
+    from dashboard.exceptions import labelled_rows
+
+    rows = labelled_rows(s.top_exceptions, lang)
+    return pl.DataFrame([{t(f"exc.col.{c}", lang): r[c] for c in ("severity", "what", "department", "since")}
+                         for r in rows] or None)

@@ -228,6 +228,15 @@ def render_xlsx(summary: MonthlySummary, lang: str = "en") -> bytes:
         ("report.col.department", "text", 26, lambda r: department_label(r["department"], lang)),
         ("report.col.kind", "text", 24, lambda r: kind_label(r["kind"], lang)),
         ("report.col.weeks", "text", 60, lambda r: ", ".join(d.isoformat() for d in r["missing_weeks"]))])
+    from dashboard.exceptions import labelled_rows
+
+    _frame_sheet(b, s, "report.sheet.exceptions", "report.section.exceptions", "report.none.exceptions",
+                 pl.DataFrame(labelled_rows(s.top_exceptions, lang) or None), [
+                     ("exc.col.severity", "text", 10, lambda r: r["severity"]),
+                     ("exc.col.what", "text", 70, lambda r: r["what"]),
+                     ("exc.col.department", "text", 20, lambda r: r["department"]),
+                     ("exc.col.since", "text", 12, lambda r: r["since"]),
+                     ("exc.col.link", "text", 60, lambda r: r["link"])])
     _causes_sheet(b, s)
     _commentary_sheet(b, s)
     return b.close()
