@@ -1,15 +1,15 @@
 """exception_acks: a manager's acknowledgement of an open exception (comment, measure when acknowledged)
 
-Revision ID: 0008_r2_exceptions
-Revises: 0007_accounts
+Revision ID: 0010_exception_acks
+Revises: 0009_scorecard
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0008_r2_exceptions"
-down_revision = "0007_accounts"
+revision = "0010_exception_acks"
+down_revision = "0009_scorecard"
 branch_labels = None
 depends_on = None
 
