@@ -8,6 +8,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard.i18n import current_lang, t
+from dashboard.i18n.codes import EMPTY
+from dashboard.ui.audit_text import describe
 from dashboard.ui.login import require_admin
 from dashboard.ui.plain_text import spreadsheet_csv
 from data_access.audit_log import audit_filter_values, read_audit
@@ -23,7 +25,7 @@ lang = current_lang()
 
 def kind_label(kind: str | None) -> str:
     if kind is None:
-        return t("common.none")
+        return EMPTY
     return KINDS[kind].label(lang) if kind in KINDS else kind
 
 
@@ -64,13 +66,15 @@ if total > SHOWN_ROWS:
 labelled = entries.select(
     pl.col("at").alias(t("auth.audit.col.at")),
     pl.col("user").alias(t("auth.audit.col.user")),
-    pl.col("os_user").alias(t("auth.audit.col.os_user")),
+    pl.col("os_user").fill_null(EMPTY).alias(t("auth.audit.col.os_user")),
     pl.col("action").replace_strict({a: action_label(a) for a in choices["action"]}, default=pl.col("action"))
     .alias(t("auth.audit.col.action")),
-    pl.col("kind").replace_strict({k: kind_label(k) for k in KINDS}, default=pl.col("kind"))
+    pl.col("kind").replace_strict({k: kind_label(k) for k in KINDS}, default=pl.col("kind")).fill_null(EMPTY)
     .alias(t("auth.audit.col.kind")),
-    pl.col("batch_id").alias(t("auth.audit.col.batch")),
-    pl.col("detail").alias(t("auth.audit.col.detail")),
+    pl.col("batch_id").cast(pl.String).fill_null(EMPTY).alias(t("auth.audit.col.batch")),
+    # the stored JSON in words: fields by their labels, a change as before → after
+    pl.Series([describe(d, k, lang) for d, k in zip(entries["detail"], entries["kind"])], dtype=pl.String)
+    .alias(t("auth.audit.col.detail")),
 )
 st.dataframe(labelled.head(SHOWN_ROWS), hide_index=True, width="stretch",
              column_config={t("auth.audit.col.detail"): st.column_config.TextColumn(width="large")})
