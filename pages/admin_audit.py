@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import polars as pl
 import streamlit as st
 
-from dashboard.i18n import current_lang, t
+from dashboard.i18n import current_lang, set_lang, t
 from dashboard.i18n.codes import EMPTY
 from dashboard.ui.audit_text import describe
 from dashboard.ui.login import require_admin
@@ -20,6 +20,8 @@ SHOWN_ROWS = 1_000
 DEFAULT_DAYS = 30
 engine = get_engine()
 require_admin(engine)
+if st.session_state.get("lang"):  # the app frame sets it too; a page run on its own (tests) needs it
+    set_lang(st.session_state.lang)
 lang = current_lang()
 
 

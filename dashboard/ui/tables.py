@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard.i18n import current_lang, t
 from dashboard.i18n.codes import COLUMN_GROUPS, EMPTY, code_labels
+from dashboard.i18n.numbers import fmt_value
 from data_access.ingest.export import frame_bytes
 
 MAX_SHOWN = 500  # rows drawn in the page; downloads always hold every row
@@ -32,6 +33,21 @@ def download_buttons(frame: pl.DataFrame | Callable[[], pl.DataFrame], name: str
                        key=f"{key}_xlsx", icon=":material/download:", on_click="ignore")
 
 
+def _dashes_for_gaps(shown: pl.DataFrame, column_config: dict | None) -> tuple[pl.DataFrame, dict | None]:
+    """An empty cell says "—", never "None" (what the grid prints for a null): text columns get the
+    dash, a number column with gaps becomes text (a percent column formatted as the tiles do)."""
+    shown = shown.with_columns(pl.selectors.string().fill_null(EMPTY))
+    config = dict(column_config or {})
+    for name, dtype in shown.schema.items():
+        if not dtype.is_numeric() or not shown[name].null_count():
+            continue
+        spec = config.pop(name, None) or {}
+        percent = (spec.get("type_config") or {}).get("format") == "percent" if isinstance(spec, dict) else False
+        text = [EMPTY if v is None else (fmt_value(v, "ratio") if percent else f"{v:,}") for v in shown[name]]
+        shown = shown.with_columns(pl.Series(name, text, dtype=pl.String))
+    return shown, (config or None) if column_config is not None else None
+
+
 def data_table(frame: pl.DataFrame, name: str, key: str, *, column_config: dict | None = None,
                height: int | str = "auto", total: int | None = None,
                whole: Callable[[], pl.DataFrame] | None = None) -> None:
@@ -45,7 +61,7 @@ def data_table(frame: pl.DataFrame, name: str, key: str, *, column_config: dict 
         return
     # dates as plain text on screen (the grid would add 00:00:00); downloads keep real dates
     shown = frame.head(MAX_SHOWN).with_columns(pl.selectors.date().dt.strftime("%Y-%m-%d"))
-    shown = shown.with_columns(pl.selectors.string().fill_null(EMPTY))  # an empty cell says "—", never "None"
+    shown, column_config = _dashes_for_gaps(shown, column_config)
     st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config, height=height, key=key)
     if total > MAX_SHOWN:
         st.caption(t("analysis.table.truncated", shown=MAX_SHOWN, total=f"{total:,}"))
