@@ -1,7 +1,7 @@
 """Messages of the Chinese-first pass (issue 20): reason names beside codes, the audit log in words."""
 
 _M = {
-    "r2zh.col.reason_name": ("Reason", "原因名称"),
+    "r2zh.col.reason_name": ("Reason name", "原因名称"),
     "r2zh.audit.change": ("{field}: {before} → {after}", "{field}：{before} → {after}"),
     "r2zh.audit.row": ("row {id}", "第 {id} 条记录"),
     "r2zh.audit.key.file": ("file", "文件"),
