@@ -370,7 +370,7 @@ def test_data_editor_edit_is_validated_and_audited(db):
     at.button(key="input_editor_production_0_save").click().run()
     assert texts(at, "error") == ["Nothing was saved: 1 problem(s)."]
     problems = next(df.value for df in at.dataframe if "Problem" in df.value.columns)
-    assert problems["Record"].tolist() == [a_id] and problems["Column"].tolist() == ["total_qty"]
+    assert problems["Record"].tolist() == [a_id] and problems["Column"].tolist() == ["Total qty"]  # the field's label, not its id
     assert rows_of(db, "production", "good_qty, batch_id", "shift") == [(950, imported), (990, imported)]
 
     at.session_state["input_editor_production_0"] = {
