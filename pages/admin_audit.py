@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.i18n import current_lang, set_lang, t
-from dashboard.i18n.codes import EMPTY
+from dashboard.i18n.codes import EMPTY, code_label
 from dashboard.ui.audit_text import describe
 from dashboard.ui.login import require_admin
 from dashboard.ui.plain_text import spreadsheet_csv
@@ -34,8 +34,7 @@ def kind_label(kind: str | None) -> str:
 def action_label(action: str | None) -> str:
     if action is None:
         return t("auth.audit.all")
-    key = f"auth.audit.action.{action}"
-    return t(key) if t(key) != key else action
+    return code_label("audit_action", action)
 
 
 def any_or(value):
