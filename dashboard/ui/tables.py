@@ -36,7 +36,7 @@ def download_buttons(frame: pl.DataFrame | Callable[[], pl.DataFrame], name: str
 def _dashes_for_gaps(shown: pl.DataFrame, column_config: dict | None) -> tuple[pl.DataFrame, dict | None]:
     """An empty cell says "—", never "None" (what the grid prints for a null): text columns get the
     dash, a number column with gaps becomes text (a percent column formatted as the tiles do)."""
-    shown = shown.with_columns(pl.selectors.string().fill_null(EMPTY))
+    shown = shown.with_columns(pl.selectors.string().fill_null(EMPTY), pl.selectors.float().fill_nan(None))
     config = dict(column_config or {})
     for name, dtype in shown.schema.items():
         if not dtype.is_numeric() or not shown[name].null_count():
@@ -46,6 +46,11 @@ def _dashes_for_gaps(shown: pl.DataFrame, column_config: dict | None) -> tuple[p
         text = [EMPTY if v is None else (fmt_value(v, "ratio") if percent else f"{v:,}") for v in shown[name]]
         shown = shown.with_columns(pl.Series(name, text, dtype=pl.String))
     return shown, (config or None) if column_config is not None else None
+
+
+def without_gaps(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame for st.dataframe with "—" in its empty cells (for tables drawn without data_table)."""
+    return _dashes_for_gaps(frame, None)[0]
 
 
 def data_table(frame: pl.DataFrame, name: str, key: str, *, column_config: dict | None = None,
@@ -110,7 +115,7 @@ def rows_behind_table(frame: pl.DataFrame, headers: dict[str, str], name: str, k
                whole=lambda: shaped(frame.sort(newest_first, descending=True, maintain_order=True)))
 
 
-__all__ = ["MAX_SHOWN", "data_table", "download_buttons", "headers", "labelled_codes", "rows_behind_table", "translated"]
+__all__ = ["MAX_SHOWN", "data_table", "download_buttons", "headers", "labelled_codes", "rows_behind_table", "translated", "without_gaps"]
 
 
 def headers(*columns: str) -> dict[str, str]:
