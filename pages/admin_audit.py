@@ -7,7 +7,9 @@ from datetime import date, timedelta
 import polars as pl
 import streamlit as st
 
-from dashboard.i18n import current_lang, t
+from dashboard.i18n import current_lang, set_lang, t
+from dashboard.i18n.codes import EMPTY, code_label
+from dashboard.ui.audit_text import describe
 from dashboard.ui.login import require_admin
 from dashboard.ui.plain_text import spreadsheet_csv
 from data_access.audit_log import audit_filter_values, read_audit
@@ -18,20 +20,21 @@ SHOWN_ROWS = 1_000
 DEFAULT_DAYS = 30
 engine = get_engine()
 require_admin(engine)
+if st.session_state.get("lang"):  # the app frame sets it too; a page run on its own (tests) needs it
+    set_lang(st.session_state.lang)
 lang = current_lang()
 
 
 def kind_label(kind: str | None) -> str:
     if kind is None:
-        return t("common.none")
+        return EMPTY
     return KINDS[kind].label(lang) if kind in KINDS else kind
 
 
 def action_label(action: str | None) -> str:
     if action is None:
         return t("auth.audit.all")
-    key = f"auth.audit.action.{action}"
-    return t(key) if t(key) != key else action
+    return code_label("audit_action", action)
 
 
 def any_or(value):
@@ -64,13 +67,15 @@ if total > SHOWN_ROWS:
 labelled = entries.select(
     pl.col("at").alias(t("auth.audit.col.at")),
     pl.col("user").alias(t("auth.audit.col.user")),
-    pl.col("os_user").alias(t("auth.audit.col.os_user")),
+    pl.col("os_user").fill_null(EMPTY).alias(t("auth.audit.col.os_user")),
     pl.col("action").replace_strict({a: action_label(a) for a in choices["action"]}, default=pl.col("action"))
     .alias(t("auth.audit.col.action")),
-    pl.col("kind").replace_strict({k: kind_label(k) for k in KINDS}, default=pl.col("kind"))
+    pl.col("kind").replace_strict({k: kind_label(k) for k in KINDS}, default=pl.col("kind")).fill_null(EMPTY)
     .alias(t("auth.audit.col.kind")),
-    pl.col("batch_id").alias(t("auth.audit.col.batch")),
-    pl.col("detail").alias(t("auth.audit.col.detail")),
+    pl.col("batch_id").cast(pl.String).fill_null(EMPTY).alias(t("auth.audit.col.batch")),
+    # the stored JSON in words: fields by their labels, a change as before → after
+    pl.Series([describe(d, k, lang) for d, k in zip(entries["detail"], entries["kind"])], dtype=pl.String)
+    .alias(t("auth.audit.col.detail")),
 )
 st.dataframe(labelled.head(SHOWN_ROWS), hide_index=True, width="stretch",
              column_config={t("auth.audit.col.detail"): st.column_config.TextColumn(width="large")})

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard.auth import MIN_PASSWORD_LENGTH, ROLES, AuthProblem, change_role, create_user, delete_user, \
     list_users, reset_password, set_disabled, unlock_user
 from dashboard.i18n import LANG_NAMES, current_lang, t
+from dashboard.i18n.codes import code_label
 from dashboard.ui.login import require_admin
 from dashboard.ui.plain_text import plain
 from data_access.db import get_engine
@@ -24,7 +25,7 @@ if CLEAR in st.session_state:  # after a change: empty the form fields (before t
 
 
 def role_label(role: str) -> str:
-    return t(f"auth.role.{role}")
+    return code_label("role", role)
 
 
 def department_label(department: str | None) -> str:

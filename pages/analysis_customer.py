@@ -54,4 +54,4 @@ columns = headers("complaint_no", "date", "customer", "abc_class", "product", "r
 columns["qty_affected"] = t("analysis.col.qty")
 columns.update(headers("cost", "closed_date"))
 rows_behind_table(rows, columns,
-                  t("nav.analysis.customer"), "cus_rows", newest_first="date")
+                  t("nav.analysis.customer"), "cus_rows", newest_first="date", reasons=facts["reasons"])

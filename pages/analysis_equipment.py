@@ -36,14 +36,17 @@ steps = cached(waterfall, facts, drilled, today=today)
 if steps.height:
     loss_names = names(facts, "category")
     steps = steps.with_columns(
-        name=pl.when(pl.col("loss_group").is_null()).then(pl.col("step").map_elements(
-            lambda s: t(f"kpi.loss.{s}"), return_dtype=pl.String))
+        # the labels are looked up here, in the page's thread: t() in a polars worker would not know the language
+        name=pl.when(pl.col("loss_group").is_null()).then(pl.col("step").replace_strict(
+            {s: t(f"kpi.loss.{s}") for s in steps["step"].unique().drop_nulls()}, default=pl.col("step")))
         .otherwise(pl.col("category").replace_strict(loss_names, default=pl.col("category"), return_dtype=pl.String)),
         kind=pl.when(pl.col("loss_group").is_null()).then(pl.lit(t("analysis.kind.time")))
         .otherwise(pl.lit(t("analysis.kind.loss"))))
     # one bar per step: losses of the same category in different groups keep their own bar
     steps = steps.with_columns(name=pl.when(pl.col("name").is_duplicated())
-                               .then(pl.concat_str(pl.col("name"), pl.lit(" · "), pl.col("loss_group").fill_null("")))
+                               .then(pl.concat_str(pl.col("name"), pl.lit(" · "), pl.col("loss_group").replace_strict(
+                                   {g: t(f"kpi.loss.{g}_loss") for g in steps["loss_group"].unique().drop_nulls()},
+                                   default=pl.col("loss_group"))))
                                .otherwise(pl.col("name")))
     charts.draw(charts.waterfall(steps, title=t("analysis.equipment.waterfall"), value_title=t("analysis.minutes")),
                 "eq_waterfall")
@@ -64,4 +67,4 @@ with right:
 
 rows = rows_behind("downtime", facts, drilled, newest_first=False)
 rows_behind_table(rows, headers("date", "shift", "line", "machine", "reason", "category", "minutes"),
-                  t("nav.analysis.equipment"), "eq_rows", newest_first="date")
+                  t("nav.analysis.equipment"), "eq_rows", newest_first="date", reasons=facts["reasons"])

@@ -91,4 +91,4 @@ elif by == "stage":
 else:
     rows = rows_behind("production", facts, drilled, newest_first=False).filter(pl.col("scrap_qty") > 0)
     cols = headers("date", "shift", "line", "machine", "product", "total_qty", "good_qty", "defect_qty", "scrap_qty")
-rows_behind_table(rows, cols, t("nav.analysis.quality"), "qual_rows", newest_first="date")
+rows_behind_table(rows, cols, t("nav.analysis.quality"), "qual_rows", newest_first="date", reasons=facts["reasons"])

@@ -9,6 +9,7 @@ from dashboard.planning.projection import project
 from dashboard.planning.schedule import DEFAULT_WEEKS, OPERATION_LEAD_DAYS, open_order_lines
 from dashboard.ui.planning_charts import (late_lines, late_metrics, mrp_display, plan_inputs, planned_orders_display,
                                           planned_orders_xlsx, rules)
+from dashboard.ui.tables import without_gaps
 from data_access.db import get_engine
 from data_access.planning_data import load_planning_frames
 
@@ -43,6 +44,6 @@ else:
 st.subheader(t("planning.mrp.detail"))
 if st.toggle(t("planning.mrp.only_needed"), value=False):
     table = table.filter(pl.col("material_code").is_in(orders.get_column("material_code").unique().to_list()))
-st.dataframe(mrp_display(table, frames["materials"]), hide_index=True, width="stretch")
+st.dataframe(without_gaps(mrp_display(table, frames["materials"])), hide_index=True, width="stretch")
 late_lines(projection)
 rules("planning.mrp.rules", lead=OPERATION_LEAD_DAYS)

@@ -179,7 +179,7 @@ def test_problems_are_reported_in_chinese(db):
     upload(at, "bad.csv", bad)
     table = next(df.value for df in at.dataframe if "问题" in df.value.columns)
     assert table["文件行号"].tolist() == [2]
-    assert table["问题"].tolist() == ["总产量必须等于 良品 + 次品 + 废品"]
+    assert table["问题"].tolist() == ["总产量必须等于 良品数 + 次品 + 废品"]
     assert texts(at, "error")[0] == "1 行中共有 1 个问题（下表列出全部问题）。有效行数：0。"
     assert rows_of(db, "production", "id") == []
 
@@ -327,7 +327,7 @@ def test_single_record_form_rejects_bad_input_and_accepts_good(db):
     submit_form(at)
     error = texts(at, "error")
     assert len(error) == 1 and error[0].startswith("Nothing was saved: 2 problem(s).")
-    assert "total_qty must equal good_qty + defect_qty + scrap_qty" in error[0]
+    assert "Total qty must equal Good qty + Defective (reworkable) + Scrap qty" in error[0]
     assert "Downtime (min) (downtime_min), value '500': downtime exceeds the planned time" in error[0]
     assert rows_of(db, "production", "id") == []
 
@@ -370,7 +370,7 @@ def test_data_editor_edit_is_validated_and_audited(db):
     at.button(key="input_editor_production_0_save").click().run()
     assert texts(at, "error") == ["Nothing was saved: 1 problem(s)."]
     problems = next(df.value for df in at.dataframe if "Problem" in df.value.columns)
-    assert problems["Record"].tolist() == [a_id] and problems["Column"].tolist() == ["total_qty"]
+    assert problems["Record"].tolist() == [a_id] and problems["Column"].tolist() == ["Total qty"]  # the field's label, not its id
     assert rows_of(db, "production", "good_qty, batch_id", "shift") == [(950, imported), (990, imported)]
 
     at.session_state["input_editor_production_0"] = {

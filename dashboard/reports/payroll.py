@@ -6,6 +6,7 @@ import polars as pl
 from fpdf.enums import XPos, YPos
 
 from dashboard.i18n import t
+from dashboard.i18n.codes import code_labels
 from dashboard.i18n.numbers import fmt_value
 from dashboard.kpi.wages import PaySheet
 from dashboard.reports.pdf import _Report, _table
@@ -43,8 +44,7 @@ def labelled(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
         names = {code: (zh if lang == "zh" else en) for code, (en, zh) in DEPARTMENTS.items()}
         out = out.with_columns(pl.col("department").replace(names))
     if "basis" in out.columns:
-        out = out.with_columns(pl.col("basis").replace({b: t(f"pay.basis.{b}", lang)
-                                                         for b in ("piece", "hourly", "salary")}))
+        out = out.with_columns(pl.col("basis").replace(code_labels("pay_basis", lang)))
     return out
 
 

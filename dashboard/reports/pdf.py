@@ -17,6 +17,7 @@ from fpdf.enums import Align, XPos, YPos
 from fpdf.fonts import FontFace
 
 from dashboard.i18n import t
+from dashboard.i18n.codes import code_label
 from dashboard.kpi import KPIS, UNASSIGNED
 from dashboard.reports import charts
 from dashboard.reports.format import NONE, fmt_change, fmt_date, fmt_value, month_title
@@ -243,7 +244,7 @@ def _complaints(pdf: _Report, summary: MonthlySummary, lang: str) -> None:
         return
     shown = complaints.head(PDF_ROWS["complaints"])
     rows = [[r["complaint_no"], r["date"].isoformat(), f"{r['customer']} {r['customer_name'] or ''}".strip(),
-             r["product"] or NONE, _name(r, lang), t(f"report.severity.{r['severity']}", lang),
+             r["product"] or NONE, _name(r, lang), code_label("severity", r["severity"], lang),
              f"{r['qty_affected']:,}" if r["qty_affected"] is not None else NONE, fmt_value(r["cost"], "currency"),
              f"{r['days_open']:,}"] for r in shown.iter_rows(named=True)]
     cols = ("complaint_no", "date", "customer", "product", "complaint_reason", "severity", "qty_affected", "cost",

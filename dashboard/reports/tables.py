@@ -7,6 +7,7 @@ from __future__ import annotations
 import polars as pl
 
 from dashboard.i18n import t
+from dashboard.i18n.codes import code_labels
 from dashboard.kpi import UNASSIGNED
 from dashboard.reports.pdf import department_label, kind_label, weeks_text
 from dashboard.reports.summary import MonthlySummary
@@ -39,7 +40,7 @@ def late_table(s: MonthlySummary, lang: str) -> pl.DataFrame:
 
 def complaints_table(s: MonthlySummary, lang: str) -> pl.DataFrame:
     f = s.open_complaints
-    severity = {v: t(f"report.severity.{v}", lang) for v in ("minor", "major", "critical")}
+    severity = code_labels("severity", lang)
     return f.select(
         pl.col("complaint_no").alias(t("report.col.complaint_no", lang)),
         pl.col("date").dt.strftime("%Y-%m-%d").alias(t("report.col.date", lang)),

@@ -15,6 +15,7 @@ import polars as pl
 import xlsxwriter
 
 from dashboard.i18n import t
+from dashboard.i18n.codes import code_label
 from dashboard.kpi import KPIS, UNASSIGNED
 from dashboard.reports.format import month_title
 from dashboard.reports.pdf import department_label, kind_label
@@ -220,7 +221,7 @@ def render_xlsx(summary: MonthlySummary, lang: str = "en") -> bytes:
                      ("report.col.customer", "text", 30, lambda r: r["customer_name"]),
                      ("report.col.product", "text", 10, lambda r: r["product"]),
                      ("report.col.complaint_reason", "text", 24, lambda r: _reason_name(r, lang)),
-                     ("report.col.severity", "text", 10, lambda r: t(f"report.severity.{r['severity']}", lang)),
+                     ("report.col.severity", "text", 10, lambda r: code_label("severity", r["severity"], lang)),
                      ("report.col.qty_affected", "#,##0", 12, lambda r: r["qty_affected"]),
                      ("report.col.cost", NUMBER_FORMATS["currency"], 12, lambda r: r["cost"]),
                      ("report.col.days_open", "#,##0", 10, lambda r: r["days_open"])])

@@ -90,4 +90,4 @@ def latest_rows_editor(engine: Engine, kind: Kind, department: str, user, lang: 
         st.info(t("input.edit.nothing", lang))
         return
     st.error(t("input.edit.rejected", lang, problems=len(result.errors)))
-    show_problems(result.problems, lang, row_label_key="input.problems.record")
+    show_problems(result.problems, lang, row_label_key="input.problems.record", kind=kind)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.i18n import current_lang, set_lang, t
+from dashboard.i18n.codes import code_label
 from dashboard.ui.editor import latest_rows_editor
 from dashboard.ui.history import upload_history
 from dashboard.ui.login import current_user, require_login
@@ -63,7 +64,7 @@ def render_input_page(department: str) -> None:
         st.error(t("input.not_your_department", lang, department=department_title(department, lang)))
         st.stop()
     if not any(may_write(user.role, user.department, k.name) for k in kinds):
-        st.info(t("input.read_only", lang, role=t(f"auth.role.{user.role}", lang)))
+        st.info(t("input.read_only", lang, role=code_label("role", user.role, lang)))
     kind = choose_kind(department, kinds, lang)
     st.caption(f"{kind.label(lang)} · {kind_key_text(kind, lang)}")
     tabs = st.tabs([t(f"input.tab.{s}", lang) for s in SECTIONS], key=f"input_section_{kind.name}",

@@ -32,6 +32,7 @@ from sqlalchemy.engine import Engine
 from dashboard.auth import (CurrentUser, account_enabled, authenticate, end_session, get_user, has_accounts,
                             save_language, session_user, start_session)
 from dashboard.i18n import LANG_NAMES, LANGS, set_lang, t
+from dashboard.i18n.codes import code_label
 from dashboard.navigation import PAGES
 from dashboard.ui.plain_text import plain
 from data_access.db import get_engine
@@ -110,7 +111,7 @@ def sign_out_button() -> None:
     if user is None or st.session_state.get("_plantkpi_single_user"):
         return
     _cookie_script()
-    st.caption(t("auth.signed_in_as", name=plain(user.name), role=t(f"auth.role.{user.role}")))
+    st.caption(t("auth.signed_in_as", name=plain(user.name), role=code_label("role", user.role)))
     if st.session_state.get(_TAB_ONLY):
         st.warning(t("session.tab_only"))
     st.button(t("auth.signout"), key="_plantkpi_sign_out", on_click=_sign_out, icon=":material/logout:")

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from dashboard.i18n import current_lang, t
+from dashboard.i18n.codes import code_labels
 from dashboard.kpi import OTHER, UNASSIGNED
 from data_access.kinds.base import DEPARTMENTS
 
@@ -33,14 +34,14 @@ def names(facts: Mapping[str, pl.DataFrame], dim: str) -> dict[str, str]:
             return out
         out.update({c: f"{c} {n}" if n else c for c, n in facts[kind].select(code, "name").iter_rows()})
     elif dim in ("category", "loss"):
-        for c in ("breakdown", "setup", "minor_stop", "planned", "speed", "scrap", "rework", "no_ideal_cycle"):
+        for c in ("speed", "scrap", "rework", "no_ideal_cycle"):  # the waterfall's own loss steps
             out[c] = t(f"kpi.loss.{c}")
-        out["quality_loss"] = t("kpi.loss.quality_loss_category")
+        out.update(code_labels("loss_category"))  # the reasons' categories (dashboard.i18n.codes)
+        out["speed"] = t("kpi.loss.speed") if dim == "loss" else out["speed"]
     elif dim == "stage":
-        out.update({s: t(f"analysis.stage.{s}") for s in ("incoming", "in_process", "final")})
+        out.update(code_labels("inspection_stage"))
     elif dim == "cost_category":
-        out.update({c: t(f"analysis.cost.{c}") for c in ("labour", "material", "utilities", "welfare", "recruitment",
-                                                        "complaint", "maintenance", "transport", "other")})
+        out.update(code_labels("cost_category"))
     elif dim == "department":
         out.update({d: (zh if lang == "zh" else en) for d, (en, zh) in DEPARTMENTS.items()})
     return out

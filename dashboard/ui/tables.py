@@ -8,7 +8,9 @@ from collections.abc import Callable
 import polars as pl
 import streamlit as st
 
-from dashboard.i18n import t
+from dashboard.i18n import current_lang, t
+from dashboard.i18n.codes import COLUMN_GROUPS, EMPTY, code_labels
+from dashboard.i18n.numbers import fmt_value
 from data_access.ingest.export import frame_bytes
 
 MAX_SHOWN = 500  # rows drawn in the page; downloads always hold every row
@@ -31,6 +33,26 @@ def download_buttons(frame: pl.DataFrame | Callable[[], pl.DataFrame], name: str
                        key=f"{key}_xlsx", icon=":material/download:", on_click="ignore")
 
 
+def _dashes_for_gaps(shown: pl.DataFrame, column_config: dict | None) -> tuple[pl.DataFrame, dict | None]:
+    """An empty cell says "—", never "None" (what the grid prints for a null): text columns get the
+    dash, a number column with gaps becomes text (a percent column formatted as the tiles do)."""
+    shown = shown.with_columns(pl.selectors.string().fill_null(EMPTY), pl.selectors.float().fill_nan(None))
+    config = dict(column_config or {})
+    for name, dtype in shown.schema.items():
+        if not dtype.is_numeric() or not shown[name].null_count():
+            continue
+        spec = config.pop(name, None) or {}
+        percent = (spec.get("type_config") or {}).get("format") == "percent" if isinstance(spec, dict) else False
+        text = [EMPTY if v is None else (fmt_value(v, "ratio") if percent else f"{v:,}") for v in shown[name]]
+        shown = shown.with_columns(pl.Series(name, text, dtype=pl.String))
+    return shown, (config or None) if column_config is not None else None
+
+
+def without_gaps(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame for st.dataframe with "—" in its empty cells (for tables drawn without data_table)."""
+    return _dashes_for_gaps(frame, None)[0]
+
+
 def data_table(frame: pl.DataFrame, name: str, key: str, *, column_config: dict | None = None,
                height: int | str = "auto", total: int | None = None,
                whole: Callable[[], pl.DataFrame] | None = None) -> None:
@@ -44,22 +66,42 @@ def data_table(frame: pl.DataFrame, name: str, key: str, *, column_config: dict 
         return
     # dates as plain text on screen (the grid would add 00:00:00); downloads keep real dates
     shown = frame.head(MAX_SHOWN).with_columns(pl.selectors.date().dt.strftime("%Y-%m-%d"))
+    shown, column_config = _dashes_for_gaps(shown, column_config)
     st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config, height=height, key=key)
     if total > MAX_SHOWN:
         st.caption(t("analysis.table.truncated", shown=MAX_SHOWN, total=f"{total:,}"))
     download_buttons(whole or frame, name, key)
 
 
+def labelled_codes(rows: pl.DataFrame, reasons: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Code columns (category, move, severity, stage, ...: dashboard.i18n.codes.COLUMN_GROUPS) as
+    their labels in the user's language; with `reasons` (the reasons master) a `reason_name`
+    column beside the reason code, which a person reads while the code stays for a search."""
+    out = rows.with_columns([pl.col(c).cast(pl.String).replace(code_labels(group)).alias(c)
+                             for c, group in COLUMN_GROUPS.items() if c in rows.columns])
+    if reasons is not None and "reason" in out.columns and "reason_code" in reasons.columns:
+        column = "name_zh" if current_lang() == "zh" else "name_en"
+        mapping = {c: (n or c) for c, n in reasons.select("reason_code", column).iter_rows()}
+        out = out.with_columns(reason_name=pl.col("reason").cast(pl.String).replace(mapping))
+    return out
+
+
 def rows_behind_table(frame: pl.DataFrame, headers: dict[str, str], name: str, key: str, *,
-                      newest_first: str | None = None) -> None:
-    """"Rows behind this": the records under the current filters and drill-down, columns renamed.
+                      newest_first: str | None = None, reasons: pl.DataFrame | None = None) -> None:
+    """"Rows behind this": the records under the current filters and drill-down, columns renamed;
+    codes shown as their labels, reason codes followed by the reason's name (with `reasons`).
 
     With `newest_first` (a date column) the rows are shown latest first: a rerun sorts only the
     rows it shows (a year of production is 700,000 rows), a download sorts them all."""
     st.subheader(t("analysis.rows_behind"))
     present = {c: h for c, h in headers.items() if c in frame.columns}
+    if reasons is not None and "reason" in present:  # the name right after the code
+        at = list(present).index("reason") + 1
+        items = list(present.items())
+        present = dict(items[:at] + [("reason_name", t("r2zh.col.reason_name"))] + items[at:])
 
     def shaped(rows: pl.DataFrame) -> pl.DataFrame:
+        rows = labelled_codes(rows, reasons)
         # dates stored with a midnight time show as plain dates
         return rows.select([(pl.col(c).dt.date() if rows.schema[c] == pl.Datetime else pl.col(c)).alias(h)
                             for c, h in present.items()])
@@ -73,7 +115,7 @@ def rows_behind_table(frame: pl.DataFrame, headers: dict[str, str], name: str, k
                whole=lambda: shaped(frame.sort(newest_first, descending=True, maintain_order=True)))
 
 
-__all__ = ["MAX_SHOWN", "data_table", "download_buttons", "headers", "rows_behind_table", "translated"]
+__all__ = ["MAX_SHOWN", "data_table", "download_buttons", "headers", "labelled_codes", "rows_behind_table", "translated", "without_gaps"]
 
 
 def headers(*columns: str) -> dict[str, str]:

@@ -52,11 +52,15 @@ def bump_nonce(name: str) -> None:
     st.session_state[name] = st.session_state.get(name, 0) + 1
 
 
-def problems_frame(problems: list[Problem], lang: str, row_label_key: str = "input.problems.row") -> pl.DataFrame:
-    """Every problem as a row of a table: where (row as in the file, column), value, message."""
+def problems_frame(problems: list[Problem], lang: str, row_label_key: str = "input.problems.row",
+                   kind: Kind | None = None) -> pl.DataFrame:
+    """Every problem as a row of a table: where (row as in the file, column), value, message. A file's
+    column is named as the file writes it (the clerk finds it there); with `kind` (the editor, whose
+    problems name fields) a field's name reads as the field's label."""
+    labels = {f.name: f.label(lang) for f in kind.fields} if kind is not None else {}
     return pl.DataFrame({
         t(row_label_key, lang): [p.row for p in problems],
-        t("input.problems.column", lang): [p.column for p in problems],
+        t("input.problems.column", lang): [labels.get(p.column, p.column) for p in problems],
         t("input.problems.value", lang): [p.value for p in problems],
         t("input.problems.message", lang): [p.message for p in problems],
         t("input.problems.level", lang): [t("input.problems.warning" if p.warning else "input.problems.error", lang)
@@ -66,7 +70,8 @@ def problems_frame(problems: list[Problem], lang: str, row_label_key: str = "inp
                t("input.problems.level", lang): pl.String})
 
 
-def show_problems(problems: list[Problem], lang: str, row_label_key: str = "input.problems.row") -> None:
+def show_problems(problems: list[Problem], lang: str, row_label_key: str = "input.problems.row",
+                  kind: Kind | None = None) -> None:
     """Problems of the file as a whole (no row: empty file, missing or extra columns, permission,
     same file) as messages; every problem of a row in one table (a table shows user text literally)."""
     for p in problems:
@@ -75,7 +80,7 @@ def show_problems(problems: list[Problem], lang: str, row_label_key: str = "inpu
             (st.warning if p.warning else st.error)(plain(dataclasses.replace(p, warning=False).describe(lang)))
     located = [p for p in problems if p.row is not None]
     if located:
-        st.dataframe(problems_frame(located, lang, row_label_key), hide_index=True, width="stretch",
+        st.dataframe(problems_frame(located, lang, row_label_key, kind), hide_index=True, width="stretch",
                      height=min(38 + 35 * len(located), 420))
 
 

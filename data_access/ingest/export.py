@@ -3,6 +3,7 @@ keeps spreadsheets from running formula-looking text (docs/architecture.md "Inge
 from __future__ import annotations
 
 import io
+from datetime import date, datetime
 
 import polars as pl
 
@@ -39,6 +40,9 @@ def frame_bytes(frame: pl.DataFrame, fmt: str = "csv", sheet: str = "rows") -> b
                                           "strings_to_numbers": False, "strings_to_urls": False}) as wb:
             ws = wb.add_worksheet(sheet[:31])
             bold = wb.add_format({"bold": True})
+            # typed date cells: Excel sorts and filters them as dates, not as serial numbers in General
+            day = wb.add_format({"num_format": "yyyy-mm-dd"})
+            moment = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
             for c, name in enumerate(safe.columns):
                 ws.write_string(0, c, name, bold)
                 ws.set_column(c, c, max(10, min(40, len(name) + 2)))
@@ -48,6 +52,10 @@ def frame_bytes(frame: pl.DataFrame, fmt: str = "csv", sheet: str = "rows") -> b
                         continue
                     if isinstance(value, str):
                         ws.write_string(r, c, value)
+                    elif isinstance(value, datetime):
+                        ws.write_datetime(r, c, value, moment)
+                    elif isinstance(value, date):
+                        ws.write_datetime(r, c, value, day)
                     else:
                         ws.write(r, c, value)
         return buffer.getvalue()

@@ -26,7 +26,7 @@ KIND = Kind(
     rules=(
         Rule("total_is_sum", ("total_qty", "good_qty", "defect_qty", "scrap_qty"),
              pl.col("total_qty") == pl.col("good_qty") + pl.col("defect_qty") + pl.col("scrap_qty"),
-             "total_qty must equal good_qty + defect_qty + scrap_qty", "总产量必须等于 良品 + 次品 + 废品",
+             "Total qty must equal Good qty + Defective (reworkable) + Scrap qty", "总产量必须等于 良品数 + 次品 + 废品",
              sql="total_qty = good_qty + defect_qty + scrap_qty"),
         not_more("downtime_min", "planned_min", "downtime exceeds the planned time", "停机时间超过计划生产时间"),
     ),

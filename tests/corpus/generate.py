@@ -134,7 +134,7 @@ CASES: tuple[Case, ...] = (
          text=csv_text(H, GOOD.replace(",980,950,", ",980.5,950.5,"))),
     Case("negative_scrap", P, ((2, "scrap_qty", "-5", "at least 0"),),
          text=csv_text(H, "2026-01-06,A,INJ-01,P-1001,420,35,1000,965,950,20,-5")),
-    Case("total_not_sum", P, ((2, "total_qty", "999", "total_qty must equal good_qty + defect_qty + scrap_qty"),),
+    Case("total_not_sum", P, ((2, "total_qty", "999", "Total qty must equal Good qty + Defective (reworkable) + Scrap qty"),),
          text=csv_text(H, GOOD.replace(",980,", ",999,"))),
     Case("downtime_over_planned", P, ((2, "downtime_min", "500", "downtime exceeds the planned time"),),
          text=csv_text(H, GOOD.replace(",420,35,", ",420,500,"))),

@@ -1,0 +1,54 @@
+"""On a 1280 x 720 screen (a meeting-room projector) the language switch and a page's own sidebar
+controls are visible without scrolling, and a page makes no request outside this server (the
+favicon came from a font CDN). Real headless Chromium; screenshots go to artifacts/."""
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+
+from data_access.db import get_engine, init_db
+from seed.demo import load_demo
+from tests.support.browser import chromium, screenshot, streamlit_server, wait_idle
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+SCREEN = {"width": 1280, "height": 720}
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    path = tmp_path_factory.mktemp("zh") / "demo.db"
+    engine = get_engine(f"sqlite:///{path}")
+    init_db(engine)
+    load_demo(engine, "small")
+    with streamlit_server(f"sqlite:///{path}") as base, chromium() as browser:
+        yield base, browser
+
+
+def in_view(locator) -> bool:
+    box = locator.bounding_box()
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= SCREEN["height"] \
+        and box["x"] >= 0 and box["x"] + box["width"] <= SCREEN["width"]
+
+
+def test_language_switch_and_page_controls_visible_without_scrolling(demo_server):
+    base, browser = demo_server
+    context = browser.new_context(viewport=SCREEN)
+    page = context.new_page()
+    hosts: set[str] = set()
+    page.on("request", lambda request: hosts.add(urlparse(request.url).hostname or ""))
+    for path, control in (("analysis-equipment", None), ("planning-priority", "交期最早优先")):
+        page.goto(f"{base}/{path}?lang=zh")
+        wait_idle(page, 90_000)
+        switch = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="语言")
+        switch.wait_for(timeout=30_000)
+        assert in_view(switch), f"{path}: language switch at {switch.bounding_box()}"
+        if control:
+            weight = page.locator("[data-testid='stSidebar']").get_by_text(control).first
+            weight.wait_for(timeout=30_000)
+            assert in_view(weight), f"{path}: {control} at {weight.bounding_box()}"
+        screenshot(page, f"zh-1280x720-{path}")
+    assert hosts <= {"127.0.0.1", "localhost"}, f"requests outside this server: {sorted(hosts)}"
+    icon = page.locator("link[rel*='icon']").first.get_attribute("href") or ""
+    assert urlparse(icon).hostname in (None, "127.0.0.1", "localhost"), icon
+    context.close()
