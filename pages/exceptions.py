@@ -23,7 +23,7 @@ user = require_login(engine)
 lang = current_lang()
 today = st.session_state.get("exceptions_as_of") or date.today()  # a test (or a link) may fix the day
 FLASH = "_exceptions_flash"
-BADGE = {"high": "🔴", "medium": "🟠", "low": "🟡"}
+BADGE = {"high": ":red[●]", "medium": ":orange[●]", "low": ":gray[●]"}  # the CJK font has ●, not colour emoji
 
 st.title(t("exc.title"))
 st.caption(t("exc.intro", date=today.isoformat()))

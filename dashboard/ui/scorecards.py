@@ -42,12 +42,19 @@ def rows_table(rows: pl.DataFrame, facts) -> pl.DataFrame:
     return pl.DataFrame(out)
 
 
+def _named(frame: pl.DataFrame) -> pl.DataFrame:
+    """Department names in the page's language (looked up here: t() in a polars worker thread would not
+    know the language)."""
+    names_now = names({}, "department")
+    return frame.with_columns(name=pl.col("department").replace_strict(names_now, default=pl.col("department"),
+                                                                       return_dtype=pl.String))
+
+
 def ranking_chart(scores: pl.DataFrame):
-    data = scores.filter(pl.col("score").is_not_null()).with_columns(
-        name=pl.col("department").map_elements(department_name, return_dtype=pl.String))
+    data = _named(scores.filter(pl.col("score").is_not_null()))
     order = data.get_column("name").to_list()
     return _finish(alt.Chart(data).mark_bar(color=BLUE).encode(
-        y=alt.Y("name:N", sort=order, title=t("score.col.department")),
+        y=alt.Y("name:N", sort=order, title=t("score.col.department"), axis=alt.Axis(labelOverlap=False)),
         x=alt.X("score:Q", title=t("score.col.score"), axis=alt.Axis(format=".0%")),
         tooltip=[alt.Tooltip("name:N", title=t("score.col.department")),
                  alt.Tooltip("score:Q", title=t("score.col.score"), format=".1%")]
@@ -55,8 +62,7 @@ def ranking_chart(scores: pl.DataFrame):
 
 
 def trend_chart(trend: pl.DataFrame):
-    data = trend.filter(pl.col("score").is_not_null()).with_columns(
-        name=pl.col("department").map_elements(department_name, return_dtype=pl.String))
+    data = _named(trend.filter(pl.col("score").is_not_null()))
     return _finish(alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("month:O", title=t("score.col.month")),
         y=alt.Y("score:Q", title=t("score.col.score"), axis=alt.Axis(format=".0%"), scale=alt.Scale(zero=False)),
