@@ -40,7 +40,7 @@ data_missing     a transaction kind of a department with complete weeks of the l
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 import polars as pl
@@ -132,13 +132,16 @@ def _kpi_fact(kpi_id: str) -> str | None:
 
 
 # --- the rules -----------------------------------------------------------------------------------
-def kpi_off_target(facts: Mapping[str, pl.DataFrame], today: date, cal=None) -> list[dict]:
+def kpi_off_target(facts: Mapping[str, pl.DataFrame], today: date, cal=None, only: Iterable[str] | None = None
+                   ) -> list[dict]:
+    """KPIs off target in the last complete month (`only`: just these KPIs, as an alert asks)."""
     cal = cal or calendar.current()
     targets = facts.get("targets")
     if targets is None or targets.height == 0:
         return []
     month = calendar.last_complete_month(today, cal)
-    kpi_ids = [k for k in targets.get_column("kpi").unique().sort().to_list() if k in KPIS]
+    kpi_ids = [k for k in targets.get_column("kpi").unique().sort().to_list() if k in KPIS
+               and (only is None or k in only)]
     rows = []
     statuses: dict[str, list[tuple[str, float | None, float | None, str | None]]] = {k: [] for k in kpi_ids}
     for back in range(OFF_TARGET_LOOKBACK):

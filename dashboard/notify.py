@@ -28,8 +28,7 @@ from sqlalchemy.engine import Engine
 
 from dashboard.i18n import t
 from dashboard.i18n.numbers import fmt_value
-from dashboard.kpi import Filters, compare, compute_one, kpi
-from dashboard.kpi.charts_data import p_chart
+from dashboard.kpi import Filters, compute_one, kpi
 from data_access.subscriptions import SubscriptionRow, claim_delivery, finish_delivery, list_subscriptions
 
 SUMMARY_DAY, SUMMARY_HOUR = 2, 6   # the monthly summary: the 2nd at 06:00
@@ -38,7 +37,6 @@ DIGEST_HOUR = 7                     # the exceptions digest: Monday at 07:00, be
 DIGEST_LINES = 20                   # the digest lists this many, most severe first
 CATCH_UP_DAYS = 7                   # a monthly mail is still sent this many days after it fell due
 WEEKLY_CATCH_UP_DAYS = 3            # a weekly one this many
-OUT_OF_CONTROL_DAYS = 7             # how far back an out-of-control day still raises an alert
 CSAT_KPIS = ("csat", "satisfaction_mean", "nps", "complaints")
 
 
@@ -171,23 +169,26 @@ def _csat_mail(engine: Engine, sub: SubscriptionRow, now: datetime, facts) -> It
 
 
 def _alert_mails(engine: Engine, sub: SubscriptionRow, now: datetime, facts) -> Iterator[Mail]:
+    """The alert rules are the exceptions list's (dashboard.exceptions: one rule set, SPEC §5): the KPI off
+    target in the last complete month (sent while that month's mails are due), and for scrap_ratio each day
+    of the last week outside the p-chart limits."""
+    from dashboard.exceptions import kpi_off_target, out_of_control
+
     lang, definition = sub.lang, kpi(sub.kpi)
     name = definition.name(lang)
     due = due_month(now)
-    row = compare([sub.kpi], facts, due[1], due[2], today=now.date()).row(0, named=True) if due else None
-    if row is not None and row["status"] == "off_target":
+    off = [r for r in kpi_off_target(facts, now.date(), only=(sub.kpi,)) if r["subject"] == sub.kpi] if due else []
+    for row in off:
         month = due[0]
         yield Mail(sub, month, t("notify.alert.subject_off", lang, kpi=name, period=month),
                    t("notify.alert.body_off", lang, kpi=name, period=month,
-                     value=fmt_value(row["value"], definition.unit), target=fmt_value(row["target"], definition.unit)))
+                     value=fmt_value(row["value"], definition.unit), target=fmt_value(row["limit"], definition.unit)))
     if sub.kpi == "scrap_ratio":
-        recent = p_chart(facts, Filters(date_from=now.date() - timedelta(days=OUT_OF_CONTROL_DAYS),
-                                        date_to=now.date() - timedelta(days=1)), today=now.date())
-        for day in recent.filter(pl.col("out_of_control")).iter_rows(named=True):
-            when = day["day"].isoformat()
+        for row in out_of_control(facts, now.date()):
+            when, limit = row["subject"], fmt_value(row["limit"], "ratio")
             yield Mail(sub, when, t("notify.alert.subject_ooc", lang, kpi=name, period=when),
-                       t("notify.alert.body_ooc", lang, kpi=name, period=when, value=fmt_value(day["p"], "ratio"),
-                         lcl=fmt_value(day["lcl"], "ratio"), ucl=fmt_value(day["ucl"], "ratio")))
+                       t("notify.alert.body_ooc", lang, kpi=name, period=when, value=fmt_value(row["value"], "ratio"),
+                         limit=limit))
 
 
 def _exceptions_mail(engine: Engine, sub: SubscriptionRow, now: datetime, facts) -> Iterator[Mail]:
