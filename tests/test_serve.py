@@ -5,12 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
-from tests.support.browser import free_port
+from tests.support.browser import free_port, wait_until_serving
 
 
 def listening_addresses(port: int) -> set[str]:
@@ -33,15 +31,7 @@ def test_serve_listens_on_loopback_by_default(tmp_path):
     server = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "serve", "--port", str(port)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("the server did not answer within 60 s")
+        wait_until_serving(f"http://127.0.0.1:{port}", server)
         assert listening_addresses(port) == {"127.0.0.1"}
     finally:
         os.killpg(server.pid, 15)

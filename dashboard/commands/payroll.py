@@ -9,9 +9,10 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from dashboard.commands.exit_codes import EXIT_OK, EXIT_REJECTED
+from dashboard.commands.report import month_argument
 from dashboard.i18n import t
 from dashboard.kpi.wages import PaySheet, pay_sheet
-from dashboard.reports.summary import month_bounds, parse_month
+from dashboard.reports.summary import month_bounds
 
 
 def month_pay_sheet(engine: Engine, month: str) -> PaySheet:
@@ -25,10 +26,8 @@ def run_payroll_command(args, engine: Engine, today: date | None = None) -> int:
     from dashboard.reports.payroll import render_payroll_pdf, render_payroll_xlsx
 
     lang = args.lang or "en"
-    try:
-        month = parse_month(args.month, today)
-    except ValueError:
-        print(t("report.cli.bad_month", lang, value=args.month), file=sys.stderr)
+    month = month_argument(args, lang, today)
+    if month is None:
         return EXIT_REJECTED
     out = Path(args.out)
     render = {".xlsx": render_payroll_xlsx, ".pdf": render_payroll_pdf}.get(out.suffix.lower())

@@ -18,12 +18,19 @@ from dashboard.reports.render import FORMATS, render
 from dashboard.reports.summary import build_summary, parse_month
 
 
-def run_report_command(args, engine: Engine, today: date | None = None) -> int:
-    lang = getattr(args, "lang", None) or "en"
+def month_argument(args, lang: str, today: date | None = None) -> str | None:
+    """--month YYYY-MM or "last" as a month, or None after saying why not (the caller exits 2)."""
     try:
-        month = parse_month(args.month, today)
+        return parse_month(args.month, today)
     except ValueError:
         print(t("report.cli.bad_month", lang, value=args.month), file=sys.stderr)
+        return None
+
+
+def run_report_command(args, engine: Engine, today: date | None = None) -> int:
+    lang = getattr(args, "lang", None) or "en"
+    month = month_argument(args, lang, today)
+    if month is None:
         return EXIT_REJECTED
     out = Path(args.out)
     fmt = FORMATS.get(out.suffix.lower())

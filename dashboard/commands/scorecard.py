@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date, datetime, timezone
 
 import polars as pl
 from sqlalchemy.engine import Engine
 
 from dashboard.commands.exit_codes import EXIT_OK, EXIT_REJECTED
-from dashboard.i18n import t
+from dashboard.commands.report import month_argument
 from dashboard.kpi import appraisal
-from dashboard.reports.summary import parse_month
 
 
 def _utc_now() -> datetime:
@@ -59,10 +57,8 @@ def _number(value: float | None, digits: int = 3) -> str:
 
 def run_scorecard_command(args, engine: Engine, today: date | None = None) -> int:
     lang = getattr(args, "lang", None) or "en"
-    try:
-        month = parse_month(args.month, today)
-    except ValueError:
-        print(t("report.cli.bad_month", lang, value=args.month), file=sys.stderr)
+    month = month_argument(args, lang, today)
+    if month is None:
         return EXIT_REJECTED
     rows, scores = month_scorecards(engine, month)
     if args.json:

@@ -28,6 +28,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_serving(base: str, proc: subprocess.Popen, log_name: str = "its log", seconds: float = 60) -> None:
+    """Until Streamlit's health endpoint answers; a server that exits or takes longer raises."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/_stcore/health", timeout=1)
+            return
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited: see {log_name}")
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not start within {seconds:.0f} s")
+
+
 @contextmanager
 def streamlit_server(database_url: str, extra_env: dict | None = None):
     """Serve the app on a free port against `database_url`; yields the base URL."""
@@ -41,17 +55,7 @@ def streamlit_server(database_url: str, extra_env: dict | None = None):
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(f"{base}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"streamlit exited: see {log.name}")
-                time.sleep(0.3)
-        else:
-            raise TimeoutError("streamlit did not start within 60 s")
+        wait_until_serving(base, proc, log.name)
         yield base
     finally:
         proc.terminate()
