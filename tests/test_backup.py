@@ -22,8 +22,8 @@ from data_access.backup import (KEY_ENV, KEY_FILE_ENV, BackupError, BackupKey, b
 from data_access.permissions import database_owner
 from data_access.db import data_version, write_transaction
 from data_access.kinds import KINDS
-from data_access.models import (AuditEntry, Batch, Commentary, Delivery, MappingPreset, ReplacedRow, Subscription,
-                                User, UserSession, kind_table)
+from data_access.models import (AuditEntry, Batch, Commentary, Delivery, ExceptionAck, MappingPreset, ReplacedRow,
+                                Subscription, User, UserSession, kind_table)
 from data_access.store import audit, finish_batch, insert_rows, new_batch
 from tests.conftest import make_database
 from tests.support.examples import example_row, example_rows
@@ -93,6 +93,9 @@ def fill_database(engine: Engine, demo: bool = False) -> None:
             created_at=T0))
         conn.execute(sa.insert(Delivery.__table__).values(
             subscription_id=1, period="2026-02", status="failed", attempts=2, last_error="连接被拒绝", updated_at=T0))
+        conn.execute(sa.insert(ExceptionAck.__table__).values(
+            key="kpi_off_target:scrap_ratio", measure=0.2, comment="模具已换,观察一周", acknowledged_by="admin",
+            acknowledged_at=T0))
         conn.execute(sa.insert(UserSession.__table__).values(
             token_hash="d" * 64, username="李文员", credential_fingerprint="e" * 64, created_at=T0,
             expires_at=T0 + timedelta(hours=12), revoked_at=T0 + timedelta(hours=1)))

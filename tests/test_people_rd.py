@@ -267,7 +267,7 @@ def test_rd_page_shows_projects_by_stage(plant_db):
     stages = table_with(at, "阶段停留天数(平均)")
     assert dict(zip(stages["阶段"], stages["项目数"])) == {"概念化": 2, "产品化": 1, "技术化": 0, "商品化": 0,
                                                          "市场化": 1}
-    assert dict(zip(stages["阶段"], stages["费用/预算"]))["产品化"] == pytest.approx(1.12)
+    assert float(dict(zip(stages["阶段"], stages["费用/预算"]))["产品化"]) == pytest.approx(1.12)  # as shown
     launched = table_with(at, "上市数")
     assert launched.values.tolist() == [["2025-Q4", 1]]
 

@@ -100,6 +100,7 @@ FIELD_GROUPS: dict[tuple[str, str], str] = {
     ("complaints", "severity"): "severity", ("attendance", "absence"): "absence", ("hr_events", "event"): "hr_event",
     ("maintenance", "type"): "maintenance_type", ("projects", "stage"): "product_stage",
     ("costs", "department"): "department", ("costs", "category"): "cost_category",
+    ("scorecard", "department"): "department",
     ("invoices", "side"): "side", ("payments", "side"): "side",
 }
 
