@@ -49,5 +49,7 @@ def test_summary_why_link_opens_the_analysis_page_filtered_to_the_member(demo_se
     start, end = month_bounds(MONTH)
     assert "/analysis-quality" in page.url and f"machine={machine}" in page.url
     assert f"from={start.isoformat()}" in page.url and f"to={end.isoformat()}" in page.url
+    # the filter bar may draw its machine choice a moment after the first tile: wait for it, then check
+    page.locator(".st-key-flt_machine").get_by_text(machine).first.wait_for(timeout=60_000)
     assert machine in page.locator(".st-key-flt_machine").inner_text()
     context.close()
