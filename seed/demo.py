@@ -66,6 +66,7 @@ from sqlalchemy.engine import Engine
 from data_access.db import is_sqlite, write_transaction
 from data_access.kinds import KINDS, MASTER_KINDS
 from data_access.kinds.base import DEPARTMENTS
+from data_access.ingest.bulk import bulk_insert
 from data_access.models import kind_table
 from data_access.store import finish_batch, insert_rows, new_batch
 from seed import appraisal, finance, hr_rd
@@ -1228,42 +1229,7 @@ class DemoNotLoaded(RuntimeError):
     """The database already holds data."""
 
 
-FAST_PATH_ROWS = 5_000
-# How SQLAlchemy's SQLite dialect stores these types as text; the fast path writes the same.
-
-
-def _insert_fast(conn, kind_name: str, frame: pl.DataFrame, batch_id: int) -> int:
-    """Large kinds straight from the frame, without a Python dict per row (store.insert_rows'
-    way): SQLite executemany on tuples, PostgreSQL COPY. Same table (data_access.models), same
-    transaction, same stored values; the seed's rows are already clean."""
-    from data_access.models import stores_empty_as_blank
-
-    kind = KINDS[kind_name]
-    blank = [f.name for f in kind.fields if stores_empty_as_blank(kind, f)]
-    if blank:
-        frame = frame.with_columns(pl.col(blank).fill_null(""))
-    columns = ["batch_id", *kind.field_names]
-    frame = frame.with_columns(batch_id=pl.lit(batch_id, pl.Int64)).select(columns)
-    names = ", ".join(f'"{c}"' for c in columns)
-    table = kind_table(kind_name)
-    dialect = conn.dialect.name
-    if dialect == "sqlite":
-        frame = frame.with_columns([pl.col(f.name).dt.strftime(f.field_type.sqlite_text)
-                                    for f in kind.fields if f.field_type.sqlite_text])
-        sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" for _ in columns)})'
-        cursor = conn.connection.cursor()
-        for start in range(0, frame.height, 100_000):
-            cursor.executemany(sql, frame.slice(start, 100_000).iter_rows())
-        cursor.close()
-    elif dialect == "postgresql":
-        with conn.connection.driver_connection.cursor() as cursor:
-            with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-                for row in frame.iter_rows():
-                    copy.write_row(row)
-    else:
-        for start in range(0, frame.height, 20_000):
-            conn.execute(table.insert(), frame.slice(start, 20_000).to_dicts())
-    return frame.height
+FAST_PATH_ROWS = 5_000  # kinds this large go through the imports' bulk insert (COPY / executemany)
 
 
 def load_demo(engine: Engine, scale: str = "small", progress: Callable[[str], None] | None = None,
@@ -1290,7 +1256,7 @@ def load_demo(engine: Engine, scale: str = "small", progress: Callable[[str], No
             began = _time.perf_counter()
             batch_id = new_batch(conn, name, user="demo", source="seed")
             if frame.height >= FAST_PATH_ROWS:
-                rows = _insert_fast(conn, name, frame, batch_id)
+                rows = bulk_insert(conn, name, frame, batch_id)  # the seed's rows are already clean
             else:
                 rows = insert_rows(conn, name, frame, batch_id)
             finish_batch(conn, batch_id, rows)
