@@ -709,7 +709,20 @@ BUILDERS: dict[str, Callable[[_Builder], pl.DataFrame]] = {
 }
 
 
-class Facts(Mapping):
+class _FactsMapping(Mapping):
+    """A mapping over every fact the builders know (each is built on first use by __getitem__)."""
+
+    def __contains__(self, name) -> bool:
+        return name in BUILDERS
+
+    def __iter__(self):
+        return iter(BUILDERS)
+
+    def __len__(self) -> int:
+        return len(BUILDERS)
+
+
+class Facts(_FactsMapping):
     """The facts of one database at one data version; each is built on first use and cached.
 
     With a window (date ranges, see loaders.as_window) the WINDOWED facts hold only the rows dated in
@@ -794,15 +807,6 @@ class Facts(Mapping):
         whole = [k for k in kinds if k not in windowed]
         _read_inputs(self.engine, self.version, whole + windowed, self.window, windowed)
 
-    def __contains__(self, name) -> bool:
-        return name in BUILDERS
-
-    def __iter__(self):
-        return iter(BUILDERS)
-
-    def __len__(self) -> int:
-        return len(BUILDERS)
-
 
 def load_facts(engine: Engine | None = None, names: Iterable[str] | None = None, window=None) -> Facts:
     """The facts at the current data version; `names` are built now, the others on first use. With a
@@ -841,7 +845,7 @@ class _FrameBuilder(_Builder):
         return conform(frame, name, list(COLUMN_READS[name]) if name in COLUMN_READS else None)
 
 
-class FrameFacts(Mapping):
+class FrameFacts(_FactsMapping):
     """The facts of kind frames in memory (e.g. the demo generator's, before they are written),
     built on first use by the very builders of the database facts."""
 
@@ -863,12 +867,3 @@ class FrameFacts(Mapping):
                 finally:
                     self._builder.building.pop()
         return self._built[name]
-
-    def __contains__(self, name) -> bool:
-        return name in BUILDERS
-
-    def __iter__(self):
-        return iter(BUILDERS)
-
-    def __len__(self) -> int:
-        return len(BUILDERS)

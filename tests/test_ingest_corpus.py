@@ -6,21 +6,13 @@ from __future__ import annotations
 import pytest
 
 from data_access.ingest import import_upload
-from data_access.loaders import clear_cache
-from tests.conftest import make_database
 from tests.corpus.generate import CASES, FILES, write_files
-from tests.corpus.plant import dump, load_plant
+from tests.corpus.plant import dump, plant_database
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def plant(request, tmp_path_factory):
-    clear_cache()
-    engine, drop = make_database(request.param, tmp_path_factory.mktemp("corpus"))
-    load_plant(engine)
-    try:
-        yield engine
-    finally:
-        drop()
+    yield from plant_database(request.param, tmp_path_factory.mktemp("corpus"))
 
 
 def test_corpus_is_big_enough_and_committed_files_match_the_generator(tmp_path, monkeypatch):

@@ -15,14 +15,10 @@ import pytest
 import sqlalchemy as sa
 
 from data_access.ingest import import_upload
-try:  # the CLI adapter's home on main (dashboard/commands), else where this branch has it
-    from dashboard.commands.ingest import import_file
-except ImportError:
-    from data_access.ingest.cli import import_file
-from data_access.loaders import clear_cache
+from dashboard.commands.ingest import import_file
 from tests.conftest import make_database
 from tests.corpus.plant import PRODUCTION_HEADER as H
-from tests.corpus.plant import dump, load_plant
+from tests.corpus.plant import dump, load_plant, plant_database
 
 GOOD = "2026-01-06,A,INJ-01,P-1001,420,35,1000,980,950,20,10"
 HX = H + ",input_qty,operators,labour_h"  # with the optional columns
@@ -31,13 +27,7 @@ GOOD_X = GOOD + ",1010,2,16"
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def plant(request, tmp_path_factory):
-    clear_cache()
-    engine, drop = make_database(request.param, tmp_path_factory.mktemp("hardening"))
-    load_plant(engine)
-    try:
-        yield engine
-    finally:
-        drop()
+    yield from plant_database(request.param, tmp_path_factory.mktemp("hardening"))
 
 
 def refusal(plant, path, kind, data, file_name, tmp_path, capsys, lang="en") -> list[str]:

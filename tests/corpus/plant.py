@@ -2,6 +2,8 @@
 dump of every table to prove that a rejected file leaves the database exactly as it was."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import sqlalchemy as sa
 
 from data_access.ingest import import_upload
@@ -45,3 +47,18 @@ def dump(engine) -> dict[str, list[tuple]]:
             rows = conn.execute(sa.select(table)).all()
             out[table.name] = sorted((tuple(map(repr, r)) for r in rows))
     return out
+
+
+def plant_database(backend: str, tmp_dir) -> Iterator:
+    """A fresh database on `backend` holding the tiny plant, dropped afterwards (for module fixtures:
+    `yield from plant_database(request.param, tmp_path_factory.mktemp(...))`)."""
+    from data_access.loaders import clear_cache
+    from tests.conftest import make_database
+
+    clear_cache()
+    engine, drop = make_database(backend, tmp_dir)
+    load_plant(engine)
+    try:
+        yield engine
+    finally:
+        drop()
