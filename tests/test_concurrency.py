@@ -248,7 +248,7 @@ def test_concurrent_importers_write_whole_batches_and_never_duplicate(engine):
 
 
 # ------------------------------------------------------------------ crash safety
-BIG_COMMIT_ROWS = 60_000
+BIG_COMMIT_ROWS = 120_000  # long enough that the kill lands inside the inserts on a fast machine too
 
 
 def big_commit(url: str, rows: int, pipe) -> None:
@@ -296,7 +296,7 @@ def test_an_import_killed_midway_leaves_no_partial_batch(engine):
     assert parent.poll(180), "the writer did not start"
     stage, batch = parent.recv()
     assert stage == "begun"
-    time.sleep(random.uniform(0.2, 1.2))  # somewhere inside the inserts
+    time.sleep(random.uniform(0.2, 0.8))  # somewhere inside the inserts
     assert not parent.poll(), "the commit finished before the kill: nothing was tested"
     os.kill(writer.pid, signal.SIGKILL)
     writer.join(30)
