@@ -155,7 +155,7 @@ def date_where(kind_name: str, window: Sequence[tuple[date | None, date | None]]
     field ('YYYY-MM') keeps the months the ranges touch."""
     kind = KINDS[kind_name]
     column = f'"{kind.date_field}"'
-    monthly = kind.field(kind.date_field).type == "month"
+    monthly = kind.field(kind.date_field).field_type.monthly
     ranges = []
     for lo, hi in window:
         conditions = []

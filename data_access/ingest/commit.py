@@ -418,12 +418,7 @@ def _typed_row(kind_name: str, row: dict) -> dict:
         v = out.get(f.name)
         if v is None or not isinstance(v, str):
             continue
-        if f.type == "date":
-            out[f.name] = date.fromisoformat(v)
-        elif f.type == "datetime":
-            out[f.name] = datetime.fromisoformat(v)
-        elif f.type == "time":
-            out[f.name] = time.fromisoformat(v)
+        out[f.name] = f.field_type.from_text(v)  # JSON keeps dates and times as ISO text (numbers and booleans as such)
     return out
 
 
