@@ -110,7 +110,7 @@ def cmd_backup(args) -> int:
     try:
         key, created = load_or_create_key()
     except BackupError as problem:
-        print(f"plantkpi backup: {problem.message(args.lang)}", file=sys.stderr)
+        print(f"plantkpi backup: {t(problem.key, args.lang, **problem.params)}", file=sys.stderr)
         return EXIT_REJECTED
     if created:
         print(t("backup.cli.key_created", args.lang, path=key.source), file=sys.stderr)
@@ -131,7 +131,7 @@ def cmd_restore(args) -> int:
     try:
         manifest = restore(_engine(), Path(args.file), user=database_owner(), trust_unsigned=args.trust_unsigned)
     except BackupError as problem:
-        print(f"plantkpi restore: {problem.message(args.lang)}", file=sys.stderr)
+        print(f"plantkpi restore: {t(problem.key, args.lang, **problem.params)}", file=sys.stderr)
         return EXIT_REJECTED
     except PermissionDenied as refusal:
         print(f"plantkpi restore: {t(refusal.key, args.lang, **refusal.params(args.lang))}", file=sys.stderr)

@@ -48,7 +48,6 @@ from typing import IO, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from dashboard.i18n import t
 from data_access.audit_log import audit_guard_suspended
 from data_access.db import init_db
 from data_access.models import DataVersion, User, metadata
@@ -68,14 +67,12 @@ Source = str | os.PathLike | IO[bytes]
 
 
 class BackupError(ValueError):
-    """A file that is not a usable backup; `key`/`params` give the message in either language."""
+    """A file that is not a usable backup. The message is the caller's to translate (data_access
+    does not import dashboard.i18n): t(problem.key, lang, **problem.params)."""
 
     def __init__(self, key: str, **params: Any):
         self.key, self.params = key, params
-        super().__init__(t(key, "en", **params))
-
-    def message(self, lang: str | None = None) -> str:
-        return t(self.key, lang, **self.params)
+        super().__init__(f"{key} {params}" if params else key)
 
 
 # ------------------------------------------------------------------ the backup key

@@ -31,7 +31,7 @@ if st.button(t("backup.page.prepare"), key="backup_prepare"):
     try:
         key, created = load_or_create_key()
     except BackupError as problem:
-        st.error(problem.message())
+        st.error(t(problem.key, None, **problem.params))
     else:
         if created:
             st.session_state["_backup_key_created"] = key.source
@@ -54,7 +54,7 @@ if upload is not None:
     try:
         manifest = inspect_backup(io.BytesIO(data), engine)
     except BackupError as problem:
-        st.error(problem.message())
+        st.error(t(problem.key, None, **problem.params))
         manifest = None
         if problem.key in SIGNATURE_ERRORS:
             # Only a signature problem may be overridden, and only by an explicit, warned choice.
@@ -64,7 +64,7 @@ if upload is not None:
                 try:
                     manifest = inspect_backup(io.BytesIO(data), engine, trust_unsigned=True)
                 except BackupError as other:
-                    st.error(other.message())
+                    st.error(t(other.key, None, **other.params))
     if manifest is not None:
         if manifest["signature"] == "valid":
             st.success(t("backup.page.signature_ok"))
@@ -86,7 +86,7 @@ if upload is not None:
             try:
                 restore(engine, io.BytesIO(data), user=admin.name, trust_unsigned=trust)
             except BackupError as problem:
-                st.error(problem.message())
+                st.error(t(problem.key, None, **problem.params))
             except PermissionDenied as refusal:  # e.g. this admin was disabled meanwhile
                 st.error(t(refusal.key, **refusal.params(current_lang())))
             else:
