@@ -53,7 +53,7 @@ def _rule_violations(kind_name: str, frame: pl.DataFrame, known: dict[str, pl.Da
                 problems.append(f"{f.name}: {bad.unique().to_list()} not in {f.choices}")
         if f.field_type.text and values.len() and values.str.len_chars().max() > f.max_len:
             problems.append(f"{f.name}: longer than {f.max_len}")
-        if f.type == "month" and values.len() and not values.str.contains(r"^\d{4}-\d{2}$").all():
+        if f.field_type.monthly and values.len() and not values.str.contains(r"^\d{4}-\d{2}$").all():
             problems.append(f"{f.name}: not YYYY-MM")
         if f.ref:
             allowed = set()
