@@ -60,7 +60,7 @@ TIME_FORMATS = (("%H:%M", "hh:mm"), ("%H:%M:%S", "hh:mm:ss"), ("%H时%M分", "h�
 EXCEL_SERIAL = "Excel serial number"
 DETECT_SAMPLE = 2_000  # values a format is detected on
 
-Parsed = tuple[pl.Series, "str | None"]
+ParsedColumn = tuple[pl.Series, "str | None"]
 
 
 def half_width(s: pl.Expr) -> pl.Expr:
@@ -91,7 +91,7 @@ def only_where(frame: pl.DataFrame, col: str, need: pl.Series, expr: pl.Expr, in
     return into.clone().scatter(rows, computed.cast(into.dtype, strict=False))
 
 
-def _first_hit(parsers: list[tuple[pl.Expr, str]], frame: pl.DataFrame, col: str) -> Parsed:
+def _first_hit(parsers: list[tuple[pl.Expr, str]], frame: pl.DataFrame, col: str) -> ParsedColumn:
     """Several parsers, the file's own format first: the one that reads most of a sample of the
     values (named as the detected format) runs on every row, the others only where it failed."""
     sample = frame.select(pl.col(col)).drop_nulls().head(DETECT_SAMPLE)
@@ -107,31 +107,31 @@ def _first_hit(parsers: list[tuple[pl.Expr, str]], frame: pl.DataFrame, col: str
     return only_where(frame, col, need, pl.coalesce(others), values), detected
 
 
-def _parse_number(f: Field, frame: pl.DataFrame, col: str) -> Parsed:
+def _parse_number(f: Field, frame: pl.DataFrame, col: str) -> ParsedColumn:
     raw = frame.get_column(col)
     plain = raw.cast(pl.Float64, strict=False)  # most cells: a plain number
     out = only_where(frame, col, raw.is_not_null() & plain.is_null(), _number(pl.col(col)), plain)
     return frame.select(pl.when(out.is_finite()).then(out)).to_series() if len(out) else out, None
 
 
-def _parse_bool(f: Field, frame: pl.DataFrame, col: str) -> Parsed:
+def _parse_bool(f: Field, frame: pl.DataFrame, col: str) -> ParsedColumn:
     words = {w: True for w in FILE_TRUE_WORDS} | {w: False for w in FILE_FALSE_WORDS}
     return frame.select(pl.col(col).str.to_lowercase().replace_strict(words, default=None, return_dtype=pl.Boolean)).to_series(), None
 
 
-def _parse_choice(f: Field, frame: pl.DataFrame, col: str) -> Parsed:
+def _parse_choice(f: Field, frame: pl.DataFrame, col: str) -> ParsedColumn:
     lookup = {c.casefold(): c for c in f.choices}
     return frame.select(pl.col(col).str.to_lowercase().replace_strict(lookup, default=None, return_dtype=pl.String)).to_series(), None
 
 
-def _parse_date(f: Field, frame: pl.DataFrame, col: str) -> Parsed:
+def _parse_date(f: Field, frame: pl.DataFrame, col: str) -> ParsedColumn:
     s = half_width(pl.col(col))
     parsers = [(s.str.to_date(fmt, strict=False), label) for fmt, label in DATE_FORMATS]
     parsers.append((_serial_date(s), EXCEL_SERIAL))
     return _first_hit(parsers, frame, col)
 
 
-def _parse_datetime(f: Field, frame: pl.DataFrame, col: str) -> Parsed:
+def _parse_datetime(f: Field, frame: pl.DataFrame, col: str) -> ParsedColumn:
     s = half_width(pl.col(col))
     parsers = [(s.str.to_datetime(fmt, strict=False, time_unit="us"), label) for fmt, label in DATETIME_FORMATS]
     parsers += [(s.str.to_date(fmt, strict=False).cast(pl.Datetime("us")), label) for fmt, label in DATE_FORMATS[:6]]
@@ -142,7 +142,7 @@ def _parse_datetime(f: Field, frame: pl.DataFrame, col: str) -> Parsed:
     return _first_hit(parsers, frame, col)
 
 
-def _parse_time(f: Field, frame: pl.DataFrame, col: str) -> Parsed:
+def _parse_time(f: Field, frame: pl.DataFrame, col: str) -> ParsedColumn:
     s = half_width(pl.col(col))
     parsers = [(s.str.to_time(fmt, strict=False), label) for fmt, label in TIME_FORMATS]
     v = s.cast(pl.Float64, strict=False)  # Excel stores a time as a fraction of a day
@@ -151,7 +151,7 @@ def _parse_time(f: Field, frame: pl.DataFrame, col: str) -> Parsed:
     return _first_hit(parsers, frame, col)
 
 
-def _parse_month(f: Field, frame: pl.DataFrame, col: str) -> Parsed:
+def _parse_month(f: Field, frame: pl.DataFrame, col: str) -> ParsedColumn:
     s = half_width(pl.col(col))
     groups = s.str.extract_groups(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
     y, m = groups.struct.field("1").cast(pl.Int32), groups.struct.field("2").cast(pl.Int32)
@@ -160,7 +160,7 @@ def _parse_month(f: Field, frame: pl.DataFrame, col: str) -> Parsed:
     return frame.select(pl.coalesce(from_parts, from_date)).to_series(), None
 
 
-def _as_written(f: Field, frame: pl.DataFrame, col: str) -> Parsed:
+def _as_written(f: Field, frame: pl.DataFrame, col: str) -> ParsedColumn:
     return frame.get_column(col), None  # text: stored as written (never evaluated)
 
 
@@ -186,7 +186,7 @@ class FieldType:
     from_text: Callable[[str], object]  # an example value as written in a declaration -> Python value
     widget: str  # entry form and editor: "choice", "checkbox", "whole", "number", "date", "time",
     #              "datetime", "month" or "text" (dashboard.ui maps each to a Streamlit widget)
-    parse: Callable[[Field, pl.DataFrame, str], Parsed] = _as_written  # a file's texts -> values
+    parse: Callable[[Field, pl.DataFrame, str], ParsedColumn] = _as_written  # a file's texts -> values
     not_parsed: str | None = None  # message key of a value that does not parse (None: every text is valid)
     outside_dates: Callable[[pl.Series, date, date], pl.Series] | None = None  # plausible-date check
     sqlite_text: str | None = None  # strftime format SQLite keeps the value in (stored as text)
@@ -229,4 +229,5 @@ def field_type(f: Field) -> FieldType:
         raise KeyError(f"field {f.name!r}: unknown type {f.type!r}; known: {', '.join(FIELD_TYPES)}") from None
 
 
-__all__ = ["FIELD_TYPES", "FieldType", "TRUE_WORDS", "TypeName", "field_type"]
+__all__ = ["DATE_FORMATS", "DATETIME_FORMATS", "FIELD_TYPES", "FieldType", "TIME_FORMATS", "TRUE_WORDS", "TypeName",
+           "field_type", "half_width", "only_where"]
