@@ -117,7 +117,7 @@ else:
         .then(pl.col("detail").replace_strict(reasons, default=pl.col("detail"), return_dtype=pl.String))
         .otherwise(pl.col("detail")),
         pm_status=pl.col("pm_status").replace_strict(states, default=pl.col("pm_status"), return_dtype=pl.String),
-        minutes=pl.col("minutes").round(0), cost=pl.col("cost").round(0),
+        minutes=pl.col("minutes").round(0).cast(pl.Int64), cost=pl.col("cost").round(0).cast(pl.Int64),
         # as text, so that an empty cell reads "—" (data_table)
         time=pl.col("time").dt.strftime("%H:%M"), planned_date=pl.col("planned_date").dt.strftime("%Y-%m-%d"))
     data_table(translated(history, {"date": t("analysis.col.date"), "time": t("eq3.col.time"),
