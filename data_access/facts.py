@@ -70,6 +70,7 @@ INPUTS: dict[str, tuple[str, ...]] = {
     "production": ("production", "routings", "machines", "products"),
     "scrap": ("scrap", "products", "reasons", "machines"),
     "downtime": ("downtime", "reasons", "machines"),
+    "maintenance": ("maintenance", "machines"),
     "inspections": ("inspections", "products", "reasons", "machines"),
     "order_lines": ("orders", "customers"),
     "order_shipments": ("shipments",),
@@ -283,6 +284,14 @@ def _downtime(b: _Builder) -> pl.DataFrame:
             .join(categories, on="reason_code", how="left")
             .select("date", "shift", "machine", "line", "reason",
                     pl.col("category").fill_null(UNASSIGNED), "minutes"))
+
+
+def _maintenance(b: _Builder) -> pl.DataFrame:
+    """Repairs, PM work and the PM plan (date = the start's day, hours = end − start; empty status = done)."""
+    rows = b.kind("maintenance").rename({"machine_code": "machine"}).join(_machine_lines(b), on="machine", how="left")
+    return rows.select("machine", "line", "type", "start", "end", "planned_date", "cost", "note",
+                       date=pl.col("start").dt.date(), status=pl.col("status").fill_null("done"),
+                       hours=(pl.col("end") - pl.col("start")).dt.total_seconds() / 3600)
 
 
 def _inspections(b: _Builder) -> pl.DataFrame:
@@ -675,6 +684,7 @@ BUILDERS: dict[str, Callable[[_Builder], pl.DataFrame]] = {
     "production": _production,
     "scrap": _scrap,
     "downtime": _downtime,
+    "maintenance": _maintenance,
     "inspections": _inspections,
     "order_lines": _order_lines,
     "order_shipments": _order_shipments,

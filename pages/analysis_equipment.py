@@ -1,18 +1,22 @@
 """Equipment & OEE: OEE waterfall from planned to fully productive time, OEE by machine
-(drill-down), trend against target, downtime Pareto (docs/kpis.md, production, losses)."""
+(drill-down), trend against target, downtime Pareto; maintenance cost and hours per machine, the PM
+plan's compliance and its missed and late PMs, each machine's history (docs/kpis.md, production)."""
 import polars as pl
 import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.kpi import pareto, period_target
 from dashboard.kpi.charts_data import breakdown, clip_grain, keep_top, rows_behind, trend, waterfall
+from dashboard.kpi.equipment import machine_history, pm_status
 from dashboard.ui import charts
 from dashboard.ui.analysis import PRODUCTION_DIMS, analysis_page, names, with_names
 from dashboard.ui.memo import cached
-from dashboard.ui.tables import headers, rows_behind_table
+from dashboard.ui.tables import data_table, headers, rows_behind_table, translated
 from dashboard.ui.tiles import kpi_name, kpi_tiles
 
-TILES = ["oee", "availability", "performance", "quality_ratio", "mtbf", "mttr", "downtime_min", "throughput_rate"]
+TILES = ["oee", "availability", "performance", "quality_ratio", "mtbf", "mttr", "downtime_min", "throughput_rate",
+         "maintenance_cost", "maintenance_h", "pm_compliance", "pm_missed"]
+MACHINE_KPIS = ["downtime_min", "repairs", "maintenance_h", "maintenance_cost", "pm_compliance", "pm_missed", "pm_late"]
 
 page = analysis_page("equipment", PRODUCTION_DIMS)
 facts, filters, today = page.facts, page.filters, page.today
@@ -68,3 +72,56 @@ with right:
 rows = rows_behind("downtime", facts, drilled, newest_first=False)
 rows_behind_table(rows, headers("date", "shift", "line", "machine", "reason", "category", "minutes"),
                   t("nav.analysis.equipment"), "eq_rows", newest_first="date", reasons=facts["reasons"])
+
+st.subheader(t("eq3.by_machine"))
+per_machine = cached(breakdown, MACHINE_KPIS, facts, ["machine"], drilled, today=today).sort("machine")
+data_table(translated(per_machine.with_columns(pl.selectors.float().round(2)),
+                      {"machine": t("analysis.dim.machine"), **{k: kpi_name(k) for k in MACHINE_KPIS}}),
+           t("eq3.by_machine"), "eq_maint_table",
+           column_config={kpi_name("pm_compliance"): st.column_config.NumberColumn(format="percent")})
+
+st.subheader(t("eq3.pm_plan"))
+plan = pm_status(facts["maintenance"], today).filter(pl.col("late") | pl.col("missed"))
+for dim in ("machine", "line"):
+    if getattr(drilled, dim):
+        plan = plan.filter(pl.col(dim).is_in(getattr(drilled, dim)))
+if filters.date_from and filters.date_to:
+    plan = plan.filter(pl.col("planned_date").is_between(filters.date_from, filters.date_to))
+plan = plan.sort("planned_date")
+if plan.height:
+    plan = plan.select("machine", "planned_date", time=pl.col("start").dt.strftime("%Y-%m-%d %H:%M"),
+                       pm_status=pl.when(pl.col("late")).then(pl.lit(t("eq3.pm.late"))).otherwise(pl.lit(t("eq3.pm.missed"))),
+                       days_late="days_late", detail="note")
+    data_table(translated(plan, {"machine": t("analysis.dim.machine"), "planned_date": t("eq3.col.planned_date"),
+                                 "time": t("eq3.col.time"), "pm_status": t("eq3.col.pm_status"),
+                                 "days_late": t("eq3.col.days_late"), "detail": t("eq3.col.detail")}),
+               t("eq3.pm_plan"), "eq_pm_plan")
+else:
+    st.caption(t("eq3.pm_none"))
+
+st.subheader(t("eq3.history"))
+machines = per_machine.get_column("machine").to_list() if per_machine.height else []
+if not machines:
+    st.caption(t("eq3.no_machine"))
+else:
+    chosen = st.selectbox(t("eq3.pick_machine"), machines, key="eq_history_machine",
+                          index=machines.index(picked) if picked in machines else 0)
+    history = cached(machine_history, facts["downtime"], facts["maintenance"], chosen, filters.date_from,
+                     filters.date_to, today)
+    reasons = names(facts, "reason")
+    events = {e: t(f"eq3.event.{e}") for e in ("stop", "repair", "pm")}
+    states = {s: t(f"eq3.pm.{s}") for s in ("on_time", "late", "missed", "planned", "unplanned")}
+    history = history.with_columns(
+        event=pl.col("event").replace_strict(events, default=pl.col("event")),
+        detail=pl.when(pl.col("time").is_null())
+        .then(pl.col("detail").replace_strict(reasons, default=pl.col("detail"), return_dtype=pl.String))
+        .otherwise(pl.col("detail")),
+        pm_status=pl.col("pm_status").replace_strict(states, default=pl.col("pm_status"), return_dtype=pl.String),
+        minutes=pl.col("minutes").round(0).cast(pl.Int64), cost=pl.col("cost").round(0).cast(pl.Int64),
+        # as text, so that an empty cell reads "—" (data_table)
+        time=pl.col("time").dt.strftime("%H:%M"), planned_date=pl.col("planned_date").dt.strftime("%Y-%m-%d"))
+    data_table(translated(history, {"date": t("analysis.col.date"), "time": t("eq3.col.time"),
+                                    "event": t("eq3.col.event"), "detail": t("eq3.col.detail"),
+                                    "minutes": t("eq3.col.minutes"), "cost": t("eq3.col.cost"),
+                                    "planned_date": t("eq3.col.planned_date"), "pm_status": t("eq3.col.pm_status")}),
+               t("eq3.history"), "eq_history")

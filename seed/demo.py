@@ -69,7 +69,7 @@ from data_access.kinds.base import DEPARTMENTS
 from data_access.ingest.bulk import bulk_insert
 from data_access.models import kind_table
 from data_access.store import finish_batch, insert_rows, new_batch
-from seed import appraisal, finance, hr_rd
+from seed import appraisal, finance, hr_rd, maintenance_plan
 from seed import plant as P
 
 SEED = 20260105
@@ -1202,6 +1202,7 @@ def generate(scale: str = "small", today: date | None = None, seed: int = SEED) 
                   stocktake=stocktake, inspections=inspections, orders=orders, shipments=shipments,
                   complaints=complaints, surveys=surveys, purchase_orders=pos, receipts=receipts,
                   attendance=attendance, hr_events=hr_events, maintenance=maintenance, projects=projects)
+    frames.update(maintenance_plan.generate(frames, cal.start, cal.today, seed))  # PM plan, resin price rise
     frames["costs"] = _costs(frames, master, cal, rng)
     frames.update(finance.generate(frames, cal.start, cal.today, seed))  # its own random stream
     frames.update(hr_rd.generate(frames, cal.start, cal.today, seed))  # its own random stream too

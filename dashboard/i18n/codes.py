@@ -68,6 +68,7 @@ CODES: dict[str, dict[str, tuple[str, str]]] = {
         "injury": ("Injury", "工伤"), "wage_change": ("Wage change", "调薪"),
     },
     "maintenance_type": {"preventive": ("Preventive", "预防性维护"), "corrective": ("Corrective", "故障维修")},
+    "maintenance_status": {"done": ("Done", "已完成"), "planned": ("Planned", "计划中")},
     "cost_category": {
         "labour": ("Labour", "人工"), "material": ("Material", "材料"), "utilities": ("Utilities", "水电"),
         "welfare": ("Welfare", "福利"), "recruitment": ("Recruitment", "招聘"),
@@ -98,7 +99,8 @@ FIELD_GROUPS: dict[tuple[str, str], str] = {
     ("reasons", "category"): "loss_category", ("material_moves", "move"): "move",
     ("inspections", "stage"): "inspection_stage", ("inspections", "disposition"): "disposition",
     ("complaints", "severity"): "severity", ("attendance", "absence"): "absence", ("hr_events", "event"): "hr_event",
-    ("maintenance", "type"): "maintenance_type", ("projects", "stage"): "product_stage",
+    ("maintenance", "type"): "maintenance_type", ("maintenance", "status"): "maintenance_status",
+    ("projects", "stage"): "product_stage",
     ("costs", "department"): "department", ("costs", "category"): "cost_category",
     ("scorecard", "department"): "department",
     ("invoices", "side"): "side", ("payments", "side"): "side",

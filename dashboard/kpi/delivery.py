@@ -115,3 +115,8 @@ from dashboard.kpi.people import DERIVED_FACTS as _PEOPLE_FACTS, DERIVED_INPUTS 
 
 DERIVED_FACTS.update(_PEOPLE_FACTS)
 DERIVED_INPUTS.update(_PEOPLE_INPUTS)
+# The PM plan's status as known on `today` (dashboard.kpi.equipment).
+from dashboard.kpi.equipment import DERIVED_FACTS as _EQUIPMENT_FACTS, DERIVED_INPUTS as _EQUIPMENT_INPUTS  # noqa: E402
+
+DERIVED_FACTS.update(_EQUIPMENT_FACTS)
+DERIVED_INPUTS.update(_EQUIPMENT_INPUTS)

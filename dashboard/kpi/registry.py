@@ -29,7 +29,7 @@ UNASSIGNED = "Unassigned"  # reason codes missing from master data (display text
 OTHER = "Other"            # small Pareto categories folded together (display text: t("kpi.other"))
 # Facts that record events: a period without any of them had none (0 complaints, 0 minutes of
 # downtime), while a period without production or survey rows is simply not known (null).
-EVENT_FACTS = frozenset({"complaints", "downtime", "scrap", "hr_events", "projects"})
+EVENT_FACTS = frozenset({"complaints", "downtime", "scrap", "hr_events", "projects", "maintenance"})
 # Dimensions whose members each belong to one fact (a downtime reason, a cost category): by these an
 # event fact's member without rows is not one of its members (no figure), not a member with 0 events.
 FACT_OWN_DIMENSIONS = frozenset({"reason", "category"})
@@ -175,6 +175,17 @@ MEASURES: dict[str, Measure] = {m.id: m for m in (
     Measure("breakdown_stops", "downtime", _count(pl.col("category") == "breakdown"), "Breakdown stops", "故障停机次数"),
     Measure("breakdown_minutes", "downtime", _sum("minutes", pl.col("category") == "breakdown"),
             "Breakdown minutes", "故障停机分钟"),
+    # maintenance work done (date = start, machine, line; dashboard.kpi.equipment) and the PM plan (date = planned_date)
+    Measure("maintenance_cost_sum", "maintenance", _sum("cost", pl.col("status") == "done"), "Maintenance cost",
+            "维修保养费用"),
+    Measure("maintenance_hours", "maintenance", _sum("hours", pl.col("status") == "done"), "Maintenance hours",
+            "维修保养工时"),
+    Measure("repair_count", "maintenance", _count((pl.col("type") == "corrective") & (pl.col("status") == "done")),
+            "Repairs", "维修次数"),
+    Measure("pm_due", "pm_plan", _count(), "PM due", "到期保养项"),
+    Measure("pm_on_time", "pm_plan", _count(pl.col("on_time")), "PM done on time", "按时完成保养项"),
+    Measure("pm_missed_count", "pm_plan", _count(pl.col("missed")), "PM missed", "未完成保养项"),
+    Measure("pm_late_count", "pm_plan", _count(pl.col("late")), "PM done late", "延期完成保养项"),
     # scrap by reason (date, shift, machine, line, product, reason, qty, value)
     Measure("scrap_reason_qty", "scrap", _sum("qty"), "Scrap by reason", "按原因废品数"),
     # inspection lots (date, stage, machine, line, product, supplier, reason)
@@ -202,6 +213,11 @@ MEASURES: dict[str, Measure] = {m.id: m for m in (
     # purchase order lines (date = order_date)
     Measure("ppv_value", "po_lines", _sum((pl.col("unit_price") - pl.col("standard_price")) * pl.col("qty")),
             "Price variance value", "价格差异金额"),
+    # the same lines' ordered value at the PO price and at standard (price trend, dashboard.kpi.purchasing)
+    Measure("po_qty", "po_lines", _sum("qty"), "Quantity ordered", "采购数量"),
+    Measure("po_value", "po_lines", _sum(pl.col("qty") * pl.col("unit_price")), "Ordered value", "采购金额(订单价)"),
+    Measure("po_standard_value", "po_lines", _sum(pl.col("qty") * pl.col("standard_price")),
+            "Ordered value at standard price", "采购金额(标准价)"),
     # surveys (date, customer, abc_class)
     Measure("responses", "surveys", _count(), "Survey responses", "答卷数"),
     Measure("satisfied", "surveys", _count(pl.col("score") >= 4), "Responses scoring 4-5", "4-5 分答卷"),
@@ -391,6 +407,14 @@ KPIS: dict[str, KPI] = {k.id: k for k in (
     _ratio("labour_productivity", "Labour productivity", "人均产出", "pieces_per_hour", +1, "production",
            "finished", "labour_h"),
     _total("downtime_min", "Downtime", "停机时间", "downtime_minutes", "minutes", -1, "production"),
+    # equipment (设备): maintenance done and the PM plan (dashboard.kpi.equipment)
+    _total("maintenance_cost", "Maintenance cost", "维修保养费用", "maintenance_cost_sum", "currency", -1, "production"),
+    _total("maintenance_h", "Maintenance hours", "维修保养工时", "maintenance_hours", "hours", -1, "production"),
+    _total("repairs", "Repairs", "维修次数", "repair_count", "count", -1, "production"),
+    _ratio("pm_compliance", "PM compliance", "预防保养达成率", "ratio", +1, "production", "pm_on_time", "pm_due",
+           bounded=True),
+    _total("pm_missed", "PM missed", "未完成保养项", "pm_missed_count", "count", -1, "production"),
+    _total("pm_late", "PM done late", "延期完成保养项", "pm_late_count", "count", -1, "production"),
     # operations (SPEC §3 Operations, §5 Production)
     _total("finished_qty", "Finished output", "成品产量", "finished", "pieces", +1, "production"),
     _kpi("wip_qty", "Work in process added", "在制品增加量", "pieces", -1,
@@ -422,6 +446,12 @@ KPIS: dict[str, KPI] = {k.id: k for k in (
            "po_on_time_lines", "po_due_lines", bounded=True),
     _total("purchase_price_variance", "Purchase price variance", "采购价格差异", "ppv_value", "currency", -1,
            "delivery"),
+    # price trend (材料价格市场动态): per material the mean PO price weighted by quantity; across
+    # materials only the index against standard is meaningful (kg and pieces do not add up)
+    _ratio("po_unit_price", "Mean purchase price (per material)", "平均采购单价(按材料)", "currency", -1,
+           "delivery", "po_value", "po_qty"),
+    _ratio("purchase_price_index", "Purchase price index (standard = 1)", "采购价格指数(标准价 = 1)", "ratio", -1,
+           "delivery", "po_value", "po_standard_value"),
     # --- customer -------------------------------------------------------------------------------
     _ratio("csat", "Customer satisfaction (CSAT)", "客户满意度(CSAT)", "ratio", +1, "customer",
            "satisfied", "responses", bounded=True),

@@ -24,6 +24,8 @@ KPI_IDS: tuple[str, ...] = (
     "sales_cost", "sales_qty", "sales_revenue", "satisfaction_mean", "scrap_by_reason", "scrap_cost",
     "scrap_qty", "scrap_ratio", "supplier_otd", "throughput_rate", "total_cost", "total_qty", "turnover",
     "utilities_per_unit", "welfare_per_head", "wip_qty", "yield",
+    "maintenance_cost", "maintenance_h", "pm_compliance", "pm_late", "pm_missed", "po_unit_price",
+    "purchase_price_index", "repairs",  # issue 17: equipment and purchase prices
 )
 
 KIND = Kind(
