@@ -2,7 +2,9 @@
 
 No Streamlit here: the login form (dashboard.ui.login), the admin page and the CLI all call these
 functions. Every change to an account is written to the audit log (action "user") in the same
-transaction; the audit detail never holds a password or a hash.
+transaction; the audit detail never holds a password or a hash. Each one also checks its caller
+`by` in that transaction (data_access.permissions.ensure_admin): an admin account, the database
+owner (the CLI), or anyone while no account exists yet; anyone else gets PermissionDenied.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from dashboard.i18n import LANGS, t
 from data_access import sessions
 from data_access import users as user_rows
 from data_access.kinds import DEPARTMENTS, KINDS
+from data_access.permissions import database_owner, ensure_admin
 from data_access.store import audit
 
 ROLES = ("admin", "executive", "manager", "clerk")
@@ -168,6 +171,7 @@ def create_user(engine: Engine, name: str, password: str, role: str, department:
     password_hash = hash_password(password)  # before the transaction: hashing is slow on purpose
     try:
         with engine.begin() as conn:
+            ensure_admin(conn, by, "accounts")
             if user_rows.get_user(conn, name) is not None:
                 raise AuthProblem("auth.error.duplicate", name=name)
             user_rows.insert_user(conn, name=name, password_hash=password_hash, role=role, department=department,
@@ -182,6 +186,7 @@ def create_user(engine: Engine, name: str, password: str, role: str, department:
 def change_role(engine: Engine, name: str, role: str, department: str | None, *, by: str) -> None:
     department = check_role(role, department)
     with engine.begin() as conn:
+        ensure_admin(conn, by, "accounts")
         row = user_rows.get_user(conn, name, for_update=True)
         if row is None:
             raise AuthProblem("auth.error.unknown_user", name=name)
@@ -198,6 +203,7 @@ def delete_user(engine: Engine, name: str, *, by: str) -> None:
     if name == by:
         raise AuthProblem("auth.error.delete_self")
     with engine.begin() as conn:
+        ensure_admin(conn, by, "accounts")
         row = user_rows.get_user(conn, name, for_update=True)
         if row is None:
             raise AuthProblem("auth.error.unknown_user", name=name)
@@ -212,6 +218,7 @@ def reset_password(engine: Engine, name: str, new_password: str, *, by: str) -> 
     check_password(new_password)
     password_hash = hash_password(new_password)
     with engine.begin() as conn:
+        ensure_admin(conn, by, "accounts")
         if not user_rows.update_user(conn, name, password_hash=password_hash, failed_logins=0, locked_until=None):
             raise AuthProblem("auth.error.unknown_user", name=name)
         audit(conn, by, "user", detail={"op": "password", "name": name})
@@ -219,6 +226,7 @@ def reset_password(engine: Engine, name: str, new_password: str, *, by: str) -> 
 
 def unlock_user(engine: Engine, name: str, *, by: str) -> None:
     with engine.begin() as conn:
+        ensure_admin(conn, by, "accounts")
         if not user_rows.update_user(conn, name, failed_logins=0, locked_until=None):
             raise AuthProblem("auth.error.unknown_user", name=name)
         audit(conn, by, "user", detail={"op": "unlock", "name": name})
@@ -228,6 +236,7 @@ def set_disabled(engine: Engine, name: str, disabled: bool, *, by: str) -> None:
     """Disable an account (it can no longer sign in or write; its name stays in the history) or
     enable it again. Not the last enabled admin."""
     with engine.begin() as conn:
+        ensure_admin(conn, by, "accounts")
         row = user_rows.get_user(conn, name, for_update=True)
         if row is None:
             raise AuthProblem("auth.error.unknown_user", name=name)
@@ -383,7 +392,7 @@ def ensure_demo_accounts(engine: Engine) -> list[str]:
         with engine.connect() as conn:
             existing = user_rows.get_user(conn, name)  # a disabled one exists too
         if existing is None:
-            create_user(engine, name, DEMO_PASSWORD, role, department, by="system", demo=True)
+            create_user(engine, name, DEMO_PASSWORD, role, department, by=database_owner(), demo=True)
             lines.append(f"  {name:<26} {role:<10} {department or ''}")
         else:
             lines.append(f"  {name:<26} {t('auth.demo.kept', 'en')}")

@@ -70,10 +70,11 @@ def cmd_import(args) -> int:
     from dashboard.auth import AuthProblem
     from dashboard.commands.user import cli_actor
     from dashboard.i18n import t
-    from data_access.db import init_db
+    from data_access.db import ensure_writable, init_db
     from dashboard.commands.ingest import import_file
 
     engine = _engine()
+    ensure_writable(engine)  # before the file is read or a password asked: main() says why, exit 2
     try:
         if args.user is not None:
             init_db(engine)
@@ -313,9 +314,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from data_access.db import DatabaseReadOnly
+
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except DatabaseReadOnly as refusal:  # any writing command on a read-only SQLite file
+        from dashboard.i18n import t
+
+        print(f"plantkpi {args.command}: {t(refusal.key, getattr(args, 'lang', 'en'), path=refusal.path)}",
+              file=sys.stderr)
+        return EXIT_REJECTED
     except KeyboardInterrupt:
         return EXIT_FAILED
     except Exception as exc:  # a clear message instead of a traceback

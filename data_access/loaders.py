@@ -18,7 +18,7 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data_access.db import data_version, get_engine
+from data_access.db import data_version, get_engine, sqlite_file
 from data_access.kinds import KINDS
 from data_access.models import stores_empty_as_blank
 from data_access.sqlite_reader import pool_size, read_sqlite, read_sqlite_many
@@ -50,10 +50,7 @@ def read_sql(query: str, engine: Engine | None = None) -> pl.DataFrame:
 
 
 def _sqlite_file(engine: Engine) -> str | None:
-    url = engine.url
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return url.database
-    return None
+    return sqlite_file(engine)  # a read-only file is opened by URI with its flags
 
 
 def read_sql_many(queries: list[str], engine: Engine | None = None,

@@ -13,6 +13,7 @@ from dashboard.ui.login import require_admin
 from dashboard.ui.plain_text import plain
 from data_access.db import get_engine
 from data_access.kinds import DEPARTMENTS
+from data_access.permissions import PermissionDenied
 
 engine = get_engine()
 admin = require_admin(engine)
@@ -41,6 +42,9 @@ def run(action, success_key: str, name: str, clear: tuple[str, ...] = ()) -> Non
         action()
     except AuthProblem as problem:
         st.error(problem.message())
+        return
+    except PermissionDenied as refusal:  # e.g. this admin was disabled or demoted meanwhile
+        st.error(t(refusal.key, **refusal.params(lang)))
         return
     st.session_state[FLASH] = t(success_key, name=plain(name))
     st.session_state[CLEAR] = clear

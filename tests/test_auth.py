@@ -14,8 +14,10 @@ from dashboard.auth import AuthProblem, authenticate, change_role, create_user, 
     list_users, reset_password, save_language, unlock_user
 from data_access.audit_log import audit_guard_suspended, read_audit
 from data_access.db import data_version, write_transaction
-from data_access.permissions import PermissionDenied, ensure_can_write
+from data_access.permissions import PermissionDenied, database_owner, ensure_can_write
 from data_access.store import audit, insert_rows, new_batch
+
+OWNER = database_owner()  # acts on accounts as the CLI does
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -57,7 +59,7 @@ def user_audit(engine) -> list[dict]:
 
 # ------------------------------------------------------------------ passwords
 def test_password_is_stored_as_argon2_hash_never_in_clear(engine):
-    create_user(engine, "alice", "correct horse 42", "manager", by="test")
+    create_user(engine, "alice", "correct horse 42", "manager", by=OWNER)
     stored = scalar(engine, "SELECT password_hash FROM users WHERE name = 'alice'")
     assert stored.startswith("$argon2id$")
     assert "correct horse 42" not in stored
@@ -75,7 +77,7 @@ def test_default_hasher_uses_recommended_argon2id_costs():
 
 
 def test_right_password_signs_in_and_wrong_one_counts(engine):
-    create_user(engine, "bob", "s3cret-pass", "clerk", "production", by="test")
+    create_user(engine, "bob", "s3cret-pass", "clerk", "production", by=OWNER)
     assert authenticate(engine, "bob", "s3cret-pass", now=T0).user == auth.CurrentUser("bob", "clerk", "production", "en")
     for expected in (1, 2):
         result = authenticate(engine, "bob", "wrong", now=T0)
@@ -87,7 +89,7 @@ def test_right_password_signs_in_and_wrong_one_counts(engine):
 
 
 def test_unknown_user_gets_the_same_message_as_a_wrong_password(engine):
-    create_user(engine, "bob", "s3cret-pass", "manager", by="test")
+    create_user(engine, "bob", "s3cret-pass", "manager", by=OWNER)
     unknown = authenticate(engine, "nobody", "s3cret-pass", now=T0)
     wrong = authenticate(engine, "bob", "nope", now=T0)
     assert unknown.problem.message("en") == wrong.problem.message("en") == "Wrong user name or password."
@@ -95,7 +97,7 @@ def test_unknown_user_gets_the_same_message_as_a_wrong_password(engine):
 
 
 def test_five_failures_lock_for_15_minutes_then_the_lock_expires(engine):
-    create_user(engine, "carol", "right-password", "executive", by="test")
+    create_user(engine, "carol", "right-password", "executive", by=OWNER)
     for minute in range(4):
         assert authenticate(engine, "carol", "bad", now=T0 + timedelta(minutes=minute)).problem.key == \
             "auth.login.bad_credentials"
@@ -115,7 +117,7 @@ def test_five_failures_lock_for_15_minutes_then_the_lock_expires(engine):
 
 
 def test_expired_lock_gives_five_fresh_attempts(engine):
-    create_user(engine, "dan", "right-password", "manager", by="test")
+    create_user(engine, "dan", "right-password", "manager", by=OWNER)
     for i in range(5):
         authenticate(engine, "dan", "bad", now=T0)
     after = T0 + timedelta(minutes=16)
@@ -127,7 +129,7 @@ def test_expired_lock_gives_five_fresh_attempts(engine):
 def test_concurrent_wrong_passwords_all_count(engine):
     from concurrent.futures import ThreadPoolExecutor
 
-    create_user(engine, "eve", "right-password", "manager", by="test")
+    create_user(engine, "eve", "right-password", "manager", by=OWNER)
     with ThreadPoolExecutor(MAX := auth.MAX_FAILED_LOGINS) as pool:
         results = list(pool.map(lambda _: authenticate(engine, "eve", "guess", now=T0), range(MAX)))
     assert sorted(r.problem.key for r in results) == ["auth.login.bad_credentials"] * (MAX - 1) + ["auth.login.locked"]
@@ -135,7 +137,8 @@ def test_concurrent_wrong_passwords_all_count(engine):
 
 
 def test_admin_unlock_and_password_reset_are_audited(engine):
-    create_user(engine, "erin", "first-password", "manager", by="test")
+    create_user(engine, "boss", "long-enough", "admin", by=OWNER)
+    create_user(engine, "erin", "first-password", "manager", by=OWNER)
     for _ in range(5):
         authenticate(engine, "erin", "bad", now=T0)
     unlock_user(engine, "erin", by="boss")
@@ -156,23 +159,23 @@ def test_admin_unlock_and_password_reset_are_audited(engine):
 ])
 def test_invalid_role_or_department_is_refused(engine, role, department, key):
     with pytest.raises(AuthProblem) as refused:
-        create_user(engine, "frank", "long-enough", role, department, by="test")
+        create_user(engine, "frank", "long-enough", role, department, by=OWNER)
     assert refused.value.key == key
     assert list_users(engine) == []
 
 
 def test_duplicate_name_and_short_password_are_refused(engine):
-    create_user(engine, "gina", "long-enough", "manager", by="test")
+    create_user(engine, "gina", "long-enough", "manager", by=OWNER)
     with pytest.raises(AuthProblem, match="already exists"):
-        create_user(engine, "gina", "other-password", "admin", by="test")
+        create_user(engine, "gina", "other-password", "admin", by=OWNER)
     with pytest.raises(AuthProblem, match="at least 8"):
-        create_user(engine, "hank", "short", "manager", by="test")
+        create_user(engine, "hank", "short", "manager", by=OWNER)
     assert [u.name for u in list_users(engine)] == ["gina"]
 
 
 def test_role_change_is_audited_and_the_last_admin_stays(engine):
-    create_user(engine, "root", "long-enough", "admin", by="test")
-    create_user(engine, "ivy", "long-enough", "clerk", "quality", by="test")
+    create_user(engine, "root", "long-enough", "admin", by=OWNER)
+    create_user(engine, "ivy", "long-enough", "clerk", "quality", by=OWNER)
     change_role(engine, "ivy", "clerk", "production", by="root")
     assert user_audit(engine)[0] == {"op": "role", "name": "ivy", "before": {"role": "clerk", "department": "quality"},
                                      "after": {"role": "clerk", "department": "production"}}
@@ -182,13 +185,15 @@ def test_role_change_is_audited_and_the_last_admin_stays(engine):
 
 
 def test_delete_user_keeps_audit_and_refuses_self_and_last_admin(engine):
-    create_user(engine, "root", "long-enough", "admin", by="test")
+    create_user(engine, "root", "long-enough", "admin", by=OWNER)
     create_user(engine, "lee", "long-enough", "clerk", "sales", by="root")
     with pytest.raises(AuthProblem) as refused:
         auth.delete_user(engine, "root", by="root")
     assert refused.value.key == "auth.error.delete_self"
-    with pytest.raises(AuthProblem) as refused:
+    with pytest.raises(PermissionDenied):  # a clerk manages no accounts
         auth.delete_user(engine, "root", by="lee")
+    with pytest.raises(AuthProblem) as refused:  # only the owner can get this far with the last admin
+        auth.delete_user(engine, "root", by=OWNER)
     assert refused.value.key == "auth.error.last_admin"
     auth.delete_user(engine, "lee", by="root")
     assert [u.name for u in list_users(engine)] == ["root"]
@@ -197,7 +202,7 @@ def test_delete_user_keeps_audit_and_refuses_self_and_last_admin(engine):
 
 
 def test_language_is_remembered_per_user(engine):
-    create_user(engine, "jun", "long-enough", "manager", by="test")
+    create_user(engine, "jun", "long-enough", "manager", by=OWNER)
     save_language(engine, "jun", "zh")
     assert authenticate(engine, "jun", "long-enough", now=T0).user.lang == "zh"
     assert auth.get_user(engine, "jun").lang == "zh"
@@ -234,8 +239,8 @@ def write_inspection(engine, user: str) -> None:
 
 
 def test_production_clerk_cannot_write_quality_data_and_nothing_changes(engine):
-    create_user(engine, "pat", "long-enough", "clerk", "production", by="test")
-    create_user(engine, "quinn", "long-enough", "clerk", "quality", by="test")
+    create_user(engine, "pat", "long-enough", "clerk", "production", by=OWNER)
+    create_user(engine, "quinn", "long-enough", "clerk", "quality", by=OWNER)
     version = data_version(engine)
     audit_rows = scalar(engine, "SELECT COUNT(*) FROM audit_log")
     with pytest.raises(PermissionDenied) as denied:
@@ -256,7 +261,7 @@ def test_production_clerk_cannot_write_quality_data_and_nothing_changes(engine):
     ("manager", None, False), ("executive", None, False),
 ])
 def test_who_may_write_quality_data(engine, role, department, allowed):
-    create_user(engine, "someone", "long-enough", role, department, by="test")
+    create_user(engine, "someone", "long-enough", role, department, by=OWNER)
     with engine.begin() as conn:
         if allowed:
             ensure_can_write(conn, "someone", "inspections")

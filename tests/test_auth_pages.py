@@ -18,12 +18,14 @@ from dashboard.ui.login import SESSION_USER
 from dashboard.ui.plain_text import plain, spreadsheet_csv
 from data_access.audit_log import read_audit
 from data_access.db import get_engine, init_db
+from data_access.permissions import database_owner
 from data_access.store import audit
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT_NAME = "<script>alert(1)</script>"
 MARKDOWN_NAME = "**bold** [link](http://x)"
 TIMEOUT = 30
+OWNER = database_owner()  # acts on accounts as the CLI does
 
 # A frame like dashboard/app.py: login first, then the page content and the sidebar.
 FRAME = """
@@ -66,7 +68,7 @@ def db(migrated_file, tmp_path, monkeypatch):
 
 @pytest.fixture
 def accounts(db):
-    create_user(db, "root", "root-password", "admin", by="test")
+    create_user(db, "root", "root-password", "admin", by=OWNER)
     create_user(db, SCRIPT_NAME, "script-password", "clerk", "production", by="root")
     create_user(db, MARKDOWN_NAME, "markdown-password", "manager", by="root")
     return db

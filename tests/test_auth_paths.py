@@ -14,7 +14,10 @@ from dashboard.auth import create_user
 from data_access.db import write_transaction
 from dashboard.commands.ingest import import_file
 from data_access.ingest.commit import apply_edits, import_upload, submit_record, undo_batch
+from data_access.permissions import database_owner
 from data_access.store import insert_rows, new_batch
+
+OWNER = database_owner()  # acts on accounts as the CLI does
 
 HEADER = "date,stage,lot_no,item_code,inspected_qty,passed_first_qty,rejected_qty"
 TABLES = ("inspections", "batches", "replaced_rows", "audit_log", "data_version")
@@ -34,7 +37,7 @@ def plant(engine):
                                         "standard_cost": 1.5, "stage": "market"}], batch)
     for name, role, department in [("root", "admin", None), ("pat", "clerk", "production"),
                                    ("quinn", "clerk", "quality"), ("li", "manager", None)]:
-        create_user(engine, name, "long-enough", role, department, by="test")
+        create_user(engine, name, "long-enough", role, department, by=OWNER)
     first = import_upload(engine, "inspections", f"{HEADER}\n2026-03-02,final,L-1,P-1,100,98,2\n".encode(),
                           "lots.csv", "quinn")
     assert first.written, first.problems

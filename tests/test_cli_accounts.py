@@ -27,13 +27,14 @@ from dashboard.cli import main
 from data_access.audit_log import read_audit
 from data_access.db import write_transaction
 from data_access.models import Batch, kind_table
-from data_access.permissions import PermissionDenied, ensure_can_write
+from data_access.permissions import PermissionDenied, database_owner, ensure_can_write
 from data_access.store import insert_rows, new_batch
 from data_access.kinds import MASTER_KINDS
 from tests.support.examples import example_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 OS_USER = getpass.getuser()
+OWNER = database_owner()  # acts on accounts as the CLI does
 PRODUCTION_CSV = ("date,shift,machine_code,product_code,planned_min,downtime_min,planned_qty,total_qty,good_qty,"
                   "defect_qty,scrap_qty\n2026-01-05,A,INJ-01,P-1001,420,35,1000,980,950,20,10\n")
 
@@ -63,8 +64,8 @@ def cli(monkeypatch, *argv: str, stdin: str | None = None) -> int:
 
 
 def with_accounts(engine) -> None:
-    create_user(engine, "root", "root-password", "admin", by="test")
-    create_user(engine, "pat", "pat-password", "clerk", "production", by="test")
+    create_user(engine, "root", "root-password", "admin", by=OWNER)
+    create_user(engine, "pat", "pat-password", "clerk", "production", by=OWNER)
 
 
 # ------------------------------------------------------------------ plantkpi user ...
@@ -208,7 +209,7 @@ def test_import_as_an_account_needs_its_password(plant, monkeypatch, capsys, tmp
 
 def test_import_as_an_account_of_another_department_is_refused(plant, monkeypatch, capsys, tmp_path):
     with_accounts(plant)
-    create_user(plant, "quinn", "quinn-password", "clerk", "quality", by="test")
+    create_user(plant, "quinn", "quinn-password", "clerk", "quality", by=OWNER)
     path = tmp_path / "p.csv"
     path.write_text(PRODUCTION_CSV)
     assert cli(monkeypatch, "import", "production", str(path), "--user", "quinn", stdin="quinn-password\n") == 2

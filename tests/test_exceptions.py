@@ -32,9 +32,11 @@ from dashboard.exceptions import find_exceptions, hide_acknowledged, link, load_
 from data_access.db import write_transaction
 from data_access.exception_acks import acknowledge_exception, latest_acknowledgements
 from data_access.models import AuditEntry, ExceptionAck
-from data_access.permissions import PermissionDenied
+from data_access.permissions import PermissionDenied, database_owner
 from data_access.store import finish_batch, insert_rows, new_batch
 from tests.support.examples import example_row, example_rows
+
+OWNER = database_owner()  # acts on accounts as the CLI does
 
 TODAY = date(2026, 12, 1)
 PASSWORD = "a-long-test-password"
@@ -78,8 +80,8 @@ def small_plant(engine) -> None:
 @pytest.fixture
 def plant(engine):
     small_plant(engine)
-    create_user(engine, "mia", PASSWORD, "manager", by="test", lang="en")
-    create_user(engine, "pat", PASSWORD, "clerk", "production", by="test", lang="zh")
+    create_user(engine, "mia", PASSWORD, "manager", by=OWNER, lang="en")
+    create_user(engine, "pat", PASSWORD, "clerk", "production", by=OWNER, lang="zh")
     return engine
 
 
@@ -185,7 +187,7 @@ def _page(engine, monkeypatch, user):
 
 def test_page_in_chinese_lists_links_and_acknowledges(sqlite_engine, monkeypatch):
     small_plant(sqlite_engine)
-    create_user(sqlite_engine, "mia", PASSWORD, "manager", by="test", lang="zh")
+    create_user(sqlite_engine, "mia", PASSWORD, "manager", by=OWNER, lang="zh")
     at = _page(sqlite_engine, monkeypatch, ("mia", "manager", None, "zh"))
     assert not at.exception
     assert at.title[0].value == "异常清单"

@@ -34,8 +34,11 @@ from dashboard.kpi import Filters, compute, compute_one
 from data_access.db import write_transaction
 from data_access.facts import load_facts
 from data_access.ingest.commit import import_upload
+from data_access.permissions import database_owner
 from data_access.store import finish_batch, insert_rows, new_batch
 from tests.support.examples import example_row, example_rows
+
+OWNER = database_owner()  # acts on accounts as the CLI does
 
 FEB = Filters(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28))
 
@@ -159,7 +162,7 @@ def test_a_payment_above_what_is_open_is_refused_and_nothing_is_written(case):
 
 
 def test_a_sales_clerk_may_not_write_invoices(case):
-    create_user(case, "admin", "admin-password-long", "admin", by="test")
+    create_user(case, "admin", "admin-password-long", "admin", by=OWNER)
     create_user(case, "xiao", "sales-password-long", "clerk", "sales", by="admin")
     data = csv("invoice_no,side,party_code,invoice_date,due_date,amount", "INV-9,ar,C-001,2026-03-01,2026-03-31,10")
     result = import_upload(case, "invoices", data, "inv.csv", "xiao")
@@ -194,7 +197,7 @@ def test_a_gbk_export_with_chinese_headers_imports_and_ages_the_same_day(engine)
     """A finance clerk's invoice export from a Chinese ERP: GB18030/GBK bytes, Chinese headers, the
     party named in Chinese columns. Imported as finance's clerk, the ageing shows it at once."""
     masters(engine)
-    create_user(engine, "admin", "admin-password-long", "admin", by="test")
+    create_user(engine, "admin", "admin-password-long", "admin", by=OWNER)
     create_user(engine, "cai", "finance-password-long", "clerk", "finance", by="admin")
     export = ("发票号,应收/应付,往来单位,开票日期,到期日,金额\r\n"
               "FP-001,ar,C-001,2026/1/10,2026/2/9,\"1,250.50\"\r\n").encode("gbk")

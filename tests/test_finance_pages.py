@@ -9,8 +9,11 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.auth import CurrentUser, create_user
 from dashboard.ui.login import SESSION_USER
+from data_access.permissions import database_owner
 from tests.test_finance import the_case
 from tests.test_wages import TOTALS, march  # noqa: F401  (the fixture)
+
+OWNER = database_owner()  # acts on accounts as the CLI does
 
 PAGES = Path(__file__).resolve().parents[1] / "pages"
 ADMIN = CurrentUser("root", "admin", None, "en")
@@ -47,7 +50,7 @@ def test_sales_page_tiles_ageing_and_the_open_invoices_of_an_overdue_customer(sq
 def test_wages_page_shows_the_pay_sheet_to_admin_and_finance_only(march, monkeypatch):  # noqa: F811
     for name, role, department in (("root", "admin", None), ("cai", "clerk", "finance"),
                                    ("wang", "clerk", "production"), ("li", "manager", None)):
-        create_user(march, name, f"{name}-long-password", role, department, by="test")
+        create_user(march, name, f"{name}-long-password", role, department, by=OWNER)
     at = run("wages.py", march, monkeypatch, query={})
     at.selectbox(key="pay_month").select("2026-03").run()
     employees = at.dataframe[1].value

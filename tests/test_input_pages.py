@@ -22,8 +22,11 @@ from data_access.db import get_engine, init_db, write_transaction
 from data_access.ingest import load_preset
 from data_access.kinds import MASTER_KINDS
 from data_access.loaders import clear_cache
+from data_access.permissions import database_owner
 from data_access.store import insert_rows, new_batch
 from tests.support.examples import example_rows
+
+OWNER = database_owner()  # acts on accounts as the CLI does
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 30
@@ -390,8 +393,8 @@ def test_data_editor_edit_is_validated_and_audited(db):
 
 # ------------------------------------------------------------------ who may write
 def test_permissions_clerk_sees_only_their_department_and_a_manager_is_refused(db):
-    create_user(db, "pat", "pat-password-1", "clerk", "production", by="test")
-    create_user(db, "mia", "mia-password-1", "manager", by="test")
+    create_user(db, "pat", "pat-password-1", "clerk", "production", by=OWNER)
+    create_user(db, "mia", "mia-password-1", "manager", by=OWNER)
     at = open_page("input_sales.py", user=PRODUCTION_CLERK)
     assert texts(at, "error") == ["You can enter data for your own department only, not for Sales."]
     assert not at.file_uploader and not at.tabs

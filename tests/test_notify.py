@@ -16,11 +16,13 @@ from aiosmtpd.controller import Controller
 from dashboard.auth import create_user
 from dashboard.notify import SmtpSettings, due_month, due_week, run_notify
 from data_access.db import write_transaction
-from data_access.permissions import PermissionDenied
+from data_access.permissions import PermissionDenied, database_owner
 from data_access.store import finish_batch, insert_rows, new_batch
 from data_access.subscriptions import SubscriptionError, add_subscription, list_subscriptions, remove_subscription
 from tests.support.browser import free_port
 from tests.support.examples import example_row, example_rows
+
+OWNER = database_owner()  # acts on accounts as the CLI does
 
 PASSWORD = "a-long-test-password"
 DUE = datetime(2026, 12, 2, 6, 30)  # the 2nd after 06:00: November's summary is due
@@ -65,9 +67,9 @@ def settings(server: MailServer) -> SmtpSettings:
 
 
 def people(engine):
-    create_user(engine, "boss", PASSWORD, "admin", by="test", lang="zh")
-    create_user(engine, "li", PASSWORD, "manager", by="test", lang="en")
-    create_user(engine, "wang", PASSWORD, "clerk", "quality", by="test", lang="zh")
+    create_user(engine, "boss", PASSWORD, "admin", by=OWNER, lang="zh")
+    create_user(engine, "li", PASSWORD, "manager", by=OWNER, lang="en")
+    create_user(engine, "wang", PASSWORD, "clerk", "quality", by=OWNER, lang="zh")
 
 
 def test_due_windows():

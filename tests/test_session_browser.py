@@ -15,8 +15,11 @@ import sqlalchemy as sa
 
 from dashboard.auth import create_user
 from data_access.db import get_engine, init_db
+from data_access.permissions import database_owner
 from seed.demo import load_demo
 from tests.support.browser import chromium, screenshot, streamlit_server, wait_idle
+
+OWNER = database_owner()  # acts on accounts as the CLI does
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 VIEWPORT = {"width": 1400, "height": 1400}
@@ -31,7 +34,7 @@ def server(tmp_path_factory):
     engine = get_engine(f"sqlite:///{path}")
     init_db(engine)
     load_demo(engine, "small")
-    create_user(engine, "li", PASSWORD, "manager", by="test")
+    create_user(engine, "li", PASSWORD, "manager", by=OWNER)
     with engine.connect() as conn:
         line = conn.execute(sa.text("SELECT line_code FROM lines ORDER BY line_code")).scalars().first()
     env = {"PLANTKPI_SESSION_KEY": "browser-test-key-" + "0" * 32, "PLANTKPI_SESSION_HOURS": str(SESSION_HOURS)}

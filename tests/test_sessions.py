@@ -18,9 +18,11 @@ import dashboard.auth as auth
 import data_access.sessions as sessions
 from dashboard.auth import create_user, delete_user, end_session, reset_password, session_user, start_session
 from dashboard.ui.login import SESSION_TOKEN, SESSION_USER
+from data_access.permissions import database_owner
 from data_access.sessions import check_session
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+OWNER = database_owner()  # acts on accounts as the CLI does
 KEY = "k" * 40
 
 
@@ -34,7 +36,7 @@ def quick_hasher_and_key(monkeypatch):
 
 @pytest.fixture
 def wang(engine):
-    create_user(engine, "root", "root-password", "admin", by="test")
+    create_user(engine, "root", "root-password", "admin", by=OWNER)
     create_user(engine, "wang", "wang-password", "clerk", "quality", by="root")
     return engine
 
@@ -236,7 +238,7 @@ with st.sidebar:
 @pytest.fixture
 def app_db(sqlite_engine, monkeypatch):
     monkeypatch.setenv("PLANTKPI_DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
-    create_user(sqlite_engine, "root", "root-password", "admin", by="test")
+    create_user(sqlite_engine, "root", "root-password", "admin", by=OWNER)
     create_user(sqlite_engine, "wang", "wang-password", "clerk", "quality", by="root")
     return sqlite_engine
 

@@ -1,6 +1,8 @@
-"""Every write in data_access checks its caller below the UI (issue 14 item 3).
+"""Every write in data_access, and every account write in dashboard.auth, checks its caller below
+the UI (issue 14 item 3).
 
-The walk: the source of every data_access module is read (ast) and every function that writes is
+The walk: the source of every data_access module and of dashboard/auth.py is read (ast) and every
+function that writes is
 found — it opens a write transaction or `engine.begin()`, builds INSERT/UPDATE/DELETE, runs write
 SQL text, or calls a function that does (followed through the whole package, to a fixed point).
 Each public one must either have a probe here, which calls it as callers without the right role
@@ -10,7 +12,8 @@ with the reason it is not a write on behalf of a user. A new write function fail
 it gets one or the other; a stale entry fails it too.
 
 Accounts on every backend: root (admin), pat (production clerk), quinn (quality clerk), mia
-(manager), dora (admin, disabled); "ghost" has no account.
+(manager), dora (admin, disabled), sam (sales clerk: the account the account probes change);
+"ghost" has no account.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from dashboard import auth
 from dashboard.i18n import MESSAGES, t
 from data_access.backup import KEY_ENV, KEY_FILE_ENV, backup, restore, tables
 from data_access.commentary import save_commentary
@@ -41,7 +45,9 @@ from tests.support.examples import example_row, example_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 ACCOUNTS = [("root", "admin", None, False), ("pat", "clerk", "production", False),
-            ("quinn", "clerk", "quality", False), ("mia", "manager", None, False), ("dora", "admin", None, True)]
+            ("quinn", "clerk", "quality", False), ("mia", "manager", None, False), ("dora", "admin", None, True),
+            ("sam", "clerk", "sales", False)]
+SCANNED = [*sorted((ROOT / "data_access").rglob("*.py")), ROOT / "dashboard" / "auth.py"]
 
 # ------------------------------------------------------------------ finding the writes
 _SQL_WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|TRUNCATE|LOCK|COPY)\b", re.I)
@@ -89,9 +95,10 @@ def _called(fn: ast.AST) -> set[str]:
 
 
 def discover_writes() -> set[str]:
-    """Qualified names of the public data_access functions that write (directly or through others)."""
+    """Qualified names of the public data_access and dashboard.auth functions that write (directly
+    or through others)."""
     found: dict[str, ast.AST] = {}
-    for path in sorted((ROOT / "data_access").rglob("*.py")):
+    for path in SCANNED:
         found.update(_functions(path))
     writers = {q for q, fn in found.items() if q not in NOT_WRITES and _writes_itself(fn)}
     while True:
@@ -140,6 +147,14 @@ ALLOWED = {
     "data_access.sessions.revoke_session": "sign-out of the session the caller holds the token of",
     "data_access.sessions.revoke_user_sessions": "ends an account's sessions when an admin disables it or "
                                                  "resets its password (account policy is dashboard.auth's)",
+    "dashboard.auth.authenticate": "sign-in: the password is the check; records failed attempts and the lock-out",
+    "dashboard.auth.save_language": "the signed-in user's own language preference: no data, not audited",
+    "dashboard.auth.start_session": "sign-in bookkeeping, after authenticate checked the password",
+    "dashboard.auth.end_session": "sign-out of the session the caller holds the token of",
+    "dashboard.auth.session_user": "revokes the session it was handed when its account is disabled or its "
+                                   "password changed",
+    "dashboard.auth.ensure_demo_accounts": "`plantkpi init --demo`: creates the demo accounts through create_user "
+                                           "as the database owner (create_user is probed)",
 }
 
 
@@ -147,7 +162,7 @@ def test_every_write_function_is_probed_or_allowed_with_a_reason():
     found = {q for q in discover_writes() if not q.startswith(MIGRATIONS)}
     # the walk really finds writes (a broken walk finding nothing must not pass)
     assert {"data_access.ingest.commit.import_upload", "data_access.commentary.save_commentary",
-            "data_access.ingest.headers.save_preset", "data_access.backup.restore"} <= found
+            "data_access.ingest.headers.save_preset", "data_access.backup.restore", "dashboard.auth.create_user"} <= found
     unaccounted = found - set(PROBES) - set(ALLOWED)
     assert not unaccounted, f"writes without a permission probe or a reason: {sorted(unaccounted)}"
     stale = (set(PROBES) | set(ALLOWED)) - found
@@ -215,6 +230,25 @@ PROBES: dict[str, tuple[tuple[str, ...], str, Callable]] = {
     "data_access.exception_acks.acknowledge_exception": (
         ("pat", "quinn", "dora", "ghost"), "mia",
         lambda e, tmp, who: _acknowledge(e, who)),
+    # accounts: admins only (the database owner too, test below); each changes sam
+    "dashboard.auth.create_user": (
+        ("pat", "quinn", "mia", "dora", "ghost"), "root",
+        lambda e, tmp, who: auth.create_user(e, "noor", "long-enough", "clerk", "sales", by=who)),
+    "dashboard.auth.change_role": (
+        ("pat", "quinn", "mia", "dora", "ghost"), "root",
+        lambda e, tmp, who: auth.change_role(e, "sam", "manager", None, by=who)),
+    "dashboard.auth.reset_password": (
+        ("pat", "quinn", "mia", "dora", "ghost"), "root",
+        lambda e, tmp, who: auth.reset_password(e, "sam", "a-new-password", by=who)),
+    "dashboard.auth.unlock_user": (
+        ("pat", "quinn", "mia", "dora", "ghost"), "root",
+        lambda e, tmp, who: auth.unlock_user(e, "sam", by=who)),
+    "dashboard.auth.set_disabled": (
+        ("pat", "quinn", "mia", "dora", "ghost"), "root",
+        lambda e, tmp, who: auth.set_disabled(e, "sam", True, by=who)),
+    "dashboard.auth.delete_user": (
+        ("pat", "quinn", "mia", "dora", "ghost"), "root",
+        lambda e, tmp, who: auth.delete_user(e, "sam", by=who)),
     "data_access.backup.restore": (
         ("pat", "quinn", "mia", "dora", "ghost"), "root",
         lambda e, tmp, who: restore(e, tmp / "plant.zip", user=who)),
@@ -287,6 +321,10 @@ def test_the_database_owner_passes_every_check(plant, tmp_path):
     assert save_commentary(plant, "2026-02", "Owner's note.", owner).updated_by == owner
     assert import_upload(plant, "production", PRODUCTION_CSV, "p.csv", owner).written
     assert snapshot(plant) != before
+    auth.set_disabled(plant, "sam", True, by=owner)
+    assert auth.get_user(plant, "sam") is None  # disabled
     # a name typed into a page is never the owner, even when it reads the same
     with pytest.raises(PermissionDenied):
         save_commentary(plant, "2026-03", "x", str(owner))
+    with pytest.raises(PermissionDenied):
+        auth.set_disabled(plant, "sam", False, by=str(owner))

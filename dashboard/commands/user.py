@@ -96,7 +96,7 @@ def _list(engine: Engine, lang: str) -> None:
 def user_command(args, engine: Engine) -> int:
     """`plantkpi user add|list|passwd|unlock|disable|enable|remove`, as the database owner:
     0 done, 2 refused (the reason printed in --lang)."""
-    from data_access.db import init_db
+    from data_access.db import ensure_writable, init_db
 
     lang, command = args.lang, args.user_command
     owner = database_owner()
@@ -105,6 +105,7 @@ def user_command(args, engine: Engine) -> int:
         if command == "list":
             _list(engine, lang)
             return EXIT_OK
+        ensure_writable(engine)  # a read-only database: refused before a password is asked (cli.main)
         name = clean_name(args.name)
         if command == "add":
             check_role(args.role, args.department)  # bad input is refused before a password is asked
