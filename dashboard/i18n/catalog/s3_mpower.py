@@ -18,4 +18,15 @@ MESSAGES = {
                            "count only in the department.",
                      "zh": "需求 = 各工序尚需数量 × 标准工时(秒)÷ 3600,计入该工序需求日期所在周。可用 = 员工当周已排班工时;"
                            "未排班时按最近 {days} 天的日均排班工时。员工归属其工票工时最多的产线;无工票的员工只计入部门。"},
+    "qstage.title": {"en": "Inspection stages", "zh": "各检验阶段"},
+    "qstage.lots": {"en": "Lots", "zh": "批次数"},
+    "qstage.inspected": {"en": "Inspected qty", "zh": "送检数"},
+    "qstage.rejected": {"en": "Rejected qty", "zh": "不合格数"},
+    "qstage.pass_rate": {"en": "Pass rate (first time)", "zh": "一次合格率"},
+    "qstage.scrap_rate": {"en": "Scrap rate", "zh": "废品率"},
+    "qstage.share": {"en": "Share of the stage's rejects", "zh": "占该阶段不合格比例"},
+    "qstage.reasons": {"en": "Reject reasons per stage", "zh": "各阶段不合格原因"},
+    "qstage.note": {"en": "Pass rate = passed first time ÷ inspected; scrap rate = rejected qty of lots disposed of as "
+                          "scrap ÷ inspected, per stage.",
+                    "zh": "一次合格率 = 一次合格数 ÷ 送检数;废品率 = 处置为报废的不合格数 ÷ 送检数,按检验阶段计算。"},
 }
