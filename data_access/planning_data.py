@@ -24,3 +24,12 @@ def load_planning_frames(engine: Engine | None = None) -> dict[str, pl.DataFrame
     frames["production_fact"] = load_facts(engine)["production"]
     return frames
 
+
+
+def load_manpower_frames(engine: Engine | None = None) -> dict[str, pl.DataFrame]:
+    """The frames of the manpower load (dashboard.planning.manpower): the attendance and employees facts
+    and the work_tickets kind."""
+    engine = engine or get_engine()
+    facts = load_facts(engine)
+    return {"attendance": facts["attendance"], "employees": facts["employees"],
+            "work_tickets": load_kinds(("work_tickets",), engine)["work_tickets"]}

@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.kpi import fpy_by_stage, rty, scrap_pareto
+from dashboard.kpi.quality_stages import stage_reasons, stage_summary
 from dashboard.kpi.charts_data import clip_grain, heat_map, keep_top, p_chart, rows_behind, trend
 from dashboard.ui import charts
 from dashboard.ui.analysis import PRODUCTION_DIMS, analysis_page, with_names
@@ -66,6 +67,28 @@ if fpy.height:
     charts.draw(charts.bar_chart(fpy.select("code", "name", value="fpy"), title=t("analysis.quality.fpy"),
                                  category_title=t("analysis.dim.stage"), value_title=kpi_name("fpy"), unit="ratio"),
                 "qual_fpy")
+
+# Every inspection stage (来料, 制程, 半成品入库, 成品, 成品入库, 出库): pass rate, scrap rate, reasons.
+stages = cached(stage_summary, facts, production_filters)
+if stages.height:
+    st.subheader(t("qstage.title"))
+    stages = with_names(stages, "stage", facts, "stage")
+    data_table(stages.select(
+        **{t("analysis.dim.stage"): pl.col("name"), t("qstage.lots"): pl.col("lots"),
+           t("qstage.inspected"): pl.col("inspected"), t("qstage.rejected"): pl.col("rejected"),
+           t("qstage.pass_rate"): pl.Series([fmt_value(v, "ratio") for v in stages["pass_rate"]], dtype=pl.String),
+           t("qstage.scrap_rate"): pl.Series([fmt_value(v, "ratio") for v in stages["scrap_rate"]], dtype=pl.String)}),
+        t("qstage.title"), "qual_stages")
+    reasons = cached(stage_reasons, facts, production_filters)
+    if reasons.height:
+        reasons = with_names(with_names(reasons, "stage", facts, "stage").rename({"name": "stage_name"}),
+                             "reason", facts, "reason")
+        data_table(reasons.select(
+            **{t("analysis.dim.stage"): pl.col("stage_name"), t("analysis.dim.reason"): pl.col("name"),
+               t("qstage.rejected"): pl.col("rejected"),
+               t("qstage.share"): pl.Series([fmt_value(v, "ratio") for v in reasons["share"]], dtype=pl.String)}),
+            t("qstage.reasons"), "qual_stage_reasons")
+    st.caption(t("qstage.note"))
 
 rolled = cached(rty, facts, production_filters).filter(pl.col("measured_steps") > 0)
 if rolled.height:

@@ -69,7 +69,7 @@ from data_access.kinds.base import DEPARTMENTS
 from data_access.ingest.bulk import bulk_insert
 from data_access.models import kind_table
 from data_access.store import finish_batch, insert_rows, new_batch
-from seed import appraisal, finance, hr_rd, maintenance_plan
+from seed import appraisal, finance, hr_rd, maintenance_plan, quality_stages
 from seed import plant as P
 
 SEED = 20260105
@@ -1206,6 +1206,7 @@ def generate(scale: str = "small", today: date | None = None, seed: int = SEED) 
     frames["costs"] = _costs(frames, master, cal, rng)
     frames.update(finance.generate(frames, cal.start, cal.today, seed))  # its own random stream
     frames.update(hr_rd.generate(frames, cal.start, cal.today, seed))  # its own random stream too
+    frames.update(quality_stages.generate(frames, seed))  # semi_in, finished_in, outgoing lots; own stream
     frames["targets"] = _targets(frames, cal)  # from the plant's own first year, sales and receivables too
     frames["scorecard"] = appraisal.scorecard(master["lines"])  # every department's KPIs, weights of 100
     return {name: frames[name].select(KINDS[name].field_names) if name in frames else no_rows(name) for name in KINDS}

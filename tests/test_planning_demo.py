@@ -30,8 +30,9 @@ import polars as pl
 import pytest
 
 from dashboard.planning.capacity import machine_load
+from dashboard.planning.manpower import manpower_load
 from dashboard.planning.projection import finished_stock, project
-from data_access.planning_data import load_planning_frames
+from data_access.planning_data import load_manpower_frames, load_planning_frames
 from seed.demo import load_demo
 from tests.conftest import make_database
 
@@ -44,6 +45,7 @@ def demo(request, tmp_path_factory):
     engine, drop = make_database("sqlite", tmp_path_factory.mktemp("demo-plan"))
     load_demo(engine, "small", today=today)
     frames = load_planning_frames(engine)
+    frames["manpower"] = load_manpower_frames(engine)  # read here: the database is gone after the fixture
     projection = project(frames, today)
     yield today, frames, projection, machine_load(frames, today, projection=projection)
     drop()
@@ -79,3 +81,16 @@ def test_on_time_delivery_of_the_history(demo):
     lines = due.join(on_time, on=["order_no", "line_no"], how="left")
     otd = (lines.get_column("on_time").fill_null(0) >= lines.get_column("qty")).mean()
     assert 0.80 <= otd <= 0.95
+
+
+def test_manpower_load_is_plausible(demo):
+    """Manpower load (issue 17 item 2): every line-week under 200 % of its staff's scheduled hours (the
+    brief's bound), and the production department as a whole between 5 % and 100 %."""
+    today, frames, projection, _ = demo
+    people = frames["manpower"]
+    args = (projection, frames["routings"], frames["machines"], people["attendance"], people["employees"],
+            people["work_tickets"], today)
+    lines = manpower_load(*args)
+    assert lines.height and lines.get_column("load").max() < 2.0
+    department = manpower_load(*args, level="department")
+    assert department.get_column("load").is_between(0.05, 1.0).all()

@@ -132,6 +132,15 @@ def test_capacity_page_shows_engine_numbers(plant_db):
     l1_w1 = lines[lines["Week"] == "2026-W11 (03-09)"].iloc[0]
     assert l1_w1["Available h"] == pytest.approx(35 - 6 + 35)
 
+    # manpower beside it (labour_s = the cycles here): L1 needs 100 × 36 s = 1 h in W0, 800 × 36 s = 8 h in
+    # W1, 500 × (36 + 72) s = 15 h in W2; the plant has no attendance, so nobody is scheduled: 3 line-weeks short
+    staff = at.dataframe[1].value
+    need = dict(zip(staff["Week"], staff["Required h"]))
+    assert need["2026-W10 (03-02)"] == pytest.approx(1.0) and need["2026-W11 (03-09)"] == pytest.approx(8.0)
+    assert need["2026-W12 (03-16)"] == pytest.approx(15.0)
+    assert (staff["Available h"] == 0).all()
+    assert metric(at, "Understaffed line-weeks") == "3"
+
 
 def test_capacity_page_in_chinese_through_the_app_frame(plant_db):
     # the language is set by the app frame (dashboard/app.py), so open the page through it
