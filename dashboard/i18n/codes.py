@@ -44,8 +44,9 @@ CODES: dict[str, dict[str, tuple[str, str]]] = {
         "return": ("Return to supplier", "退货"),
     },
     "product_stage": {  # products.stage and projects.stage
-        "concept": ("Concept", "概念"), "design": ("Design", "设计"), "development": ("Development", "开发"),
-        "launch": ("Launch", "投产"), "market": ("In market", "量产上市"),
+        # the source document's five stages 概念化 → 市场化 (SPEC: concept → market)
+        "concept": ("Concept", "概念化"), "design": ("Design", "产品化"), "development": ("Development", "技术化"),
+        "launch": ("Launch", "商品化"), "market": ("In market", "市场化"),
     },
     "process": {
         "injection": ("Injection molding", "注塑"), "dmc": ("DMC/BMC molding", "DMC 模压"),
