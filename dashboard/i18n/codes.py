@@ -138,4 +138,15 @@ def field_group(kind: str, field: str) -> str | None:
     return FIELD_GROUPS.get((kind, field))
 
 
-__all__ = ["CODES", "COLUMN_GROUPS", "EMPTY", "FIELD_GROUPS", "code_label", "code_labels", "field_group", "is_empty"]
+def choices_text(kind: str, field: str, choices, lang: str | None = None) -> str:
+    """The codes a file may hold with their words beside them: "minor（一般）、major（严重）" in Chinese
+    (the code is what the file carries), "minor, major" in English, where the code is the word."""
+    lang = lang or current_lang()
+    group = field_group(kind, field)
+    if lang != "zh" or group is None:
+        return ", ".join(choices)
+    return "、".join(c if code_label(group, c, lang) == c else f"{c}（{code_label(group, c, lang)}）" for c in choices)
+
+
+__all__ = ["CODES", "COLUMN_GROUPS", "EMPTY", "FIELD_GROUPS", "choices_text", "code_label", "code_labels", "field_group",
+           "is_empty"]

@@ -17,6 +17,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from dashboard.i18n import LANG_NAMES, LANGS, t
+from dashboard.i18n.codes import choices_text
 from dashboard.ui.plain_text import plain
 from data_access.db import data_version
 from data_access.ingest import (MAX_BYTES, ImportResult, Problem, check_upload, column_help, import_upload, load_preset,
@@ -103,6 +104,9 @@ def template_downloads(kind: Kind, lang: str) -> None:
                                       "ingest.tpl.col.type", "ingest.tpl.col.required", "ingest.tpl.col.allowed",
                                       "ingest.tpl.col.help")]
         rows = column_help(kind, header_lang)
+        for row, f in zip(rows, kind.fields):  # the allowed codes with their words (dashboard.i18n.codes)
+            if f.choices:
+                row[5] = row[5].replace(", ".join(f.choices), choices_text(kind.name, f.name, f.choices, lang), 1)
         st.dataframe(pl.DataFrame(rows, schema=titles, orient="row"), hide_index=True, width="stretch")
 
 
