@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from dashboard.auth import CurrentUser
-from dashboard.i18n import t
+from dashboard.i18n import language, t
 from dashboard.ui.login import SESSION_USER, SINGLE_USER_NAME
 from tests.test_analysis_pages import JANUARY, ROOT, known_db  # noqa: F401  (fixture)
 from tests.test_zh_labels import CJK, offences
@@ -109,6 +109,14 @@ def test_page_in_chinese_shows_no_raw_code_none_or_english_label(known_db, name)
     bad = (plant_offences(texts) + [f"English-only tile {label!r}" for label in english_only_tiles(at)]
            + english_phrases(at))
     assert not bad, sorted(set(bad))
+    if at.toggle:  # what the toggles open (the formulas panel: KPI and measure names, not "Σ good_qty")
+        for toggle in at.toggle:
+            toggle.set_value(True)
+        with language("zh"):  # AppTest formats the widgets' values in this thread (format_func uses t())
+            at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        bad = plant_offences([x for x in visible_text(at) if x not in accounts]) + english_phrases(at)
+        assert not bad, sorted(set(bad))
 
 
 def test_the_helper_catches_what_it_is_for():
@@ -120,3 +128,19 @@ def test_the_helper_catches_what_it_is_for():
     assert plant_offences(["minor, major（严重）"])
     assert MONTH.search("2026 年 November") and ENGLISH_PHRASE.search("速度降低 · Planned production time")
     assert not ENGLISH_PHRASE.search("INJ-01 海天 250T · OEE 85.0 %")
+
+
+def test_audit_log_in_chinese_shows_no_none_for_an_entry_without_kind_or_batch(known_db):
+    """A sign-in has no kind and no batch: its cells read "—", its action 登录, its detail words."""
+    from data_access.db import write_transaction
+    from data_access.store import audit
+
+    with write_transaction(known_db) as conn:
+        audit(conn, "li.na", "login", detail={"op": "login"})
+        audit(conn, "root", "master", kind="products", detail={"before": {"stage": "design"}, "after": {"stage": "market"}})
+    at = run_zh("admin_audit")
+    log = at.dataframe[0].value
+    texts = [str(c) for c in log.columns] + ["None" if v is None else str(v) for row in log.itertuples(index=False)
+                                             for v in row]
+    assert not plant_offences(texts), plant_offences(texts)
+    assert any("阶段" in x and "产品化 → 市场化" in x for x in texts), texts
