@@ -144,3 +144,18 @@ def test_audit_log_in_chinese_shows_no_none_for_an_entry_without_kind_or_batch(k
                                              for v in row]
     assert not plant_offences(texts), plant_offences(texts)
     assert any("阶段" in x and "产品化 → 市场化" in x for x in texts), texts
+
+
+def test_an_open_complaint_reads_dash_not_none_on_the_customer_page(known_db):
+    """A complaint still open has no closed date: the rows behind the figure say "—" (issue 20: "Closed: None")."""
+    from data_access.db import write_transaction
+    from data_access.store import insert_rows, new_batch
+    from tests.support.examples import example_row
+
+    row = {**example_row("complaints"), "complaint_no": "CP-OPEN-1", "closed_date": None}
+    with write_transaction(known_db) as conn:
+        insert_rows(conn, "complaints", [row], new_batch(conn, "complaints", "test", "seed"))
+    at = run_zh("analysis_customer")
+    texts = visible_text(at)
+    assert any("CP-OPEN-1" in x for x in texts), "the open complaint is not shown"
+    assert not plant_offences(texts), plant_offences(texts)
