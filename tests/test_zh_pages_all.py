@@ -159,3 +159,19 @@ def test_an_open_complaint_reads_dash_not_none_on_the_customer_page(known_db):
     texts = visible_text(at)
     assert any("CP-OPEN-1" in x for x in texts), "the open complaint is not shown"
     assert not plant_offences(texts), plant_offences(texts)
+
+
+def test_upload_error_table_in_chinese_names_columns_and_rules_in_chinese(known_db):
+    """A bad production row uploaded in Chinese: the problem table's headers, the columns it names and the
+    rule's message are Chinese ("总产量必须等于 良品数 + 次品 + 废品"), not machine_code / total_qty."""
+    from tests.test_input_pages import PRODUCTION_HEADER, upload
+
+    at = run_zh("input_production")
+    bad = (PRODUCTION_HEADER + "\n2026-01-05,A,INJ-01,P-1001,420,35,1000,980,900,20,10\n").encode()
+    with language("zh"):
+        upload(at, "bad.csv", bad)
+    table = next(df.value for df in at.dataframe if "问题" in df.value.columns)
+    cells = [str(c) for c in table.columns] + ["None" if v is None else str(v) for row in table.itertuples(index=False)
+                                               for v in row]
+    assert any("总产量必须等于" in c for c in cells), cells
+    assert not plant_offences(cells), plant_offences(cells)
