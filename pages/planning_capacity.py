@@ -9,13 +9,14 @@ from dashboard.planning.capacity import line_load, machine_load
 from dashboard.planning.manpower import LOOKBACK_DAYS, manpower_load
 from dashboard.planning.projection import project
 from dashboard.planning.schedule import DEFAULT_WEEKS, OPERATION_LEAD_DAYS, open_order_lines
+from dashboard.ui.names import localized_frames
 from dashboard.ui.planning_charts import capacity_heatmap, capacity_table, late_lines, late_metrics, plan_inputs, rules
 from data_access.db import get_engine
 from data_access.planning_data import load_manpower_frames, load_planning_frames
 
 st.title(t("nav.planning.capacity"))
 st.caption(t("planning.capacity.intro", weeks=DEFAULT_WEEKS))
-frames = load_planning_frames(get_engine())
+frames = localized_frames(load_planning_frames(get_engine()))  # names in the user's language
 today, calendar = plan_inputs()
 
 if open_order_lines(frames).height == 0:

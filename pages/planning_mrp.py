@@ -7,6 +7,7 @@ from dashboard.i18n import t
 from dashboard.planning.mrp import mrp_table, planned_orders
 from dashboard.planning.projection import project
 from dashboard.planning.schedule import DEFAULT_WEEKS, OPERATION_LEAD_DAYS, open_order_lines
+from dashboard.ui.names import localized_frames
 from dashboard.ui.planning_charts import (late_lines, late_metrics, mrp_display, plan_inputs, planned_orders_display,
                                           planned_orders_xlsx, rules)
 from dashboard.ui.tables import without_gaps
@@ -15,7 +16,7 @@ from data_access.planning_data import load_planning_frames
 
 st.title(t("nav.planning.mrp"))
 st.caption(t("planning.mrp.intro", weeks=DEFAULT_WEEKS))
-frames = load_planning_frames(get_engine())
+frames = localized_frames(load_planning_frames(get_engine()))  # names in the user's language
 today, calendar = plan_inputs()
 
 if open_order_lines(frames).height == 0:

@@ -6,13 +6,14 @@ from dashboard.i18n import t
 from dashboard.planning.priority import PriorityWeights, priority_list
 from dashboard.planning.projection import project
 from dashboard.planning.schedule import DEFAULT_WEEKS, open_order_lines
+from dashboard.ui.names import localized_frames
 from dashboard.ui.planning_charts import late_lines, late_metrics, plan_inputs, priority_chart, priority_table, rules
 from data_access.db import get_engine
 from data_access.planning_data import load_planning_frames
 
 st.title(t("nav.planning.priority"))
 st.caption(t("planning.priority.intro"))
-frames = load_planning_frames(get_engine())
+frames = localized_frames(load_planning_frames(get_engine()))  # names in the user's language
 today, calendar = plan_inputs()
 
 defaults = PriorityWeights()

@@ -6,6 +6,7 @@ from dashboard.i18n import t
 from dashboard.planning.progress import line_progress, weekly_progress
 from dashboard.planning.projection import project
 from dashboard.planning.schedule import OPERATION_LEAD_DAYS, open_order_lines
+from dashboard.ui.names import localized_frames, picker_labels
 from dashboard.ui.planning_charts import (late_lines, late_metrics, plan_inputs, progress_chart, progress_table, rules,
                                           weekly_table)
 from data_access.db import get_engine
@@ -13,7 +14,7 @@ from data_access.planning_data import load_planning_frames
 
 st.title(t("nav.planning.progress"))
 st.caption(t("planning.progress.intro"))
-frames = load_planning_frames(get_engine())
+frames = localized_frames(load_planning_frames(get_engine()))  # names in the user's language
 today, calendar = plan_inputs()
 
 if open_order_lines(frames).height == 0:
@@ -31,8 +32,9 @@ m2.metric(t("planning.progress.on_track_count"), count.get("on_track", 0))
 st.dataframe(progress_table(lines), hide_index=True, width="stretch")
 
 st.subheader(t("planning.progress.weekly"))
+product_labels = picker_labels(frames, "products", "product_code")  # name and development stage (issue 17.3)
 products = st.multiselect(t("planning.progress.products"), sorted(lines.get_column("product_code").unique().to_list()),
-                          placeholder=t("planning.progress.all_products"))
+                          placeholder=t("planning.progress.all_products"), format_func=lambda c: product_labels.get(c, c))
 weeks = weekly_progress(frames, today, products=products or None)
 st.altair_chart(progress_chart(weeks), width="stretch")
 st.dataframe(weekly_table(weeks), hide_index=True, width="stretch")

@@ -167,27 +167,28 @@ def _master(cells: int, rng: np.random.Generator, cal: Calendar) -> dict[str, pl
     machines, routings, products, bom = [], [], [], []
     for cell in range(cells):
         for line, names in P.MACHINES.items():
-            for i, name in enumerate(names, start=1):
+            for i, (name, name_en) in enumerate(names, start=1):
                 number = cell * len(names) + i
-                machines.append((f"{line}-{number:02d}", line, name if cell == 0 else f"{name} #{cell + 1}", True))
-        for j, (name, spec, stage, materials, ops) in enumerate(P.PRODUCTS):
+                suffix = "" if cell == 0 else f" #{cell + 1}"
+                machines.append((f"{line}-{number:02d}", line, name + suffix, name_en + suffix, True))
+        for j, ((name, name_en), spec, stage, materials, ops) in enumerate(P.PRODUCTS):
             code = f"P-{(cell + 1) * 1000 + j + 1}"
-            products.append((code, name if cell == 0 else f"{name} (cell {cell + 1})", spec, "pcs",
-                             _standard_cost(materials, ops), stage))
+            zh_cell, en_cell = ("", "") if cell == 0 else (f"（{cell + 1} 单元）", f" (cell {cell + 1})")
+            products.append((code, name + zh_cell, name_en + en_cell, spec, "pcs", _standard_cost(materials, ops), stage))
             for seq, (line, local, cycle, labour) in enumerate(ops, start=1):
                 number = cell * len(P.MACHINES[line]) + local
                 routings.append((code, seq * 10, f"{line}-{number:02d}", float(cycle), float(labour)))
             for material, per_unit, loss in materials:
                 bom.append((code, material, float(per_unit), loss, _consuming_seq(material, ops)))
-    materials = pl.DataFrame([(code, *values[:6]) for code, values in P.MATERIALS.items()],
-                             schema=["material_code", "name", "spec", "unit", "standard_price", "lead_time_days",
+    materials = pl.DataFrame([(code, *values[0], *values[1:6]) for code, values in P.MATERIALS.items()],
+                             schema=["material_code", "name", "name_en", "spec", "unit", "standard_price", "lead_time_days",
                                      "safety_stock"], orient="row")
     reasons = pl.DataFrame([(code, *values) for code, values in P.REASONS.items()],
                            schema=["reason_code", "kind", "name_en", "name_zh", "category"], orient="row")
     out = {
         "lines": lines,
-        "machines": pl.DataFrame(machines, schema=["machine_code", "line_code", "name", "active"], orient="row"),
-        "products": pl.DataFrame(products, schema=["product_code", "name", "spec", "unit", "standard_cost", "stage"],
+        "machines": pl.DataFrame(machines, schema=["machine_code", "line_code", "name", "name_en", "active"], orient="row"),
+        "products": pl.DataFrame(products, schema=["product_code", "name", "name_en", "spec", "unit", "standard_cost", "stage"],
                                  orient="row"),
         "routings": pl.DataFrame(routings, schema=["product_code", "seq", "machine_code", "ideal_cycle_s", "labour_s"],
                                  orient="row"),
@@ -195,8 +196,8 @@ def _master(cells: int, rng: np.random.Generator, cal: Calendar) -> dict[str, pl
         "bom": pl.DataFrame(bom, schema={"product_code": pl.String, "material_code": pl.String,
                                          "qty_per_unit": pl.Float64, "loss_rate": pl.Float64, "seq": pl.Int64},
                             orient="row"),
-        "customers": pl.DataFrame(P.CUSTOMERS, schema=["customer_code", "name", "abc_class"], orient="row"),
-        "suppliers": pl.DataFrame(P.SUPPLIERS, schema=["supplier_code", "name"], orient="row"),
+        "customers": pl.DataFrame(P.CUSTOMERS, schema=["customer_code", "name", "name_en", "abc_class"], orient="row"),
+        "suppliers": pl.DataFrame(P.SUPPLIERS, schema=["supplier_code", "name", "name_en"], orient="row"),
         "reasons": reasons,
     }
     out["employees"] = _employees(rng, cal)
@@ -798,7 +799,7 @@ def _purchasing(master, issues: pl.DataFrame, cal: Calendar, rng: np.random.Gene
     opening = dict(_opening_materials(issues, materials, cal).iter_rows())
     rows = []
     period_days = 14
-    for code, name, spec, unit, price, lead, safety in materials.iter_rows():
+    for code, name, _name_en, spec, unit, price, lead, safety in materials.iter_rows():
         supplier = P.MATERIALS[code][6]
         used = daily.filter(pl.col("material_code") == code)
         stock = opening[code]

@@ -290,7 +290,7 @@ def test_machines_upload_with_a_hand_mapped_column_saves_the_preset(db):
     assert at.checkbox(key="input_machines_0_remember").value is True
     commit(at)
     assert rows_of(db, "machines", "machine_code, name, active") == [
-        ("INJ-01", "Haitian 250T", 1), ("INJ-02", "Haitian 160T", 1), ("INJ-03", "Engel 200T", 0)]
+        ("INJ-01", "海天 250T 注塑机", 1), ("INJ-02", "Haitian 160T", 1), ("INJ-03", "Engel 200T", 0)]
     assert load_preset(db, "admin", "machines") == {"Press model": "name"}
 
     # Next week's file with the same odd header: the saved mapping is offered and used.
@@ -322,7 +322,8 @@ def test_single_record_form_rejects_bad_input_and_accepts_good(db):
     assert at.number_input(key="input_form_production_0_good_qty").label == "Good qty *"
     assert at.number_input(key="input_form_production_0_input_qty").label == "Input qty"  # optional: no mark
     assert unescape(at.number_input(key="input_form_production_0_good_qty").help) == "column “good_qty” · whole number · ≥ 0"
-    assert at.selectbox(key="input_form_production_0_machine_code").options == ["INJ-01"]  # from master data
+    # from master data, with the machine's name in the user's language (its English name here)
+    assert at.selectbox(key="input_form_production_0_machine_code").options == ["INJ-01 · Haitian 250T"]
 
     numbers = dict(planned_min=420, downtime_min=500, planned_qty=1000, total_qty=980, good_qty=950, defect_qty=20,
                    scrap_qty=20)

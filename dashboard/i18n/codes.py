@@ -46,8 +46,9 @@ CODES: dict[str, dict[str, tuple[str, str]]] = {
         "return": ("Return to supplier", "退货"),
     },
     "product_stage": {  # products.stage and projects.stage
-        "concept": ("Concept", "概念"), "design": ("Design", "设计"), "development": ("Development", "开发"),
-        "launch": ("Launch", "投产"), "market": ("In market", "量产上市"),
+        # the source document's five stages 概念化 → 市场化 (SPEC: concept → market)
+        "concept": ("Concept", "概念化"), "design": ("Design", "产品化"), "development": ("Development", "技术化"),
+        "launch": ("Launch", "商品化"), "market": ("In market", "市场化"),
     },
     "process": {
         "injection": ("Injection molding", "注塑"), "dmc": ("DMC/BMC molding", "DMC 模压"),
@@ -141,4 +142,15 @@ def field_group(kind: str, field: str) -> str | None:
     return FIELD_GROUPS.get((kind, field))
 
 
-__all__ = ["CODES", "COLUMN_GROUPS", "EMPTY", "FIELD_GROUPS", "code_label", "code_labels", "field_group", "is_empty"]
+def choices_text(kind: str, field: str, choices, lang: str | None = None) -> str:
+    """The codes a file may hold with their words beside them: "minor（一般）、major（严重）" in Chinese
+    (the code is what the file carries), "minor, major" in English, where the code is the word."""
+    lang = lang or current_lang()
+    group = field_group(kind, field)
+    if lang != "zh" or group is None:
+        return ", ".join(choices)
+    return "、".join(c if code_label(group, c, lang) == c else f"{c}（{code_label(group, c, lang)}）" for c in choices)
+
+
+__all__ = ["CODES", "COLUMN_GROUPS", "EMPTY", "FIELD_GROUPS", "choices_text", "code_label", "code_labels", "field_group",
+           "is_empty"]

@@ -18,6 +18,7 @@ from fpdf.fonts import FontFace
 
 from dashboard.i18n import t
 from dashboard.i18n.codes import code_label
+from dashboard.i18n.master_names import row_name
 from dashboard.kpi import KPIS, UNASSIGNED
 from dashboard.reports import charts
 from dashboard.reports.format import NONE, fmt_change, fmt_date, fmt_value, month_title
@@ -228,7 +229,7 @@ def _late(pdf: _Report, summary: MonthlySummary, lang: str) -> None:
         pdf.note(t("report.none.late", lang))
         return
     shown = late.head(PDF_ROWS["late"])
-    rows = [[f"{r['customer']} {r['name'] or ''}".strip(), r["abc_class"] or NONE, f"{r['due_lines'] or 0:,}",
+    rows = [[f"{r['customer']} {row_name(r, lang)}".strip(), r["abc_class"] or NONE, f"{r['due_lines'] or 0:,}",
              f"{r['late_lines']:,}", f"{r['still_open']:,}", fmt_value(r["otd_line"], "ratio")]
             for r in shown.iter_rows(named=True)]
     _table(pdf, [t(f"report.col.{c}", lang) for c in ("customer", "abc", "due_lines", "late_lines", "still_open", "otd")],
@@ -243,7 +244,7 @@ def _complaints(pdf: _Report, summary: MonthlySummary, lang: str) -> None:
         pdf.note(t("report.none.complaints", lang))
         return
     shown = complaints.head(PDF_ROWS["complaints"])
-    rows = [[r["complaint_no"], r["date"].isoformat(), f"{r['customer']} {r['customer_name'] or ''}".strip(),
+    rows = [[r["complaint_no"], r["date"].isoformat(), f"{r['customer']} {row_name(r, lang, 'customer_name')}".strip(),
              r["product"] or NONE, _name(r, lang), code_label("severity", r["severity"], lang),
              f"{r['qty_affected']:,}" if r["qty_affected"] is not None else NONE, fmt_value(r["cost"], "currency"),
              f"{r['days_open']:,}"] for r in shown.iter_rows(named=True)]

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 import polars as pl
 from sqlalchemy.engine import Engine
 
+from dashboard.i18n.master_names import with_english
 from dashboard.kpi import KPIS, MONTHLY_HEADLINE, Filters, compare, compute, overdue_backlog, scrap_pareto
 from dashboard.kpi import calendar
 from dashboard.kpi.compare import NEAR_BAND, light, months_of, target_status
@@ -167,11 +168,12 @@ def late_customers(facts: Mapping[str, pl.DataFrame], filters: Filters, today: d
     engine's overdue backlog)."""
     otd = compute(["otd_line"], facts, ["customer"], filters, today=today, with_measures=True)
     backlog = overdue_backlog(facts, filters, today=today).group_by("customer").agg(still_open=pl.len())
-    customers = facts["customers"].select(customer="customer_code", name="name", abc_class="abc_class")
+    customers = with_english(facts["customers"], customer="customer_code", name="name",
+                             abc_class="abc_class")
     return (otd.with_columns(late_lines=(pl.col("due_lines") - pl.col("on_time_lines")).cast(pl.Int64))
             .filter(pl.col("late_lines") > 0)
             .join(backlog, on="customer", how="left").join(customers, on="customer", how="left")
-            .select("customer", "name", "abc_class", pl.col("due_lines").cast(pl.Int64), "late_lines",
+            .select("customer", "name", "name_en", "abc_class", pl.col("due_lines").cast(pl.Int64), "late_lines",
                     pl.col("still_open").fill_null(0).cast(pl.Int64), "otd_line")
             .sort(["late_lines", "customer"], descending=[True, False]).head(n))
 
@@ -181,13 +183,13 @@ def open_complaints(facts: Mapping[str, pl.DataFrame], date_to: date) -> pl.Data
     complaints = facts["complaints"].filter(
         (pl.col("date") <= date_to) & (pl.col("closed_date").is_null() | (pl.col("closed_date") > date_to)))
     reasons = facts["reasons"].select(reason="reason_code", name_en="name_en", name_zh="name_zh")
-    customers = facts["customers"].select(customer="customer_code", customer_name="name")
+    customers = with_english(facts["customers"], customer="customer_code", customer_name="name")
     return (complaints.join(reasons, on="reason", how="left").join(customers, on="customer", how="left")
             .with_columns(pl.col("name_en").fill_null(pl.col("reason")), pl.col("name_zh").fill_null(pl.col("reason")),
                           days_open=(pl.lit(date_to) - pl.col("date")).dt.total_days().cast(pl.Int64),
                           _rank=pl.col("severity").replace_strict(_SEVERITY_ORDER, default=9, return_dtype=pl.Int64))
             .sort(["_rank", "date", "complaint_no"])
-            .select("complaint_no", "date", "customer", "customer_name", "product", "reason", "name_en", "name_zh",
+            .select("complaint_no", "date", "customer", "customer_name", "customer_name_en", "product", "reason", "name_en", "name_zh",
                     "severity", "qty_affected", "cost", "days_open"))
 
 

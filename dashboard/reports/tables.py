@@ -8,6 +8,7 @@ import polars as pl
 
 from dashboard.i18n import t
 from dashboard.i18n.codes import code_labels
+from dashboard.i18n.master_names import local_name
 from dashboard.kpi import UNASSIGNED
 from dashboard.reports.pdf import department_label, kind_label, weeks_text
 from dashboard.reports.summary import MonthlySummary
@@ -29,7 +30,7 @@ def scrap_table(s: MonthlySummary, lang: str) -> pl.DataFrame:
 
 def late_table(s: MonthlySummary, lang: str) -> pl.DataFrame:
     return s.late_customers.select(
-        pl.concat_str("customer", pl.lit(" "), pl.col("name").fill_null("")).str.strip_chars()
+        pl.concat_str("customer", pl.lit(" "), local_name(s.late_customers, lang).fill_null("")).str.strip_chars()
         .alias(t("report.col.customer", lang)),
         pl.col("abc_class").alias(t("report.col.abc", lang)),
         pl.col("due_lines").alias(t("report.col.due_lines", lang)),

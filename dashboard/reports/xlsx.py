@@ -15,6 +15,7 @@ import polars as pl
 import xlsxwriter
 
 from dashboard.i18n import t
+from dashboard.i18n.master_names import row_name
 from dashboard.i18n.codes import code_label
 from dashboard.kpi import KPIS, UNASSIGNED
 from dashboard.reports.format import month_title
@@ -207,7 +208,7 @@ def render_xlsx(summary: MonthlySummary, lang: str = "en") -> bytes:
         ("report.col.cum_share", NUMBER_FORMATS["ratio"], 12, lambda r: r["cum_share"])])
     _frame_sheet(b, s, "report.sheet.late", "report.section.late", "report.none.late", s.late_customers, [
         ("report.col.code", "text", 10, lambda r: r["customer"]),
-        ("report.col.customer", "text", 34, lambda r: r["name"]),
+        ("report.col.customer", "text", 34, lambda r: row_name(r, lang)),
         ("report.col.abc", "text", 8, lambda r: r["abc_class"]),
         ("report.col.due_lines", "#,##0", 12, lambda r: r["due_lines"]),
         ("report.col.late_lines", "#,##0", 12, lambda r: r["late_lines"]),

@@ -28,9 +28,9 @@ def _value(key: str, value, kind: str | None, lang: str) -> str:
         return str(value) if text.startswith("input.") else text
     if group:
         return code_label(group, value, lang)
-    if key == "op":
+    if key == "op":  # an account operation, else an action's own word (login, restore ...)
         text = t(f"r2zh.audit.op.{value}", lang)
-        return str(value) if text.startswith("r2zh.") else text
+        return code_label("audit_action", value, lang) if text.startswith("r2zh.") else text
     if isinstance(value, dict):
         return ", ".join(f"{k} {v}" for k, v in value.items())
     if isinstance(value, float):

@@ -20,10 +20,11 @@ from datetime import date, timedelta
 import polars as pl
 import streamlit as st
 
-from dashboard.i18n import t
+from dashboard.i18n import current_lang, t
 from dashboard.kpi import Filters
 from dashboard.kpi import calendar
 from dashboard.ui.memo import cached
+from dashboard.ui.names import picker_labels
 
 PRESETS = ("this_week", "last_week", "this_month", "last_month", "quarter_to_date", "year_to_date",
            "last_12_months", "custom")
@@ -127,14 +128,10 @@ class FilterState:
 
 
 # --- options from master data -----------------------------------------------------------------------
-def filter_options(facts: Mapping[str, pl.DataFrame]) -> dict[str, dict[str, str]]:
+def filter_options(facts: Mapping[str, pl.DataFrame], lang: str | None = None) -> dict[str, dict[str, str]]:
     """{dimension: {code: label}} from master data (shifts: the codes used in production)."""
-    def coded(kind: str, code: str, name: str = "name") -> dict[str, str]:
-        frame = facts[kind]
-        if frame.height == 0:
-            return {}
-        rows = frame.select(code, name).sort(code).iter_rows()
-        return {c: (f"{c} · {n}" if n and n != c else c) for c, n in rows}
+    def coded(kind: str, code: str) -> dict[str, str]:  # names in `lang` (part of the memo key), a product's stage
+        return picker_labels(facts, kind, code, lang)
 
     shifts = facts["production"].get_column("shift").unique().drop_nulls().sort().to_list()
     return {"line": coded("lines", "line_code"), "machine": coded("machines", "machine_code"),
@@ -178,7 +175,7 @@ def filter_bar(facts: Mapping[str, pl.DataFrame], today: date, page_id: str = ""
 
     `page_id` names the page: widgets of another page are new widgets to Streamlit (they would
     start from their defaults), so the state is pushed into them whenever the page changes."""
-    options = cached(filter_options, facts)  # 2,000 machines and products on the large demo: once per data version
+    options = cached(filter_options, facts, lang=current_lang())  # 2,000 machines and products on the large demo: once per data version
     ss = st.session_state
     query = _query_now()
     if not query and ss.get(_SAVED):  # a page opened without filters: keep those of the last page

@@ -10,7 +10,8 @@ from collections.abc import Mapping
 import polars as pl
 
 from dashboard.i18n import current_lang, t
-from dashboard.i18n.codes import code_labels
+from dashboard.i18n.codes import code_label, code_labels
+from dashboard.i18n.master_names import BILINGUAL, local_name, localized, localized_frames
 from dashboard.kpi import OTHER, UNASSIGNED
 from data_access.kinds.base import DEPARTMENTS
 
@@ -18,6 +19,27 @@ from data_access.kinds.base import DEPARTMENTS
 _MASTER = {"line": ("lines", "line_code"), "machine": ("machines", "machine_code"),
            "product": ("products", "product_code"), "customer": ("customers", "customer_code"),
            "supplier": ("suppliers", "supplier_code"), "material": ("materials", "material_code")}
+
+
+def stage_label(stage, lang: str | None = None) -> str:
+    return code_label("product_stage", stage, lang)
+
+
+def picker_labels(facts: Mapping[str, pl.DataFrame], kind: str, code: str, lang: str | None = None) -> dict[str, str]:
+    """{code: "code · name"} for a picker of master rows in the user's language; a product also shows its
+    development stage ("P-1001 · 16A 开关外壳 · 市场化", issue 17.3)."""
+    frame = facts[kind]
+    if frame.height == 0:
+        return {}
+    frame = localized(frame, lang) if "name" in frame.columns else frame.with_columns(name=pl.lit(None, pl.String))
+    stages = frame.get_column("stage").to_list() if kind == "products" and "stage" in frame.columns else None
+    out: dict[str, str] = {}
+    for i, (c, n) in enumerate(frame.select(code, "name").iter_rows()):
+        parts = [c] + ([n] if n and n != c else [])
+        if stages is not None and stages[i]:
+            parts.append(stage_label(stages[i], lang))
+        out[c] = " · ".join(parts)
+    return dict(sorted(out.items()))
 
 
 def names(facts: Mapping[str, pl.DataFrame], dim: str) -> dict[str, str]:
@@ -32,7 +54,8 @@ def names(facts: Mapping[str, pl.DataFrame], dim: str) -> dict[str, str]:
         kind, code = _MASTER[dim]
         if dim in ("machine",):  # machine codes are what the floor says
             return out
-        out.update({c: f"{c} {n}" if n else c for c, n in facts[kind].select(code, "name").iter_rows()})
+        frame = facts[kind]
+        out.update({c: f"{c} {n}" if n else c for c, n in frame.select(code, local_name(frame, lang)).iter_rows()})
     elif dim in ("category", "loss"):
         for c in ("speed", "scrap", "rework", "no_ideal_cycle"):  # the waterfall's own loss steps
             out[c] = t(f"kpi.loss.{c}")
@@ -58,4 +81,5 @@ def with_names(frame: pl.DataFrame, code_column: str, facts: Mapping[str, pl.Dat
         name=pl.col("code").replace_strict(mapping, default=pl.col("code"), return_dtype=pl.String))
 
 
-__all__ = ["display_name", "names", "with_names"]
+__all__ = ["BILINGUAL", "display_name", "local_name", "localized", "localized_frames", "names", "picker_labels", "stage_label",
+           "with_names"]

@@ -10,6 +10,8 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from dashboard.i18n import t
+from dashboard.i18n.codes import code_label, field_group
+from dashboard.ui.names import BILINGUAL, picker_labels
 from dashboard.ui.plain_text import plain
 from dashboard.ui.upload_wizard import bump_nonce, set_flash, show_flash
 from data_access.ingest import column_help, submit_record
@@ -50,12 +52,23 @@ def code_choices(engine: Engine, f: Field) -> list[str] | None:
     return sorted(codes) if len(codes) <= MAX_CODE_CHOICES else None
 
 
-def field_widget(engine: Engine, f: Field, label: str, help_text: str, key: str, lang: str):
+def code_choice_labels(engine: Engine, f: Field, lang: str) -> dict[str, str]:
+    """{code: "code · name"} for a reference to master data with names (a product also its stage)."""
+    out: dict[str, str] = {}
+    for table, column in f.ref_targets:
+        if table in BILINGUAL:
+            out.update(picker_labels({table: load_kind(table, engine)}, table, column, lang))
+    return out
+
+
+def field_widget(engine: Engine, f: Field, label: str, help_text: str, key: str, lang: str, kind: Kind | None = None):
     """The widget for one field; returns a Python value or None (empty). Bounds are not enforced
     by the widgets: the pipeline checks them and says why, as it does for files."""
     widget = f.field_type.widget  # data_access.kinds.field_types
     if widget == "choice":
-        return st.selectbox(label, f.choices, index=None, key=key, help=help_text, placeholder=" ")
+        group = field_group(kind.name, f.name) if kind else None  # the choice's words, the code stored
+        return st.selectbox(label, f.choices, index=None, key=key, help=help_text, placeholder=" ",
+                            format_func=(lambda c: code_label(group, c, lang)) if group else str)
     if widget == "checkbox":
         return st.checkbox(label, value=bool(f.field_type.example(f)), key=key, help=help_text)
     if widget == "whole":
@@ -76,8 +89,9 @@ def field_widget(engine: Engine, f: Field, label: str, help_text: str, key: str,
         return st.text_input(label, key=key, help=help_text, placeholder="2026-01") or None
     choices = code_choices(engine, f)
     if choices is not None:  # a code from master data: pick it (or type a new one, which is then refused)
+        labels = code_choice_labels(engine, f, lang)
         return st.selectbox(label, choices, index=None, key=key, help=help_text, accept_new_options=True,
-                            placeholder=" ")
+                            placeholder=" ", format_func=lambda c: labels.get(c, c))
     return st.text_input(label, key=key, help=help_text) or None
 
 
@@ -106,7 +120,7 @@ def record_form(engine: Engine, kind: Kind, department: str, user, lang: str) ->
         for i, f in enumerate(kind.fields):
             with cols[i % 2]:
                 values[f.name] = field_widget(engine, f, field_label(f, lang), helps[f.name],
-                                              key=f"input_form_{kind.name}_{nonce}_{f.name}", lang=lang)
+                                              key=f"input_form_{kind.name}_{nonce}_{f.name}", lang=lang, kind=kind)
         replace = st.checkbox(t("input.form.replace", lang), key=f"input_form_{kind.name}_{nonce}_replace",
                               help=t("input.upload.replace_help", lang))
         submitted = st.form_submit_button(t("input.form.submit", lang), type="primary", icon=":material/save:")

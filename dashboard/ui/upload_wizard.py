@@ -10,6 +10,7 @@ the data editor of the same page.
 from __future__ import annotations
 
 import json
+import re
 import dataclasses
 
 import polars as pl
@@ -17,6 +18,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from dashboard.i18n import LANG_NAMES, LANGS, t
+from dashboard.i18n.codes import choices_text
 from dashboard.ui.plain_text import plain
 from data_access.db import data_version
 from data_access.ingest import (MAX_BYTES, ImportResult, Problem, check_upload, column_help, import_upload, load_preset,
@@ -53,16 +55,23 @@ def bump_nonce(name: str) -> None:
 
 
 def problems_frame(problems: list[Problem], lang: str, row_label_key: str = "input.problems.row",
-                   kind: Kind | None = None) -> pl.DataFrame:
+                   kind: Kind | None = None, file_kind: Kind | None = None) -> pl.DataFrame:
     """Every problem as a row of a table: where (row as in the file, column), value, message. A file's
     column is named as the file writes it (the clerk finds it there); with `kind` (the editor, whose
     problems name fields) a field's name reads as the field's label."""
     labels = {f.name: f.label(lang) for f in kind.fields} if kind is not None else {}
+    columns = [labels.get(p.column, p.column) for p in problems]
+    messages = [p.message for p in problems]
+    if file_kind is not None and lang == "zh":  # a file with English headers: each field id with its words
+        words = {f.name: f.label(lang) for f in file_kind.fields}
+        columns = [f"{c}（{words[c]}）" if c in words else c for c in columns]
+        ids = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + r")(?![\w-])")
+        messages = [ids.sub(lambda m: words[m.group(1)], m) if m else m for m in messages]
     return pl.DataFrame({
         t(row_label_key, lang): [p.row for p in problems],
-        t("input.problems.column", lang): [labels.get(p.column, p.column) for p in problems],
+        t("input.problems.column", lang): columns,
         t("input.problems.value", lang): [p.value for p in problems],
-        t("input.problems.message", lang): [p.message for p in problems],
+        t("input.problems.message", lang): messages,
         t("input.problems.level", lang): [t("input.problems.warning" if p.warning else "input.problems.error", lang)
                                           for p in problems],
     }, schema={t(row_label_key, lang): pl.Int64, t("input.problems.column", lang): pl.String,
@@ -71,7 +80,7 @@ def problems_frame(problems: list[Problem], lang: str, row_label_key: str = "inp
 
 
 def show_problems(problems: list[Problem], lang: str, row_label_key: str = "input.problems.row",
-                  kind: Kind | None = None) -> None:
+                  kind: Kind | None = None, file_kind: Kind | None = None) -> None:
     """Problems of the file as a whole (no row: empty file, missing or extra columns, permission,
     same file) as messages; every problem of a row in one table (a table shows user text literally)."""
     for p in problems:
@@ -80,7 +89,7 @@ def show_problems(problems: list[Problem], lang: str, row_label_key: str = "inpu
             (st.warning if p.warning else st.error)(plain(dataclasses.replace(p, warning=False).describe(lang)))
     located = [p for p in problems if p.row is not None]
     if located:
-        st.dataframe(problems_frame(located, lang, row_label_key, kind), hide_index=True, width="stretch",
+        st.dataframe(problems_frame(located, lang, row_label_key, kind, file_kind), hide_index=True, width="stretch",
                      height=min(38 + 35 * len(located), 420))
 
 
@@ -103,6 +112,9 @@ def template_downloads(kind: Kind, lang: str) -> None:
                                       "ingest.tpl.col.type", "ingest.tpl.col.required", "ingest.tpl.col.allowed",
                                       "ingest.tpl.col.help")]
         rows = column_help(kind, header_lang)
+        for row, f in zip(rows, kind.fields):  # the allowed codes with their words (dashboard.i18n.codes)
+            if f.choices:
+                row[5] = row[5].replace(", ".join(f.choices), choices_text(kind.name, f.name, f.choices, lang), 1)
         st.dataframe(pl.DataFrame(rows, schema=titles, orient="row"), hide_index=True, width="stretch")
 
 
@@ -246,7 +258,7 @@ def upload_wizard(engine: Engine, kind: Kind, department: str, user, lang: str) 
         st.dataframe(preview_frame(raw, lang=lang), hide_index=True, width="stretch")
     with report_area:
         if result.info is None:  # the file as a whole cannot be used
-            show_problems(result.problems, lang)
+            show_problems(result.problems, lang, file_kind=kind)
             return
 
         valid_rows = result.valid.height if result.valid is not None else 0
@@ -263,7 +275,7 @@ def upload_wizard(engine: Engine, kind: Kind, department: str, user, lang: str) 
             st.warning(t("input.report.warnings_only", lang, rows=valid_rows, warnings=len(result.warnings)))
         else:
             st.success(t("input.report.clean", lang, rows=valid_rows))
-        show_problems(result.problems, lang)
+        show_problems(result.problems, lang, file_kind=kind)
         if result.rejected is not None and result.rejected.height:
             downloads = st.columns(2)
             for col, fmt in zip(downloads, ("csv", "xlsx")):
@@ -292,4 +304,4 @@ def upload_wizard(engine: Engine, kind: Kind, department: str, user, lang: str) 
                 bump_nonce(nonce_key)
                 st.rerun()
             st.error(plain(done.summary(lang)))
-            show_problems([p for p in done.problems if not p.warning], lang)
+            show_problems([p for p in done.problems if not p.warning], lang, file_kind=kind)

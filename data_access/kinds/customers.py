@@ -5,7 +5,9 @@ KIND = Kind(
     "customers", "Customers", "客户", "admin", position=7, master=True, key=("customer_code",),
     fields=(
         code("customer_code", "Customer code", "客户编号", "customer", "客户", example="C-001"),
-        text("name", "Customer name", "客户名称", max_len=120, example="Acme Electric"),
+        text("name", "Customer name", "客户名称", "中文名称", max_len=120, example="华南电器"),
+        text("name_en", "Customer name (English)", "英文名称", "english name", required=False, max_len=120,
+             example="Acme Electric"),
         enum("abc_class", "ABC class", "客户等级", ("A", "B", "C"), "class", "等级", example="A"),
         code("salesperson_code", "Salesperson (employee no.)", "业务员工号", "salesperson", "业务员", ref="employees.employee_code",
              required=False, example="E-0001"),

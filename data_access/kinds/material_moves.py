@@ -14,7 +14,7 @@ KIND = Kind(
              help_en="receipt, issue, return, semi_in, semi_out, finished_in, sales_out, scrap_out, adjust",
              help_zh="receipt入库 issue领料 return退料 semi_in半成品入 semi_out半成品出 finished_in成品入库 sales_out销售出库 scrap_out废品出 adjust调整"),
         Field("qty", "float", "Quantity", "数量", ("qty",), example=250,
-              help_en="positive; only adjust may be negative", help_zh="正数；只有 adjust 可为负"),
+              help_en="positive; only adjust may be negative", help_zh="正数；只有 adjust（盘点调整）可为负"),
         code("ref", "Reference", "单据号", "document", "单号", example="WO-2601-05"),
         qty("unit_cost", "Unit cost", "单价", required=False, integer=False, example=18.5),
     ),
