@@ -1,7 +1,7 @@
 """Bilingual master-data names: products, materials, machines, customers and suppliers get an optional
 English name `name_en` beside `name` (the plant's own, Chinese, name)
 
-Revision ID: 0011_bilingual_names
+Revision ID: 0013_bilingual_names
 Revises: 0010_exception_acks
 Create Date: 2026-12-01
 
@@ -11,8 +11,8 @@ user's language picks the name, falling back to the other: dashboard.ui.names).
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_bilingual_names"
-down_revision = "0010_exception_acks"
+revision = "0013_bilingual_names"
+down_revision = "0012_inspection_stages"
 branch_labels = None
 depends_on = None
 
