@@ -21,7 +21,7 @@ KIND = Kind(
         text("note", "Note", "备注", required=False, max_len=500),
         enum("status", "Status", "状态", ("done", "planned"), "state", required=False,
              help_en="planned = in the PM plan, not yet done; empty = done",
-             help_zh="planned 计划中(未完成); 留空 = 已完成", example="done"),
+             help_zh="planned（计划中，未完成）；留空 = 已完成", example="done"),
         day("planned_date", "Planned date", "计划日期", "plan date", "due date", required=False,
             help_en="the date the PM plan set; empty for repairs and unplanned work",
             help_zh="保养计划规定的日期; 故障维修和计划外工作留空", example="2026-01-04"),
