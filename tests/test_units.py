@@ -18,7 +18,7 @@ def test_one_text_per_unit(value, unit_id, text):
 
 
 def test_xlsx_and_grid_formats_follow_the_text_rule():
-    assert unit("currency").xlsx == "¥#,##0.00;-¥#,##0.00;¥#,##0.00"
+    assert unit("currency").xlsx == "¥#,##0.00"
     assert unit("currency").grid == "¥%,.2f" and unit("pieces").grid == "%,.0f"
     assert unit("ratio").xlsx == "0.00%"
     for u in UNITS.values():  # every text format groups thousands, and so does its cell format
@@ -37,5 +37,5 @@ def test_report_tile_pdf_and_xlsx_share_the_unit():
     from dashboard.reports.format import fmt_change
     from dashboard.reports.xlsx import NUMBER_FORMATS
 
-    assert NUMBER_FORMATS["currency"] == unit("currency").xlsx and NUMBER_FORMATS["pieces"] == "#,##0;-#,##0;#,##0"
+    assert NUMBER_FORMATS["currency"] == unit("currency").xlsx and NUMBER_FORMATS["pieces"] == "#,##0"
     assert fmt_change(-4351.0, "currency", "zh") == "−¥4,351.00"

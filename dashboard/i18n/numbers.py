@@ -47,9 +47,8 @@ def _grouped(decimals: int) -> str:
 
 
 def _unit(id: str, decimals: int, *, prefix: str = "", d3: str | None = None) -> Unit:
-    number = prefix + _grouped(decimals)
-    xlsx = f"{number};-{number};{number}"
-    return Unit(id, decimals, xlsx, d3 or f",.{decimals}f", prefix)
+    # Excel writes a negative of "¥#,##0.00" as -¥4,351.00: the sign before the currency, as the text does
+    return Unit(id, decimals, prefix + _grouped(decimals), d3 or f",.{decimals}f", prefix)
 
 
 UNITS: dict[str, Unit] = {u.id: u for u in (
