@@ -39,3 +39,10 @@ def test_report_tile_pdf_and_xlsx_share_the_unit():
 
     assert NUMBER_FORMATS["currency"] == unit("currency").xlsx and NUMBER_FORMATS["pieces"] == "#,##0"
     assert fmt_change(-4351.0, "currency", "zh") == "−¥4,351.00"
+
+
+def test_cli_table_prints_the_tile_text(monkeypatch):
+    from dashboard.commands import kpi as cli
+
+    assert cli._format(0.984, "ratio") == fmt_value(0.984, "ratio") == "98.4 %"
+    assert cli._format(-4351.0, "currency") == "−¥4,351.00" and cli._format(1920, "pieces") == "1,920"
