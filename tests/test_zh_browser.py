@@ -52,3 +52,19 @@ def test_language_switch_and_page_controls_visible_without_scrolling(demo_server
     icon = page.locator("link[rel*='icon']").first.get_attribute("href") or ""
     assert urlparse(icon).hostname in (None, "127.0.0.1", "localhost"), icon
     context.close()
+
+
+def test_home_tile_labels_are_whole_at_1280(demo_server):
+    """Five headline tiles side by side: each KPI name wraps instead of ending in "…" (客户满意度(CSAT) was cut)."""
+    base, browser = demo_server
+    context = browser.new_context(viewport=SCREEN)
+    page = context.new_page()
+    page.goto(f"{base}/home?lang=zh")
+    wait_idle(page, 90_000)
+    labels = page.locator("[data-testid='stMetricLabel']")
+    labels.first.wait_for(timeout=60_000)
+    cut = page.evaluate("""() => [...document.querySelectorAll("[data-testid='stMetricLabel'], [data-testid='stMetricLabel'] *")]
+        .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
+    assert labels.count() >= 5 and cut == [], cut
+    screenshot(page, "zh-1280x720-home")
+    context.close()
