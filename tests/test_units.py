@@ -46,3 +46,10 @@ def test_cli_table_prints_the_tile_text(monkeypatch):
 
     assert cli._format(0.984, "ratio") == fmt_value(0.984, "ratio") == "98.4 %"
     assert cli._format(-4351.0, "currency") == "−¥4,351.00" and cli._format(1920, "pieces") == "1,920"
+
+
+def test_whole_number_columns_of_a_table_get_separators():
+    from dashboard.ui.tables import with_grouped_integers
+
+    config = with_grouped_integers(pl.DataFrame({"数量": [1264], "费用": [912.85], "名称": ["x"]}), {"费用": "kept"})
+    assert config["数量"]["type_config"]["format"] == "%,.0f" and config["费用"] == "kept" and "名称" not in config

@@ -53,6 +53,15 @@ def _dashes_for_gaps(shown: pl.DataFrame, column_config: dict | None) -> tuple[p
     return shown, (config or None) if column_config is not None else None
 
 
+def with_grouped_integers(shown: pl.DataFrame, column_config: dict | None) -> dict:
+    """Whole-number columns without a format of their own get thousand separators (1,264, not 1264)."""
+    config = dict(column_config or {})
+    for name, dtype in shown.schema.items():
+        if dtype.is_integer() and name not in config:
+            config[name] = unit_column("pieces")
+    return config
+
+
 def without_gaps(frame: pl.DataFrame) -> pl.DataFrame:
     """The frame for st.dataframe with "—" in its empty cells (for tables drawn without data_table)."""
     return _dashes_for_gaps(frame, None)[0]
@@ -72,6 +81,7 @@ def data_table(frame: pl.DataFrame, name: str, key: str, *, column_config: dict 
     # dates as plain text on screen (the grid would add 00:00:00); downloads keep real dates
     shown = frame.head(MAX_SHOWN).with_columns(pl.selectors.date().dt.strftime("%Y-%m-%d"))
     shown, column_config = _dashes_for_gaps(shown, column_config)
+    column_config = with_grouped_integers(shown, column_config)
     st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config, height=height, key=key)
     if total > MAX_SHOWN:
         st.caption(t("analysis.table.truncated", shown=MAX_SHOWN, total=f"{total:,}"))
