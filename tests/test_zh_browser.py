@@ -55,16 +55,20 @@ def test_language_switch_and_page_controls_visible_without_scrolling(demo_server
 
 
 def test_home_tile_labels_are_whole_at_1280(demo_server):
-    """Five headline tiles side by side: each KPI name wraps instead of ending in "…" (客户满意度(CSAT) was cut)."""
+    """Five headline tiles side by side: each KPI name and value wraps instead of ending in "…"
+    (客户满意度(CSAT) was cut)."""
     base, browser = demo_server
     context = browser.new_context(viewport=SCREEN)
     page = context.new_page()
-    page.goto(f"{base}/home?lang=zh")
-    wait_idle(page, 90_000)
-    labels = page.locator("[data-testid='stMetricLabel']")
-    labels.first.wait_for(timeout=60_000)
-    cut = page.evaluate("""() => [...document.querySelectorAll("[data-testid='stMetricLabel'], [data-testid='stMetricLabel'] *")]
-        .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
-    assert labels.count() >= 5 and cut == [], cut
-    screenshot(page, "zh-1280x720-home")
+    for path in ("home", "analysis-equipment"):  # five headline tiles; four tiles with units (43,812 分钟)
+        page.goto(f"{base}/{path}?lang=zh")
+        wait_idle(page, 90_000)
+        labels = page.locator("[data-testid='stMetricLabel']")
+        labels.first.wait_for(timeout=60_000)
+        page.wait_for_timeout(1000)
+        cut = page.evaluate("""() => [...document.querySelectorAll(
+            "[data-testid='stMetricLabel'], [data-testid='stMetricLabel'] *, [data-testid='stMetricValue'] *")]
+            .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
+        assert labels.count() >= 5 and cut == [], (path, cut)
+        screenshot(page, f"zh-1280x720-tiles-{path}")
     context.close()

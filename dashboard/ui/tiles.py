@@ -50,9 +50,11 @@ def fmt_period(date_from: date | None, date_to: date | None) -> str:
 
 
 # --- tiles -----------------------------------------------------------------------------------------
-# a tile's KPI name wraps onto a second line instead of ending in "…" (five tiles side by side on 1280 px)
+# a tile's KPI name and value wrap onto a second line instead of ending in "…" (four or five tiles side by
+# side on 1280 px: "43,812 分钟" was "43,812 …")
 WRAP_LABELS_CSS = """<style>
-[class*="st-key-tile_"] [data-testid="stMetricLabel"], [class*="st-key-tile_"] [data-testid="stMetricLabel"] * {
+[class*="st-key-tile_"] [data-testid="stMetricLabel"], [class*="st-key-tile_"] [data-testid="stMetricLabel"] *,
+[class*="st-key-tile_"] [data-testid="stMetricValue"], [class*="st-key-tile_"] [data-testid="stMetricValue"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; height: auto !important;
 }
 </style>"""
