@@ -67,7 +67,7 @@ def test_home_tile_labels_are_whole_at_1280(demo_server):
         labels.first.wait_for(timeout=60_000)
         page.wait_for_timeout(1000)
         cut = page.evaluate("""() => [...document.querySelectorAll(
-            "[data-testid='stMetricLabel'], [data-testid='stMetricLabel'] *, [data-testid='stMetricValue'] *")]
+            "[data-testid='stMetricLabel'], [data-testid='stMetricLabel'] *, [data-testid='stMetricValue'] *, [data-testid^='stMetricDelta'], [data-testid^='stMetricDelta'] *")]
             .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
         assert labels.count() >= 5 and cut == [], (path, cut)
         screenshot(page, f"zh-1280x720-tiles-{path}")

@@ -54,9 +54,11 @@ def fmt_period(date_from: date | None, date_to: date | None) -> str:
 # side on 1280 px: "43,812 分钟" was "43,812 …")
 WRAP_LABELS_CSS = """<style>
 [class*="st-key-tile_"] [data-testid="stMetricLabel"], [class*="st-key-tile_"] [data-testid="stMetricLabel"] *,
-[class*="st-key-tile_"] [data-testid="stMetricValue"], [class*="st-key-tile_"] [data-testid="stMetricValue"] * {
+[class*="st-key-tile_"] [data-testid="stMetricValue"], [class*="st-key-tile_"] [data-testid="stMetricValue"] *,
+[class*="st-key-tile_"] [data-testid^="stMetricDelta"], [class*="st-key-tile_"] [data-testid^="stMetricDelta"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; height: auto !important;
 }
+[class*="st-key-tile_"] [data-testid="stMetric"] div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; }
 </style>"""
 
 
