@@ -15,6 +15,7 @@ from dashboard.reports.summary import build_summary, last_complete_month, parse_
 from dashboard.reports.tables import complaints_table, exceptions_table, late_table, missing_table, scrap_table
 from dashboard.ui.explain import why_popover
 from dashboard.ui.plain_text import plain
+from dashboard.ui.tables import unit_column
 from dashboard.ui.tiles import STATUS_BADGE
 from data_access.commentary import MAX_CHARS, save_commentary
 from data_access.permissions import COMMENTARY_ROLES, PermissionDenied
@@ -94,7 +95,7 @@ st.caption(t("report.legend"))
 # --- tables -----------------------------------------------------------------------------------------
 ratio = st.column_config.NumberColumn(format="percent")
 whole = st.column_config.NumberColumn(format="localized")
-money = st.column_config.NumberColumn(format="¥%.2f")
+money = unit_column("currency")  # ¥1,234.56 as on the tiles
 
 def section(name: str, rows: int, table_of, formats: dict[int, object]) -> None:
     """A titled table of the summary, or the section's "nothing to show" line."""

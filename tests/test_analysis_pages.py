@@ -100,7 +100,7 @@ EXPECTED = {
         "Complaints": "1",
         "Complaint PPM": "200 ppm",                  # 1 / 5000 shipped × 10^6
         "Days to close a complaint": "—",            # still open
-        "Complaint cost": "¥1,500",
+        "Complaint cost": "¥1,500.00",
     },
     "materials": {
         "Material loss": "184.9 %",                  # 250 kg / ((960 + 990) × 0.045 kg) − 1
@@ -110,12 +110,12 @@ EXPECTED = {
     "purchasing": {
         "Supplier on-time delivery": "100.0 %",      # 2000 received 18 Jan, promised 19 Jan
         "Incoming pass rate": "—",
-        "Purchase price variance": "¥800",           # (18.9 − 18.5) × 2000
+        "Purchase price variance": "¥800.00",           # (18.9 − 18.5) × 2000
     },
     "people": {
         "Attendance rate": "100.0 %",                # 8 / 8 h
         "Overtime share": "25.0 %",                  # 2 / 8 h
-        "Total cost": "¥42,000",
+        "Total cost": "¥42,000.00",
         "Cost per finished unit": "¥21.88",
     },
 }

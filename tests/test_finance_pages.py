@@ -37,8 +37,8 @@ def test_sales_page_tiles_ageing_and_the_open_invoices_of_an_overdue_customer(sq
     february = {"period": "custom", "from": "2026-02-01", "to": "2026-02-28", "grain": "week"}
     at = run("analysis_sales.py", sqlite_engine, monkeypatch, query=february)
     tiles = {m.label: m.value for m in at.metric}
-    assert tiles["Sales revenue"] == "¥2,000" and tiles["Gross margin"] == "45.0 %"
-    assert tiles["Receivables open"] == "¥1,100"
+    assert tiles["Sales revenue"] == "¥2,000.00" and tiles["Gross margin"] == "45.0 %"
+    assert tiles["Receivables open"] == "¥1,100.00"
     receivables = at.dataframe[0].value
     assert receivables.iloc[0]["Open"] == pytest.approx(1100) and receivables.iloc[0]["1–30 days"] == pytest.approx(600)
     at.selectbox(key="sales_pick_customer").select(at.selectbox(key="sales_pick_customer").options[1]).run()

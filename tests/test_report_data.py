@@ -82,7 +82,7 @@ def test_months():
 
 @pytest.mark.parametrize("value, unit, text", [
     (None, "ratio", "—"), (0.7479, "ratio", "74.8 %"), (0.0198, "ratio", "1.98 %"), (276756.0, "pieces", "276,756"),
-    (8429.4, "currency", "¥8,429"), (-12.5, "currency", "−¥12.50"), (147.63, "pieces_per_hour", "147.6"),
+    (8429.4, "currency", "¥8,429.40"), (-4351.0, "currency", "−¥4,351.00"), (-0.001, "ratio", "0.10 %".replace("0.10", "−0.10")), (-12.5, "currency", "−¥12.50"), (147.63, "pieces_per_hour", "147.6"),
     (4.214, "score", "4.21"), (60.0, "ppm", "60"),
 ])
 def test_kpi_values_read_as_a_person_writes_them(value, unit, text):

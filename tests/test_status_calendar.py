@@ -376,7 +376,7 @@ def test_cli_names_a_missing_line(engine, monkeypatch, capsys):
     text = capsys.readouterr().out
     assert "None" not in text
     fpy = next(line for line in text.splitlines() if line.split()[:1] == ["no"])
-    assert fpy.split()[:3] == ["no", "line", "fpy"] and "0.9840" in fpy
+    assert fpy.split()[:3] == ["no", "line", "fpy"] and "98.4 %" in fpy  # as on the tile
     assert [r["line"] for r in cli_rows(capsys, "--by", "line", "--kpi", "fpy")] == [None]
 
 

@@ -52,3 +52,23 @@ def test_language_switch_and_page_controls_visible_without_scrolling(demo_server
     icon = page.locator("link[rel*='icon']").first.get_attribute("href") or ""
     assert urlparse(icon).hostname in (None, "127.0.0.1", "localhost"), icon
     context.close()
+
+
+def test_home_tile_labels_are_whole_at_1280(demo_server):
+    """Five headline tiles side by side: each KPI name and value wraps instead of ending in "…"
+    (客户满意度(CSAT) was cut)."""
+    base, browser = demo_server
+    context = browser.new_context(viewport=SCREEN)
+    page = context.new_page()
+    for path in ("home", "analysis-equipment"):  # five headline tiles; four tiles with units (43,812 分钟)
+        page.goto(f"{base}/{path}?lang=zh")
+        wait_idle(page, 90_000)
+        labels = page.locator("[data-testid='stMetricLabel']")
+        labels.first.wait_for(timeout=60_000)
+        page.wait_for_timeout(1000)
+        cut = page.evaluate("""() => [...document.querySelectorAll(
+            "[data-testid='stMetricLabel'], [data-testid='stMetricLabel'] *, [data-testid='stMetricValue'] *, [data-testid^='stMetricDelta'], [data-testid^='stMetricDelta'] *")]
+            .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
+        assert labels.count() >= 5 and cut == [], (path, cut)
+        screenshot(page, f"zh-1280x720-tiles-{path}")
+    context.close()

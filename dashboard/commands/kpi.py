@@ -18,6 +18,7 @@ import polars as pl
 
 from dashboard.commands.exit_codes import EXIT_OK, EXIT_REJECTED
 from dashboard.i18n import t
+from dashboard.i18n.numbers import fmt_value
 from dashboard.kpi.compare import period_target, target_status
 from dashboard.kpi.engine import Filters, compute, facts_for
 from dashboard.kpi.registry import DIMENSIONS, KPIS
@@ -41,13 +42,10 @@ def _parse_date(text: str | None, option: str) -> date | None:
 
 
 def _format(value, unit: str) -> str:
+    """As on the tiles and in the PDF (dashboard.i18n.numbers); --json keeps the raw numbers."""
     if value is None:
         return t("common.none")
-    if isinstance(value, float):
-        if unit == "ratio":
-            return f"{value:.4f}"
-        return f"{value:,.2f}"
-    return str(value)
+    return fmt_value(value, unit)
 
 
 def _dim_text(dim: str, value) -> str:

@@ -9,6 +9,7 @@ import altair as alt
 import polars as pl
 import vl_convert as vlc
 
+from dashboard.chart_style import category_axis, count_axis, value_format
 from dashboard.i18n import t
 from dashboard.kpi import KPIS
 from dashboard.reports.format import month_short
@@ -18,10 +19,6 @@ FONT = "Noto Sans CJK SC"
 BLUE, GREY, RED, GREEN, AMBER = "#1f77b4", "#9e9e9e", "#d62728", "#2ca02c", "#f0a000"
 LIGHT_COLOURS = {"green": GREEN, "amber": AMBER, "red": RED, "none": GREY}
 PNG_SCALE = 3  # pixels per CSS pixel: sharp when printed
-
-
-def _value_format(unit: str) -> str:
-    return ".1%" if unit == "ratio" else (",.2f" if unit in ("score", "currency") else ",.0f")
 
 
 def sparkline(h: Headline, lang: str, *, width: int = 200, height: int = 34) -> alt.LayerChart:
@@ -55,8 +52,8 @@ def scrap_reasons_chart(reasons: pl.DataFrame, lang: str, *, width: int = 300, h
     data = reasons.select(name=pl.col(column), qty="qty", share="share")
     order = data.get_column("name").to_list()
     bars = alt.Chart(data).mark_bar(color=BLUE).encode(
-        y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=160, labelFontSize=11)),
-        x=alt.X("qty:Q", title=t("report.col.qty", lang), axis=alt.Axis(format=",.0f", tickCount=5)))
+        y=alt.Y("name:N", sort=order, axis=category_axis(None, labelFontSize=11)),
+        x=alt.X("qty:Q", title=t("report.col.qty", lang), axis=count_axis(tickCount=5)))
     text = alt.Chart(data).mark_text(align="left", dx=3, fontSize=10).encode(
         y=alt.Y("name:N", sort=order), x="qty:Q", text=alt.Text("share:Q", format=".1%"))
     return (alt.layer(bars, text).properties(width=width, height=height, title=t("report.chart.scrap", lang))
@@ -70,7 +67,7 @@ def trend_chart(h: Headline, lang: str, *, width: int = 560, height: int = 180) 
     labels = [month_short(m, lang) for m, _ in h.series]
     data = pl.DataFrame({"month": labels, "value": [v for _, v in h.series]},
                         schema={"month": pl.String, "value": pl.Float64})
-    fmt = _value_format(k.unit)
+    fmt = value_format(k.unit)
     x = alt.X("month:O", sort=labels, title=None, axis=alt.Axis(labelAngle=0))
     layers = [alt.Chart(data).mark_line(point=True, color=BLUE).encode(
         x=x, y=alt.Y("value:Q", title=k.name(lang), axis=alt.Axis(format=fmt), scale=alt.Scale(zero=False)),

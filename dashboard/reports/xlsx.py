@@ -17,17 +17,14 @@ import xlsxwriter
 from dashboard.i18n import t
 from dashboard.i18n.master_names import row_name
 from dashboard.i18n.codes import code_label
+from dashboard.i18n.numbers import DEFAULT, UNITS
 from dashboard.kpi import KPIS, UNASSIGNED
 from dashboard.reports.format import month_title
 from dashboard.reports.pdf import department_label, kind_label
 from dashboard.reports.summary import MonthlySummary
 from data_access.ingest.export import FORMULA_START
 
-NUMBER_FORMATS = {
-    "ratio": "0.00%", "pieces": "#,##0", "count": "#,##0.0", "ppm": "#,##0.0", "currency": "¥#,##0.00",
-    "pieces_per_hour": "#,##0.0", "hours": "#,##0.0", "minutes": "#,##0", "days": "#,##0.0",
-    "score": "0.00", "points": "0.0",
-}
+NUMBER_FORMATS = {u.id: u.xlsx for u in UNITS.values()}  # one format per unit (dashboard.i18n.numbers)
 CHANGE_FORMATS = {"ratio": "+0.00%;-0.00%;0.00%", "currency": "+¥#,##0.00;-¥#,##0.00;¥0.00"}
 
 
@@ -107,7 +104,7 @@ def _summary_sheet(b: _Book, s: MonthlySummary) -> None:
     for h in s.headline:
         row += 1
         k = KPIS[h.kpi]
-        number = NUMBER_FORMATS.get(k.unit, "#,##0.00")
+        number = NUMBER_FORMATS.get(k.unit, DEFAULT.xlsx)
         change = CHANGE_FORMATS.get(k.unit, "+" + number + ";-" + number + ";" + number)
         b.text(ws, row, 0, k.name(lang))
         b.text(ws, row, 1, "%" if k.unit == "ratio" else t(f"kpi.unit.{k.unit}", lang))
@@ -130,7 +127,7 @@ def _trend_sheet(b: _Book, s: MonthlySummary) -> None:
     for i, month in enumerate(months):
         b.text(ws, row + 1 + i, 0, month)
         for col, h in enumerate(s.headline, start=1):
-            b.number(ws, row + 1 + i, col, h.series[i][1], NUMBER_FORMATS.get(h.unit, "#,##0.00"))
+            b.number(ws, row + 1 + i, col, h.series[i][1], NUMBER_FORMATS.get(h.unit, DEFAULT.xlsx))
 
 
 def _frame_sheet(b: _Book, s: MonthlySummary, sheet: str, section: str, empty: str, frame: pl.DataFrame,

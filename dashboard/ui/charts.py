@@ -14,15 +14,16 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
+from dashboard.chart_style import FONT, category_axis, count_axis, finish, gradient_legend, value_axis, value_format
 from dashboard.i18n import current_lang, t
 from dashboard.kpi import calendar
 from dashboard.kpi.compare import status_by_direction
 from dashboard.kpi.registry import MEASURES
 
-FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 PICK = "pick"
 BLUE, GREY, RED, GREEN, ORANGE = "#1f77b4", "#9e9e9e", "#d62728", "#2ca02c", "#ff7f0e"
 MAX_LABELS = 40  # beyond this, ordinal axes thin their labels out
+SCATTER_LABELS = 10  # named points of a scatter; more labels overlap on a projector
 MAX_CATEGORIES = 25  # bars or heat-map rows of one chart; more are neither readable nor quick to draw
 
 
@@ -53,10 +54,6 @@ def with_labels(frame: pl.DataFrame, column: str, grain: str) -> pl.DataFrame:
         {d: period_label(d, grain, lang) for d in periods}, default=None, return_dtype=pl.String))
 
 
-def value_format(unit: str) -> str:
-    return ".1%" if unit == "ratio" else (",.2f" if unit == "score" else ",.0f")
-
-
 def _x_axis(labels: list[str], title: str) -> alt.Axis:
     many = len(labels) > 12
     return alt.Axis(title=title, labelAngle=-45 if many else 0, labelOverlap="greedy", labelLimit=140,
@@ -65,9 +62,7 @@ def _x_axis(labels: list[str], title: str) -> alt.Axis:
 
 
 def _finish(chart, height: int = 320):
-    return chart.properties(height=height).configure(font=FONT).configure_axis(
-        labelFont=FONT, titleFont=FONT).configure_legend(labelFont=FONT, titleFont=FONT, orient="bottom"
-                                                        ).configure_title(font=FONT, anchor="start")
+    return finish(chart, height=height).configure_legend(orient="bottom")
 
 
 def draw(chart, key: str | None = None, *, selectable: bool = False) -> str | None:
@@ -114,7 +109,7 @@ def trend_chart(data: pl.DataFrame, value: str, unit: str, *, title: str, value_
     if target and target in data.columns:
         tooltip.append(alt.Tooltip(f"{target}:Q", title=t("analysis.target"), format=fmt))
     base = alt.Chart(data).encode(x=x)
-    y = alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt))
+    y = alt.Y(f"{value}:Q", title=value_title, axis=value_axis(unit))
     main = (base.mark_bar(color=BLUE) if bars else base.mark_line(point=True, color=BLUE)).encode(y=y, tooltip=tooltip)
     layers = [main]
     if target and target in data.columns and data.get_column(target).drop_nulls().len():
@@ -123,20 +118,31 @@ def trend_chart(data: pl.DataFrame, value: str, unit: str, *, title: str, value_
     return _finish(alt.layer(*layers).properties(title=title), height)
 
 
+def pareto_shares(data: pl.DataFrame) -> pl.DataFrame:
+    """share and cum_share from the values drawn: the cumulative line ends at exactly 100 % (a float
+    sum or a total that differs from the bars would put the last point above the axis)."""
+    total = data.get_column("value").sum() if data.height else 0
+    if not total:
+        return data
+    cum = (pl.col("value").cum_sum() / total).clip(0.0, 1.0)
+    return data.with_columns(share=pl.col("value") / total,
+                             cum_share=pl.when(pl.int_range(pl.len()) == pl.len() - 1).then(1.0).otherwise(cum))
+
+
 def pareto_chart(data: pl.DataFrame, *, title: str, category_title: str, value_title: str, unit: str = "pieces",
                  height: int = 340):
     """Bars in the given order (descending, "Other" last) and the cumulative-share line on a right
     axis. `data`: code, name, value, share, cum_share."""
+    data = pareto_shares(data)
     order = data.get_column("name").to_list()
-    x = alt.X("name:N", sort=order, axis=alt.Axis(title=category_title, labelAngle=-30 if len(order) > 6 else 0,
-                                                  labelLimit=160, labelOverlap=False))
+    x = alt.X("name:N", sort=order, axis=category_axis(category_title, count=len(order), vertical_bars=True))
     tooltip = [alt.Tooltip("name:N", title=category_title),
                alt.Tooltip("value:Q", title=value_title, format=value_format(unit)),
                alt.Tooltip("share:Q", title=t("analysis.share"), format=".1%"),
                alt.Tooltip("cum_share:Q", title=t("analysis.cum_share"), format=".1%")]
     pick = _pick()
     bars = alt.Chart(data).mark_bar(color=BLUE, cursor="pointer").encode(
-        x=x, y=alt.Y("value:Q", title=value_title, axis=alt.Axis(format=value_format(unit))),
+        x=x, y=alt.Y("value:Q", title=value_title, axis=value_axis(unit)),
         opacity=_opacity(), tooltip=tooltip).add_params(pick)
     line = alt.Chart(data).mark_line(color=ORANGE, point=alt.OverlayMarkDef(color=ORANGE)).encode(
         x=x, y=alt.Y("cum_share:Q", title=t("analysis.cum_share"), scale=alt.Scale(domain=[0, 1]),
@@ -151,9 +157,9 @@ def bar_chart(data: pl.DataFrame, *, title: str, category_title: str, value_titl
     drawn; with `color_by_target` (+1/-1, the KPI's direction) bars near target turn amber, off target red."""
     fmt = value_format(unit)
     order = data.get_column("name").to_list()
-    cat = alt.Y("name:N", sort=order, title=category_title, axis=alt.Axis(labelLimit=220)) if horizontal else \
-        alt.X("name:N", sort=order, title=category_title, axis=alt.Axis(labelAngle=-30 if len(order) > 6 else 0))
-    val = (alt.X if horizontal else alt.Y)("value:Q", title=value_title, axis=alt.Axis(format=fmt))
+    axis = category_axis(category_title, count=len(order), vertical_bars=not horizontal)
+    cat = alt.Y("name:N", sort=order, axis=axis) if horizontal else alt.X("name:N", sort=order, axis=axis)
+    val = (alt.X if horizontal else alt.Y)("value:Q", title=value_title, axis=value_axis(unit))
     color = alt.value(BLUE)
     if target is not None and color_by_target:  # the one status rule: near target amber, off target red
         data = data.with_columns(status=pl.Series([status_by_direction(color_by_target, v, target) or "none"
@@ -167,7 +173,7 @@ def bar_chart(data: pl.DataFrame, *, title: str, category_title: str, value_titl
     if target is not None:
         rule = alt.Chart(pl.DataFrame({"target": [target]})).mark_rule(color=RED, strokeDash=[6, 4], strokeWidth=2)
         layers.append(rule.encode(**{"x" if horizontal else "y": (alt.X if horizontal else alt.Y)("target:Q")}))
-    h = height or (alt.Step(24) if horizontal else 320)  # a band per category: labels never overlap
+    h = height or (alt.Step(34) if horizontal else 320)  # a band per category: labels never overlap
     return _finish(alt.layer(*layers).properties(title=title), h)
 
 
@@ -182,9 +188,9 @@ def heat_map(data: pl.DataFrame, *, title: str, x_title: str, y_title: str, valu
                alt.Tooltip("total:Q", title=MEASURES["total"].label(current_lang()), format=",.0f")]
     chart = alt.Chart(data).mark_rect(cursor="pointer").encode(
         x=alt.X("label:O", sort=labels, axis=_x_axis(labels, x_title)),
-        y=alt.Y("code:N", sort=machines, title=y_title),
+        y=alt.Y("code:N", sort=machines, axis=category_axis(y_title)),
         color=alt.Color("scrap_ratio:Q", title=value_title, scale=alt.Scale(scheme="orangered"),
-                        legend=alt.Legend(format=".1%")),
+                        legend=gradient_legend("ratio", value_title)),
         opacity=_opacity(), tooltip=tooltip).add_params(_pick())
     return _finish(chart.properties(title=title), height or alt.Step(22))
 
@@ -216,16 +222,26 @@ def p_chart(data: pl.DataFrame, *, title: str, x_title: str, value_title: str, h
     return _finish(chart.properties(title=title), height)
 
 
+def waterfall_steps(data: pl.DataFrame) -> pl.DataFrame:
+    """The bars worth drawing: no loss of 0 minutes, and no time step equal to the one before it
+    (with no loss between them it would be the same bar twice)."""
+    data = data.sort("order").filter((pl.col("kind") != t("analysis.kind.loss")) | (pl.col("minutes").fill_null(0) > 0))
+    is_time = pl.col("kind") == t("analysis.kind.time")
+    repeat = is_time & is_time.shift(1).fill_null(False) & (pl.col("minutes") == pl.col("minutes").shift(1))
+    return data.filter(~repeat.fill_null(False))
+
+
 def waterfall(data: pl.DataFrame, *, title: str, value_title: str, height: int = 380):
     """OEE waterfall: time steps as full bars, losses hanging from the level above.
     `data`: name, start, end, minutes, share, kind ("time" | "loss"), order."""
-    order = data.sort("order").get_column("name").to_list()
+    data = waterfall_steps(data)
+    order = data.get_column("name").to_list()
     tooltip = [alt.Tooltip("name:N", title=t("analysis.step")),
                alt.Tooltip("minutes:Q", title=value_title, format=",.0f"),
                alt.Tooltip("share:Q", title=t("analysis.of_planned"), format=".1%")]
+    x = alt.X("name:N", sort=order, axis=category_axis(None, count=len(order), vertical_bars=True))
     chart = alt.Chart(data).mark_bar().encode(
-        x=alt.X("name:N", sort=order, axis=alt.Axis(title=None, labelAngle=-30, labelLimit=180, labelOverlap=False)),
-        y=alt.Y("start:Q", title=value_title, axis=alt.Axis(format=",.0f")), y2="end:Q",
+        x=x, y=alt.Y("start:Q", title=value_title, axis=value_axis("minutes")), y2="end:Q",
         color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=[t("analysis.kind.time"), t("analysis.kind.loss")],
                                                               range=[BLUE, RED])),
         tooltip=tooltip)
@@ -238,8 +254,8 @@ def histogram(data: pl.DataFrame, *, title: str, x_title: str, value_title: str,
     """Bars per bucket in the given order; `data`: name, value, late (bool)."""
     order = data.get_column("name").to_list()
     chart = alt.Chart(data).mark_bar().encode(
-        x=alt.X("name:N", sort=order, axis=alt.Axis(title=x_title, labelAngle=0)),
-        y=alt.Y("value:Q", title=value_title), tooltip=[alt.Tooltip("name:N", title=x_title),
+        x=alt.X("name:N", sort=order, axis=category_axis(x_title, count=len(order), vertical_bars=True)),
+        y=alt.Y("value:Q", title=value_title, axis=count_axis()), tooltip=[alt.Tooltip("name:N", title=x_title),
                                                         alt.Tooltip("value:Q", title=value_title, format=",.0f")],
         color=alt.condition("datum.late", alt.value(RED), alt.value(GREEN)))
     return _finish(chart.properties(title=title), height)
@@ -254,9 +270,9 @@ def dual_trend(data: pl.DataFrame, *, line: str, bars: str, line_title: str, bar
                alt.Tooltip(f"{line}:Q", title=line_title, format=value_format(line_unit)),
                alt.Tooltip(f"{bars}:Q", title=bars_title, format=",.0f")]
     b = alt.Chart(data).mark_bar(color=ORANGE, opacity=0.55).encode(
-        x=x, y=alt.Y(f"{bars}:Q", title=bars_title, axis=alt.Axis(orient="right", titleColor=ORANGE)), tooltip=tooltip)
+        x=x, y=alt.Y(f"{bars}:Q", title=bars_title, axis=count_axis(orient="right", titleColor=ORANGE)), tooltip=tooltip)
     ln = alt.Chart(data).mark_line(point=True, color=BLUE, strokeWidth=3).encode(
-        x=x, y=alt.Y(f"{line}:Q", title=line_title, axis=alt.Axis(format=value_format(line_unit), titleColor=BLUE)),
+        x=x, y=alt.Y(f"{line}:Q", title=line_title, axis=value_axis(line_unit, titleColor=BLUE)),
         tooltip=tooltip)
     return _finish(alt.layer(b, ln).resolve_scale(y="independent").properties(title=title), height)
 
@@ -282,6 +298,10 @@ def scatter(data: pl.DataFrame, *, x: str, y: str, x_title: str, y_title: str, s
             (pl.col(y) / ((y_domain[1] - y_domain[0]) / 15)).round(0)]
     data = data.with_columns(point_label=pl.col("code").sort().str.join(", ").over(spot),
                              first_at_point=pl.int_range(pl.len()).over(spot) == 0)
+    # only the SCATTER_LABELS largest spots are named (the rest in the tooltip): labels never pile up
+    spot_size = pl.when(pl.col("first_at_point")).then(pl.col(size).fill_null(0).max().over(spot))
+    data = data.with_columns(first_at_point=pl.col("first_at_point")
+                             & (spot_size.rank("ordinal", descending=True) <= SCATTER_LABELS).fill_null(False))
     # a ratio below 0 % or above 100 % is padding, not a value: no tick label there
     axis = alt.Axis(format="%", labelExpr="datum.value < -0.0001 || datum.value > 1.0001 ? '' : datum.label")
     base = alt.Chart(data).encode(
@@ -295,5 +315,5 @@ def scatter(data: pl.DataFrame, *, x: str, y: str, x_title: str, y_title: str, s
 
 
 __all__ = ["MAX_CATEGORIES", "PICK", "bar_chart", "draw", "dual_trend", "heat_map", "histogram", "note_top", "p_chart",
-           "padded_domain", "pareto_chart", "period_label", "scatter", "trend_chart", "value_format", "waterfall",
-           "with_labels"]
+           "padded_domain", "pareto_chart", "pareto_shares", "period_label", "scatter", "trend_chart", "value_format", "waterfall",
+           "waterfall_steps", "with_labels"]

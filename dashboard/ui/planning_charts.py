@@ -8,6 +8,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from dashboard.chart_style import category_axis, count_axis, gradient_legend
 from dashboard.i18n import t
 from data_access.ingest.export import frame_bytes
 
@@ -81,7 +82,7 @@ def capacity_heatmap(table: pl.DataFrame, level: str) -> alt.LayerChart:
         color=alt.Color("load:Q", title=t("planning.capacity.load"),
                         scale=alt.Scale(domain=[0, 80, 100, 150], range=["#f1f8e9", "#aed581", "#ffb300", "#c62828"],
                                         clamp=True),
-                        legend=alt.Legend(labelFont=CJK_FONT, titleFont=CJK_FONT)),
+                        legend=gradient_legend("pieces", t("planning.capacity.load"))),
         tooltip=tooltip)
     outline = base.transform_filter(alt.datum.bottleneck).mark_rect(fill=None, stroke="#000000", strokeWidth=2.5)
     text = base.mark_text(fontSize=11, font=CJK_FONT).encode(
@@ -208,7 +209,7 @@ def progress_chart(weeks: pl.DataFrame) -> alt.Chart:
         x=alt.X("week:O", title=t("planning.week"), sort=_weeks_in_order(data),
                 axis=alt.Axis(labelAngle=0, labelOverlap=False, labelFont=CJK_FONT, titleFont=CJK_FONT)),
         xOffset=alt.XOffset("series:N", sort=list(series.values())),
-        y=alt.Y("qty:Q", title=t("planning.progress.qty"), axis=alt.Axis(titleFont=CJK_FONT)),
+        y=alt.Y("qty:Q", title=t("planning.progress.qty"), axis=count_axis(titleFont=CJK_FONT)),
         color=alt.Color("series:N", title=t("planning.progress.series"), sort=list(series.values()),
                         scale=alt.Scale(range=["#90a4ae", "#1e88e5"]),
                         legend=alt.Legend(orient="bottom", labelFont=CJK_FONT, titleFont=CJK_FONT, labelLimit=300)),

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard.i18n import current_lang, t
 from dashboard.i18n.codes import COLUMN_GROUPS, EMPTY, code_labels
-from dashboard.i18n.numbers import fmt_value
+from dashboard.i18n.numbers import fmt_value, unit
 from data_access.ingest.export import frame_bytes
 
 MAX_SHOWN = 500  # rows drawn in the page; downloads always hold every row
@@ -33,6 +33,11 @@ def download_buttons(frame: pl.DataFrame | Callable[[], pl.DataFrame], name: str
                        key=f"{key}_xlsx", icon=":material/download:", on_click="ignore")
 
 
+def unit_column(unit_id: str, label: str | None = None, **kwargs):
+    """A table column of a unit's numbers, formatted as the tiles, the PDF and the XLSX are."""
+    return st.column_config.NumberColumn(label, format=unit(unit_id).grid, **kwargs)
+
+
 def _dashes_for_gaps(shown: pl.DataFrame, column_config: dict | None) -> tuple[pl.DataFrame, dict | None]:
     """An empty cell says "—", never "None" (what the grid prints for a null): text columns get the
     dash, a number column with gaps becomes text (a percent column formatted as the tiles do)."""
@@ -43,9 +48,18 @@ def _dashes_for_gaps(shown: pl.DataFrame, column_config: dict | None) -> tuple[p
             continue
         spec = config.pop(name, None) or {}
         percent = (spec.get("type_config") or {}).get("format") == "percent" if isinstance(spec, dict) else False
-        text = [EMPTY if v is None else (fmt_value(v, "ratio") if percent else f"{v:,}") for v in shown[name]]
+        text = [EMPTY if v is None else fmt_value(v, "ratio" if percent else ("number" if isinstance(v, float) else "pieces")) for v in shown[name]]
         shown = shown.with_columns(pl.Series(name, text, dtype=pl.String))
     return shown, (config or None) if column_config is not None else None
+
+
+def with_grouped_integers(shown: pl.DataFrame, column_config: dict | None) -> dict:
+    """Whole-number columns without a format of their own get thousand separators (1,264, not 1264)."""
+    config = dict(column_config or {})
+    for name, dtype in shown.schema.items():
+        if dtype.is_integer() and name not in config:
+            config[name] = unit_column("pieces")
+    return config
 
 
 def without_gaps(frame: pl.DataFrame) -> pl.DataFrame:
@@ -67,6 +81,7 @@ def data_table(frame: pl.DataFrame, name: str, key: str, *, column_config: dict 
     # dates as plain text on screen (the grid would add 00:00:00); downloads keep real dates
     shown = frame.head(MAX_SHOWN).with_columns(pl.selectors.date().dt.strftime("%Y-%m-%d"))
     shown, column_config = _dashes_for_gaps(shown, column_config)
+    column_config = with_grouped_integers(shown, column_config)
     st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config, height=height, key=key)
     if total > MAX_SHOWN:
         st.caption(t("analysis.table.truncated", shown=MAX_SHOWN, total=f"{total:,}"))
@@ -115,7 +130,7 @@ def rows_behind_table(frame: pl.DataFrame, headers: dict[str, str], name: str, k
                whole=lambda: shaped(frame.sort(newest_first, descending=True, maintain_order=True)))
 
 
-__all__ = ["MAX_SHOWN", "data_table", "download_buttons", "headers", "labelled_codes", "rows_behind_table", "translated", "without_gaps"]
+__all__ = ["MAX_SHOWN", "data_table", "download_buttons", "headers", "labelled_codes", "rows_behind_table", "translated", "unit_column", "without_gaps"]
 
 
 def headers(*columns: str) -> dict[str, str]:

@@ -50,6 +50,18 @@ def fmt_period(date_from: date | None, date_to: date | None) -> str:
 
 
 # --- tiles -----------------------------------------------------------------------------------------
+# a tile's KPI name and value wrap onto a second line instead of ending in "…" (four or five tiles side by
+# side on 1280 px: "43,812 分钟" was "43,812 …")
+WRAP_LABELS_CSS = """<style>
+[class*="st-key-tile_"] [data-testid="stMetricLabel"], [class*="st-key-tile_"] [data-testid="stMetricLabel"] *,
+[class*="st-key-tile_"] [data-testid="stMetricValue"], [class*="st-key-tile_"] [data-testid="stMetricValue"] *,
+[class*="st-key-tile_"] [data-testid^="stMetricDelta"], [class*="st-key-tile_"] [data-testid^="stMetricDelta"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; height: auto !important;
+}
+[class*="st-key-tile_"] [data-testid="stMetric"] div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; }
+</style>"""
+
+
 def kpi_name(kpi_id: str) -> str:
     return KPIS[kpi_id].name(current_lang())
 
@@ -65,6 +77,7 @@ def kpi_tiles(kpi_ids: Sequence[str], facts: Mapping[str, pl.DataFrame], filters
               *, per_row: int = 4, key: str = "tiles") -> pl.DataFrame:
     """One tile per KPI, `per_row` to a row; returns the compared figures."""
     rows = tile_rows(kpi_ids, facts, filters, today)
+    st.html(WRAP_LABELS_CSS)
     prev = previous_period(filters.date_from, filters.date_to)
     last_year = same_period_last_year(filters.date_from, filters.date_to)
     records = rows.to_dicts()

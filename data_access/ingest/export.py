@@ -27,8 +27,14 @@ def neutralise_frame(frame: pl.DataFrame) -> pl.DataFrame:
     ])
 
 
-def frame_bytes(frame: pl.DataFrame, fmt: str = "csv", sheet: str = "rows") -> bytes:
-    """CSV (UTF-8 with BOM so that Excel shows Chinese) or XLSX bytes, formulas neutralised."""
+WHOLE, DECIMAL = "#,##0", "#,##0.00"  # typed number cells with thousand separators (the app's unit formats)
+
+
+def frame_bytes(frame: pl.DataFrame, fmt: str = "csv", sheet: str = "rows",
+                number_formats: dict[str, str] | None = None) -> bytes:
+    """CSV (UTF-8 with BOM so that Excel shows Chinese) or XLSX bytes, formulas neutralised.
+    XLSX cells are typed: dates as dates, numbers as numbers in `number_formats[column]` (else
+    #,##0 for whole numbers, #,##0.00 for decimals)."""
     safe = neutralise_frame(frame)
     if fmt == "csv":
         return b"\xef\xbb\xbf" + safe.write_csv().encode("utf-8")
@@ -43,6 +49,10 @@ def frame_bytes(frame: pl.DataFrame, fmt: str = "csv", sheet: str = "rows") -> b
             # typed date cells: Excel sorts and filters them as dates, not as serial numbers in General
             day = wb.add_format({"num_format": "yyyy-mm-dd"})
             moment = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+            given = number_formats or {}
+            numbers = [wb.add_format({"num_format": given.get(name) or (
+                WHOLE if dtype.is_integer() else DECIMAL)}) if dtype.is_numeric() else None
+                for name, dtype in safe.schema.items()]
             for c, name in enumerate(safe.columns):
                 ws.write_string(0, c, name, bold)
                 ws.set_column(c, c, max(10, min(40, len(name) + 2)))
@@ -56,6 +66,8 @@ def frame_bytes(frame: pl.DataFrame, fmt: str = "csv", sheet: str = "rows") -> b
                         ws.write_datetime(r, c, value, moment)
                     elif isinstance(value, date):
                         ws.write_datetime(r, c, value, day)
+                    elif isinstance(value, (int, float)) and not isinstance(value, bool) and numbers[c] is not None:
+                        ws.write_number(r, c, value, numbers[c])
                     else:
                         ws.write(r, c, value)
         return buffer.getvalue()
