@@ -8,7 +8,7 @@ from dashboard.planning.projection import project
 from dashboard.planning.schedule import DEFAULT_WEEKS, OPERATION_LEAD_DAYS, open_order_lines
 from dashboard.ui.planning_charts import capacity_heatmap, capacity_table, late_lines, late_metrics, plan_inputs, rules
 from data_access.db import get_engine
-from data_access.planning_data import load_planning_frames
+from dashboard.facts import load_planning_frames
 
 st.title(t("nav.planning.capacity"))
 st.caption(t("planning.capacity.intro", weeks=DEFAULT_WEEKS))

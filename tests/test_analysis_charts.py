@@ -138,7 +138,7 @@ def test_recipe_spec_is_valid_vega_lite(name):
 
 # --- figures remembered per data version ------------------------------------------------------------
 class FakeFacts(dict):
-    """What cached() reads of data_access.facts.Facts: the engine (its URL) and the data version."""
+    """What cached() reads of dashboard.facts.Facts: the engine (its URL) and the data version."""
 
     def __init__(self, url: str, version: int):
         super().__init__()

@@ -98,7 +98,7 @@ class _Resolver(Mapping):
         return frame
 
     def prefetch(self, names: list[str]) -> None:
-        """Let a database-backed mapping (data_access.facts.Facts) read the facts it lacks together."""
+        """Let a database-backed mapping (dashboard.facts.Facts) read the facts it lacks together."""
         if hasattr(self._facts, "prefetch"):
             self._facts.prefetch(names)
 
@@ -109,7 +109,7 @@ class _Resolver(Mapping):
 
     def known_first_date(self, name: str) -> date | None:
         """A fact's first date over its whole history when the caller's mapping knows it better than
-        the frame does (data_access.facts.Facts for a date window); None: read it from the frame."""
+        the frame does (dashboard.facts.Facts for a date window); None: read it from the frame."""
         hint = getattr(self._facts, "known_first_date", None)
         return hint(name) if hint is not None and name not in DERIVED_FACTS else None
 
