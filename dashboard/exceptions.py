@@ -402,8 +402,8 @@ def load_exceptions(engine=None, today: date | None = None, *, include_acknowled
     they worsened, or all with include_acknowledged)."""
     from dashboard.planning.projection import project
     from data_access.exception_acks import latest_acknowledgements
-    from data_access.facts import load_facts
-    from data_access.planning_data import load_planning_frames
+    from dashboard.facts import load_facts
+    from dashboard.facts import load_planning_frames
     from data_access.status import data_status
 
     today = today or date.today()

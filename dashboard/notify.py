@@ -224,7 +224,7 @@ COMPOSERS = {"summary": _summary_mail, "csat_weekly": _csat_mail, "alert": _aler
 def due_mails(engine: Engine, now: datetime, subscriptions: list[SubscriptionRow] | None = None,
               facts: Mapping[str, pl.DataFrame] | None = None) -> Iterator[Mail]:
     """Every mail due at `now`, sent or not (claiming them is run_notify's part)."""
-    from data_access.facts import load_facts
+    from dashboard.facts import load_facts
 
     subscriptions = list_subscriptions(engine) if subscriptions is None else subscriptions
     if not subscriptions:

@@ -20,7 +20,7 @@ from dashboard.ui.tiles import STATUS_BADGE
 from data_access.commentary import MAX_CHARS, save_commentary
 from data_access.permissions import COMMENTARY_ROLES, PermissionDenied
 from data_access.db import get_engine
-from data_access.facts import load_facts
+from dashboard.facts import load_facts
 
 EDITORS = COMMENTARY_ROLES  # the rule data_access.commentary enforces below the page
 MONTHS_OFFERED = 36

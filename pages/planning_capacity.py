@@ -12,7 +12,7 @@ from dashboard.planning.schedule import DEFAULT_WEEKS, OPERATION_LEAD_DAYS, open
 from dashboard.ui.names import localized_frames
 from dashboard.ui.planning_charts import capacity_heatmap, capacity_table, late_lines, late_metrics, plan_inputs, rules
 from data_access.db import get_engine
-from data_access.planning_data import load_manpower_frames, load_planning_frames
+from dashboard.facts import load_manpower_frames, load_planning_frames
 
 st.title(t("nav.planning.capacity"))
 st.caption(t("planning.capacity.intro", weeks=DEFAULT_WEEKS))

@@ -12,7 +12,7 @@ from dashboard.ui.planning_charts import (late_lines, late_metrics, mrp_display,
                                           planned_orders_xlsx, rules)
 from dashboard.ui.tables import without_gaps
 from data_access.db import get_engine
-from data_access.planning_data import load_planning_frames
+from dashboard.facts import load_planning_frames
 
 st.title(t("nav.planning.mrp"))
 st.caption(t("planning.mrp.intro", weeks=DEFAULT_WEEKS))

@@ -9,7 +9,7 @@ from dashboard.planning.schedule import DEFAULT_WEEKS, open_order_lines
 from dashboard.ui.names import localized_frames
 from dashboard.ui.planning_charts import late_lines, late_metrics, plan_inputs, priority_chart, priority_table, rules
 from data_access.db import get_engine
-from data_access.planning_data import load_planning_frames
+from dashboard.facts import load_planning_frames
 
 st.title(t("nav.planning.priority"))
 st.caption(t("planning.priority.intro"))

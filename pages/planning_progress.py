@@ -10,7 +10,7 @@ from dashboard.ui.names import localized_frames, picker_labels
 from dashboard.ui.planning_charts import (late_lines, late_metrics, plan_inputs, progress_chart, progress_table, rules,
                                           weekly_table)
 from data_access.db import get_engine
-from data_access.planning_data import load_planning_frames
+from dashboard.facts import load_planning_frames
 
 st.title(t("nav.planning.progress"))
 st.caption(t("planning.progress.intro"))

@@ -16,7 +16,7 @@ from dashboard.ui.login import require_login
 from dashboard.ui.memo import cached
 from dashboard.ui.scorecards import department_name, ranking_chart, rows_table, trend_chart
 from data_access.db import get_engine
-from data_access.facts import load_facts
+from dashboard.facts import load_facts
 
 if "lang" in st.session_state:  # the frame sets it too; a page run on its own (AppTest) needs it here
     set_lang(st.session_state.lang)

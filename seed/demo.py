@@ -266,7 +266,7 @@ def _targets(frames: dict[str, pl.DataFrame], cal: Calendar) -> pl.DataFrame:
     better by the improvement the plant plans. So a plant target is the plant's, never a line's,
     and a climb above last year's scrap reads as off target."""
     from dashboard.kpi import Filters, compute, kpi
-    from data_access.facts import FrameFacts
+    from dashboard.facts import FrameFacts
 
     facts = FrameFacts(frames)
     base = Filters(date_from=cal.start, date_to=_month_start(cal.start, -12) - timedelta(days=1))

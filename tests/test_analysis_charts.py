@@ -138,12 +138,18 @@ def test_recipe_spec_is_valid_vega_lite(name):
 
 # --- figures remembered per data version ------------------------------------------------------------
 class FakeFacts(dict):
-    """What cached() reads of data_access.facts.Facts: the engine (its URL) and the data version."""
+    """A VersionedFacts (dashboard.kpi.engine) as cached() reads it: its cache_key."""
 
     def __init__(self, url: str, version: int):
         super().__init__()
-        self.engine = type("E", (), {"url": url})()
         self.version = version
+        self.cache_key = (url, version, None)
+
+    def prefetch(self, names) -> None:
+        pass
+
+    def known_first_date(self, name):
+        return None
 
 
 def test_cached_answers_the_same_question_once_per_data_version():

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from dashboard.kpi import Filters, compute
 from dashboard.kpi.equipment import machine_history, pm_status
 from dashboard.kpi.purchasing import price_trend, reject_pareto, supplier_history
-from data_access.facts import FrameFacts
+from dashboard.facts import FrameFacts
 from data_access.kinds import KINDS
 from tests.support.examples import example_row
 
@@ -188,7 +188,7 @@ def test_demo_pm_plan_and_resin_price_rise_are_plausible():
 # Where a clerk's field can reach the user: the KPI engine and analyses, planning, the pages and their UI
 # pieces, the report, the CLI commands, the facts and the planning projection's reads.
 READERS = ("dashboard/kpi", "dashboard/planning", "dashboard/ui", "dashboard/reports", "dashboard/exceptions.py",
-           "dashboard/commands", "pages", "data_access/facts.py", "data_access/planning_data.py")
+           "dashboard/commands", "dashboard/facts.py", "pages", "data_access/planning_data.py")
 KINDS_ASKED = ("hr_events", "projects", "maintenance", "routings")
 # Fields no page or KPI reads, each with the reason; the list must be exactly the fields found unread.
 UNREAD_JUSTIFIED: dict[tuple[str, str], str] = {}

@@ -19,7 +19,7 @@ from dashboard.kpi.compare import previous_period
 from dashboard.reports.pdf import render_pdf
 from dashboard.reports.summary import CAUSE_POINTS, CAUSE_RELATIVE, build_summary, month_bounds, parse_month
 from dashboard.reports.xlsx import render_xlsx
-from data_access.facts import load_facts
+from dashboard.facts import load_facts
 from data_access.loaders import clear_cache
 from seed.demo import load_demo, story_facts
 from tests.conftest import make_database, serving_database

@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from dashboard.auth import create_user
 from dashboard.kpi import Filters, compute, compute_one
 from data_access.db import write_transaction
-from data_access.facts import load_facts
+from dashboard.facts import load_facts
 from data_access.ingest.commit import import_upload
 from data_access.permissions import database_owner
 from data_access.store import finish_batch, insert_rows, new_batch

@@ -285,7 +285,7 @@ def test_people_kpis_by_hand():
 
 
 def test_headcount_by_day_counts_through_the_leave_date():
-    from data_access.facts import headcount_by_day
+    from dashboard.kpi.facts import headcount_by_day
 
     employees = pl.DataFrame({"employee": ["E1", "E2"], "department": ["hr", "hr"],
                               "hire_date": [date(2026, 1, 1), date(2026, 1, 3)],

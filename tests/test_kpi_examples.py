@@ -1,6 +1,6 @@
 """The published worked examples of the KPI definitions (SPEC §5; the KPIs: docs/kpis.md), through
 the real path: rows written to the database
-(store.new_batch/insert_rows in a write transaction), read by data_access.facts, computed by
+(store.new_batch/insert_rows in a write transaction), read by dashboard.facts, computed by
 dashboard.kpi — on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from data_access.db import write_transaction
-from data_access.facts import clear_cache, load_facts
+from dashboard.facts import clear_cache, load_facts
 from data_access.store import insert_rows, new_batch
 from dashboard.kpi import Filters, compute_one, rty
 

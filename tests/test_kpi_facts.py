@@ -1,4 +1,4 @@
-"""data_access.facts (SQL -> facts) and `plantkpi kpi`, on SQLite and PostgreSQL."""
+"""dashboard.facts (SQL -> kind frames -> declared facts) and `plantkpi kpi`, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
@@ -8,7 +8,7 @@ import pytest
 
 from dashboard.cli import main
 from dashboard.kpi import Filters, compute, compute_one, scrap_pareto
-from data_access.facts import clear_cache, load_facts
+from dashboard.facts import clear_cache, load_facts
 from tests.test_kpi_examples import D, plant, production_row, write
 
 
@@ -109,7 +109,8 @@ def test_a_large_kind_read_in_id_ranges_equals_the_whole_read(engine, monkeypatc
     from a deleted row) gives the same fact, row for row, as one whole read."""
     import sqlalchemy as sa
 
-    import data_access.facts as facts_module
+    import data_access.kind_frames as facts_module
+    from dashboard.kpi.facts import KIND_COLUMNS
     from data_access.db import write_transaction
 
     _two_line_plant(engine)
@@ -121,7 +122,7 @@ def test_a_large_kind_read_in_id_ranges_equals_the_whole_read(engine, monkeypatc
     whole = load_facts(engine)["production"]
     monkeypatch.setattr(facts_module, "SPLIT_ROWS", 2)
     monkeypatch.setattr(facts_module, "parallel_reads", lambda: 3)
-    plan = facts_module.read_plan(engine, ["production"])
+    plan = facts_module.read_plan(engine, ["production"], columns=KIND_COLUMNS)
     assert len(plan) == 3 and all(" WHERE id > " in q for _, q in plan)
     clear_cache()
     split = load_facts(engine)["production"]
@@ -131,9 +132,9 @@ def test_a_large_kind_read_in_id_ranges_equals_the_whole_read(engine, monkeypatc
 
 
 def test_every_fact_builds_from_its_declared_inputs_in_one_round_of_reads(engine, monkeypatch):
-    """Each fact reads only the kinds data_access.facts.INPUTS lists (it raises otherwise), and a
+    """Each fact reads only the kinds its declaration in dashboard.kpi.facts lists (it raises otherwise), and a
     KPI request reads everything it needs in one concurrent round (one read_sql_many call)."""
-    import data_access.facts as facts_module
+    import data_access.kind_frames as facts_module
     from data_access.loaders import clear_cache as clear_kinds
 
     _two_line_plant(engine)
@@ -160,7 +161,7 @@ def test_concurrent_sessions_build_the_same_fact_and_raw_reads_are_not_kept(engi
     was built from is dropped (only the fact stays cached)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    import data_access.facts as facts_module
+    import data_access.kind_frames as facts_module
 
     _two_line_plant(engine)
     clear_cache()

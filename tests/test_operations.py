@@ -17,7 +17,7 @@ import pytest
 
 from dashboard.cli import main
 from dashboard.kpi import Filters, compute, compute_one, material_loss_by_line, rty, wip_by_operation
-from data_access.facts import clear_cache, load_facts
+from dashboard.facts import clear_cache, load_facts
 from data_access.loaders import load_kind
 from tests.conftest import make_database
 from tests.support.examples import example_row

@@ -42,7 +42,9 @@ from dashboard.kpi.calendar import PlantCalendar
 from dashboard.kpi.people import monthly_overtime, overtime_over_limit
 from dashboard.kpi.rd import launched_per_quarter, projects_by_stage
 from data_access.db import write_transaction
-from data_access.facts import headcount_by_day, load_facts
+from dashboard.facts import load_facts
+from dashboard.kpi.facts import headcount_by_day
+from data_access.kinds.base import DEPARTMENTS
 from data_access.loaders import clear_cache
 from data_access.store import insert_rows, new_batch
 from tests.conftest import make_database, serving_database
@@ -140,7 +142,7 @@ def test_a_transfer_moves_headcount_between_departments():
     events = pl.DataFrame({"date": [date(2026, 1, 2), date(2026, 1, 3), date(2026, 1, 4)],
                            "employee_code": ["B", "A", "B"], "event": ["transfer"] * 3,
                            "detail": ["INJ -> DMC", "to:nowhere", "to:quality"]})
-    days = headcount_by_day(employees, date(2026, 1, 5), events)
+    days = headcount_by_day(employees, date(2026, 1, 5), events, DEPARTMENTS)
     by = {d: days.filter(department=d).sort("date").get_column("headcount").to_list() for d in ("production", "quality")}
     assert by == {"production": [2, 2, 2, 1, 1], "quality": [0, 0, 0, 1, 1]}
     assert days.get_column("leaves").sum() == 0
@@ -154,7 +156,7 @@ def test_a_transfer_with_from_counts_a_register_kept_current():
                              schema_overrides={"leave_date": pl.Date})
     events = pl.DataFrame({"date": [date(2026, 1, 4)], "employee_code": ["B"], "event": ["transfer"],
                            "detail": ["to:quality from:production 调品管部"]})
-    days = headcount_by_day(employees, date(2026, 1, 5), events)
+    days = headcount_by_day(employees, date(2026, 1, 5), events, DEPARTMENTS)
     by = {d: days.filter(department=d).sort("date").get_column("headcount").to_list() for d in ("production", "quality")}
     assert by == {"production": [2, 2, 2, 1, 1], "quality": [0, 0, 0, 1, 1]}
 
@@ -285,7 +287,7 @@ def test_demo_has_busy_season_overtime_exceptions_injuries_transfers_and_every_s
     """The demo (seed/demo.py, seed/hr_rd.py): employees over 36 h of overtime only in the weeks before a
     Chinese New Year and not many of them; at least two injuries; department transfers whose detail
     says where ("to:<department>"), each moving one person; projects in all five stages."""
-    from data_access.facts import FrameFacts
+    from dashboard.facts import FrameFacts
     from seed.demo import generate, story_facts
 
     today = date.today()

@@ -23,7 +23,7 @@ FACT_SCHEMA = {"date": pl.Date, "machine": pl.String, "product": pl.String, "pla
 
 
 def frames_of(rows: dict[str, list[dict]], fact: list[dict] | None = None) -> dict[str, pl.DataFrame]:
-    """Frames shaped like data_access.planning_data.load_planning_frames, from plain rows."""
+    """Frames shaped like dashboard.facts.load_planning_frames, from plain rows."""
     out = {}
     for kind in PLANNING_KINDS:
         schema = {k: v for k, v in schema_of(kind).items() if k not in ("id", "batch_id")}

@@ -32,7 +32,7 @@ import pytest
 from dashboard.planning.capacity import machine_load
 from dashboard.planning.manpower import manpower_load
 from dashboard.planning.projection import finished_stock, project
-from data_access.planning_data import load_manpower_frames, load_planning_frames
+from dashboard.facts import load_manpower_frames, load_planning_frames
 from seed.demo import load_demo
 from tests.conftest import make_database
 

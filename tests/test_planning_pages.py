@@ -23,7 +23,7 @@ from dashboard.planning.progress import line_progress
 from dashboard.ui.planning_charts import planned_orders_xlsx
 from dashboard.planning.mrp import planned_orders
 from data_access.db import write_transaction
-from data_access.planning_data import load_planning_frames
+from dashboard.facts import load_planning_frames
 from data_access.store import insert_rows, new_batch
 
 PAGES = Path(__file__).resolve().parents[1] / "pages"
@@ -229,7 +229,7 @@ def test_progress_page_behind_first(plant_db):
 
 
 def test_planning_frames_on_both_databases(engine):
-    """data_access.planning_data reads the same frames from SQLite and PostgreSQL: the hand-computed
+    """dashboard.facts.load_planning_frames reads the same frames from SQLite and PostgreSQL: the hand-computed
     load, ranking, MRP net requirement and quantity still to produce come out on each."""
     with write_transaction(engine) as conn:
         batch = new_batch(conn, "lines", "test", "seed")

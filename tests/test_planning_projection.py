@@ -40,7 +40,7 @@ from dashboard.planning.progress import line_progress
 from dashboard.planning.projection import project
 from dashboard.planning.schedule import ShiftCalendar
 from data_access.db import write_transaction
-from data_access.planning_data import load_planning_frames
+from dashboard.facts import load_planning_frames
 from data_access.store import insert_rows, new_batch
 from tests.test_planning import CUSTOMERS, frames_of, machine, order, routing
 

@@ -1,5 +1,5 @@
 """Period pushdown (issue 15.1): `plantkpi kpi --from --to` reads only the period's rows of the dated
-facts (data_access.facts.WINDOWED) and still prints exactly the figures of a whole-history read.
+facts (the windowed facts of dashboard.kpi.facts) and still prints exactly the figures of a whole-history read.
 
 The reference is the same command with PLANTKPI_PUSHDOWN=0 (every fact from the whole history, as
 the pages read them), on the small demo plant, on SQLite and PostgreSQL.
@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard.cli import main
-from data_access.facts import clear_cache, load_facts
+from dashboard.facts import clear_cache, load_facts
 from data_access.loaders import clear_cache as clear_loader_cache
 from seed.demo import load_demo
 

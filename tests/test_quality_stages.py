@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from dashboard.kpi.engine import Filters
 from dashboard.kpi.quality_stages import stage_reasons, stage_summary
 from data_access.db import write_transaction
-from data_access.facts import load_facts
+from dashboard.facts import load_facts
 from data_access.kinds.inspections import STAGES
 from data_access.store import insert_rows, new_batch
 

@@ -28,7 +28,7 @@ from dashboard.reports.summary import HEADLINE, build_summary, month_bounds, par
 from dashboard.reports.xlsx import render_xlsx
 from data_access.audit_log import read_audit
 from data_access.commentary import get_commentary, save_commentary
-from data_access.facts import load_facts
+from dashboard.facts import load_facts
 from data_access.loaders import clear_cache
 from seed.demo import load_demo
 from tests.conftest import make_database, serving_database

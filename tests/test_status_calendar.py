@@ -31,9 +31,9 @@ from dashboard.cli import main
 from dashboard.kpi import KPIS, Filters, compare, compute, target_status
 from dashboard.kpi import calendar
 from dashboard.kpi.calendar import PlantCalendar
-from data_access import facts as facts_module
+from dashboard import facts as facts_module
 from data_access.db import write_transaction
-from data_access.facts import clear_cache, load_facts
+from dashboard.facts import clear_cache, load_facts
 from data_access.store import insert_rows, new_batch
 from tests.conftest import make_database, serving_database
 from tests.support.examples import example_rows

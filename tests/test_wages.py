@@ -28,7 +28,7 @@ import pytest
 from dashboard.commands.payroll import month_pay_sheet
 from dashboard.kpi import Filters, compute_one
 from data_access.db import write_transaction
-from data_access.facts import load_facts
+from dashboard.facts import load_facts
 from data_access.store import finish_batch, insert_rows, new_batch
 from tests.support.examples import example_row, example_rows
 

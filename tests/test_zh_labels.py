@@ -22,7 +22,7 @@ from dashboard.i18n.codes import CODES, EMPTY, FIELD_GROUPS, code_label
 from dashboard.kpi.charts_data import rows_behind
 from dashboard.kpi.engine import Filters
 from data_access.db import write_transaction
-from data_access.facts import load_facts
+from dashboard.facts import load_facts
 from data_access.ingest.export import frame_bytes
 from data_access.kinds import KINDS
 from data_access.store import audit

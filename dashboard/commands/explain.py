@@ -86,7 +86,7 @@ def _request(args, facts) -> dict:
 
 
 def run_explain_command(args: argparse.Namespace, engine, *, today: date | None = None) -> int:
-    from data_access.facts import load_facts
+    from dashboard.facts import load_facts
 
     with language(args.lang):
         facts = load_facts(engine)

@@ -86,10 +86,10 @@ def run_kpi_command(args, engine, *, today: date | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return EXIT_REJECTED
 
-    from data_access.facts import load_facts
+    from dashboard.facts import load_facts
 
     with_targets = not dims and date_from is not None and date_to is not None
-    # only the facts these KPIs need, and of the dated ones only the period's rows (data_access.facts.WINDOWED)
+    # only the facts these KPIs need, and of the dated ones only the period's rows (the windowed facts of dashboard.kpi.facts)
     # PLANTKPI_PUSHDOWN=0 reads the whole history instead (to check pushdown and measure it)
     pushdown = os.environ.get("PLANTKPI_PUSHDOWN", "1") != "0"
     window = (date_from, date_to) if (date_from or date_to) and pushdown else None

@@ -16,7 +16,7 @@ from dashboard.reports.summary import month_bounds
 
 
 def month_pay_sheet(engine: Engine, month: str) -> PaySheet:
-    from data_access.facts import load_facts
+    from dashboard.facts import load_facts
 
     facts = load_facts(engine, ["pay", "costs"])
     return pay_sheet(facts["pay"], facts["costs"], *month_bounds(month))

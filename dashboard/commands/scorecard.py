@@ -21,7 +21,7 @@ def _utc_now() -> datetime:
 def month_scorecards(engine: Engine, month: str, facts=None, now: datetime | None = None,
                      today: date | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(rows, department scores) of a month, from the database (the page and the CLI)."""
-    from data_access.facts import load_facts
+    from dashboard.facts import load_facts
     from data_access.loaders import load_kind
     from data_access.status import arrivals
 
@@ -38,7 +38,7 @@ def month_scorecards(engine: Engine, month: str, facts=None, now: datetime | Non
 def scorecard_trend(engine: Engine, month: str, facts=None, now: datetime | None = None,
                     months: int = 12) -> pl.DataFrame:
     """month, department, score of the `months` months ending with `month` (the page's trend)."""
-    from data_access.facts import load_facts
+    from dashboard.facts import load_facts
     from data_access.loaders import load_kind
     from data_access.status import arrivals
 

@@ -1,6 +1,6 @@
 """Every KPI defined once (docs/kpis.md): pure polars, no Streamlit, no SQL, no data_access
 (the import contract in pyproject.toml enforces it). The caller brings the facts: a page or a
-CLI command reads them with data_access.facts.load_facts and hands them over, e.g.
+CLI command reads them with dashboard.facts.load_facts and hands them over, e.g.
 
     compute(["oee", "scrap_ratio"], facts, dims=["month", "line"],
             filters=Filters(date_from=..., date_to=..., line="INJ"), today=date.today())

@@ -166,7 +166,7 @@ def compare(kpi_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], date_from
 def comparison_window(date_from: date, date_to: date, cal: PlantCalendar | None = None
                       ) -> tuple[tuple[date, date], ...]:
     """The date ranges compare() reads: the period, the previous period and the same period last
-    year — a window for data_access.facts.load_facts(..., window=...)."""
+    year — a window for dashboard.facts.load_facts(..., window=...)."""
     cal = cal or calendar.current()
     return ((date_from, date_to), previous_period(date_from, date_to, cal), same_period_last_year(date_from, date_to, cal))
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
+from typing import Protocol, runtime_checkable
 
 import polars as pl
 
@@ -66,6 +67,24 @@ class Filters:
         return Filters(**values)
 
 
+@runtime_checkable
+class VersionedFacts(Protocol):
+    """Facts of one database at one data version (dashboard.facts.Facts): what the engine and the UI
+    memo rely on beyond a plain mapping. cache_key names the database, the data version and the window,
+    so a write (which bumps the version) is never answered from a cache."""
+
+    @property
+    def cache_key(self) -> tuple: ...
+
+    def __getitem__(self, name: str) -> pl.DataFrame: ...
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        """Read what these facts need that is not cached, in one concurrent round."""
+
+    def known_first_date(self, name: str) -> date | None:
+        """A windowed fact's first date over its whole history; None: the frame tells."""
+
+
 _derived_cache: dict[tuple, tuple[tuple[pl.DataFrame, ...], pl.DataFrame]] = {}
 
 
@@ -98,8 +117,8 @@ class _Resolver(Mapping):
         return frame
 
     def prefetch(self, names: list[str]) -> None:
-        """Let a database-backed mapping (data_access.facts.Facts) read the facts it lacks together."""
-        if hasattr(self._facts, "prefetch"):
+        """Let database-backed facts (VersionedFacts) read the facts it lacks together."""
+        if isinstance(self._facts, VersionedFacts):
             self._facts.prefetch(names)
 
     def __contains__(self, name) -> bool:
@@ -109,9 +128,10 @@ class _Resolver(Mapping):
 
     def known_first_date(self, name: str) -> date | None:
         """A fact's first date over its whole history when the caller's mapping knows it better than
-        the frame does (data_access.facts.Facts for a date window); None: read it from the frame."""
-        hint = getattr(self._facts, "known_first_date", None)
-        return hint(name) if hint is not None and name not in DERIVED_FACTS else None
+        the frame does (dashboard.facts.Facts for a date window); None: read it from the frame."""
+        if isinstance(self._facts, VersionedFacts) and name not in DERIVED_FACTS:
+            return self._facts.known_first_date(name)
+        return None
 
     def available(self, name: str) -> bool:
         try:
@@ -408,5 +428,5 @@ def compute_one(kpi_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], filte
     return {k: row[k] for k in kpi_ids}
 
 
-__all__ = ["Filters", "compute", "compute_one", "data_starts", "facts_for", "measures_table", "filter_frame",
+__all__ = ["Filters", "VersionedFacts", "compute", "compute_one", "data_starts", "facts_for", "measures_table", "filter_frame",
            "applicable", "KPIS"]

@@ -1,5 +1,5 @@
 """Receivables and payables at a date, per party and per invoice (docs/kpis.md "Sales and finance"),
-from the settlements fact (dated changes: see data_access.facts.settlement_changes). Pure polars."""
+from the settlements fact (dated changes: see dashboard.kpi.facts.settlement_changes). Pure polars."""
 from __future__ import annotations
 
 from datetime import date

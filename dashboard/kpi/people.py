@@ -8,7 +8,7 @@
 - Transfers between departments: an hr_events row with event "transfer" whose detail carries the new
   department as "to:<department>" (e.g. "to:quality 调品管部"; optionally the old one, "to:quality
   from:production", when HR keeps the register's department current) moves the employee to that
-  department from that day on (data_access.facts.employee_departments; headcount by department
+  department from that day on (dashboard.kpi.facts.employee_departments; headcount by department
   follows it). Any other detail ("INJ -> DMC") is a move inside the department: listed, not counted.
 - The wage-rate change log: wage_rates rows by valid_from, each with the rate it replaced.
 """

@@ -1,7 +1,7 @@
 """Every KPI of SPEC §5, defined once: measures (sums over a fact) and KPIs (null-safe expressions
 over measures). Pages, the monthly report, the CLI and the tests all read this registry.
 
-A *fact* is a prepared polars frame (built by data_access.facts) with a `date` column and some of
+A *fact* is a prepared polars frame (declared in dashboard.kpi.facts) with a `date` column and some of
 the standard dimension columns (DIMENSIONS). A *measure* is an additive aggregation of one fact
 (a sum or a count), so that any grouping of rows can be pooled: a month is the sum of its days,
 a plant the sum of its lines. A KPI is an expression over measures evaluated after aggregation,

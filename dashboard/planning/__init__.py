@@ -2,7 +2,7 @@
 docs/architecture.md "The plant", "Pages".
 
 Pure polars, no Streamlit, no SQL. Every function takes the frames of
-data_access.planning_data.load_planning_frames (a mapping kind name -> frame, plus the
+dashboard.facts.load_planning_frames (a mapping kind name -> frame, plus the
 "production_fact" of the KPI engine) and a `today`, so that pages, the CLI and the tests agree.
 
 - schedule: shared rules (open order lines, week buckets, need dates, stock on hand, the shift calendar)

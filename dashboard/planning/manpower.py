@@ -8,7 +8,7 @@ available_h = scheduled hours of the employees of the department that runs the r
               in the week, from the attendance schedule, day by day from today on while employed: the
               day's scheduled_h when the schedule was entered ahead, otherwise the employee's usual
               scheduled hours per calendar day over the last LOOKBACK_DAYS. The department of an employee is that of their latest
-              attendance row (transfers move it, data_access.facts); their line is the line on whose
+              attendance row (transfers move it, dashboard.kpi.facts); their line is the line on whose
               machines their work tickets of the lookback logged most hours (none: the department's
               "unassigned" staff, counted in the department row only).
 load        = required_h / available_h (null when nobody is scheduled); overloaded when above 100 %.

@@ -26,7 +26,7 @@ from dashboard.kpi import calendar
 from dashboard.kpi.compare import NEAR_BAND, light, months_of, target_status
 from dashboard.kpi.explain import explain, part_text, rank_dimensions, sentence
 from data_access.commentary import MonthNote, get_commentary
-from data_access.facts import load_facts
+from dashboard.facts import load_facts
 from data_access.status import data_status
 
 HEADLINE = MONTHLY_HEADLINE  # defined once, in dashboard.kpi.registry

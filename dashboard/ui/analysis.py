@@ -25,7 +25,7 @@ from dashboard.ui.memo import cached
 from dashboard.ui.names import display_name, names, with_names  # names for codes (re-exported)
 from dashboard.ui.tiles import fmt_period
 from data_access.db import get_engine
-from data_access.facts import load_facts
+from dashboard.facts import load_facts
 
 PRODUCTION_DIMS = ("line", "machine", "product", "shift")
 

@@ -11,7 +11,7 @@ from dashboard.i18n import t
 from dashboard.kpi import HEADLINE, Filters, calendar
 from dashboard.ui.filters import period_dates
 from dashboard.ui.tiles import kpi_tiles
-from data_access.facts import load_facts
+from dashboard.facts import load_facts
 
 
 def last_complete_month(today: date) -> tuple[date, date]:

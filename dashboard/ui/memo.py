@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from dashboard.kpi import calendar
+from dashboard.kpi.engine import VersionedFacts
 
 T = TypeVar("T")
 
@@ -27,16 +28,17 @@ def _frozen(value):
 def cached(fn: Callable[..., T], *args, **kwargs) -> T:
     """fn(*args, **kwargs), remembered while the data does not change.
 
-    One argument is the facts (data_access.facts.Facts): its database and data version are part
+    One argument is the facts (a VersionedFacts, dashboard.facts.Facts): its cache_key (database, data
+    version, window) is part
     of the key, so a write (which bumps the version) is never answered from memory. A click on a
     bar reruns the whole page with the same period, and going back to a view already shown asks
     the same questions again: both are answered here. Only for small results (aggregates), never
-    for the rows behind a figure. Facts without a version (a plain dict, in tests) are not cached."""
-    facts = next((a for a in (*args, *kwargs.values()) if hasattr(a, "version") and hasattr(a, "engine")), None)
+    for the rows behind a figure. Facts that are a plain mapping (a dict, in tests) are not cached."""
+    facts = next((a for a in (*args, *kwargs.values()) if isinstance(a, VersionedFacts)), None)
     if facts is None:
         return fn(*args, **kwargs)
     try:
-        key = (fn.__module__, fn.__qualname__, str(facts.engine.url), facts.version, calendar.current(),
+        key = (fn.__module__, fn.__qualname__, facts.cache_key, calendar.current(),
                tuple("<facts>" if a is facts else _frozen(a) for a in args),
                tuple(sorted((k, "<facts>" if v is facts else _frozen(v)) for k, v in kwargs.items())))
         hash(key)

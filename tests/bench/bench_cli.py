@@ -58,11 +58,13 @@ def _peer(date_from: date, date_to: date) -> list[str]:
 
 def peer_main(date_from: str, date_to: str) -> None:
     """The pandas peer as a process of its own: read the production KPIs' tables whole, compute."""
-    from data_access import facts as f
+    from dashboard.kpi.facts import FACTS, KIND_COLUMNS
+    from data_access import kind_frames as f
     from data_access.db import get_engine
 
     engine = get_engine()
-    queries = [f._column_query(k) if k in f.COLUMN_READS else f.kind_query(k) for k in f.INPUTS["production"]]
+    queries = [f.column_query(k, KIND_COLUMNS[k]) if k in KIND_COLUMNS else f.kind_query(k)
+               for k in FACTS["production"].inputs]
     table = pandas_production(pandas_tables(engine, queries), date.fromisoformat(date_from), date.fromisoformat(date_to))
     print(table.reset_index().astype({"month": str}).to_csv(index=False))  # printed, as the CLI prints
 

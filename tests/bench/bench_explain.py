@@ -52,7 +52,7 @@ def _months(engine) -> tuple[tuple[date, date], tuple[date, date]]:
 def run() -> list[dict]:
     from dashboard.kpi import Filters, compute_one, facts_for
     from dashboard.kpi.explain import explain, rank_dimensions
-    from data_access.facts import load_facts
+    from dashboard.facts import load_facts
 
     engine = _engine()
     (b0, b1), (a0, a1) = _months(engine)

@@ -77,7 +77,7 @@ def _headline(facts, filters, today):
 
 def _cold_engine(engine, filters, today):
     from dashboard.kpi import HEADLINE, facts_for
-    from data_access.facts import clear_cache, load_facts
+    from dashboard.facts import clear_cache, load_facts
     from data_access.loaders import clear_cache as clear_loaders
 
     clear_cache()
@@ -89,12 +89,13 @@ def _queries(engine, split: bool) -> list[str]:
     """The SELECTs the engine issues for the headline's facts: the same columns of the same tables
     (large kinds split into id ranges when `split`, as the engine reads them)."""
     from dashboard.kpi import HEADLINE, facts_for
-    from data_access import facts as f
+    from dashboard.kpi.facts import FACTS, KIND_COLUMNS
+    from data_access import kind_frames as f
 
-    kinds = list(dict.fromkeys(k for name in facts_for(HEADLINE) for k in f.INPUTS[name]))
+    kinds = list(dict.fromkeys(k for name in facts_for(HEADLINE) for k in FACTS[name].inputs))
     if split:
-        return [q for _, q in f.read_plan(engine, kinds)]
-    return [f._column_query(k) if k in f.COLUMN_READS else f.kind_query(k) for k in kinds]
+        return [q for _, q in f.read_plan(engine, kinds, columns=KIND_COLUMNS)]
+    return [f.column_query(k, KIND_COLUMNS[k]) if k in KIND_COLUMNS else f.kind_query(k) for k in kinds]
 
 
 def _bare_arrow(engine, queries):
@@ -215,7 +216,7 @@ def _scaled(production: pl.DataFrame, rows: int) -> pl.DataFrame:
 
 def run() -> list[dict]:
     from dashboard.kpi import Filters, compute
-    from data_access.facts import load_facts
+    from dashboard.facts import load_facts
 
     engine = _engine()
     date_from, date_to = _period(engine)

@@ -106,7 +106,7 @@ class Sessions:
 
     def read_once(self) -> dict:
         from dashboard.kpi import compute_one
-        from data_access.facts import load_facts
+        from dashboard.facts import load_facts
 
         return compute_one(self.kpis, load_facts(self.engine), self.filters, today=self.today)
 
@@ -138,7 +138,7 @@ class Sessions:
 
 
 def run() -> list[dict]:
-    from data_access.facts import load_facts
+    from dashboard.facts import load_facts
     from data_access.ingest import undo_batch
 
     engine = _engine()

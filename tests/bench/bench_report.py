@@ -28,7 +28,7 @@ def run() -> list[dict]:
     from dashboard.reports.pdf import render_pdf
     from dashboard.reports.summary import HEADLINE, build_summary, headline_figures, month_bounds
     from dashboard.reports.xlsx import render_xlsx
-    from data_access.facts import clear_cache, load_facts
+    from dashboard.facts import clear_cache, load_facts
 
     engine = _engine()
     _, date_to = _period(engine)

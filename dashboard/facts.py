@@ -1,0 +1,175 @@
+"""The facts of a database: the fact declarations (dashboard.kpi.facts) built over kind frames
+that data_access.kind_frames reads — the one cache of facts per (database, data version[, window]).
+
+A KPI request flows tile -> dashboard.ui.memo (keyed by Facts.cache_key) -> dashboard.kpi.engine
+(asks Facts.prefetch for the facts it needs, then reads them) -> Facts (builds each declared fact on
+first use) -> data_access.kind_frames (one concurrent round of SELECTs, the period in the SQL for a
+windowed fact) -> data_access.loaders (SQL -> polars through Arrow). docs/architecture.md tells it
+in full.
+
+With a window (load_facts(engine, names, window=(from, to)) or several ranges) the windowed facts
+hold only the rows dated in it — enough for any figure of a period inside the window — cached per
+window; every other fact is the whole-history one (shared with the pages' Facts). known_first_date()
+still gives a windowed fact's first date over its whole history, so "before the data start" is
+decided as with whole facts.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+import polars as pl
+from sqlalchemy.engine import Engine
+
+from dashboard.kpi import facts as declared
+from dashboard.kpi.facts import FACTS, KIND_COLUMNS, FactsMapping, build, kinds_for
+from data_access import kind_frames
+from data_access.db import data_version, get_engine
+from data_access.kinds.base import DEPARTMENTS
+from data_access.loaders import as_window, conform, load_kinds, schema_of
+from data_access.planning_data import PLANNING_KINDS
+
+_cache: dict[tuple[str, str], tuple[int, pl.DataFrame]] = {}
+_window_facts: dict[tuple[str, str, tuple], tuple[int, pl.DataFrame]] = {}  # the last few windows' facts
+_lock = threading.Lock()
+WINDOW_CACHE = 16  # windowed facts kept (a page's facts are whole-history, cached per data version)
+
+
+class Facts(FactsMapping):
+    """The facts of one database at one data version; each is built on first use and cached.
+    A dashboard.kpi.engine.VersionedFacts: cache_key names the database, version and window."""
+
+    def __init__(self, engine: Engine, version: int, window=None):
+        self.engine, self.version, self.window = engine, version, as_window(window)
+        self.departments = tuple(DEPARTMENTS)
+        self._whole = Facts(engine, version) if self.window else self
+
+    @property
+    def cache_key(self) -> tuple:
+        return str(self.engine.url), self.version, self.window
+
+    def _windowed(self, name: str) -> bool:
+        return self.window is not None and FACTS[name].windowed
+
+    def _own(self, name: str) -> bool:
+        """Is this fact built here (windowed, or this is the whole-history Facts)?"""
+        return self.window is None or FACTS[name].windowed
+
+    def _key(self, name: str) -> tuple:
+        return (str(self.engine.url), name) if self.window is None else (str(self.engine.url), name, self.window)
+
+    def _cached(self, name: str) -> pl.DataFrame | None:
+        if not self._own(name):
+            return self._whole._cached(name)
+        with _lock:
+            hit = (_cache if self.window is None else _window_facts).get(self._key(name))
+        return hit[1] if hit and hit[0] == self.version else None
+
+    def known_first_date(self, name: str) -> date | None:
+        """A windowed fact's first date over its whole history (date.max: it has no rows at all), from
+        the database; None when the fact's own frame tells (it is not windowed here)."""
+        if name not in FACTS or not self._windowed(name):
+            return None
+        return kind_frames.known_first_date(self.engine, self.version, name)
+
+    # KindSource: the kind frames the declared build functions are given
+    def kind(self, name: str, fact: declared.Fact) -> pl.DataFrame:
+        """A kind's rows (only the declared columns of a large kind); building a windowed fact for a
+        window: its own kind's rows in the window only."""
+        in_window = self._windowed(fact.name) and name == fact.name
+        return kind_frames.take(self.engine, self.version, name, self.window if in_window else None,
+                                KIND_COLUMNS.get(name))
+
+    def empty(self, name: str) -> pl.DataFrame:
+        return pl.DataFrame(schema=schema_of(name))
+
+    def fact(self, name: str) -> pl.DataFrame:
+        return self[name]
+
+    def __getitem__(self, name: str) -> pl.DataFrame:
+        if name not in FACTS:
+            raise KeyError(name)
+        if not self._own(name):
+            return self._whole[name]
+        frame = self._cached(name)
+        if frame is not None:
+            return frame
+        self.prefetch([name])  # its inputs in one concurrent round, not one after another
+        frame = build(name, self)
+        with _lock:
+            if self.window is None:
+                _cache[self._key(name)] = (self.version, frame)
+            else:
+                while len(_window_facts) >= WINDOW_CACHE:
+                    _window_facts.pop(next(iter(_window_facts)))
+                _window_facts[self._key(name)] = (self.version, frame)
+        return frame
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        """Read everything these facts (and the facts they are built on) need that is not cached,
+        in one concurrent round of reads; the facts themselves are built on first use."""
+        kinds: list[str] = []
+        windowed: list[str] = []  # the kinds read for the window (a windowed fact's own kind)
+        todo = [n for n in names if n in FACTS]
+        while todo:
+            name = todo.pop()
+            if self._cached(name) is None:
+                if self._windowed(name):
+                    windowed.append(name)
+                    kinds += [k for k in FACTS[name].inputs if k != name]
+                else:
+                    kinds += FACTS[name].inputs
+                    todo += FACTS[name].uses
+        whole = [k for k in kinds if k not in windowed]
+        kind_frames.read(self.engine, self.version, whole + windowed, self.window, windowed, KIND_COLUMNS)
+
+
+def load_facts(engine: Engine | None = None, names: Iterable[str] | None = None, window=None) -> Facts:
+    """The facts at the current data version; `names` are built now, the others on first use. With a
+    `window` — (from, to) or several such ranges, inclusive, None = open — the windowed facts hold
+    only the rows dated in it (the date range in the SQL): for a request whose periods lie inside it."""
+    engine = engine or get_engine()
+    facts = Facts(engine, data_version(engine), window)
+    names = list(names or ())
+    facts.prefetch(names)
+    for name in names:
+        facts[name]
+    return facts
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.clear()
+        _window_facts.clear()
+    kind_frames.clear_cache()
+
+
+class FrameFacts(declared.FrameFacts):
+    """The facts of kind frames in memory (e.g. the demo generator's, before they are written), with
+    the kinds' declared dtypes: built by the very declarations of the database facts."""
+
+    def __init__(self, frames: Mapping[str, pl.DataFrame]):
+        super().__init__(frames, prepare=lambda kind, frame, columns: conform(frame, kind, columns), departments=tuple(DEPARTMENTS),
+                         empty=lambda name: pl.DataFrame(schema=schema_of(name)))
+
+
+def load_planning_frames(engine: Engine | None = None) -> dict[str, pl.DataFrame]:
+    """{kind name: frame} for PLANNING_KINDS plus "production_fact" (the KPI engine's production fact,
+    so that machine availability and performance are computed by the one KPI definition)."""
+    engine = engine or get_engine()
+    frames = dict(load_kinds(PLANNING_KINDS, engine))
+    frames["production_fact"] = load_facts(engine)["production"]
+    return frames
+
+
+def load_manpower_frames(engine: Engine | None = None) -> dict[str, pl.DataFrame]:
+    """The frames of the manpower load (dashboard.planning.manpower): the attendance and employees facts
+    and the work_tickets kind."""
+    engine = engine or get_engine()
+    facts = load_facts(engine)
+    return {"attendance": facts["attendance"], "employees": facts["employees"],
+            "work_tickets": load_kinds(("work_tickets",), engine)["work_tickets"]}
+
+
+__all__ = ["Facts", "FrameFacts", "clear_cache", "kinds_for", "load_facts", "load_manpower_frames", "load_planning_frames"]
