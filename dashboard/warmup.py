@@ -5,8 +5,9 @@ open of a page find their facts built instead of reading the whole history while
 the server starts warming as soon as someone opens it). It is cheap: one data-version query, at
 most every CHECK_SECONDS per database. When the version differs from the last one warmed — the
 server has just started, or a commit (an import, an edit, an undo) bumped it — one daemon thread
-builds every fact at that version: Home's headline facts first, then the rest the analysis pages
-use. A page that needs a fact meanwhile builds it itself (data_access.facts shares one cache), so
+builds every fact at that version: Home's headline facts first, then Home's open-exceptions count
+(dashboard.ui.exceptions' cache: on the large demo it is most of Home's first run), then the rest the
+analysis pages use. A page that needs a fact meanwhile builds it itself (data_access.facts shares one cache), so
 nothing waits for the warm-up. PLANTKPI_WARMUP=0 turns it off.
 """
 from __future__ import annotations
@@ -31,11 +32,26 @@ def enabled() -> bool:
 
 def fact_order() -> list[str]:
     """Every fact, Home's headline facts first (what the first page after sign-in shows)."""
-    from dashboard.kpi import HEADLINE, facts_for
     from data_access.facts import BUILDERS
 
-    first = list(facts_for(HEADLINE))
+    first = facts_for_home()
     return first + [name for name in BUILDERS if name not in first]
+
+
+def facts_for_home() -> list[str]:
+    from dashboard.kpi import HEADLINE, facts_for
+
+    return list(facts_for(HEADLINE))
+
+
+def _home_exceptions(engine: Engine) -> None:
+    """The open exceptions Home counts, into the cache Home reads them from (same key: database,
+    data version, today)."""
+    from datetime import date
+
+    from dashboard.ui.exceptions import open_exceptions
+
+    open_exceptions(engine, date.today())
 
 
 def _warm(engine: Engine, version: int, state: dict) -> None:
@@ -46,7 +62,15 @@ def _warm(engine: Engine, version: int, state: dict) -> None:
         facts = load_facts(engine)
         if facts.version != version:  # another write came in: warm what is there now
             version = facts.version
-        for name in fact_order():
+        order = fact_order()
+        headline = len(facts_for_home())
+        for name in order[:headline]:
+            facts[name]
+        try:
+            _home_exceptions(engine)
+        except Exception:  # the facts are still worth warming
+            log.exception("warming Home's exceptions failed")
+        for name in order[headline:]:
             facts[name]
         log.info("facts warmed at data version %s in %.1f s", version, time.perf_counter() - started)
     except Exception:  # a warm-up failure must never reach a user; the page builds what it needs itself

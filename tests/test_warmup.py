@@ -27,13 +27,19 @@ def _cached_names(engine, version) -> set[str]:
     return {name for name in f.BUILDERS if facts._cached(name) is not None}
 
 
-def test_warm_up_builds_every_fact_once_and_again_after_a_write(demo):
+def test_warm_up_builds_every_fact_once_and_again_after_a_write(demo, monkeypatch):
+    import dashboard.ui.exceptions as home_exceptions
+
+    asked = []
+    real = home_exceptions.open_exceptions
+    monkeypatch.setattr(home_exceptions, "open_exceptions", lambda engine, today: asked.append(today) or real(engine, today))
     version = data_version(demo)
     assert _cached_names(demo, version) == set()
     thread = warmup.ensure_warm(demo)
     assert thread is not None
     thread.join(120)
     assert _cached_names(demo, version) == set(f.BUILDERS)
+    assert asked == [date.today()]  # Home's exceptions count, for today as Home asks
     # the same version: nothing more to do, even when asked at once again
     assert warmup.ensure_warm(demo, force=True) is None
     # the warmed facts are the ones the pages get: the same production frame, rows of the demo
