@@ -63,7 +63,7 @@ test: install-test system-deps postgres
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 --dist loadgroup --timeout 600 $(PYTEST_ARGS)
 
-bench: install-test system-deps
+bench: install-test system-deps postgres
 	$(BIN)/python -m tests.bench
 
 clean:

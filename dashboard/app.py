@@ -16,6 +16,7 @@ from dashboard.kpi import calendar
 from dashboard.navigation import pages_for
 from dashboard.ui.error_boundary import run_guarded
 from dashboard.ui.login import open_link_after_sign_in, require_login, sign_out_button
+from dashboard.warmup import ensure_warm
 from data_access.db import get_engine
 
 # the icon is a file of ours: a material-icon name made the browser fetch the favicon from a font CDN,
@@ -38,6 +39,8 @@ def _on_language_change() -> None:
 
 
 engine = get_engine()
+# the facts built in the background from the login page on, and again after each write (dashboard.warmup)
+ensure_warm(engine)
 if "lang" not in st.session_state and st.query_params.get("lang") in LANGS:
     st.session_state.lang = st.query_params["lang"]  # a shared link may carry the language
 set_lang(st.session_state.get("lang", "en"))

@@ -43,7 +43,10 @@ def main(names: list[str]) -> int:
     for name in modules:
         module = importlib.import_module(f"tests.bench.{name}")
         started = time.perf_counter()
-        rows = module.run()
+        try:
+            rows = module.run()
+        except Exception as error:  # one failing bench must not end the run: the others' tables still print
+            rows = [{"case": f"error: {type(error).__name__}: {str(error)[:160]}"}]
         print_table(f"{name[6:]}  ({time.perf_counter() - started:.0f} s)", rows)
     return 0
 

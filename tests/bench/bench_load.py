@@ -60,7 +60,8 @@ def _import_file(engine, round_no: int) -> bytes:
     frame = read_sql(f"SELECT date, shift, machine_code, product_code, planned_min, downtime_min, planned_qty, "
                      f"input_qty, total_qty, good_qty, defect_qty, scrap_qty, operators, labour_h "
                      f"FROM production ORDER BY id LIMIT {IMPORT_ROWS}", engine)
-    years = 10 + round_no * 3
+    # years before the demo's history (no key collides; the imports refuse dates more than a year ahead)
+    years = -(10 + round_no * 3)
     return (frame.with_columns(pl.col("date").cast(pl.Date).dt.offset_by(f"{years}y").dt.to_string("%Y-%m-%d"))
             .write_csv().encode())
 

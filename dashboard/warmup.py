@@ -1,0 +1,116 @@
+"""Facts warmed in the background (issue 15.3, first impressions): the first sign-in and the first
+open of a page find their facts built instead of reading the whole history while the user waits.
+
+`ensure_warm(engine)` is called by the app frame on every script run (the login page included, so
+the server starts warming as soon as someone opens it). It is cheap: one data-version query, at
+most every CHECK_SECONDS per database. When the version differs from the last one warmed — the
+server has just started, or a commit (an import, an edit, an undo) bumped it — one daemon thread
+builds every fact at that version: Home's headline facts first, then Home's open-exceptions count
+(dashboard.ui.exceptions' cache: on the large demo it is most of Home's first run), then the rest the
+analysis pages use. A page that needs a fact meanwhile builds it itself (data_access.facts shares one cache), so
+nothing waits for the warm-up. PLANTKPI_WARMUP=0 turns it off.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+
+from sqlalchemy.engine import Engine
+
+CHECK_SECONDS = 2.0  # a rerun storm (a slider dragged) asks the database at most this often
+
+_lock = threading.Lock()
+_state: dict[str, dict] = {}  # per database URL: warmed version, running thread, last check
+log = logging.getLogger(__name__)
+
+
+def enabled() -> bool:
+    return os.environ.get("PLANTKPI_WARMUP", "1") != "0"
+
+
+def fact_order() -> list[str]:
+    """Every fact, Home's headline facts first (what the first page after sign-in shows)."""
+    from data_access.facts import BUILDERS
+
+    first = facts_for_home()
+    return first + [name for name in BUILDERS if name not in first]
+
+
+def facts_for_home() -> list[str]:
+    from dashboard.kpi import HEADLINE, facts_for
+
+    return list(facts_for(HEADLINE))
+
+
+def _home_exceptions(engine: Engine) -> None:
+    """The open exceptions Home counts, into the cache Home reads them from (same key: database,
+    data version, today)."""
+    from datetime import date
+
+    from dashboard.ui.exceptions import open_exceptions
+
+    open_exceptions(engine, date.today())
+
+
+def _warm(engine: Engine, version: int, state: dict) -> None:
+    from data_access.facts import load_facts
+
+    started = time.perf_counter()
+    try:
+        facts = load_facts(engine)
+        if facts.version != version:  # another write came in: warm what is there now
+            version = facts.version
+        order = fact_order()
+        headline = len(facts_for_home())
+        for name in order[:headline]:
+            facts[name]
+        try:
+            _home_exceptions(engine)
+        except Exception:  # the facts are still worth warming
+            log.exception("warming Home's exceptions failed")
+        for name in order[headline:]:
+            facts[name]
+        log.info("facts warmed at data version %s in %.1f s", version, time.perf_counter() - started)
+    except Exception:  # a warm-up failure must never reach a user; the page builds what it needs itself
+        log.exception("warming the facts failed")
+    finally:
+        with _lock:
+            state["warmed"], state["thread"] = version, None
+
+
+def ensure_warm(engine: Engine, force: bool = False) -> threading.Thread | None:
+    """Start warming the facts of `engine` at its current data version unless that is done or under
+    way. Returns the thread started, if one was (tests and benches may join it)."""
+    if not enabled():
+        return None
+    from data_access.db import data_version
+
+    key = str(engine.url)
+    now = time.monotonic()
+    with _lock:
+        state = _state.setdefault(key, {"warmed": None, "thread": None, "checked": 0.0})
+        if state["thread"] is not None or (not force and now - state["checked"] < CHECK_SECONDS):
+            return None
+        state["checked"] = now
+    try:
+        version = data_version(engine)
+    except Exception:  # no schema yet (a fresh database before init): nothing to warm
+        return None
+    with _lock:
+        if state["thread"] is not None or state["warmed"] == version:
+            return None
+        thread = threading.Thread(target=_warm, args=(engine, version, state), name="plantkpi-warmup", daemon=True)
+        state["thread"] = thread
+    thread.start()
+    return thread
+
+
+def reset() -> None:
+    """Forget what was warmed (tests)."""
+    with _lock:
+        _state.clear()
+
+
+__all__ = ["ensure_warm", "fact_order", "reset"]
