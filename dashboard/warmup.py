@@ -7,7 +7,7 @@ most every CHECK_SECONDS per database. When the version differs from the last on
 server has just started, or a commit (an import, an edit, an undo) bumped it — one daemon thread
 builds every fact at that version: Home's headline facts first, then Home's open-exceptions count
 (dashboard.ui.exceptions' cache: on the large demo it is most of Home's first run), then the rest the
-analysis pages use. A page that needs a fact meanwhile builds it itself (data_access.facts shares one cache), so
+analysis pages use. A page that needs a fact meanwhile builds it itself (dashboard.facts shares one cache), so
 nothing waits for the warm-up. PLANTKPI_WARMUP=0 turns it off.
 """
 from __future__ import annotations
@@ -32,10 +32,10 @@ def enabled() -> bool:
 
 def fact_order() -> list[str]:
     """Every fact, Home's headline facts first (what the first page after sign-in shows)."""
-    from data_access.facts import BUILDERS
+    from dashboard.kpi.facts import FACTS
 
     first = facts_for_home()
-    return first + [name for name in BUILDERS if name not in first]
+    return first + [name for name in FACTS if name not in first]
 
 
 def facts_for_home() -> list[str]:
@@ -55,7 +55,7 @@ def _home_exceptions(engine: Engine) -> None:
 
 
 def _warm(engine: Engine, version: int, state: dict) -> None:
-    from data_access.facts import load_facts
+    from dashboard.facts import load_facts
 
     started = time.perf_counter()
     try:

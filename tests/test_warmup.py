@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from dashboard import warmup
-from data_access import facts as f
+from dashboard import facts as f
+from dashboard.kpi.facts import FACTS
 from data_access.db import data_version, write_transaction
 from seed.demo import load_demo
 
@@ -24,7 +25,7 @@ def demo(engine):
 
 def _cached_names(engine, version) -> set[str]:
     facts = f.Facts(engine, version)
-    return {name for name in f.BUILDERS if facts._cached(name) is not None}
+    return {name for name in FACTS if facts._cached(name) is not None}
 
 
 def test_warm_up_builds_every_fact_once_and_again_after_a_write(demo, monkeypatch):
@@ -38,7 +39,7 @@ def test_warm_up_builds_every_fact_once_and_again_after_a_write(demo, monkeypatc
     thread = warmup.ensure_warm(demo)
     assert thread is not None
     thread.join(120)
-    assert _cached_names(demo, version) == set(f.BUILDERS)
+    assert _cached_names(demo, version) == set(FACTS)
     assert asked == [date.today()]  # Home's exceptions count, for today as Home asks
     # the same version: nothing more to do, even when asked at once again
     assert warmup.ensure_warm(demo, force=True) is None
@@ -51,7 +52,7 @@ def test_warm_up_builds_every_fact_once_and_again_after_a_write(demo, monkeypatc
     thread = warmup.ensure_warm(demo, force=True)
     assert thread is not None
     thread.join(120)
-    assert _cached_names(demo, version + 1) == set(f.BUILDERS)
+    assert _cached_names(demo, version + 1) == set(FACTS)
     assert f.load_facts(demo)["production"].height == production.height
 
 
@@ -60,6 +61,6 @@ def test_warm_up_off_and_headline_first(demo, monkeypatch):
 
     order = warmup.fact_order()
     assert order[:len(facts_for(HEADLINE))] == list(facts_for(HEADLINE))
-    assert sorted(order) == sorted(f.BUILDERS)
+    assert sorted(order) == sorted(FACTS)
     monkeypatch.setenv("PLANTKPI_WARMUP", "0")
     assert warmup.ensure_warm(demo, force=True) is None
