@@ -68,7 +68,7 @@ if fpy.height:
                                  category_title=t("analysis.dim.stage"), value_title=kpi_name("fpy"), unit="ratio"),
                 "qual_fpy")
 
-# Every inspection stage (来料, 制程, 半成品入库, 成品, 成品入库, 出库): pass rate, scrap rate, reasons.
+# Every inspection stage (来料, 制程, 成品, 入库, 出库): pass rate, scrap rate, reasons.
 stages = cached(stage_summary, facts, production_filters)
 if stages.height:
     st.subheader(t("qstage.title"))

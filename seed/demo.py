@@ -1207,7 +1207,7 @@ def generate(scale: str = "small", today: date | None = None, seed: int = SEED) 
     frames["costs"] = _costs(frames, master, cal, rng)
     frames.update(finance.generate(frames, cal.start, cal.today, seed))  # its own random stream
     frames.update(hr_rd.generate(frames, cal.start, cal.today, seed))  # its own random stream too
-    frames.update(quality_stages.generate(frames, seed))  # semi_in, finished_in, outgoing lots; own stream
+    frames.update(quality_stages.generate(frames, seed))  # receipt, outgoing lots; own stream
     frames["targets"] = _targets(frames, cal)  # from the plant's own first year, sales and receivables too
     frames["scorecard"] = appraisal.scorecard(master["lines"])  # every department's KPIs, weights of 100
     return {name: frames[name].select(KINDS[name].field_names) if name in frames else no_rows(name) for name in KINDS}

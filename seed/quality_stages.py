@@ -1,9 +1,9 @@
-"""The demo's inspection lots of the stages the source names besides incoming, in-process and final
-(品管: 半成品入库、成品入库、出库检验, issue 17 item 6), from their own random stream (the demo's seed +
-SEED_OFFSET), so adding them leaves every other demo figure as it was:
+"""The demo's inspection lots of the stages SPEC §3 names besides incoming, in-process and final
+(品管: 入库、出库检验, issue 17 item 6), from their own random stream (the demo's seed + SEED_OFFSET),
+so adding them leaves every other demo figure as it was:
 
-- semi_in: one lot per product and day semi-finished goods went into stock (material_moves semi_in)
-- finished_in: one lot per product and day finished goods went into stock (material_moves finished_in)
+- receipt: one lot per product and day semi-finished goods went into stock (material_moves semi_in,
+  lot SRI-…) and one per product and day finished goods did (finished_in, lot FRI-…)
 - outgoing: one lot per product and day shipped (shipments, product from the order line)
 
 Sample sizes are AQL-like (never more than the quantity moved); reject rates fall as goods move on
@@ -16,16 +16,17 @@ import numpy as np
 import polars as pl
 
 SEED_OFFSET = 29
-# stage: lot prefix, sample sizes, reject rate, share of rejected lots scrapped, reasons
-STAGES = {
-    "semi_in": ("SRI", (50, 80, 125), 0.010, 0.35, ("DF-DIM", "DF-COSMETIC", "DF-COLOR")),
-    "finished_in": ("FRI", (80, 125, 200), 0.005, 0.15, ("DF-COSMETIC", "DF-PACK", "DF-DIM")),
-    "outgoing": ("OQC", (50, 80, 125), 0.002, 0.05, ("DF-PACK", "DF-COSMETIC")),
+# source (a material_moves move, or outgoing for shipments): stage, lot prefix, sample sizes, reject rate,
+# share of rejected lots scrapped, reasons
+SOURCES = {
+    "semi_in": ("receipt", "SRI", (50, 80, 125), 0.010, 0.35, ("DF-DIM", "DF-COSMETIC", "DF-COLOR")),
+    "finished_in": ("receipt", "FRI", (80, 125, 200), 0.005, 0.15, ("DF-COSMETIC", "DF-PACK", "DF-DIM")),
+    "outgoing": ("outgoing", "OQC", (50, 80, 125), 0.002, 0.05, ("DF-PACK", "DF-COSMETIC")),
 }
 
 
-def _lots(source: pl.DataFrame, stage: str, rng: np.random.Generator) -> pl.DataFrame:
-    prefix, sizes, rate, scrapped, reasons = STAGES[stage]
+def _lots(source: pl.DataFrame, origin: str, rng: np.random.Generator) -> pl.DataFrame:
+    stage, prefix, sizes, rate, scrapped, reasons = SOURCES[origin]
     source = source.filter(pl.col("qty") > 0).sort("date", "item_code")
     n = source.height
     inspected = np.minimum(source["qty"].to_numpy().astype(np.int64), rng.choice(sizes, size=n))
@@ -46,7 +47,7 @@ def _lots(source: pl.DataFrame, stage: str, rng: np.random.Generator) -> pl.Data
 
 
 def generate(frames: dict[str, pl.DataFrame], seed: int) -> dict[str, pl.DataFrame]:
-    """{"inspections": the demo's lots plus those of the three stages}."""
+    """{"inspections": the demo's lots plus the receipt and outgoing lots}."""
     rng = np.random.default_rng(seed + SEED_OFFSET)
     moves = frames["material_moves"]
     daily = lambda move: (moves.filter(pl.col("move") == move).group_by("date", "item_code")  # noqa: E731

@@ -38,8 +38,7 @@ CODES: dict[str, dict[str, tuple[str, str]]] = {
     "severity": {"minor": ("Minor", "一般"), "major": ("Major", "严重"), "critical": ("Critical", "致命")},
     "inspection_stage": {
         "incoming": ("Incoming", "来料检验"), "in_process": ("In-process", "制程检验"), "final": ("Final", "成品检验"),
-        "semi_in": ("Semi-finished receipt", "半成品入库检验"), "finished_in": ("Finished-goods receipt", "成品入库检验"),
-        "outgoing": ("Outgoing (shipment)", "出库检验"),
+        "receipt": ("Receipt into stock", "入库检验"), "outgoing": ("Outgoing (shipment)", "出库检验"),
     },
     "disposition": {
         "accept": ("Accept", "接收"), "rework": ("Rework", "返工"), "scrap": ("Scrap", "报废"),

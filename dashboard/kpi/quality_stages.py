@@ -1,5 +1,5 @@
 """Pass rate, scrap rate and reject reasons per inspection stage (SPEC §5 Quality; the source's 品管:
-来料、制程、半成品入库、成品入库、出库检验 with 合格率、废品率、废品事项及原因分析). Pure polars over the
+来料、制程、成品、入库、出库检验 with 合格率、废品率、废品事项及原因分析). Pure polars over the
 inspections fact.
 
 pass_rate  = Σ passed_first_qty / Σ inspected_qty of the stage (the registry's fpy, per stage)
@@ -17,7 +17,7 @@ import polars as pl
 from dashboard.kpi.engine import Filters, filter_frame
 
 # the order goods pass the stages (data_access.kinds.inspections.STAGES; kpi may not import it)
-STAGE_ORDER = ("incoming", "in_process", "semi_in", "final", "finished_in", "outgoing")
+STAGE_ORDER = ("incoming", "in_process", "final", "receipt", "outgoing")
 
 
 def _order() -> pl.Expr:

@@ -3,18 +3,19 @@ import polars as pl
 
 from data_access.kinds.base import Kind, Rule, code, day, enum, qty
 
-# The quality department's lots (品管: 来料、制程、成品, and 半成品入库、成品入库、出库检验), in the order
-# goods pass them; semi_in / finished_in are the material_moves codes of those receipts.
-STAGES = ("incoming", "in_process", "semi_in", "final", "finished_in", "outgoing")
+# The quality department's lots (品管: 来料、制程、成品, 入库 and 出库检验), SPEC §3. One `receipt` stage
+# covers semi-finished and finished goods into stock: which of the two a lot is follows from its
+# item_code (a product or a material), so it is not stored twice.
+STAGES = ("incoming", "in_process", "final", "receipt", "outgoing")
 
 KIND = Kind(
     "inspections", "Inspection lots", "检验批次", "quality", date_field="date", key=("stage", "lot_no"),
     fields=(
         day("date", "Date", "检验日期", example="2026-01-05"),
         enum("stage", "Stage", "检验阶段", STAGES, "检验类别", example="final",
-             help_en="incoming, in_process, final, semi_in (semi-finished into stock), finished_in (finished goods "
-                     "into stock) or outgoing (at shipment)",
-             help_zh="incoming来料 in_process制程 final成品 semi_in半成品入库 finished_in成品入库 outgoing出库"),
+             help_en="incoming, in_process, final, receipt (semi-finished or finished goods into stock) or "
+                     "outgoing (at shipment)",
+             help_zh="incoming来料 in_process制程 final成品 receipt入库(半成品/成品) outgoing出库"),
         code("lot_no", "Lot no.", "批号", "lot", example="L-260105-01"),
         code("item_code", "Item code", "物料/产品编号", "item", "料号", ref="materials.material_code|products.product_code", example="P-1001"),
         code("supplier_code", "Supplier code", "供应商编号", "supplier", ref="suppliers", required=False),

@@ -27,6 +27,6 @@ MESSAGES = {
     "qstage.share": {"en": "Share of the stage's rejects", "zh": "占该阶段不合格比例"},
     "qstage.reasons": {"en": "Reject reasons per stage", "zh": "各阶段不合格原因"},
     "qstage.note": {"en": "Pass rate = passed first time ÷ inspected; scrap rate = rejected qty of lots disposed of as "
-                          "scrap ÷ inspected, per stage.",
-                    "zh": "一次合格率 = 一次合格数 ÷ 送检数;废品率 = 处置为报废的不合格数 ÷ 送检数,按检验阶段计算。"},
+                          "scrap ÷ inspected, per stage. Receipt covers semi-finished and finished goods into stock.",
+                    "zh": "一次合格率 = 一次合格数 ÷ 送检数;废品率 = 处置为报废的不合格数 ÷ 送检数,按检验阶段计算。入库检验含半成品入库与成品入库。"},
 }
