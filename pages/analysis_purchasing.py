@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.kpi.charts_data import clip_grain, rows_behind, supplier_scatter, trend
-from dashboard.kpi.purchasing import price_trend, reject_pareto, supplier_history
+from dashboard.kpi.purchasing import price_trend, price_trend_filters, reject_pareto, supplier_history
 from dashboard.ui import charts
 from dashboard.ui.analysis import analysis_page, names, with_names
 from dashboard.ui.memo import cached
@@ -56,16 +56,16 @@ if bought:
     material_names = names(facts, "material")
     material = st.selectbox(t("pur3.pick_material"), bought, key="pur_material",
                             format_func=lambda c: material_names.get(c, c))
-    prices = cached(price_trend, facts, material, grain, drilled, today=today)
+    prices = cached(price_trend, facts, material, "month", price_trend_filters(drilled), today=today)
     long = pl.concat([prices.select("period", series=pl.lit(t("pur3.price")), value="po_unit_price"),
                       prices.select("period", series=pl.lit(t("pur3.standard")), value="standard_price")])
-    long = charts.with_labels(long, "period", grain)
-    order = charts.with_labels(prices, "period", grain).get_column("label").to_list()
+    long = charts.with_labels(long, "period", "month")
+    order = charts.with_labels(prices, "period", "month").get_column("label").to_list()
     charts.draw(alt.Chart(long).mark_line(point=True).encode(
-        x=alt.X("label:O", sort=order, title=t(f"analysis.grain.{grain}")),
+        x=alt.X("label:O", sort=order, title=t("analysis.grain.month"), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title=t("pur3.price"), scale=alt.Scale(zero=False)),
         color=alt.Color("series:N", title=None),
-        tooltip=[alt.Tooltip("label:N", title=t(f"analysis.grain.{grain}")), alt.Tooltip("series:N", title=" "),
+        tooltip=[alt.Tooltip("label:N", title=t("analysis.grain.month")), alt.Tooltip("series:N", title=" "),
                  alt.Tooltip("value:Q", title=t("pur3.price"), format=",.3f")]).properties(height=300),
         "pur_price_trend")
     st.caption(t("pur3.price_note"))

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from dashboard.kpi import Filters, compute
 from dashboard.kpi.equipment import machine_history, pm_status
-from dashboard.kpi.purchasing import price_trend, reject_pareto, supplier_history
+from dashboard.kpi.purchasing import price_trend, price_trend_filters, reject_pareto, supplier_history
 from dashboard.facts import FrameFacts
 from data_access.kinds import KINDS
 from tests.support.examples import example_row
@@ -111,6 +111,22 @@ def test_price_trend_with_two_pos_in_a_month_is_weighted_by_quantity():
     assert trend.get_column("standard_price").to_list() == [10.5, 10.5]
     ppv = compute(["purchase_price_variance"], facts, [], JAN, today=date(2026, 3, 1)).item()
     assert ppv == pytest.approx((11.5 - 10.5) * 400)
+
+
+def test_price_trend_spans_the_twelve_months_ending_with_the_period():
+    """A November week asks for the price trend: it covers December 2025 to November 2026, month by month
+    (a week's view would show the two or three POs of those days), other filters kept."""
+    week = Filters(date_from=date(2026, 11, 16), date_to=date(2026, 11, 22), supplier=("S-01",))
+    year = price_trend_filters(week)
+    assert (year.date_from, year.date_to, year.supplier) == (date(2025, 12, 1), date(2026, 11, 30), ("S-01",))
+    facts = FrameFacts({**_frames(purchase_orders=[_po("P1", 1, "M-R", date(2025, 11, 28), 10.0, 9.0),
+                                                   _po("P2", 1, "M-R", date(2025, 12, 2), 10.0, 10.0),
+                                                   _po("P3", 1, "M-R", date(2026, 7, 9), 10.0, 12.0)]),
+                        "materials": pl.DataFrame([{**example_row("materials"), "material_code": "M-R"}])})
+    trend = price_trend(facts, "M-R", "month", price_trend_filters(Filters(date_from=date(2026, 11, 16),
+                                                                          date_to=date(2026, 11, 22))),
+                        today=date(2026, 12, 1))
+    assert trend.get_column("po_unit_price").drop_nulls().to_list() == [pytest.approx(10.0), pytest.approx(12.0)]
 
 
 def _lot(no, supplier, reason, rejected, day=date(2026, 1, 10), stage="incoming"):

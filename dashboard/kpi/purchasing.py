@@ -13,6 +13,8 @@ from datetime import date
 
 import polars as pl
 
+from dashboard.kpi import calendar
+
 from dashboard.kpi.analyses import fold_pareto
 from dashboard.kpi.engine import Filters, compute
 
@@ -27,6 +29,19 @@ def price_trend(facts: Mapping[str, pl.DataFrame], material: str, grain: str, fi
                     labels=False).rename({grain: "period"}).filter(pl.col("period").is_not_null())
     standard = facts["materials"].filter(pl.col("material_code") == material).get_column("standard_price")
     return table.with_columns(standard_price=pl.lit(standard[0] if standard.len() else None, pl.Float64)).sort("period")
+
+
+TREND_MONTHS = 12  # a price trend needs the year around the period, not the period's few weeks
+
+
+def price_trend_filters(filters: Filters) -> Filters:
+    """The filters of the price trend: the TREND_MONTHS months ending with the period's last month,
+    month by month (材料价格市场动态 is a trend over the year; the period's weeks show two points)."""
+    if filters.date_to is None:
+        return filters
+    first_month = calendar.add_months(calendar.month_of(filters.date_to), 1 - TREND_MONTHS)
+    return filters.replace(date_from=calendar.month_bounds(first_month)[0],
+                           date_to=calendar.month_bounds(calendar.month_of(filters.date_to))[1])
 
 
 def reject_pareto(inspections: pl.DataFrame, filters: Filters, *, min_share: float = 0.0,
