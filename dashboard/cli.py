@@ -57,9 +57,10 @@ def cmd_serve(args) -> int:
 
 
 def cmd_template(args) -> int:
+    from dashboard.ingest_messages import translator
     from data_access.ingest.template import write_template
 
-    write_template(args.kind, Path(args.out), lang=args.lang, fmt=args.format)
+    write_template(args.kind, Path(args.out), args.lang, args.format, translator(args.lang))
     print(f"template written: {args.out}")
     return EXIT_OK
 

@@ -30,6 +30,7 @@ from data_access.ingest import import_upload
 from data_access.kinds.scorecard import KPI_IDS
 from data_access.loaders import load_kind
 from tests.test_kpi_examples import facts_of, plant, production_row, write
+from dashboard.ingest_messages import message
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -102,12 +103,12 @@ def test_unknown_kpi_upload_is_refused_with_row_column_value(sqlite_engine):
     the problem names row 3, column kpi, value oee_total; nothing is written. A weight of 0 too."""
     data = "department,kpi,weight\nproduction,oee,40\nquality,oee_total,30\nsales,otd_line,0\n".encode()
     for lang, word in (("en", "unknown KPI id"), ("zh", "未知的指标代码")):
-        result = import_upload(sqlite_engine, "scorecard", data, "card.csv", "admin", lang=lang)
+        result = import_upload(sqlite_engine, "scorecard", data, "card.csv", "admin")
         assert not result.written
         bad = [p for p in result.problems if not p.warning]
         kpi_problem = next(p for p in bad if p.field == "kpi")
         assert (kpi_problem.row, kpi_problem.column, kpi_problem.value) == (3, "kpi", "oee_total")
-        assert word in kpi_problem.message
+        assert word in message(kpi_problem, lang)
         weight_problem = next(p for p in bad if p.field == "weight")
         assert (weight_problem.row, weight_problem.value) == (4, "0")
     assert load_kind("scorecard", sqlite_engine).height == 0

@@ -16,6 +16,7 @@ from dashboard.commands.ingest import import_file
 from data_access.ingest.commit import apply_edits, import_upload, submit_record, undo_batch
 from data_access.permissions import database_owner
 from data_access.store import insert_rows, new_batch
+from dashboard.ingest_messages import message
 
 OWNER = database_owner()  # acts on accounts as the CLI does
 
@@ -65,7 +66,7 @@ def test_production_clerk_cannot_write_quality_data_through_any_path(plant, tmp_
     for user in ("pat", "li", "nobody"):  # another department, a read-only role, no account
         upload = import_upload(engine, "inspections", new_lot.encode(), "mine.csv", user)
         assert not upload.written and len(upload.errors) == 1, user
-        reasons[user] = upload.errors[0].message
+        reasons[user] = message(upload.errors[0], "en")
         entered = submit_record(engine, "inspections", form, user)
         assert not entered.written, user
         edited = apply_edits(engine, "inspections", [{"id": lot_id(engine), "passed_first_qty": 90,

@@ -18,6 +18,7 @@ from data_access.kinds import KINDS
 from data_access.loaders import clear_cache, load_kind
 from seed import plant as P
 from tests.conftest import make_database
+from dashboard.ingest_messages import message
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -41,11 +42,11 @@ def test_the_five_master_kinds_declare_an_optional_english_name_beside_the_requi
 
 def test_chinese_headers_import_both_names_and_an_old_file_without_the_english_name_still_imports(db):
     both = "产品编号,产品名称,英文名称,规格,单位,标准成本,生命周期阶段\nP-1,旭日杯,Sunrise cup,PP,pcs,1.5,market\n"
-    result = import_upload(db, "products", both.encode(), "products_zh.csv", "tester", lang="zh")
-    assert result.written == 1, [e.message for e in result.errors]
+    result = import_upload(db, "products", both.encode(), "products_zh.csv", "tester")
+    assert result.written == 1, [message(e, "en") for e in result.errors]
     old = "product_code,name,spec,unit,standard_cost,stage\nP-2,Switch housing,PA66,pcs,2.35,concept\n"
     result = import_upload(db, "products", old.encode(), "products_old.csv", "tester")
-    assert result.written == 1, [e.message for e in result.errors]
+    assert result.written == 1, [message(e, "en") for e in result.errors]
     clear_cache()
     stored = load_kind("products", db).sort("product_code")
     assert stored.select("product_code", "name", "name_en").rows() == [

@@ -32,6 +32,7 @@ from data_access.models import Batch, kind_table
 from data_access.store import finish_batch, insert_rows, new_batch
 from tests.conftest import make_database
 from tests.support.examples import example_row, example_rows
+from dashboard.ingest_messages import message
 
 SPAWN = multiprocessing.get_context("spawn")
 
@@ -186,7 +187,7 @@ def importer(url: str, worker: int, jobs: list[int], start, results) -> None:
         try:
             r = import_upload(engine, "production", files[file_id], f"shift-report-{file_id}.csv", f"clerk{worker}")
             results.put({"file": file_id, "written": r.written, "batch": r.batch_id, "rows": r.rows_written,
-                         "problems": [p.message for p in r.errors], "earlier": (r.earlier_batch or {}).get("id")})
+                         "problems": [message(p, "en") for p in r.errors], "earlier": (r.earlier_batch or {}).get("id")})
         except Exception as exc:  # noqa: BLE001 - reported to the test, which fails on it
             results.put({"file": file_id, "error": f"{type(exc).__name__}: {exc}"})
 

@@ -37,6 +37,7 @@ from data_access.ingest.commit import import_upload
 from data_access.permissions import database_owner
 from data_access.store import finish_batch, insert_rows, new_batch
 from tests.support.examples import example_row, example_rows
+from dashboard.ingest_messages import message
 
 OWNER = database_owner()  # acts on accounts as the CLI does
 
@@ -61,7 +62,7 @@ def masters(engine) -> None:
 
 def load(engine, kind: str, data: bytes, user: str = "admin"):
     result = import_upload(engine, kind, data, f"{kind}.csv", user)
-    assert not result.errors, [p.message for p in result.errors]
+    assert not result.errors, [message(p, "en") for p in result.errors]
     return result
 
 
@@ -152,11 +153,11 @@ def test_a_payment_above_what_is_open_is_refused_and_nothing_is_written(case):
     result = import_upload(case, "payments", data, "over.csv", "admin")
     assert result.rows_written == 0
     assert [(p.row, p.column, p.value) for p in result.errors] == [(2, "amount", "300"), (3, "amount", "250")]
-    assert "500.00" in result.errors[0].message and "550.00" in result.errors[0].message
+    assert "500.00" in message(result.errors[0], "en") and "550.00" in message(result.errors[0], "en")
     # a second payment on INV-1 (already paid in full) is refused too, in Chinese
     again = import_upload(case, "payments", csv("payment_no,invoice_no,side,date,amount",
-                                                "RC-5,INV-1,ar,2026-03-20,1"), "again.csv", "admin", lang="zh")
-    assert again.rows_written == 0 and "超过其未结金额" in again.errors[0].message
+                                                "RC-5,INV-1,ar,2026-03-20,1"), "again.csv", "admin")
+    assert again.rows_written == 0 and "超过其未结金额" in message(again.errors[0], "zh")
     with case.connect() as conn:
         assert conn.execute(sa.text("SELECT COUNT(*) FROM payments")).scalar() == 3
 
@@ -201,8 +202,8 @@ def test_a_gbk_export_with_chinese_headers_imports_and_ages_the_same_day(engine)
     create_user(engine, "cai", "finance-password-long", "clerk", "finance", by="admin")
     export = ("发票号,应收/应付,往来单位,开票日期,到期日,金额\r\n"
               "FP-001,ar,C-001,2026/1/10,2026/2/9,\"1,250.50\"\r\n").encode("gbk")
-    result = import_upload(engine, "invoices", export, "应收发票.csv", "cai", lang="zh")
-    assert not result.errors, [p.message for p in result.errors]
+    result = import_upload(engine, "invoices", export, "应收发票.csv", "cai")
+    assert not result.errors, [message(p, "en") for p in result.errors]
     assert result.rows_written == 1 and "GB" in (result.info.encoding or "").upper()
     open_now = compute_one(["ar_open", "ar_1_30"], load_facts(engine), Filters(date_to=date(2026, 2, 28)),
                            today=date(2026, 2, 28))

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from data_access.ingest import (apply_edits, check_upload, import_upload, list_batches, load_preset, recent_rows,
-                                rejected_rows_bytes, save_preset, submit_record, template_bytes, undo_batch)
+                                save_preset, submit_record, template_bytes, undo_batch)
 from data_access.ingest import commit as commit_module
 from dashboard.commands.ingest import import_file
 from data_access.kinds import KINDS
@@ -22,6 +22,7 @@ from data_access.models import AuditEntry, Batch, User
 from tests.corpus.plant import PRODUCTION_HEADER as H
 from tests.conftest import make_database
 from tests.corpus.plant import dump, load_master
+from dashboard.ingest_messages import message, rejected_rows_bytes, render, translator
 
 ROW = "2026-01-06,A,INJ-01,P-1001,420,35,1000,980,950,20,10"
 
@@ -106,7 +107,7 @@ def test_round_trip_template_filled_import_export_equals_for_every_kind(engine):
     every kind (masters first) and loads back as the declared example values."""
     for i, (name, kind) in enumerate(KINDS.items()):
         lang, fmt = ("en", "csv") if i % 2 == 0 else ("zh", "xlsx")
-        data = template_bytes(name, lang, fmt)
+        data = template_bytes(name, lang, fmt, translator(lang))
         result = import_upload(engine, name, data, f"{name}.{fmt}", "admin")
         assert result.written, (name, [str(p) for p in result.problems])
         if name == "reasons":  # the downtime and complaint examples need their reason codes too
@@ -126,9 +127,9 @@ def test_same_file_twice_is_refused_naming_the_earlier_batch(plant):
     again = import_upload(plant, "production", data, "week2 (copy).csv", "wang.wei")
     assert not again.written and again.earlier_batch["id"] == first.batch_id
     [problem] = again.errors
-    assert f"batch #{first.batch_id}" in problem.message and "li.na" in problem.message and "week2.csv" in problem.message
-    zh = import_upload(plant, "production", data, "x.csv", "wang.wei", lang="zh")
-    assert f"批次 #{first.batch_id}" in zh.errors[0].message
+    assert f"batch #{first.batch_id}" in message(problem, "en") and "li.na" in message(problem, "en") and "week2.csv" in message(problem, "en")
+    zh = import_upload(plant, "production", data, "x.csv", "wang.wei")
+    assert f"批次 #{first.batch_id}" in message(zh.errors[0], "zh")
     assert undo_batch(plant, first.batch_id, "li.na").ok
     assert import_upload(plant, "production", data, "week2.csv", "li.na").written  # allowed after undo
 
@@ -146,7 +147,7 @@ def test_same_file_race_caught_by_the_unique_index_gives_the_same_message(plant,
     monkeypatch.setattr(commit_module, "_earlier_batch", blind_first_time)
     before = dump(plant)
     again = import_upload(plant, "production", data, "a.csv", "li.na")
-    assert not again.written and f"batch #{first.batch_id}" in again.errors[0].message
+    assert not again.written and f"batch #{first.batch_id}" in message(again.errors[0], "en")
     assert dump(plant) == before
 
 
@@ -155,19 +156,19 @@ def test_existing_key_refused_unless_replace_and_undo_restores_the_old_values(pl
     changed = ROW.replace(",980,950,20,10", ",990,970,10,10")
     refused = import_upload(plant, "production", f"{H}\n{changed}\n".encode(), "v2.csv", "clerk")
     assert [(p.row, p.column, p.key) for p in refused.errors] == [(2, "date", "ingest.val.key_exists")]
-    assert f"batch #{original.batch_id}" in refused.errors[0].message
+    assert f"batch #{original.batch_id}" in message(refused.errors[0], "en")
     replaced = import_upload(plant, "production", f"{H}\n{changed}\n".encode(), "v2.csv", "clerk", replace=True)
     assert (replaced.written, replaced.rows_written, replaced.rows_replaced) == (True, 1, 1)
     assert production(plant)["good_qty"].to_list() == [970]
     # the original batch cannot be undone while the replace that overwrote it is live
     blocked = undo_batch(plant, original.batch_id, "clerk")
-    assert not blocked.ok and f"#{replaced.batch_id}" in blocked.message
+    assert not blocked.ok and f"#{replaced.batch_id}" in render(blocked.text, "en")
     done = undo_batch(plant, replaced.batch_id, "clerk")
     assert (done.ok, done.rows_deleted, done.rows_restored) == (True, 1, 1)
     restored = production(plant)
     assert restored.select("good_qty", "total_qty", "batch_id").rows() == [(950, 980, original.batch_id)]
     again = undo_batch(plant, replaced.batch_id, "boss")
-    assert not again.ok and "already undone by clerk" in again.message
+    assert not again.ok and "already undone by clerk" in render(again.text, "en")
     history = {b["id"]: b for b in list_batches(plant, kind="production")}
     assert history[replaced.batch_id]["undone_by"] == "clerk" and history[replaced.batch_id]["replaced"] == 1
 
@@ -180,10 +181,10 @@ def test_valid_only_writes_the_valid_rows_and_the_rejected_rows_come_back_with_r
     result = import_upload(plant, "production", data, "f.csv", "clerk", valid_only=True)
     assert (result.written, result.rows_written, result.rejected_row_numbers) == (True, 2, [3])
     assert production(plant)["shift"].to_list() == ["A", "C"]
-    text = rejected_rows_bytes(result, "csv").decode("utf-8-sig").splitlines()
+    text = rejected_rows_bytes(result, "csv", "en").decode("utf-8-sig").splitlines()
     assert text[0] == "row," + H + ",reason"
     assert text[1].startswith("3,2026-01-06,B,'=1+2,P-1001") and "machine_code: unknown code" in text[1]
-    wb = openpyxl.load_workbook(io.BytesIO(rejected_rows_bytes(result, "xlsx")))
+    wb = openpyxl.load_workbook(io.BytesIO(rejected_rows_bytes(result, "xlsx", "en")))
     assert wb.active["D2"].value == "'=1+2" and wb.active["A2"].value == 3
     with plant.connect() as conn:
         assert conn.execute(sa.select(Batch.__table__.c.mode, Batch.__table__.c.rows)
@@ -195,8 +196,8 @@ def test_undo_refuses_to_break_master_data_references(plant):
     used = import_upload(plant, "production", f"{H}\n{ROW.replace('INJ-01', 'INJ-09')}\n".encode(), "p.csv", "admin")
     before = dump(plant)
     refused = undo_batch(plant, batch.batch_id, "admin")
-    assert not refused.ok and "1 rows of Production reports still use these codes" in refused.message
-    assert "INJ-09" in refused.message and dump(plant) == before
+    assert not refused.ok and "1 rows of Production reports still use these codes" in render(refused.text, "en")
+    assert "INJ-09" in render(refused.text, "en") and dump(plant) == before
     assert undo_batch(plant, used.batch_id, "admin").ok
     assert undo_batch(plant, batch.batch_id, "admin").ok
     assert "INJ-09" not in exported(plant, "machines")["machine_code"].to_list()
@@ -252,7 +253,7 @@ def test_scrap_breakdown_not_matching_production_scrap_qty_is_a_warning(plant):
     assert result.written and result.errors == []
     [warning] = result.warnings
     assert (warning.row, warning.column) == (2, "qty")
-    assert "add up to 11" in warning.message and "scrap_qty = 10" in warning.message
+    assert "add up to 11" in message(warning, "en") and "scrap_qty = 10" in message(warning, "en")
     fixed = import_upload(plant, "scrap", scrap.replace("FLASH,5", "FLASH,4").encode(), "s2.csv", "clerk", replace=True)
     assert fixed.written and fixed.warnings == []
 
@@ -265,7 +266,7 @@ def test_clerk_of_another_department_may_not_import(plant):
         ])
     before = dump(plant)
     result = import_upload(plant, "production", f"{H}\n{ROW}\n".encode(), "p.csv", "qc.clerk")
-    assert not result.written and "qc.clerk may only write the data of their own department" in result.errors[0].message
+    assert not result.written and "qc.clerk may only write the data of their own department" in message(result.errors[0], "en")
     assert dump(plant) == before
 
 
@@ -301,6 +302,6 @@ def test_preview_can_tell_the_file_was_imported_before(plant):
     data = f"{H}\n{ROW}\n".encode()
     assert same_file_problem(plant, "production", data) is None
     first = import_upload(plant, "production", data, "w.csv", "li.na")
-    problem = same_file_problem(plant, "production", data, "zh")
-    assert problem is not None and f"批次 #{first.batch_id}" in problem.message
+    problem = same_file_problem(plant, "production", data)
+    assert problem is not None and f"批次 #{first.batch_id}" in message(problem, "zh")
     assert same_file_problem(plant, "scrap", data) is None  # per kind

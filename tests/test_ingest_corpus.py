@@ -8,6 +8,7 @@ import pytest
 from data_access.ingest import import_upload
 from tests.corpus.generate import CASES, FILES, write_files
 from tests.corpus.plant import dump, plant_database
+from dashboard.ingest_messages import describe, message
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -32,7 +33,7 @@ def test_bad_file_is_refused_with_its_message_and_writes_nothing(plant, case, tm
     for row, column, value, words in case.expect:
         found = [p for p in result.errors if (p.row, p.column, p.value) == (row, column, value)]
         assert found, f"no problem at {(row, column, value)}; got {[str(p) for p in result.errors]}"
-        assert any(words in p.message for p in found), f"{words!r} not in {[p.message for p in found]}"
+        assert any(words in message(p, "en") for p in found), f"{words!r} not in {[message(p, 'en') for p in found]}"
     # No traceback text in any message, and every problem prints as one line.
-    assert all("Traceback" not in p.message and "\n" not in p.describe() for p in result.problems)
+    assert all("Traceback" not in message(p, "en") and "\n" not in describe(p, "en") for p in result.problems)
     assert dump(plant) == before

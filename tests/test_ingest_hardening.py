@@ -19,6 +19,7 @@ from dashboard.commands.ingest import import_file
 from tests.conftest import make_database
 from tests.corpus.plant import PRODUCTION_HEADER as H
 from tests.corpus.plant import dump, load_plant, plant_database
+from dashboard.ingest_messages import describe
 
 GOOD = "2026-01-06,A,INJ-01,P-1001,420,35,1000,980,950,20,10"
 HX = H + ",input_qty,operators,labour_h"  # with the optional columns
@@ -35,9 +36,9 @@ def refusal(plant, path, kind, data, file_name, tmp_path, capsys, lang="en") -> 
     written; return the problems as the clerk reads them, one line each."""
     before = dump(plant)
     if path == "upload":
-        result = import_upload(plant, kind, data, file_name, "admin", lang=lang)
+        result = import_upload(plant, kind, data, file_name, "admin")
         assert not result.written and result.batch_id is None
-        lines = [p.describe(lang) for p in result.errors]
+        lines = [describe(p, lang) for p in result.errors]
     else:
         file = tmp_path / file_name
         file.write_bytes(data)

@@ -13,6 +13,7 @@ from data_access.ingest import neutralise_formula, read_upload, template_bytes
 from data_access.ingest.export import frame_bytes
 from data_access.ingest.headers import match_headers
 from data_access.ingest.parse import ROW, parse_table
+from dashboard.ingest_messages import translator
 from data_access.ingest.problems import FileProblem
 
 H = "date,shift,machine_code,product_code,planned_min,downtime_min,planned_qty,total_qty,good_qty,defect_qty,scrap_qty"
@@ -179,11 +180,11 @@ def test_neutralise_formula_in_every_export():
 
 @pytest.mark.parametrize("lang, first", [("en", "date"), ("zh", "日期")])
 def test_templates_in_both_languages(lang, first):
-    csv_bytes = template_bytes("production", lang, "csv")
+    csv_bytes = template_bytes("production", lang, "csv", translator(lang))
     assert csv_bytes.startswith(b"\xef\xbb\xbf")
     header, example = csv_bytes.decode("utf-8-sig").splitlines()
     assert header.split(",")[0] == first and example.startswith("2026-01-05,A,INJ-01,P-1001,420,35")
-    wb = openpyxl.load_workbook(io.BytesIO(template_bytes("production", lang, "xlsx")))
+    wb = openpyxl.load_workbook(io.BytesIO(template_bytes("production", lang, "xlsx", translator(lang))))
     data, helpsheet = wb.worksheets
     assert data["A1"].value == first and data["A2"].value == "2026-01-05"
     help_rows = {r[1]: r for r in helpsheet.iter_rows(min_row=2, values_only=True) if r[1]}

@@ -47,6 +47,7 @@ PROBE = textwrap.dedent('''
 
     from dashboard.auth import CurrentUser
     from dashboard.i18n import t
+    from dashboard.ingest_messages import describe, translator
     from dashboard.ui.login import SESSION_USER
     from data_access.db import get_engine, init_db
     from data_access.ingest.commit import import_upload
@@ -61,8 +62,8 @@ PROBE = textwrap.dedent('''
            "columns": [c["name"] for c in sa.inspect(engine).get_columns("widgets")]}
     out["seed_rows"] = load_demo(engine, "small")["widgets"]
     out["stored_after_seed"] = load_kind("widgets", engine).height
-    out["template_en"] = template_bytes("widgets", "en", "csv").decode("utf-8-sig").splitlines()
-    out["template_zh"] = template_bytes("widgets", "zh", "csv").decode("utf-8-sig").splitlines()[0]
+    out["template_en"] = template_bytes("widgets", "en", "csv", translator("en")).decode("utf-8-sig").splitlines()
+    out["template_zh"] = template_bytes("widgets", "zh", "csv", translator("zh")).decode("utf-8-sig").splitlines()[0]
     good = "date,machine_code,checked,failed,result\\r\\n2026-01-05,INJ-01,10,1,ok\\r\\n2026-01-06,INJ-02,8,0,hold\\r\\n"
     result = import_upload(engine, "widgets", good.encode(), "widgets.csv", "tester")
     out["good_written"] = result.written
@@ -70,9 +71,9 @@ PROBE = textwrap.dedent('''
     out["stored"] = [[str(r["date"]), r["machine_code"], r["checked"], r["failed"], r["result"]]
                      for r in rows.iter_rows(named=True)]
     bad = "日期,机台编号,检查数,不合格数,结果\\r\\n2026-01-07,INJ-01,5,6,ok\\r\\n2026-01-08,NO-SUCH,5,1,maybe\\r\\n"
-    result = import_upload(engine, "widgets", bad.encode(), "bad.csv", "tester", lang="zh")
+    result = import_upload(engine, "widgets", bad.encode(), "bad.csv", "tester")
     out["bad_written"] = result.written
-    out["bad_problems"] = [p.describe("zh") for p in result.errors]
+    out["bad_problems"] = [describe(p, "zh") for p in result.errors]
     out["stored_after_bad"] = load_kind("widgets", engine).height
 
     at = AppTest.from_file("pages/input_quality.py", default_timeout=60)

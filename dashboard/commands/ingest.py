@@ -6,6 +6,7 @@ from pathlib import Path
 
 from dashboard.commands.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_REJECTED
 from dashboard.i18n import t
+from dashboard.ingest_messages import describe
 from data_access.ingest.commit import import_upload
 from data_access.ingest.headers import load_mapping_file
 from data_access.permissions import database_owner
@@ -22,7 +23,7 @@ def import_file(kind: str, path: Path, mapping_file=None, replace: bool = False,
     mapping = load_mapping_file(mapping_file) if mapping_file else None
     user = user or database_owner()  # no account named: whoever holds the database (docs/auth.md)
     result = import_upload(engine or get_engine(), kind, path.read_bytes(), path.name, user, mapping=mapping,
-                           replace=replace, valid_only=valid_only, lang=lang, source="cli")
+                           replace=replace, valid_only=valid_only, source="cli")
     if result.info is not None:
         info = result.info
         details = [d for d in (info.encoding, info.line_ending, info.delimiter and repr(info.delimiter),
@@ -31,7 +32,7 @@ def import_file(kind: str, path: Path, mapping_file=None, replace: bool = False,
                                ", ".join(f"{k}: {v}" for k, v in info.date_formats.items())) if d]
         print(t("ingest.cli.detected", lang, file=path.name, details="; ".join(details)))
     for problem in result.problems:
-        print(problem.describe(lang))
+        print(describe(problem, lang))
     if result.written:
         if result.rejected_row_numbers:
             print(t("ingest.cli.skipped", lang, rows=len(result.rejected_row_numbers)))

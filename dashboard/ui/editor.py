@@ -80,7 +80,7 @@ def latest_rows_editor(engine: Engine, kind: Kind, department: str, user, lang: 
     if not save.button(t("input.edit.save", lang), type="primary", key=f"{key}_save", disabled=not changes,
                        icon=":material/save:"):
         return
-    result = apply_edits(engine, kind.name, changes, user.name, lang)
+    result = apply_edits(engine, kind.name, changes, user.name)
     if result.written:
         set_flash(f"{kind.name}_edit", "success", t("input.edit.saved", lang, batch=result.batch_id,
                                                     rows=result.rows_written))

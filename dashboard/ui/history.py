@@ -13,6 +13,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from dashboard.i18n import t
+from dashboard.ingest_messages import render
 from dashboard.ui.plain_text import plain
 from dashboard.ui.upload_wizard import set_flash, show_flash
 from data_access.ingest import list_batches, undo_batch
@@ -97,8 +98,8 @@ def upload_history(engine: Engine, kind: Kind, department: str, user, lang: str)
                   key=f"input_undo_yes_{kind.name}", disabled=not unlocked):
         for key in (pending_key, pick_key, typed_key):
             st.session_state.pop(key, None)
-        result = undo_batch(engine, batch["id"], user.name, lang)
-        set_flash(f"{kind.name}_history", "success" if result.ok else "error", result.message)
+        result = undo_batch(engine, batch["id"], user.name)
+        set_flash(f"{kind.name}_history", "success" if result.ok else "error", render(result.text, lang))
         st.rerun()
     if no.button(t("input.history.cancel", lang), key=f"input_undo_no_{kind.name}"):
         for key in (pending_key, pick_key, typed_key):

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from dashboard.i18n import t
 from dashboard.i18n.codes import code_label, field_group
+from dashboard.ingest_messages import message, translator
 from dashboard.ui.names import BILINGUAL, picker_labels
 from dashboard.ui.plain_text import plain
 from dashboard.ui.upload_wizard import bump_nonce, set_flash, show_flash
@@ -29,7 +30,7 @@ def field_label(f: Field, lang: str) -> str:
 def field_help(kind: Kind, lang: str) -> dict[str, str]:
     """Help text per field: column name in files, type, allowed values, the declaration's note."""
     out = {}
-    for (header, name, _label, type_text, _req, allowed, note), f in zip(column_help(kind, lang), kind.fields):
+    for (header, name, _label, type_text, _req, allowed, note), f in zip(column_help(kind, lang, translator(lang)), kind.fields):
         column = t("input.form.help_column", lang, header=header)
         parts = [column if header == name else f"{column} ({name})", type_text]
         parts += [p for p in (allowed, note) if p]
@@ -105,7 +106,8 @@ def problem_line(kind: Kind, problem, lang: str) -> str:
     if problem.value is not None:
         parts.append(t("ingest.where.value", lang, value=problem.value))
     where = t("ingest.where.sep", lang).join(parts)
-    return f"{where}: {problem.message}" if where else problem.message
+    text = message(problem, lang)
+    return f"{where}: {text}" if where else text
 
 
 def record_form(engine: Engine, kind: Kind, department: str, user, lang: str) -> None:
@@ -126,7 +128,7 @@ def record_form(engine: Engine, kind: Kind, department: str, user, lang: str) ->
         submitted = st.form_submit_button(t("input.form.submit", lang), type="primary", icon=":material/save:")
     if not submitted:
         return
-    result = submit_record(engine, kind.name, values, user.name, lang, replace=replace, department=department)
+    result = submit_record(engine, kind.name, values, user.name, replace=replace, department=department)
     if result.written:
         set_flash(f"{kind.name}_form", "success", t("input.form.saved", lang, batch=result.batch_id,
                                                     replaced=result.rows_replaced))

@@ -19,10 +19,11 @@ from sqlalchemy.engine import Engine
 
 from dashboard.i18n import LANG_NAMES, LANGS, t
 from dashboard.i18n.codes import choices_text
+from dashboard.ingest_messages import describe, message, rejected_rows_bytes, summary, translator
 from dashboard.ui.plain_text import plain
 from data_access.db import data_version
 from data_access.ingest import (MAX_BYTES, ImportResult, Problem, check_upload, column_help, import_upload, load_preset,
-                                match_headers, read_upload, rejected_rows_bytes, save_preset, template_bytes,
+                                match_headers, read_upload, save_preset, template_bytes,
                                 template_file_name)
 from data_access.ingest.commit import file_sha256, same_file_problem
 from data_access.ingest.problems import FileProblem
@@ -61,7 +62,7 @@ def problems_frame(problems: list[Problem], lang: str, row_label_key: str = "inp
     problems name fields) a field's name reads as the field's label."""
     labels = {f.name: f.label(lang) for f in kind.fields} if kind is not None else {}
     columns = [labels.get(p.column, p.column) for p in problems]
-    messages = [p.message for p in problems]
+    messages = [message(p, lang) for p in problems]
     if file_kind is not None and lang == "zh":  # a file with English headers: each field id with its words
         words = {f.name: f.label(lang) for f in file_kind.fields}
         columns = [f"{c}（{words[c]}）" if c in words else c for c in columns]
@@ -86,7 +87,7 @@ def show_problems(problems: list[Problem], lang: str, row_label_key: str = "inpu
     for p in problems:
         if p.row is None:
             # The box's colour says "warning"; describe() would say it again.
-            (st.warning if p.warning else st.error)(plain(dataclasses.replace(p, warning=False).describe(lang)))
+            (st.warning if p.warning else st.error)(plain(describe(dataclasses.replace(p, warning=False), lang)))
     located = [p for p in problems if p.row is not None]
     if located:
         st.dataframe(problems_frame(located, lang, row_label_key, kind, file_kind), hide_index=True, width="stretch",
@@ -102,7 +103,7 @@ def template_downloads(kind: Kind, lang: str) -> None:
     header_lang = cols[0].radio(t("input.template.header_lang", lang), LANGS, index=LANGS.index(lang),
                                 format_func=LANG_NAMES.get, horizontal=True, key=f"input_tpl_lang_{kind.name}")
     for col, fmt in zip(cols[1:3], ("csv", "xlsx")):
-        col.download_button(t(f"input.template.{fmt}", lang), template_bytes(kind.name, header_lang, fmt),
+        col.download_button(t(f"input.template.{fmt}", lang), template_bytes(kind.name, header_lang, fmt, translator(header_lang)),
                             file_name=template_file_name(kind.name, header_lang, fmt), icon=":material/download:",
                             key=f"input_tpl_{fmt}_{kind.name}", on_click="ignore",
                             mime="text/csv" if fmt == "csv" else
@@ -111,7 +112,7 @@ def template_downloads(kind: Kind, lang: str) -> None:
         titles = [t(k, lang) for k in ("ingest.tpl.col.header", "ingest.tpl.col.field", "ingest.tpl.col.label",
                                       "ingest.tpl.col.type", "ingest.tpl.col.required", "ingest.tpl.col.allowed",
                                       "ingest.tpl.col.help")]
-        rows = column_help(kind, header_lang)
+        rows = column_help(kind, header_lang, translator(header_lang))
         for row, f in zip(rows, kind.fields):  # the allowed codes with their words (dashboard.i18n.codes)
             if f.choices:
                 row[5] = row[5].replace(", ".join(f.choices), choices_text(kind.name, f.name, f.choices, lang), 1)
@@ -226,7 +227,7 @@ def upload_wizard(engine: Engine, kind: Kind, department: str, user, lang: str) 
         raw = _memo(f"{prefix}_raw", (sha, sheet, json.dumps(preset, sort_keys=True)),
                     lambda: read_upload(data, file_name, kind.name, sheet=sheet, mapping=preset))
     except FileProblem as problem:
-        st.error(plain(problem.problem(lang).message))
+        st.error(plain(message(problem.problem(), lang)))
         return
 
     # Shown in this order; filled in the order the answers are known (the check needs the choices).
@@ -243,10 +244,10 @@ def upload_wizard(engine: Engine, kind: Kind, department: str, user, lang: str) 
         replace = options[1].checkbox(t("input.upload.replace", lang), key=f"{prefix}_replace",
                                       help=t("input.upload.replace_help", lang))
 
-    check_key = (sha, sheet, json.dumps(mapping, sort_keys=True), replace, lang, data_version(engine))
+    check_key = (sha, sheet, json.dumps(mapping, sort_keys=True), replace, data_version(engine))
     result = _memo(f"{prefix}_check", check_key,
                    lambda: check_upload(engine, kind.name, data, file_name, mapping=mapping or None, sheet=sheet,
-                                        replace=replace, lang=lang))
+                                        replace=replace))
     with detected_area:
         st.markdown(f"**{t('input.detected.title', lang)}** · {plain(file_name)}")
         if len(raw.info.sheets) > 1:
@@ -263,9 +264,9 @@ def upload_wizard(engine: Engine, kind: Kind, department: str, user, lang: str) 
 
         valid_rows = result.valid.height if result.valid is not None else 0
         # The same bytes imported before: say so first, naming the batch (import would refuse it).
-        earlier = same_file_problem(engine, kind.name, data, lang)
+        earlier = same_file_problem(engine, kind.name, data)
         if earlier is not None:
-            st.error(plain(earlier.message))
+            st.error(plain(message(earlier, lang)))
         if result.errors and not result.rejected_row_numbers:
             st.error(t("input.report.file_errors", lang, problems=len(result.errors)))
         elif result.errors:
@@ -280,7 +281,7 @@ def upload_wizard(engine: Engine, kind: Kind, department: str, user, lang: str) 
             downloads = st.columns(2)
             for col, fmt in zip(downloads, ("csv", "xlsx")):
                 col.download_button(t(f"input.report.rejected_{fmt}", lang, rows=result.rejected.height),
-                                    rejected_rows_bytes(result, fmt), on_click="ignore", icon=":material/download:",
+                                    rejected_rows_bytes(result, fmt, lang), on_click="ignore", icon=":material/download:",
                                     file_name=f"{file_name.rsplit('.', 1)[0]}_rejected.{fmt}",
                                     key=f"{prefix}_rej_{fmt}")
 
@@ -294,14 +295,14 @@ def upload_wizard(engine: Engine, kind: Kind, department: str, user, lang: str) 
         if st.button(t("input.upload.commit", lang, rows=valid_rows), type="primary", disabled=blocked,
                      key=f"{prefix}_commit", icon=":material/upload:"):
             done = import_upload(engine, kind.name, data, file_name, user.name, mapping=mapping or None, sheet=sheet,
-                                 replace=replace, valid_only=valid_only, lang=lang, department=department)
+                                 replace=replace, valid_only=valid_only, department=department)
             if done.written:
                 if remember:
                     save_preset(engine, department, kind.name, {**(preset or {}), **mapping}, user=user.name)
-                set_flash(kind.name, "success", t("input.upload.done", lang, summary=done.summary(lang),
+                set_flash(kind.name, "success", t("input.upload.done", lang, summary=summary(done, lang),
                                                   file=file_name))
                 forget(prefix)
                 bump_nonce(nonce_key)
                 st.rerun()
-            st.error(plain(done.summary(lang)))
+            st.error(plain(summary(done, lang)))
             show_problems([p for p in done.problems if not p.warning], lang, file_kind=kind)

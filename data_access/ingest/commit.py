@@ -16,12 +16,11 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from dashboard.i18n import t
 from data_access.db import write_transaction
 from data_access.ingest.bulk import bulk_insert
 from data_access.ingest.headers import HeaderMatch, match_headers
 from data_access.ingest.parse import ROW, Parsed, parse_table
-from data_access.ingest.problems import FileProblem, Problem
+from data_access.ingest.problems import FileProblem, Msg, Problem, kind_label, problem
 from data_access.ingest.read import RawTable, ReadInfo, column_names, read_upload
 from data_access.ingest.validate import check_routings, check_sums, database_problems, select_in
 from data_access.kinds import KINDS, get_kind
@@ -30,8 +29,7 @@ from data_access.models import Batch, ReplacedRow, kind_table, stores_empty_as_b
 from data_access.permissions import PermissionDenied, ensure_can_write
 from data_access.store import audit, finish_batch, json_default, new_batch
 
-REASON_COLUMN = {"en": "reason", "zh": "原因"}
-ROW_COLUMN = {"en": "row", "zh": "行号"}
+REJECTED_ROW = "row"  # the file row number column of ImportResult.rejected
 
 
 @dataclass
@@ -47,7 +45,7 @@ class ImportResult:
     info: ReadInfo | None = None
     match: HeaderMatch | None = None
     valid: pl.DataFrame | None = None  # parsed rows without errors (the preview)
-    rejected: pl.DataFrame | None = None  # rejected rows as written in the file + row + reason
+    rejected: pl.DataFrame | None = None  # rejected rows as written in the file + their row number
     earlier_batch: dict | None = None  # set when the same file was imported before
 
     @property
@@ -62,13 +60,15 @@ class ImportResult:
     def rejected_row_numbers(self) -> list[int]:
         return sorted({p.row for p in self.errors if p.row is not None})
 
-    def summary(self, lang: str = "en") -> str:
+    @property
+    def summary(self) -> Msg:
         if self.written:
-            return t("ingest.result.imported", lang, batch=self.batch_id, rows=self.rows_written,
-                     replaced=self.rows_replaced, rejected=len(self.rejected_row_numbers))
+            return Msg("ingest.result.imported", {"batch": self.batch_id, "rows": self.rows_written,
+                                                  "replaced": self.rows_replaced,
+                                                  "rejected": len(self.rejected_row_numbers)})
         if self.errors:
-            return t("ingest.result.rejected", lang, problems=len(self.errors), rows=len(self.rejected_row_numbers))
-        return t("ingest.result.checked", lang, rows=self.rows_in_file)
+            return Msg("ingest.result.rejected", {"problems": len(self.errors), "rows": len(self.rejected_row_numbers)})
+        return Msg("ingest.result.checked", {"rows": self.rows_in_file})
 
 
 class _Rollback(Exception):
@@ -80,41 +80,34 @@ def _mode_name(replace: bool, valid_only: bool) -> str:
 
 
 # --------------------------------------------------------------------------- header problems
-def header_problems(kind_name: str, match: HeaderMatch, info: ReadInfo | None, lang: str) -> list[Problem]:
+def header_problems(kind_name: str, match: HeaderMatch, info: ReadInfo | None) -> list[Problem]:
     kind = get_kind(kind_name)
     problems = []
-    merged = ""
+    merged = ()
     if info is not None and info.merged_header_cells:
-        merged = t("ingest.hint.merged_header", lang, cells=", ".join(info.merged_header_cells))
+        merged = (Msg("ingest.hint.merged_header", {"cells": ", ".join(info.merged_header_cells)}),)
     for name in match.missing_required:
         f = kind.field(name)
         problems.append(Problem(None, f.name, None,
-                                t("ingest.err.missing_column", lang, field=name, en=f.en, zh=f.zh) + merged,
+                                Msg("ingest.err.missing_column", {"field": name, "en": f.en, "zh": f.zh}, then=merged),
                                 key="ingest.err.missing_column", field=name))
     for name, headers in match.duplicates.items():
         problems.append(Problem(None, headers[1], None,
-                                t("ingest.err.duplicate_column", lang, headers=", ".join(headers), field=name),
-                                key="ingest.err.duplicate_column", field=name))
+                                Msg("ingest.err.duplicate_column", {"headers": ", ".join(headers), "field": name}),
+                                field=name))
     for header in match.extra:
-        problems.append(Problem(None, header, None, t("ingest.warn.extra_column", lang),
-                                key="ingest.warn.extra_column", warning=True))
+        problems.append(problem("ingest.warn.extra_column", None, header, warning=True))
     return problems
 
 
-def _rejected_frame(raw: RawTable, errors: list[Problem], lang: str) -> pl.DataFrame:
-    """The rejected rows as written in the file, with the file row number and the reasons."""
-    reasons: dict[int, list[str]] = {}
-    for p in errors:
-        if p.row is not None:
-            where = f"{p.column}: " if p.column else ""
-            reasons.setdefault(p.row, []).append(f"{where}{p.message}")
+def _rejected_frame(raw: RawTable, errors: list[Problem]) -> pl.DataFrame:
+    """The rejected rows as written in the file, with the file row number first (the reasons are
+    the problems, put into words by the caller: dashboard/ingest_messages.py rejected_frame)."""
+    rows = sorted({p.row for p in errors if p.row is not None})
     names = column_names(raw.headers, blank="column_{}", repeat="_")
     frame = raw.frame.rename({f"c{i}": n for i, n in enumerate(names)})
-    row_col, reason_col = ROW_COLUMN.get(lang, "row"), REASON_COLUMN.get(lang, "reason")
-    frame = frame.with_columns(raw.row_numbers.alias(row_col)).filter(pl.col(row_col).is_in(list(reasons)))
-    reason_frame = pl.DataFrame({row_col: list(reasons), reason_col: ["; ".join(v) for v in reasons.values()]},
-                                schema={row_col: pl.Int64, reason_col: pl.String})
-    return frame.join(reason_frame, on=row_col, how="left").select(row_col, *names, reason_col)
+    frame = frame.with_columns(raw.row_numbers.alias(REJECTED_ROW)).filter(pl.col(REJECTED_ROW).is_in(rows))
+    return frame.select(REJECTED_ROW, *names)
 
 
 # --------------------------------------------------------------------------- the one path
@@ -125,11 +118,9 @@ def _earlier_batch(conn: Connection, kind_name: str, sha256: str) -> dict | None
     return dict(row._mapping) if row else None
 
 
-def _duplicate_file_problem(earlier: dict, lang: str) -> Problem:
-    when = local_time(earlier["created_at"])
-    return Problem(None, None, None, t("ingest.err.same_file", lang, batch=earlier["id"], when=when,
-                                       user=earlier["user"], file=earlier["file_name"] or ""),
-                   key="ingest.err.same_file")
+def _duplicate_file_problem(earlier: dict) -> Problem:
+    return problem("ingest.err.same_file", batch=earlier["id"], when=local_time(earlier["created_at"]),
+                   user=earlier["user"], file=earlier["file_name"] or "")
 
 
 def local_time(moment: datetime | None) -> str:
@@ -141,9 +132,9 @@ def local_time(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-def _permission_problem(exc: PermissionDenied, lang: str) -> Problem:
-    return Problem(None, None, None, t(f"ingest.err.permission.{exc.reason_key}", lang, user=exc.user,
-                                       kind=get_kind(exc.kind).label(lang)), key="ingest.err.permission")
+def _permission_problem(exc: PermissionDenied) -> Problem:
+    return Problem(None, None, None, Msg(f"ingest.err.permission.{exc.reason_key}",
+                                         {"user": exc.user, "kind": kind_label(exc.kind)}), key="ingest.err.permission")
 
 
 def _save_replaced(conn: Connection, kind_name: str, ids: list[int], batch_id: int) -> list[dict]:
@@ -164,7 +155,7 @@ def _delete_ids(conn: Connection, kind_name: str, ids: list[int]) -> None:
         conn.execute(sa.delete(table).where(table.c.id.in_(ids[start:start + 500])))
 
 
-def run_pipeline(engine: Engine, kind_name: str, make_raw, *, user: str, lang: str = "en", write: bool = True,
+def run_pipeline(engine: Engine, kind_name: str, make_raw, *, user: str, write: bool = True,
                  source: str = "upload", file_name: str | None = None, sha256: str | None = None,
                  replace: bool = False, valid_only: bool = False, department: str | None = None,
                  mapping: dict[str, str] | None = None, edit_ids: list[int] | None = None) -> ImportResult:
@@ -174,40 +165,39 @@ def run_pipeline(engine: Engine, kind_name: str, make_raw, *, user: str, lang: s
     try:
         raw = make_raw()
     except FileProblem as exc:
-        result.problems = [exc.problem(lang)]
+        result.problems = [exc.problem()]
         return result
     result.info = raw.info
     result.rows_in_file = raw.frame.height
     try:
         match = match_headers(kind_name, raw.headers, mapping)
     except ValueError as exc:
-        result.problems = [Problem(None, None, None, t("ingest.err.bad_mapping", lang, detail=str(exc)),
-                                   key="ingest.err.bad_mapping")]
+        result.problems = [problem("ingest.err.bad_mapping", detail=str(exc))]
         return result
     result.match = match
-    result.problems = header_problems(kind_name, match, raw.info, lang)
+    result.problems = header_problems(kind_name, match, raw.info)
     if result.errors:
         return result
     if raw.frame.height == 0:
-        result.problems.append(Problem(None, None, None, t("ingest.err.no_rows", lang), key="ingest.err.no_rows"))
+        result.problems.append(problem("ingest.err.no_rows"))
         return result
-    parsed: Parsed = parse_table(raw, match, kind_name, lang)
+    parsed: Parsed = parse_table(raw, match, kind_name)
     raw.info.date_formats = parsed.date_formats
     result.problems += parsed.problems
     exclude = set(edit_ids or ())
 
     def evaluate(conn: Connection) -> tuple[pl.DataFrame, pl.DataFrame]:
-        db_problems, matches = database_problems(conn, parsed, lang, replace, exclude)
+        db_problems, matches = database_problems(conn, parsed, replace, exclude)
         result.problems += db_problems
         bad = {p.row for p in result.errors if p.row is not None}
         replaced_ids = set(matches.get_column("id").to_list()) if replace else set()
-        result.problems += check_sums(conn, kind, parsed, lang, bad, replaced_ids)
-        result.problems += check_routings(conn, kind, parsed, lang, bad)
+        result.problems += check_sums(conn, kind, parsed, bad, replaced_ids)
+        result.problems += check_routings(conn, kind, parsed, bad)
         result.problems.sort(key=lambda p: (p.row or 0, p.warning))
         valid = parsed.frame.filter(~pl.col(ROW).is_in(list(bad)))
         result.valid = valid
         if bad:
-            result.rejected = _rejected_frame(raw, result.errors, lang)
+            result.rejected = _rejected_frame(raw, result.errors)
         return valid, matches
 
     if not write:
@@ -215,20 +205,20 @@ def run_pipeline(engine: Engine, kind_name: str, make_raw, *, user: str, lang: s
             with engine.connect() as conn:
                 evaluate(conn)
         except (sa.exc.OperationalError, sa.exc.InternalError) as exc:
-            result.problems.insert(0, database_unusable(exc, lang))
+            result.problems.insert(0, database_unusable(exc))
         return result
     try:
         with write_transaction(engine) as conn:
             try:
                 ensure_can_write(conn, user, kind_name)
             except PermissionDenied as exc:
-                result.problems.insert(0, _permission_problem(exc, lang))
+                result.problems.insert(0, _permission_problem(exc))
                 raise _Rollback from None
             if sha256:
                 earlier = _earlier_batch(conn, kind_name, sha256)
                 if earlier:
                     result.earlier_batch = earlier
-                    result.problems.insert(0, _duplicate_file_problem(earlier, lang))
+                    result.problems.insert(0, _duplicate_file_problem(earlier))
                     raise _Rollback
             valid, matches = evaluate(conn)
             if (result.errors and not valid_only) or valid.height == 0 or any(p.row is None for p in result.errors):
@@ -253,7 +243,7 @@ def run_pipeline(engine: Engine, kind_name: str, make_raw, *, user: str, lang: s
     except _Rollback:
         return result
     except (sa.exc.OperationalError, sa.exc.InternalError) as exc:  # read-only disk, lost server, ...
-        result.problems.insert(0, database_unusable(exc, lang))
+        result.problems.insert(0, database_unusable(exc))
         result.batch_id, result.rows_written, result.rows_replaced = None, 0, 0
         return result
     except sa.exc.IntegrityError as exc:
@@ -265,11 +255,10 @@ def run_pipeline(engine: Engine, kind_name: str, make_raw, *, user: str, lang: s
                 earlier = _earlier_batch(conn, kind_name, sha256)
         if earlier:
             result.earlier_batch = earlier
-            result.problems.insert(0, _duplicate_file_problem(earlier, lang))
+            result.problems.insert(0, _duplicate_file_problem(earlier))
         else:
             detail = str(exc.orig).splitlines()[0][:300] if exc.orig else str(exc)[:300]
-            result.problems.insert(0, Problem(None, None, None, t("ingest.err.database", lang, detail=detail),
-                                              key="ingest.err.database"))
+            result.problems.insert(0, problem("ingest.err.database", detail=detail))
         result.batch_id, result.rows_written, result.rows_replaced = None, 0, 0
         return result
     result.written = True
@@ -281,13 +270,13 @@ _READ_ONLY = ("readonly database", "read-only", "read only", "unable to open dat
               "disk i/o error")
 
 
-def database_unusable(exc: sa.exc.DBAPIError, lang: str) -> Problem:
+def database_unusable(exc: sa.exc.DBAPIError) -> Problem:
     """The clerk's message for a database that cannot be written (or reached), instead of the
     driver's text alone; nothing was written (the transaction rolled back)."""
     detail = str(exc.orig).splitlines()[0][:200] if exc.orig else str(exc).splitlines()[0][:200]
     if any(words in detail.lower() for words in _READ_ONLY):
-        return Problem(None, None, None, t("ingest.err.read_only", lang, detail=detail), key="ingest.err.read_only")
-    return Problem(None, None, None, t("ingest.err.database", lang, detail=detail), key="ingest.err.database")
+        return problem("ingest.err.read_only", detail=detail)
+    return problem("ingest.err.database", detail=detail)
 
 
 # --------------------------------------------------------------------------- uploads
@@ -295,28 +284,28 @@ def file_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def same_file_problem(engine: Engine, kind_name: str, data: bytes, lang: str = "en") -> Problem | None:
+def same_file_problem(engine: Engine, kind_name: str, data: bytes) -> Problem | None:
     """The "already imported as batch #N" problem when these bytes were imported before (and not
     undone), else None; lets a preview warn before the clerk presses import."""
     with engine.connect() as conn:
         earlier = _earlier_batch(conn, kind_name, file_sha256(data))
-    return _duplicate_file_problem(earlier, lang) if earlier else None
+    return _duplicate_file_problem(earlier) if earlier else None
 
 
 def check_upload(engine: Engine, kind_name: str, data: bytes, file_name: str, *, mapping: dict | None = None,
-                 sheet: str | None = None, replace: bool = False, lang: str = "en") -> ImportResult:
+                 sheet: str | None = None, replace: bool = False) -> ImportResult:
     """Everything import_upload does except writing: the preview and validation report."""
     return run_pipeline(engine, kind_name, lambda: read_upload(data, file_name, kind_name, sheet=sheet, mapping=mapping),
-                        user="", lang=lang, write=False, file_name=file_name, replace=replace, mapping=mapping)
+                        user="", write=False, file_name=file_name, replace=replace, mapping=mapping)
 
 
 def import_upload(engine: Engine, kind_name: str, data: bytes, file_name: str, user: str, *,
                   mapping: dict | None = None, sheet: str | None = None, replace: bool = False,
-                  valid_only: bool = False, lang: str = "en", department: str | None = None,
+                  valid_only: bool = False, department: str | None = None,
                   source: str = "upload") -> ImportResult:
     """Validate an uploaded file and commit it as one batch (or nothing, see ImportResult)."""
     return run_pipeline(engine, kind_name, lambda: read_upload(data, file_name, kind_name, sheet=sheet, mapping=mapping),
-                        user=user, lang=lang, source=source, file_name=file_name, sha256=file_sha256(data),
+                        user=user, source=source, file_name=file_name, sha256=file_sha256(data),
                         replace=replace, valid_only=valid_only, department=department, mapping=mapping)
 
 
@@ -347,16 +336,15 @@ def _records_table(kind_name: str, records: list[dict], row_numbers: list[int], 
     return RawTable(headers, frame, pl.Series("row", row_numbers, dtype=pl.Int64), info)
 
 
-def submit_record(engine: Engine, kind_name: str, values: dict[str, Any], user: str, lang: str = "en", *,
+def submit_record(engine: Engine, kind_name: str, values: dict[str, Any], user: str, *,
                   replace: bool = False, department: str | None = None) -> ImportResult:
     """One record from a form (strings or python values), validated like an upload; source="form".
     Problems name the field in `column` and `field`; `row` is 1."""
     return run_pipeline(engine, kind_name, lambda: _records_table(kind_name, [values], [1], "form"),
-                        user=user, lang=lang, source="form", replace=replace, department=department)
+                        user=user, source="form", replace=replace, department=department)
 
 
-def apply_edits(engine: Engine, kind_name: str, edited_rows: list[dict[str, Any]], user: str,
-                lang: str = "en") -> ImportResult:
+def apply_edits(engine: Engine, kind_name: str, edited_rows: list[dict[str, Any]], user: str) -> ImportResult:
     """Edits of stored rows (from st.data_editor): each dict has the row's `id` and the fields
     (all or only the changed ones). Validated like an upload, written as one batch with
     source="edit" (undo restores the old values), audited with before/after. `row` in the
@@ -368,8 +356,7 @@ def apply_edits(engine: Engine, kind_name: str, edited_rows: list[dict[str, Any]
     result = ImportResult(kind_name, mode="edit")
     unknown = [i for i in ids if i not in stored]
     if unknown:
-        result.problems = [Problem(i, None, None, t("ingest.err.no_such_row", lang, id=i), key="ingest.err.no_such_row")
-                           for i in unknown]
+        result.problems = [problem("ingest.err.no_such_row", i, id=i) for i in unknown]
         return result
     merged, changed_ids = [], []
     for r in edited_rows:
@@ -381,7 +368,7 @@ def apply_edits(engine: Engine, kind_name: str, edited_rows: list[dict[str, Any]
     if not merged:
         return result
     return run_pipeline(engine, kind_name, lambda: _records_table(kind_name, merged, changed_ids, "edit"),
-                        user=user, lang=lang, source="edit", edit_ids=changed_ids)
+                        user=user, source="edit", edit_ids=changed_ids)
 
 
 def _write_edits(conn: Connection, kind_name: str, valid: pl.DataFrame, batch_id: int, user: str) -> None:
@@ -405,7 +392,7 @@ def _write_edits(conn: Connection, kind_name: str, valid: pl.DataFrame, batch_id
 @dataclass
 class UndoResult:
     ok: bool
-    message: str
+    text: Msg  # what happened or why not (rendered by the caller, dashboard/ingest_messages.py)
     rows_deleted: int = 0
     rows_restored: int = 0
 
@@ -422,7 +409,7 @@ def _typed_row(kind_name: str, row: dict) -> dict:
     return out
 
 
-def _referencing_rows(conn: Connection, kind_name: str, codes: pl.DataFrame, lang: str) -> str | None:
+def _referencing_rows(conn: Connection, kind_name: str, codes: pl.DataFrame) -> Msg | None:
     """If rows of other kinds still point at `codes` (natural keys being removed), say which."""
     if codes.height == 0:
         return None
@@ -434,8 +421,8 @@ def _referencing_rows(conn: Connection, kind_name: str, codes: pl.DataFrame, lan
                 values = codes.get_column(column).drop_nulls().unique().to_list()
                 used = select_in(conn, other.name, [f.name], f.name, values)
                 if used.height:
-                    return t("ingest.undo.referenced", lang, rows=used.height, kind=other.label(lang),
-                             example=str(used.get_column(f.name)[0]))
+                    return Msg("ingest.undo.referenced", {"rows": used.height, "kind": kind_label(other.name),
+                                                          "example": str(used.get_column(f.name)[0])})
         for columns, target in other.composite_refs:
             if target != kind_name:
                 continue
@@ -443,33 +430,34 @@ def _referencing_rows(conn: Connection, kind_name: str, codes: pl.DataFrame, lan
                              codes.get_column(columns[0]).unique().to_list())
             used = used.join(codes.select(list(columns)), on=list(columns), how="semi")
             if used.height:
-                return t("ingest.undo.referenced", lang, rows=used.height, kind=other.label(lang),
-                         example=" / ".join(str(v) for v in used.row(0)))
+                return Msg("ingest.undo.referenced", {"rows": used.height, "kind": kind_label(other.name),
+                                                      "example": " / ".join(str(v) for v in used.row(0))})
     return None
 
 
-def undo_batch(engine: Engine, batch_id: int, user: str, lang: str = "en") -> UndoResult:
+def undo_batch(engine: Engine, batch_id: int, user: str) -> UndoResult:
     """Delete the batch's rows, restore what it replaced, mark it undone; or refuse and say why."""
     b, rr = Batch.__table__, ReplacedRow.__table__
     try:
         with write_transaction(engine) as conn:
             batch = conn.execute(sa.select(b).where(b.c.id == batch_id)).first()
             if batch is None:
-                raise _Refused(t("ingest.undo.no_batch", lang, batch=batch_id))
+                raise _Refused(Msg("ingest.undo.no_batch", {"batch": batch_id}))
             if batch.undone_at is not None:
-                raise _Refused(t("ingest.undo.already", lang, batch=batch_id, user=batch.undone_by,
-                                 when=local_time(batch.undone_at)))
+                raise _Refused(Msg("ingest.undo.already", {"batch": batch_id, "user": batch.undone_by,
+                                                           "when": local_time(batch.undone_at)}))
             try:
                 ensure_can_write(conn, user, batch.kind)
             except PermissionDenied as exc:
-                raise _Refused(_permission_problem(exc, lang).message) from None
+                raise _Refused(_permission_problem(exc).text) from None
             kind = get_kind(batch.kind)
             # A later live batch replaced or edited rows of this one: that batch must go first.
             later = conn.execute(sa.select(rr.c.batch_id, rr.c.row_json).join(b, b.c.id == rr.c.batch_id).where(
                 rr.c.kind == batch.kind, rr.c.batch_id > batch_id, b.c.undone_at.is_(None))).all()
             blocking = sorted({r.batch_id for r in later if json.loads(r.row_json).get("batch_id") == batch_id})
             if blocking:
-                raise _Refused(t("ingest.undo.later_batch", lang, batch=batch_id, later=", ".join(f"#{x}" for x in blocking)))
+                raise _Refused(Msg("ingest.undo.later_batch", {"batch": batch_id,
+                                                               "later": ", ".join(f"#{x}" for x in blocking)}))
             table = kind_table(batch.kind)
             rows = conn.execute(sa.select(table).where(table.c.batch_id == batch_id)).all()
             current = pl.DataFrame([tuple(r) for r in rows], schema=schema_of(batch.kind), orient="row") if rows else None
@@ -480,26 +468,28 @@ def undo_batch(engine: Engine, batch_id: int, user: str, lang: str = "en") -> Un
                 if restored:
                     back = pl.DataFrame([{k: r[k] for k in kind.key} for r in restored], schema=keys.schema)
                     keys = keys.join(back, on=list(kind.key), how="anti")
-                blocked = _referencing_rows(conn, batch.kind, keys, lang)
+                blocked = _referencing_rows(conn, batch.kind, keys)
                 if blocked:
-                    raise _Refused(t("ingest.undo.blocked", lang, batch=batch_id) + " " + blocked)
+                    raise _Refused(Msg("ingest.undo.blocked", {"batch": batch_id}, then=(blocked,), sep=" "))
             conn.execute(sa.delete(table).where(table.c.batch_id == batch_id))
             if restored:
                 conn.execute(table.insert(), restored)
             conn.execute(sa.update(b).where(b.c.id == batch_id).values(undone_at=utcnow(), undone_by=user))
             audit(conn, user, "undo", kind=batch.kind, batch_id=batch_id,
                   detail={"deleted": len(rows), "restored": len(restored)})
-            return UndoResult(True, t("ingest.undo.done", lang, batch=batch_id, deleted=len(rows), restored=len(restored)),
-                              len(rows), len(restored))
+            return UndoResult(True, Msg("ingest.undo.done", {"batch": batch_id, "deleted": len(rows),
+                                                             "restored": len(restored)}), len(rows), len(restored))
     except _Refused as exc:
-        return UndoResult(False, str(exc))
+        return UndoResult(False, exc.text)
     except sa.exc.IntegrityError as exc:
         detail = str(exc.orig).splitlines()[0][:300] if exc.orig else ""
-        return UndoResult(False, t("ingest.undo.conflict", lang, batch=batch_id, detail=detail))
+        return UndoResult(False, Msg("ingest.undo.conflict", {"batch": batch_id, "detail": detail}))
 
 
 class _Refused(Exception):
-    pass
+    def __init__(self, text: Msg):
+        super().__init__(text.key)
+        self.text = text
 
 
 # --------------------------------------------------------------------------- history

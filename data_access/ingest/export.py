@@ -1,5 +1,5 @@
-"""Files handed back to the clerk: rejected rows with a reason column, and the shared guard that
-keeps spreadsheets from running formula-looking text (docs/architecture.md "Ingestion")."""
+"""Files handed back to the clerk (typed CSV/XLSX; the rejected rows with their reasons are
+dashboard/ingest_messages.py), and the shared guard that keeps spreadsheets from running formula-looking text (docs/architecture.md "Ingestion")."""
 from __future__ import annotations
 
 import io
@@ -72,9 +72,3 @@ def frame_bytes(frame: pl.DataFrame, fmt: str = "csv", sheet: str = "rows",
                         ws.write(r, c, value)
         return buffer.getvalue()
     raise ValueError(f"unknown format {fmt!r}")
-
-
-def rejected_rows_bytes(result, fmt: str = "csv") -> bytes:
-    """The rejected rows of an ImportResult as the clerk wrote them, plus row number and reason."""
-    frame = result.rejected if result.rejected is not None else pl.DataFrame()
-    return frame_bytes(frame, fmt, sheet="rejected")

@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from dashboard.i18n import t
 from data_access.ingest.headers import HeaderMatch
-from data_access.ingest.problems import Problem
+from data_access.ingest.problems import Label, Msg, Problem
 from data_access.ingest.read import RawTable
 from data_access.kinds import Field, Kind, get_kind
 from data_access.kinds.field_types import half_width, only_where
@@ -51,27 +50,27 @@ def _ambiguous_comma(s: pl.Expr) -> pl.Expr:
 
 
 # ----------------------------------------------------------------------------- the step
-def _problems_from(texts: pl.DataFrame, mask: pl.Series, column: str, f: Field | None, message: str, key: str,
+def _problems_from(texts: pl.DataFrame, mask: pl.Series, column: str, f: Field | None, text, key: str,
                    warning: bool = False, value_col: str | None = None) -> list[Problem]:
     hits = texts.filter(mask)
     if hits.height == 0:
         return []
     values = hits.get_column(value_col) if value_col else pl.Series([None] * hits.height, dtype=pl.String)
-    return [Problem(int(r), column, v, message, key=key, field=f.name if f else None, warning=warning)
+    return [Problem(int(r), column, v, text, key=key, field=f.name if f else None, warning=warning)
             for r, v in zip(hits.get_column(ROW).to_list(), values.to_list())]
 
 
-def parse_table(raw: RawTable, match: HeaderMatch, kind_name: str, lang: str = "en") -> Parsed:
+def parse_table(raw: RawTable, match: HeaderMatch, kind_name: str) -> Parsed:
     kind = get_kind(kind_name)
     texts = raw.frame.select(
         [_clean(pl.col(f"c{match.columns[f.name]}")).alias(f.name) if f.name in match.columns
          else pl.lit(None, pl.String).alias(f.name) for f in kind.fields]
     ).with_columns(raw.row_numbers.alias(ROW))
-    parsed = _typed(kind, texts, match, lang)
+    parsed = _typed(kind, texts, match)
     return parsed
 
 
-def _typed(kind: Kind, texts: pl.DataFrame, match: HeaderMatch, lang: str) -> Parsed:
+def _typed(kind: Kind, texts: pl.DataFrame, match: HeaderMatch) -> Parsed:
     schema = schema_of(kind.name)
     columns, problems, formats = {}, [], {}
     for f in kind.fields:
@@ -91,7 +90,7 @@ def _typed(kind: Kind, texts: pl.DataFrame, match: HeaderMatch, lang: str) -> Pa
             mask = mask.fill_null(False)
             if not mask.any():
                 return values
-            problems.extend(_problems_from(texts, mask, header, f, t(key, lang, **params), key, value_col=f.name))
+            problems.extend(_problems_from(texts, mask, header, f, Msg(key, params), key, value_col=f.name))
             failed = failed & ~mask
             return values.clone().scatter(mask.arg_true(), None)
 
@@ -108,11 +107,11 @@ def _typed(kind: Kind, texts: pl.DataFrame, match: HeaderMatch, lang: str) -> Pa
         if ft.not_parsed and failed.any():
             key = ft.not_parsed
             params = {"choices": ", ".join(f.choices)} if ft.closed else {}
-            problems += _problems_from(texts, failed, header, f, t(key, lang, **params), key, value_col=f.name)
+            problems += _problems_from(texts, failed, header, f, Msg(key, params), key, value_col=f.name)
         if f.required:
             missing = raw.is_null()
             if missing.any() and f.name in match.columns:
-                problems += _problems_from(texts, missing, header, f, t("ingest.val.required", lang), "ingest.val.required",
+                problems += _problems_from(texts, missing, header, f, Msg("ingest.val.required"), "ingest.val.required",
                                            value_col=None)
         if ft.numeric:
             if f.min is not None:
@@ -132,9 +131,9 @@ def _typed(kind: Kind, texts: pl.DataFrame, match: HeaderMatch, lang: str) -> Pa
         ok = frame.select(rule.check.fill_null(True).alias("ok")).to_series()
         if not ok.all():
             first = next((f for f in rule.fields if f in match.columns), rule.fields[0])
-            problems += _problems_from(texts, ~ok, match.header_of(first), kind.field(first), rule.message(lang),
+            problems += _problems_from(texts, ~ok, match.header_of(first), kind.field(first), Label(rule.en, rule.zh),
                                        f"ingest.rule.{rule.id}", warning=rule.warning, value_col=first)
-    problems += _duplicate_keys(kind, frame, texts, match, lang)
+    problems += _duplicate_keys(kind, frame, texts, match)
     problems.sort(key=lambda p: (p.row or 0, p.warning))
     return Parsed(kind.name, frame, texts, match, problems, formats)
 
@@ -145,7 +144,7 @@ def key_frame(kind: Kind, frame: pl.DataFrame) -> pl.DataFrame:
                          for k in kind.key])
 
 
-def _duplicate_keys(kind: Kind, frame: pl.DataFrame, texts: pl.DataFrame, match: HeaderMatch, lang: str) -> list[Problem]:
+def _duplicate_keys(kind: Kind, frame: pl.DataFrame, texts: pl.DataFrame, match: HeaderMatch) -> list[Problem]:
     keys = key_frame(kind, frame).with_columns(frame.get_column(ROW))
     complete = pl.all_horizontal([pl.col(k).is_not_null() for k in kind.key])
     keys = keys.with_columns(complete.alias("_complete"), pl.col(ROW).first().over(kind.key).alias("_first"))
@@ -157,6 +156,6 @@ def _duplicate_keys(kind: Kind, frame: pl.DataFrame, texts: pl.DataFrame, match:
     header = match.header_of(first_field)
     values = texts.filter(dup).get_column(first_field).to_list()
     key_text = ", ".join(match.header_of(k) for k in kind.key)
-    return [Problem(int(r), header, v, t("ingest.val.duplicate_in_file", lang, first=int(first), keys=key_text),
+    return [Problem(int(r), header, v, Msg("ingest.val.duplicate_in_file", {"first": int(first), "keys": key_text}),
                     key="ingest.val.duplicate_in_file", field=first_field)
             for r, first, v in zip(hits.get_column(ROW).to_list(), hits.get_column("_first").to_list(), values)]

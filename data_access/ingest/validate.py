@@ -9,10 +9,9 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from dashboard.i18n import t
 from data_access.ingest.parse import ROW, Parsed, key_frame
-from data_access.ingest.problems import Problem
-from data_access.kinds import KINDS, Kind, get_kind
+from data_access.ingest.problems import Msg, Problem, joined, kind_label
+from data_access.kinds import Kind, get_kind
 from data_access.loaders import schema_of
 from data_access.models import kind_table
 
@@ -32,11 +31,7 @@ def select_in(conn: Connection, table_name: str, columns: list[str], filter_col:
     return pl.DataFrame([tuple(r) for r in rows], schema=out_schema, orient="row")
 
 
-def _target_label(table: str, lang: str) -> str:
-    return KINDS[table].label(lang) if table in KINDS else table
-
-
-def check_references(conn: Connection, kind: Kind, parsed: Parsed, lang: str) -> list[Problem]:
+def check_references(conn: Connection, kind: Kind, parsed: Parsed) -> list[Problem]:
     """Codes that must exist in master data (`ref`, also "materials|products"), and composite refs."""
     problems: list[Problem] = []
     frame, texts, match = parsed.frame, parsed.texts, parsed.match
@@ -52,9 +47,9 @@ def check_references(conn: Connection, kind: Kind, parsed: Parsed, lang: str) ->
         unknown = [v for v in wanted if v not in known]
         if not unknown:
             continue
-        targets = " / ".join(_target_label(tb, lang) for tb, _ in f.ref_targets)
+        targets = joined([kind_label(tb) for tb, _ in f.ref_targets])
         mask = frame.get_column(f.name).is_in(unknown)
-        message = t("ingest.val.unknown_ref", lang, targets=targets)
+        message = Msg("ingest.val.unknown_ref", {"targets": targets})
         problems += [Problem(int(r), match.header_of(f.name), v, message, key="ingest.val.unknown_ref", field=f.name)
                      for r, v in zip(texts.filter(mask).get_column(ROW).to_list(),
                                      texts.filter(mask).get_column(f.name).to_list())]
@@ -69,8 +64,8 @@ def check_references(conn: Connection, kind: Kind, parsed: Parsed, lang: str) ->
         if missing.height == 0:
             continue
         missing_rows = set(missing.get_column(ROW).to_list())
-        message = t("ingest.val.unknown_composite", lang, target=_target_label(target, lang),
-                    columns=", ".join(match.header_of(c) for c in columns))
+        message = Msg("ingest.val.unknown_composite", {"target": kind_label(target),
+                      "columns": ", ".join(match.header_of(c) for c in columns)})
         hits = texts.filter(pl.col(ROW).is_in(list(missing_rows)))
         for r, *vals in hits.select([ROW] + columns).iter_rows():
             problems.append(Problem(int(r), match.header_of(columns[0]), " / ".join(str(v) for v in vals), message,
@@ -89,7 +84,7 @@ def stored_matches(conn: Connection, kind: Kind, frame: pl.DataFrame) -> pl.Data
     return keys.join(stored, on=list(kind.key), how="inner").select(ROW, "id", "batch_id")
 
 
-def check_existing(conn: Connection, kind: Kind, parsed: Parsed, lang: str,
+def check_existing(conn: Connection, kind: Kind, parsed: Parsed,
                    exclude_ids: set[int] = frozenset()) -> tuple[list[Problem], pl.DataFrame]:
     """Problems for rows whose key is stored already, and the matches (for replace)."""
     matches = stored_matches(conn, kind, parsed.frame)
@@ -99,14 +94,14 @@ def check_existing(conn: Connection, kind: Kind, parsed: Parsed, lang: str,
     header = parsed.match.header_of(first)
     values = dict(zip(parsed.texts.get_column(ROW).to_list(), parsed.texts.get_column(first).to_list()))
     key_text = ", ".join(parsed.match.header_of(k) for k in kind.key)
-    problems = [Problem(int(r), header, values.get(r), t("ingest.val.key_exists", lang, batch=int(b), keys=key_text),
+    problems = [Problem(int(r), header, values.get(r), Msg("ingest.val.key_exists", {"batch": int(b), "keys": key_text}),
                         key="ingest.val.key_exists", field=first)
                 for r, b in matches.select(ROW, "batch_id").iter_rows()]
     return problems, matches
 
 
 # --------------------------------------------------------------------- cross-kind sum check
-def check_routings(conn: Connection, kind: Kind, parsed: Parsed, lang: str, bad_rows: set[int]) -> list[Problem]:
+def check_routings(conn: Connection, kind: Kind, parsed: Parsed, bad_rows: set[int]) -> list[Problem]:
     """Warnings for production rows whose product has no routing on their machine (SPEC §3
     Operations): the row is kept and counts for its machine, but not in finished output or WIP."""
     if kind.name != "production":
@@ -120,7 +115,7 @@ def check_routings(conn: Connection, kind: Kind, parsed: Parsed, lang: str, bad_
     missing = frame.join(routed, on=["product_code", "machine_code"], how="anti").sort(ROW)
     column = parsed.match.header_of("machine_code")
     return [Problem(int(r[ROW]), column, r["machine_code"],
-                    t("ops.warn.no_routing", lang, product=r["product_code"], machine=r["machine_code"]),
+                    Msg("ops.warn.no_routing", {"product": r["product_code"], "machine": r["machine_code"]}),
                     key="ops.warn.no_routing", field="machine_code", warning=True)
             for r in missing.select(ROW, "product_code", "machine_code").iter_rows(named=True)]
 
@@ -140,7 +135,7 @@ class SumCheck:
 SUM_CHECKS = (SumCheck("scrap", "qty", "production", "scrap_qty", ("date", "shift", "machine_code", "product_code")),)
 
 
-def check_sums(conn: Connection, kind: Kind, parsed: Parsed, lang: str, bad_rows: set[int],
+def check_sums(conn: Connection, kind: Kind, parsed: Parsed, bad_rows: set[int],
                replaced_ids: set[int] = frozenset()) -> list[Problem]:
     """Warnings where the detail rows (stored plus those of this file) do not add up to the total."""
     warnings: list[Problem] = []
@@ -167,14 +162,14 @@ def check_sums(conn: Connection, kind: Kind, parsed: Parsed, lang: str, bad_rows
         bad = compared.filter(pl.col("_detail") != pl.col("_total")).sort(ROW)
         for row in bad.iter_rows(named=True):
             where = " ".join(str(row[k]) for k in key)
-            message = t("ingest.warn.sum_mismatch", lang, detail=_target_label(check.detail, lang),
-                        detail_sum=f"{row['_detail']:g}", total=_target_label(check.total, lang),
-                        total_field=check.total_field, total_value=f"{row['_total']:g}", where=where)
+            message = Msg("ingest.warn.sum_mismatch", {
+                "detail": kind_label(check.detail), "detail_sum": f"{row['_detail']:g}", "total": kind_label(check.total),
+                "total_field": check.total_field, "total_value": f"{row['_total']:g}", "where": where})
             warnings.append(Problem(int(row[ROW]), column, None, message, key="ingest.warn.sum_mismatch", warning=True))
     return warnings
 
 
-def check_settlements(conn: Connection, kind: Kind, parsed: Parsed, lang: str,
+def check_settlements(conn: Connection, kind: Kind, parsed: Parsed,
                       replaced_ids: set[int] = frozenset()) -> list[Problem]:
     """Rows that settle another kind's row (payments on an invoice) may not take more than its amount:
     the stored rows (less those replaced or edited) plus this file's, per target row."""
@@ -198,25 +193,26 @@ def check_settlements(conn: Connection, kind: Kind, parsed: Parsed, lang: str,
     hits = frame.join(over.join(stored_sums, on=on, how="left"), on=on).sort(ROW)
     column = parsed.match.header_of(rule.amount)
     return [Problem(int(row[ROW]), column, f"{row[rule.amount]:g}",
-                    t("ingest.val.over_settled", lang, target=_target_label(rule.target, lang),
-                      ref=" ".join(str(row[c]) for c in on), whole=f"{row['_whole']:,.2f}",
-                      open=f"{row['_whole'] - (row['_before'] or 0):,.2f}", total=f"{row['_settled']:,.2f}"),
+                    Msg("ingest.val.over_settled", {
+                        "target": kind_label(rule.target), "ref": " ".join(str(row[c]) for c in on),
+                        "whole": f"{row['_whole']:,.2f}", "open": f"{row['_whole'] - (row['_before'] or 0):,.2f}",
+                        "total": f"{row['_settled']:,.2f}"}),
                     key="ingest.val.over_settled", field=rule.amount)
             for row in hits.iter_rows(named=True)]
 
 
-def database_problems(conn: Connection, parsed: Parsed, lang: str, replace: bool,
+def database_problems(conn: Connection, parsed: Parsed, replace: bool,
                       exclude_ids: set[int] = frozenset()) -> tuple[list[Problem], pl.DataFrame]:
     """All database checks; returns the problems and the stored rows matching file keys."""
     kind = get_kind(parsed.kind)
-    problems = check_references(conn, kind, parsed, lang)
-    existing, matches = check_existing(conn, kind, parsed, lang, exclude_ids)
+    problems = check_references(conn, kind, parsed)
+    existing, matches = check_existing(conn, kind, parsed, exclude_ids)
     if kind.append_only and (exclude_ids or replace):  # history is never overwritten: no edit, no replace
         rows = parsed.frame.get_column(ROW).to_list() if exclude_ids else matches.get_column(ROW).to_list()
-        problems += [Problem(int(r), None, None, t("ingest.val.append_only", lang, kind=kind.label(lang)),
+        problems += [Problem(int(r), None, None, Msg("ingest.val.append_only", {"kind": kind_label(kind.name)}),
                              key="ingest.val.append_only") for r in rows]
     elif not replace:
         problems += existing
     replaced = set(matches.get_column("id").to_list()) if replace and not kind.append_only else set()
-    problems += check_settlements(conn, kind, parsed, lang, replaced | set(exclude_ids))
+    problems += check_settlements(conn, kind, parsed, replaced | set(exclude_ids))
     return problems, matches

@@ -17,6 +17,8 @@ from pathlib import Path
 import polars as pl
 import sqlalchemy as sa
 
+from dashboard.ingest_messages import summary
+
 ROWS = 200_000
 REPEATS = 3
 MACHINES = 20
@@ -156,7 +158,7 @@ def _import(engine, data: bytes, name: str) -> float:
     started = time.perf_counter()
     result = import_upload(engine, "production", data, name, "bench")
     seconds = time.perf_counter() - started
-    assert result.written and result.rows_written == ROWS, (result.summary(), [str(p) for p in result.problems[:5]])
+    assert result.written and result.rows_written == ROWS, (summary(result, "en"), [str(p) for p in result.problems[:5]])
     return seconds
 
 

@@ -23,6 +23,7 @@ from datetime import date
 
 import polars as pl
 import sqlalchemy as sa
+from dashboard.ingest_messages import message
 
 SCALE = os.environ.get("BENCH_LOAD_SCALE", "medium")
 SESSIONS = int(os.environ.get("BENCH_LOAD_SESSIONS", "20"))
@@ -74,7 +75,7 @@ def _importer(url: str, data: bytes, name: str, out) -> None:
     started = time.perf_counter()
     result = import_upload(engine, "production", data, name, "bench")
     out.put((time.perf_counter() - started, result.written, result.batch_id, result.rows_written,
-             [p.message for p in result.errors[:3]]))
+             [message(p, "en") for p in result.errors[:3]]))
 
 
 def _timed_import(engine, data: bytes, name: str) -> tuple[float, int]:
