@@ -11,7 +11,7 @@ from dashboard.kpi.equipment import machine_history, pm_status
 from dashboard.ui import charts
 from dashboard.ui.analysis import PRODUCTION_DIMS, analysis_page, names, with_names
 from dashboard.ui.memo import cached
-from dashboard.ui.tables import data_table, headers, rows_behind_table, translated
+from dashboard.ui.tables import data_table, headers, kpi_columns, rows_behind_table, translated
 from dashboard.ui.tiles import kpi_name, kpi_tiles
 
 TILES = ["oee", "availability", "performance", "quality_ratio", "mtbf", "mttr", "downtime_min", "throughput_rate",
@@ -78,7 +78,7 @@ per_machine = cached(breakdown, MACHINE_KPIS, facts, ["machine"], drilled, today
 data_table(translated(per_machine.with_columns(pl.selectors.float().round(2)),
                       {"machine": t("analysis.dim.machine"), **{k: kpi_name(k) for k in MACHINE_KPIS}}),
            t("eq3.by_machine"), "eq_maint_table",
-           column_config={kpi_name("pm_compliance"): st.column_config.NumberColumn(format="percent")})
+           column_config=kpi_columns(MACHINE_KPIS, kpi_name))
 
 st.subheader(t("eq3.pm_plan"))
 plan = pm_status(facts["maintenance"], today).filter(pl.col("late") | pl.col("missed"))

@@ -54,7 +54,7 @@ def _unit(id: str, decimals: int, *, prefix: str = "", d3: str | None = None) ->
 UNITS: dict[str, Unit] = {u.id: u for u in (
     Unit("ratio", 2, "0.00%", ".1%"),
     _unit("pieces", 0), _unit("count", 0), _unit("ppm", 0), _unit("minutes", 0),
-    _unit("currency", 2, prefix="¥"),
+    _unit("currency", 2, prefix="¥"), _unit("piece_rate", 3, prefix="¥"),  # yuan per piece, to the fen's tenth
     _unit("pieces_per_hour", 1), _unit("hours", 1), _unit("days", 1), _unit("points", 1),
     Unit("score", 2, "0.00", ".2f"),
 )}
