@@ -80,3 +80,12 @@ def test_wages_page_writes_yuan_with_the_sign_before_the_currency(march):
         == ("¥570.00", "¥600.00", "−¥30.00")
     employees = shown(at.dataframe[1])
     assert "¥2,903.23" in employees[t("pay.col.total", "zh")].tolist()
+
+
+def test_percent_axes_and_legends_put_a_space_before_the_sign():
+    from dashboard.chart_style import gradient_legend, value_axis
+    from dashboard.i18n.numbers import PERCENT_LABEL
+
+    assert value_axis("ratio").to_dict()["labelExpr"] == PERCENT_LABEL == "replace(datum.label, '%', ' %')"
+    assert gradient_legend("ratio", "x").to_dict()["labelExpr"] == PERCENT_LABEL
+    assert "labelExpr" not in value_axis("currency").to_dict()  # d3 writes −4,351.00 already
