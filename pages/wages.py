@@ -14,7 +14,7 @@ from dashboard.reports.payroll import (DEPARTMENT_COLUMNS, EMPLOYEE_COLUMNS, PIE
 from dashboard.reports.summary import last_complete_month, shift_month
 from dashboard.i18n.numbers import fmt_value
 from dashboard.ui.login import require_login
-from dashboard.ui.tables import unit_column, unit_grid
+from dashboard.ui.tables import grid, unit_column
 from data_access.db import get_engine
 
 if "lang" in st.session_state:  # the frame sets it too; a page run on its own (AppTest) needs it here
@@ -45,8 +45,7 @@ def shown(frame: pl.DataFrame, columns) -> pl.DataFrame:
 def table(frame: pl.DataFrame, columns) -> None:
     """A pay table, each number in its unit as in the PDF (¥1,234.56, −¥4,351.00, 12.5)."""
     config = {t(label): unit_column(UNIT_OF_FORMAT[fmt]) for _, label, fmt, _ in columns if fmt}
-    data, config = unit_grid(shown(frame, columns), config)
-    st.dataframe(data, hide_index=True, width="stretch", column_config=config)
+    grid(shown(frame, columns), column_config=config)
 
 
 st.subheader(t("pay.sheet.departments"))

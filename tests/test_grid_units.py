@@ -28,7 +28,7 @@ def test_a_unit_table_reads_as_the_tiles_and_keeps_its_numbers(tmp_path):
     script.write_text(
         "import polars as pl\n"
         "from dashboard.ui.tables import data_table, unit_column\n"
-        "data_table(pl.DataFrame({'s': ['a', 'b', 'c'], 'p': [0.367, 0.0123, None], 'm': [17276.51, -4351.0, 0.0],"
+        "data_table(pl.DataFrame({'s': ['a', 'b', 'c'], 'p': [0.367, 0.0123, None], 'm': [17276.51, -4351.0, 0.0], 'f': [6.0, 7.0, 1500.0],"
         " 'n': [1264, 2, 3]}), 'x', 'k', column_config={'p': unit_column('ratio'), 'm': unit_column('currency')})\n")
     at = AppTest.from_file(str(script)).run()
     assert not at.exception
@@ -37,6 +37,7 @@ def test_a_unit_table_reads_as_the_tiles_and_keeps_its_numbers(tmp_path):
     assert text["p"].tolist() == ["36.7 %", "1.23 %", "—"]
     assert text["m"].tolist() == ["¥17,276.51", "−¥4,351.00", "¥0.00"]
     assert text["n"].tolist() == ["1,264", "2", "3"]
+    assert text["f"].tolist() == ["6", "7", "1,500"]  # counts summed as floats: no ".00"
     # the numbers stay beneath (a click on the header sorts −4,351 below 0, not as text)
     assert table.value["m"].tolist() == [17276.51, -4351.0, 0.0]
     config = table.proto.columns

@@ -73,6 +73,12 @@ def _dashes_for_gaps(shown: pl.DataFrame, column_config: dict | None) -> tuple[p
     return shown, (config or None) if column_config is not None else None
 
 
+def _whole(column: pl.Series) -> bool:
+    """A float column of whole numbers (counts summed as floats): written 6, not 6.00."""
+    values = column.drop_nulls()
+    return bool(values.len()) and bool((values == values.round(0)).all())
+
+
 def unit_grid(shown: pl.DataFrame, column_config: dict | None):
     """The frame for st.dataframe with its unit columns written as the tiles write them ("36.7 %",
     "−¥4,351.00", "—"), which no printf format of the grid can do (it prints "36.70%", "¥-4,351.00").
@@ -88,7 +94,7 @@ def unit_grid(shown: pl.DataFrame, column_config: dict | None):
         spec["type_config"] = {k: v for k, v in (spec.get("type_config") or {}).items() if k != "format"}
         config[name] = spec
     # a Styler writes every cell: the other number columns as numbers are written ("—" for a gap)
-    others = {name: unit("pieces" if dtype.is_integer() else "number").text
+    others = {name: unit("pieces" if dtype.is_integer() or _whole(shown[name]) else "number").text
               for name, dtype in shown.schema.items() if dtype.is_numeric() and name not in units}
     styler = shown.to_pandas().style.format(others | {name: unit(u).text for name, u in units.items()})
     return styler, config
@@ -108,6 +114,15 @@ def without_gaps(frame: pl.DataFrame) -> pl.DataFrame:
     return _dashes_for_gaps(frame, None)[0]
 
 
+def grid(frame: pl.DataFrame, *, column_config: dict | None = None, **kwargs) -> None:
+    """st.dataframe as every table of the app draws it: "—" in a gap, thousands grouped, a unit's
+    figures as the tiles write them (for a table without downloads; data_table adds them)."""
+    shown, config = _dashes_for_gaps(frame, column_config)
+    config = with_grouped_integers(shown, config)
+    shown, config = unit_grid(shown, config)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, **kwargs)
+
+
 def data_table(frame: pl.DataFrame, name: str, key: str, *, column_config: dict | None = None,
                height: int | str = "auto", total: int | None = None,
                whole: Callable[[], pl.DataFrame] | None = None) -> None:
@@ -121,10 +136,7 @@ def data_table(frame: pl.DataFrame, name: str, key: str, *, column_config: dict 
         return
     # dates as plain text on screen (the grid would add 00:00:00); downloads keep real dates
     shown = frame.head(MAX_SHOWN).with_columns(pl.selectors.date().dt.strftime("%Y-%m-%d"))
-    shown, column_config = _dashes_for_gaps(shown, column_config)
-    column_config = with_grouped_integers(shown, column_config)
-    shown, column_config = unit_grid(shown, column_config)
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config, height=height, key=key)
+    grid(shown, column_config=column_config, height=height, key=key)
     if total > MAX_SHOWN:
         st.caption(t("analysis.table.truncated", shown=MAX_SHOWN, total=f"{total:,}"))
     download_buttons(whole or frame, name, key)
@@ -174,7 +186,7 @@ def rows_behind_table(frame: pl.DataFrame, headers: dict[str, str], name: str, k
                whole=lambda: shaped(frame.sort(newest_first, descending=True, maintain_order=True)))
 
 
-__all__ = ["MAX_SHOWN", "data_table", "download_buttons", "headers", "kpi_columns", "labelled_codes", "rows_behind_table", "translated", "unit_column", "unit_grid", "without_gaps"]
+__all__ = ["MAX_SHOWN", "data_table", "download_buttons", "grid", "headers", "kpi_columns", "labelled_codes", "rows_behind_table", "translated", "unit_column", "unit_grid", "without_gaps"]
 
 
 def headers(*columns: str) -> dict[str, str]:
