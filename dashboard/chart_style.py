@@ -30,6 +30,8 @@ def is_integer(unit_id: str) -> bool:
 def value_axis(unit_id: str, **kwargs) -> alt.Axis:
     """A quantitative axis in the unit's format; counts get whole-number ticks only (never 0 0 0 1 1)."""
     extra = {"tickMinStep": 1} if is_integer(unit_id) else {}
+    if unit(unit_id).label_expr:  # "12.3 %", as the tiles write it
+        extra["labelExpr"] = unit(unit_id).label_expr
     return alt.Axis(format=value_format(unit_id), titlePadding=TITLE_PADDING, **extra, **kwargs)
 
 
@@ -60,7 +62,9 @@ def category_axis(title: str | None, *, count: int = 0, vertical_bars: bool = Fa
 
 def gradient_legend(unit_id: str, title: str | None, **kwargs) -> alt.Legend:
     """A colour-scale legend long enough for its labels (not "0.0% 5.0%" in a 100 px bar)."""
-    options = dict(title=title, format=value_format(unit_id), gradientLength=280, tickCount=5, labelOverlap=True,
+    options = dict(title=title, format=value_format(unit_id), **({"labelExpr": unit(unit_id).label_expr}
+                                                                 if unit(unit_id).label_expr else {}),
+                   gradientLength=280, tickCount=5, labelOverlap=True,
                    labelFont=FONT, titleFont=FONT, direction="horizontal", orient="bottom", titleOrient="left",
                    titleAnchor="middle")
     options.update(kwargs)

@@ -11,7 +11,7 @@ from dashboard.kpi.equipment import machine_history, pm_status
 from dashboard.ui import charts
 from dashboard.ui.analysis import PRODUCTION_DIMS, analysis_page, names, with_names
 from dashboard.ui.memo import cached
-from dashboard.ui.tables import data_table, headers, rows_behind_table, translated
+from dashboard.ui.tables import data_table, headers, kpi_columns, rows_behind_table, translated, unit_column
 from dashboard.ui.tiles import kpi_name, kpi_tiles
 
 TILES = ["oee", "availability", "performance", "quality_ratio", "mtbf", "mttr", "downtime_min", "throughput_rate",
@@ -78,7 +78,7 @@ per_machine = cached(breakdown, MACHINE_KPIS, facts, ["machine"], drilled, today
 data_table(translated(per_machine.with_columns(pl.selectors.float().round(2)),
                       {"machine": t("analysis.dim.machine"), **{k: kpi_name(k) for k in MACHINE_KPIS}}),
            t("eq3.by_machine"), "eq_maint_table",
-           column_config={kpi_name("pm_compliance"): st.column_config.NumberColumn(format="percent")})
+           column_config=kpi_columns(MACHINE_KPIS, kpi_name))
 
 st.subheader(t("eq3.pm_plan"))
 plan = pm_status(facts["maintenance"], today).filter(pl.col("late") | pl.col("missed"))
@@ -117,11 +117,11 @@ else:
         .then(pl.col("detail").replace_strict(reasons, default=pl.col("detail"), return_dtype=pl.String))
         .otherwise(pl.col("detail")),
         pm_status=pl.col("pm_status").replace_strict(states, default=pl.col("pm_status"), return_dtype=pl.String),
-        minutes=pl.col("minutes").round(0).cast(pl.Int64), cost=pl.col("cost").round(0).cast(pl.Int64),
+        minutes=pl.col("minutes").round(0).cast(pl.Int64), cost=pl.col("cost").round(2),
         # as text, so that an empty cell reads "—" (data_table)
         time=pl.col("time").dt.strftime("%H:%M"), planned_date=pl.col("planned_date").dt.strftime("%Y-%m-%d"))
     data_table(translated(history, {"date": t("analysis.col.date"), "time": t("eq3.col.time"),
                                     "event": t("eq3.col.event"), "detail": t("eq3.col.detail"),
                                     "minutes": t("eq3.col.minutes"), "cost": t("eq3.col.cost"),
                                     "planned_date": t("eq3.col.planned_date"), "pm_status": t("eq3.col.pm_status")}),
-               t("eq3.history"), "eq_history")
+               t("eq3.history"), "eq_history", column_config={t("eq3.col.cost"): unit_column("currency")})

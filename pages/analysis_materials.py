@@ -8,7 +8,7 @@ from dashboard.kpi import Filters, item_balances, material_loss_by_line, materia
 from dashboard.ui import charts
 from dashboard.ui.analysis import analysis_page, with_names
 from dashboard.ui.memo import cached
-from dashboard.ui.tables import data_table, headers, rows_behind_table, translated
+from dashboard.ui.tables import data_table, headers, rows_behind_table, translated, unit_column
 from dashboard.ui.tiles import fmt_value, kpi_name, kpi_tiles
 
 TILES = ["material_loss", "material_loss_allowed", "cost_per_unit", "scrap_cost"]
@@ -59,17 +59,18 @@ data_table(translated(balances.with_columns(pl.selectors.float().round(2)), colu
            t("analysis.materials.balance"), "mat_balance")
 
 st.subheader(t("analysis.materials.loss_table"))
+LOSS_UNITS = {h: unit_column("ratio") for h in headers("material_loss", "bom_loss_rate", "excess_loss").values()}
 loss_columns = headers("material", "issued_qty", "required_qty", "material_loss", "bom_loss_rate", "excess_loss") \
     | {"flag": t("ops.col.flag")}
 data_table(translated(loss.select(*loss_columns).with_columns(pl.selectors.float().round(4)) if loss.height else loss,
-                      loss_columns), t("analysis.materials.loss_table"), "mat_loss_table")
+                      loss_columns), t("analysis.materials.loss_table"), "mat_loss_table", column_config=LOSS_UNITS)
 
 by_line = cached(material_loss_by_line, facts, filters)
 if by_line.height:
     st.subheader(t("ops.materials.by_line"))
     line_columns = headers("line", "material_loss", "bom_loss_rate", "excess_loss") | {"flag": t("ops.col.flag")}
     data_table(translated(flag(by_line).with_columns(pl.selectors.float().round(4)), line_columns),
-               t("ops.materials.by_line"), "mat_loss_lines")
+               t("ops.materials.by_line"), "mat_loss_lines", column_config=LOSS_UNITS)
     st.caption(t("ops.materials.by_line.note"))
 unplaced = cached(material_loss_by_material, facts, filters).filter(pl.col("required_qty") == 0,
                                                                     pl.col("issued_qty") > 0)

@@ -11,7 +11,7 @@ from dashboard.kpi.purchasing import price_trend, price_trend_filters, reject_pa
 from dashboard.ui import charts
 from dashboard.ui.analysis import analysis_page, names, with_names
 from dashboard.ui.memo import cached
-from dashboard.ui.tables import data_table, headers, rows_behind_table, translated
+from dashboard.ui.tables import data_table, headers, rows_behind_table, translated, unit_column
 from dashboard.ui.tiles import kpi_name, kpi_tiles
 
 TILES = ["supplier_otd", "incoming_pass_rate", "purchase_price_variance", "purchase_spend", "purchase_price_index"]
@@ -47,8 +47,9 @@ data_table(translated(scorecard, {"name": t("analysis.col.supplier"),
                                   **headers("supplier_otd", "po_due_lines", "incoming_pass_rate", "incoming_inspected",
                                             "purchase_price_variance")}),
            t("analysis.purchasing.table"), "pur_table",
-           column_config={t("analysis.col.supplier_otd"): st.column_config.NumberColumn(format="percent"),
-                          t("analysis.col.incoming_pass_rate"): st.column_config.NumberColumn(format="percent")})
+           column_config={t("analysis.col.supplier_otd"): unit_column("ratio"),
+                          t("analysis.col.incoming_pass_rate"): unit_column("ratio"),
+                          t("analysis.col.purchase_price_variance"): unit_column("currency")})
 
 st.subheader(t("pur3.price_trend"))
 bought = facts["po_lines"].get_column("material").drop_nulls().unique().sort().to_list()

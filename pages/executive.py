@@ -15,7 +15,7 @@ from dashboard.reports.summary import build_summary, last_complete_month, parse_
 from dashboard.reports.tables import complaints_table, exceptions_table, late_table, missing_table, scrap_table
 from dashboard.ui.explain import why_popover
 from dashboard.ui.plain_text import plain
-from dashboard.ui.tables import unit_column
+from dashboard.ui.tables import grid, unit_column
 from dashboard.ui.tiles import STATUS_BADGE
 from data_access.commentary import MAX_CHARS, save_commentary
 from data_access.permissions import COMMENTARY_ROLES, PermissionDenied
@@ -93,8 +93,8 @@ for start in range(0, len(summary.headline), PER_ROW):
 st.caption(t("report.legend"))
 
 # --- tables -----------------------------------------------------------------------------------------
-ratio = st.column_config.NumberColumn(format="percent")
-whole = st.column_config.NumberColumn(format="localized")
+ratio = unit_column("ratio")  # 36.7 %, as on the tiles
+whole = unit_column("pieces")
 money = unit_column("currency")  # ¥1,234.56 as on the tiles
 
 def section(name: str, rows: int, table_of, formats: dict[int, object]) -> None:
@@ -104,8 +104,7 @@ def section(name: str, rows: int, table_of, formats: dict[int, object]) -> None:
         st.info(t(f"report.none.{name}"))
         return
     table = table_of(summary, lang)
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={table.columns[i]: fmt for i, fmt in formats.items()})
+    grid(table, column_config={table.columns[i]: fmt for i, fmt in formats.items()})
 
 
 left, right = st.columns([2, 3])

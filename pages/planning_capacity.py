@@ -9,6 +9,7 @@ from dashboard.planning.capacity import line_load, machine_load
 from dashboard.planning.manpower import LOOKBACK_DAYS, manpower_load
 from dashboard.planning.projection import project
 from dashboard.planning.schedule import DEFAULT_WEEKS, OPERATION_LEAD_DAYS, open_order_lines
+from dashboard.ui.tables import grid
 from dashboard.ui.names import localized_frames
 from dashboard.ui.planning_charts import capacity_heatmap, capacity_table, late_lines, late_metrics, plan_inputs, rules
 from data_access.db import get_engine
@@ -38,7 +39,7 @@ if machines.get_column("bottleneck").any():
     st.caption(t("hplan.capacity.worked_ahead", n=projection.counts()["projected_late"]))
 
 st.altair_chart(capacity_heatmap(table, level), width="stretch")
-st.dataframe(capacity_table(table, level), hide_index=True, width="stretch")
+grid(capacity_table(table, level))
 
 # Manpower beside the machines: the same projection, labour seconds instead of machine seconds.
 st.subheader(t("mpower.title"))
@@ -56,8 +57,7 @@ shown = manpower.with_columns(
     line_code=pl.col("unit").map_elements(lambda u: code_label("department", u), return_dtype=pl.String)
     if staff_level == "department" else pl.col("unit"), bottleneck=pl.col("overloaded"))
 st.altair_chart(capacity_heatmap(shown, "line"), width="stretch")
-st.dataframe(capacity_table(shown, "line").with_columns(shown.get_column("employees").alias(t("mpower.employees"))),
-             hide_index=True, width="stretch")
+grid(capacity_table(shown, "line").with_columns(shown.get_column("employees").alias(t("mpower.employees"))))
 rules("mpower.rules", days=LOOKBACK_DAYS)
 late_lines(projection)
 rules("planning.capacity.rules", lead=OPERATION_LEAD_DAYS)

@@ -10,7 +10,7 @@ from dashboard.planning.schedule import DEFAULT_WEEKS, OPERATION_LEAD_DAYS, open
 from dashboard.ui.names import localized_frames
 from dashboard.ui.planning_charts import (late_lines, late_metrics, mrp_display, plan_inputs, planned_orders_display,
                                           planned_orders_xlsx, rules)
-from dashboard.ui.tables import without_gaps
+from dashboard.ui.tables import grid
 from data_access.db import get_engine
 from dashboard.facts import load_planning_frames
 
@@ -38,13 +38,13 @@ st.subheader(t("planning.mrp.planned_orders"))
 if orders.height == 0:
     st.success(t("planning.mrp.no_orders"))
 else:
-    st.dataframe(planned_orders_display(orders), hide_index=True, width="stretch")
+    grid(planned_orders_display(orders))
     st.download_button(t("planning.mrp.download"), planned_orders_xlsx(orders), file_name=f"mrp-{today.isoformat()}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 st.subheader(t("planning.mrp.detail"))
 if st.toggle(t("planning.mrp.only_needed"), value=False):
     table = table.filter(pl.col("material_code").is_in(orders.get_column("material_code").unique().to_list()))
-st.dataframe(without_gaps(mrp_display(table, frames["materials"])), hide_index=True, width="stretch")
+grid(mrp_display(table, frames["materials"]))
 late_lines(projection)
 rules("planning.mrp.rules", lead=OPERATION_LEAD_DAYS)

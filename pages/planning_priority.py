@@ -6,6 +6,7 @@ from dashboard.i18n import t
 from dashboard.planning.priority import PriorityWeights, priority_list
 from dashboard.planning.projection import project
 from dashboard.planning.schedule import DEFAULT_WEEKS, open_order_lines
+from dashboard.ui.tables import grid
 from dashboard.ui.names import localized_frames
 from dashboard.ui.planning_charts import late_lines, late_metrics, plan_inputs, priority_chart, priority_table, rules
 from data_access.db import get_engine
@@ -38,7 +39,7 @@ for column, name in (("customer_code", "customer"), ("product_code", "product"))
         st.caption(t("exc.priority.filtered", what=t(f"analysis.dim.{name}"), values=", ".join(wanted)))
 st.metric(t("planning.priority.open_count"), ranked.height)
 
-st.dataframe(priority_table(ranked), hide_index=True, width="stretch")
+grid(priority_table(ranked))
 st.altair_chart(priority_chart(ranked), width="stretch")
 late_lines(projection)
 rules("planning.priority.rules", days=DEFAULT_WEEKS * 7)

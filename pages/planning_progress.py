@@ -6,6 +6,7 @@ from dashboard.i18n import t
 from dashboard.planning.progress import line_progress, weekly_progress
 from dashboard.planning.projection import project
 from dashboard.planning.schedule import OPERATION_LEAD_DAYS, open_order_lines
+from dashboard.ui.tables import grid
 from dashboard.ui.names import localized_frames, picker_labels
 from dashboard.ui.planning_charts import (late_lines, late_metrics, plan_inputs, progress_chart, progress_table, rules,
                                           weekly_table)
@@ -29,7 +30,7 @@ count = dict(zip(counts.get_column("status").to_list(), counts.get_column("count
 m1, m2 = st.columns(2)
 m1.metric(t("planning.progress.behind_count"), count.get("behind", 0))
 m2.metric(t("planning.progress.on_track_count"), count.get("on_track", 0))
-st.dataframe(progress_table(lines), hide_index=True, width="stretch")
+grid(progress_table(lines))
 
 st.subheader(t("planning.progress.weekly"))
 product_labels = picker_labels(frames, "products", "product_code")  # name and development stage (issue 17.3)
@@ -37,6 +38,6 @@ products = st.multiselect(t("planning.progress.products"), sorted(lines.get_colu
                           placeholder=t("planning.progress.all_products"), format_func=lambda c: product_labels.get(c, c))
 weeks = weekly_progress(frames, today, products=products or None)
 st.altair_chart(progress_chart(weeks), width="stretch")
-st.dataframe(weekly_table(weeks), hide_index=True, width="stretch")
+grid(weekly_table(weeks))
 late_lines(projection)
 rules("planning.progress.rules", lead=OPERATION_LEAD_DAYS)

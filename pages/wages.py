@@ -8,10 +8,13 @@ import streamlit as st
 
 from dashboard.commands.payroll import month_pay_sheet
 from dashboard.i18n import current_lang, set_lang, t
-from dashboard.reports.payroll import (DEPARTMENT_COLUMNS, EMPLOYEE_COLUMNS, PIECE_COLUMNS, labelled,
+from dashboard.reports.payroll import (DEPARTMENT_COLUMNS, EMPLOYEE_COLUMNS, PIECE_COLUMNS, UNIT_OF_FORMAT,
+                                       labelled,
                                        render_payroll_pdf, render_payroll_xlsx)
 from dashboard.reports.summary import last_complete_month, shift_month
+from dashboard.i18n.numbers import fmt_value
 from dashboard.ui.login import require_login
+from dashboard.ui.tables import grid, unit_column
 from data_access.db import get_engine
 
 if "lang" in st.session_state:  # the frame sets it too; a page run on its own (AppTest) needs it here
@@ -32,30 +35,28 @@ sheet = month_pay_sheet(engine, month)  # its facts are cached per data version
 if sheet.employees.height == 0:
     st.info(t("pay.page.empty", month=month))
     st.stop()
-st.metric(t("pay.col.total"), f"¥{sheet.total:,.2f}")
+st.metric(t("pay.col.total"), fmt_value(sheet.total, "currency"))
 
 
 def shown(frame: pl.DataFrame, columns) -> pl.DataFrame:
     return labelled(frame, lang).select([pl.col(name).alias(t(label)) for name, label, _, _ in columns])
 
 
-def money(columns) -> dict:
-    return {t(label): st.column_config.NumberColumn(format="¥%,.2f" if fmt == "#,##0.00" else None)
-            for _, label, fmt, _ in columns if fmt}
+def table(frame: pl.DataFrame, columns) -> None:
+    """A pay table, each number in its unit as in the PDF (¥1,234.56, −¥4,351.00, 12.5)."""
+    config = {t(label): unit_column(UNIT_OF_FORMAT[fmt]) for _, label, fmt, _ in columns if fmt}
+    grid(shown(frame, columns), column_config=config)
 
 
 st.subheader(t("pay.sheet.departments"))
-st.dataframe(shown(sheet.departments, DEPARTMENT_COLUMNS), hide_index=True, width="stretch",
-             column_config=money(DEPARTMENT_COLUMNS))
+table(sheet.departments, DEPARTMENT_COLUMNS)
 st.subheader(t("pay.sheet.employees"))
-st.dataframe(shown(sheet.employees, EMPLOYEE_COLUMNS), hide_index=True, width="stretch",
-             column_config=money(EMPLOYEE_COLUMNS))
+table(sheet.employees, EMPLOYEE_COLUMNS)
 pieceworkers = sheet.piece_work.select("employee", "name").unique().sort("employee")
 if pieceworkers.height:
     options = {f"{e} {n}": e for e, n in pieceworkers.iter_rows()}
     who = st.selectbox(t("pay.page.employee_filter"), list(options), key="pay_worker")
-    st.dataframe(shown(sheet.piece_work.filter(pl.col("employee") == options[who]), PIECE_COLUMNS), hide_index=True,
-                 width="stretch", column_config=money(PIECE_COLUMNS))
+    table(sheet.piece_work.filter(pl.col("employee") == options[who]), PIECE_COLUMNS)
 left, right = st.columns(2)
 left.download_button(t("pay.page.download_xlsx"), render_payroll_xlsx(sheet, month, lang), f"pay-{month}.xlsx",
                      key="pay_xlsx", on_click="ignore")

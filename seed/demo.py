@@ -96,7 +96,7 @@ AGED_COMPLAINTS = 3  # complaints of 5-12 weeks ago left open on purpose (except
 SHIFTS = ("A", "B")
 SHIFT_START_MIN = (8 * 60, 16 * 60)
 PLANNED_MIN = 420  # 480-minute shift minus 60 minutes of planned breaks
-LINE_IDS = {code: i for i, (code, _, _) in enumerate(P.LINES)}
+LINE_IDS = {code: i for i, (code, *_) in enumerate(P.LINES)}
 
 
 # --------------------------------------------------------------------------- calendar
@@ -163,7 +163,7 @@ def _calendar(today: date) -> Calendar:
 
 # --------------------------------------------------------------------------- master data
 def _master(cells: int, rng: np.random.Generator, cal: Calendar) -> dict[str, pl.DataFrame]:
-    lines = pl.DataFrame(P.LINES, schema=["line_code", "name", "process"], orient="row")
+    lines = pl.DataFrame(P.LINES, schema=["line_code", "name", "name_en", "process"], orient="row")
     machines, routings, products, bom = [], [], [], []
     for cell in range(cells):
         for line, names in P.MACHINES.items():
@@ -317,7 +317,7 @@ def _draw_downtime(rng, lines: np.ndarray, n_events: np.ndarray, shift: np.ndarr
 
     codes = list(P.REASONS)
     code_index = {c: i for i, c in enumerate(codes)}
-    mixes = [P.DOWNTIME_MIX[code] for code, _, _ in P.LINES]
+    mixes = [P.DOWNTIME_MIX[code] for code, *_ in P.LINES]
     width = max(len(m) for m in mixes)
     cum = np.full((len(mixes), width), 2.0)
     which = np.zeros((len(mixes), width), dtype=np.int64)
@@ -332,7 +332,7 @@ def _draw_downtime(rng, lines: np.ndarray, n_events: np.ndarray, shift: np.ndarr
     is_extra = (rank >= n_normal) & (rank < n_normal + extra[ev_slot])
     reason = np.where(is_extra, code_index["DT-ADJ"], reason)
     is_setup = (last[ev_slot] == 1) & (rank == count[ev_slot] - 1)
-    setup_codes = np.array([code_index[P.SETUP_REASON[code]] for code, _, _ in P.LINES])
+    setup_codes = np.array([code_index[P.SETUP_REASON[code]] for code, *_ in P.LINES])
     reason = np.where(is_setup, setup_codes[ev_line], reason)
 
     categories = [P.REASONS[c][3] for c in codes]
@@ -369,7 +369,7 @@ def _production(master: dict[str, pl.DataFrame], cal: Calendar, rng: np.random.G
     m_line = np.array([LINE_IDS[c.split("-")[0]] for c in op1_machines])
     machine_factor = rng.lognormal(0.0, 0.25, len(op1_machines))
     story_machine = np.array([m == SCRAP_CLIMB_MACHINE for m in op1_machines])
-    line_codes = np.array([code for code, _, _ in P.LINES])
+    line_codes = np.array([code for code, *_ in P.LINES])
 
     days = np.array(cal.days, dtype="datetime64[D]")
     D, M = len(days), len(op1_machines)
@@ -442,7 +442,7 @@ def _production(master: dict[str, pl.DataFrame], cal: Calendar, rng: np.random.G
 def _downstream(routings: pl.DataFrame, op1: pl.DataFrame, cal: Calendar, rng: np.random.Generator):
     """Finishing and machining operations: each processes the good output of the operation
     before it, in the same shift."""
-    line_codes = [code for code, _, _ in P.LINES]
+    line_codes = [code for code, *_ in P.LINES]
     upstream = op1.select("date", "shift", "product_code", pl.col("good_qty").alias("input"))
     frames = []
     for seq in (20, 30):

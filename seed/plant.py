@@ -7,11 +7,11 @@ routings for the products it runs; cell 0 is the plant a small demo shows.
 """
 from __future__ import annotations
 
-LINES = [  # line_code, name, process
-    ("INJ", "Injection molding 注塑", "injection"),
-    ("DMC", "DMC/BMC molding 模压", "dmc"),
-    ("FIN", "Finishing 处理", "finishing"),
-    ("MAC", "Machining 机加工", "machining"),
+LINES = [  # line_code, name (the plant's own, Chinese), English name, process
+    ("INJ", "注塑", "Injection molding", "injection"),
+    ("DMC", "模压", "DMC/BMC molding", "dmc"),
+    ("FIN", "处理", "Finishing", "finishing"),
+    ("MAC", "机加工", "Machining", "machining"),
 ]
 
 # Machines of one cell, per line, in order (local number 1, 2, ...): (Chinese name, English name).

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+import pyarrow as pa
 import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
@@ -21,6 +23,15 @@ FILE_FIELD_COLUMN = t("ingest.tpl.col.field", "zh")
 PAGE_FILES = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
 
 
+def shown(element) -> pd.DataFrame:
+    """The cells of a table as the grid draws them: the Styler's display values where it has them
+    (dashboard.ui.tables.unit_grid), else the frame."""
+    styler = element.proto.arrow_data.styler if element.proto.HasField("arrow_data") else None
+    if styler is not None and styler.display_values:
+        return pa.ipc.open_stream(styler.display_values).read_all().to_pandas()
+    return element.value
+
+
 def visible_text(at: AppTest) -> list[str]:
     """Everything a reader of the page sees as text: headings, captions, messages, tiles (label, value,
     delta), table headers and cells, widget labels and the options of pickers, tabs and expanders."""
@@ -30,7 +41,7 @@ def visible_text(at: AppTest) -> list[str]:
     for m in at.metric:
         out += [m.label, m.value, m.delta or ""]
     for df in [*at.dataframe, *at.table]:
-        frame = df.value
+        frame = shown(df)  # a unit table's cells as drawn (its Styler's text: "36.7 %", "—")
         # the template's column list names each column's English file header beside its Chinese one:
         # a header a plant's file may carry, so that column is not searched
         frame = frame.drop(columns=[c for c in frame.columns if c == FILE_FIELD_COLUMN])

@@ -1,5 +1,5 @@
-"""A master row's name in the user's language (issue 20.1): products, materials, machines, customers
-and suppliers keep the plant's own (Chinese) name in `name` and an optional English one in `name_en`.
+"""A master row's name in the user's language (issue 20.1): lines, products, materials, machines,
+customers and suppliers keep the plant's own (Chinese) name in `name` and an optional English one in `name_en`.
 Chinese shows `name`, English `name_en`, each falling back to the other when empty, so a plant that
 keeps only one of them still reads everywhere. Used by the pages, the PDF, the XLSX and the CLI.
 
@@ -12,7 +12,7 @@ import polars as pl
 
 from dashboard.i18n import current_lang
 
-BILINGUAL = ("products", "materials", "machines", "customers", "suppliers")
+BILINGUAL = ("lines", "products", "materials", "machines", "customers", "suppliers")
 
 
 def local_name(frame: pl.DataFrame, lang: str | None = None) -> pl.Expr:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 NONE = "—"  # a null figure (zero denominator, no data): never 0 or NaN
 MINUS = "−"  # U+2212: the same width as "+", never confused with a dash
+PERCENT_LABEL = "replace(datum.label, '%', ' %')"  # d3's "12.3%" as "12.3 %" on an axis or a legend
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,12 @@ class Unit:
     def grid(self) -> str:
         """The printf format of a table column (st.column_config.NumberColumn), with separators."""
         return "percent" if self.id == "ratio" else f"{self.prefix}%,.{self.decimals}f"
+
+    @property
+    def label_expr(self) -> str | None:
+        """A Vega expression that writes an axis or legend label by the text rule: d3 prints "12.3%",
+        the rule "12.3 %" (d3 already writes a negative with the typographic minus)."""
+        return PERCENT_LABEL if self.id == "ratio" else None
 
     @property
     def label_key(self) -> str:
@@ -54,7 +61,7 @@ def _unit(id: str, decimals: int, *, prefix: str = "", d3: str | None = None) ->
 UNITS: dict[str, Unit] = {u.id: u for u in (
     Unit("ratio", 2, "0.00%", ".1%"),
     _unit("pieces", 0), _unit("count", 0), _unit("ppm", 0), _unit("minutes", 0),
-    _unit("currency", 2, prefix="¥"),
+    _unit("currency", 2, prefix="¥"), _unit("piece_rate", 3, prefix="¥"),  # yuan per piece, to the fen's tenth
     _unit("pieces_per_hour", 1), _unit("hours", 1), _unit("days", 1), _unit("points", 1),
     Unit("score", 2, "0.00", ".2f"),
 )}
@@ -70,4 +77,4 @@ def fmt_value(value: float | None, unit_id: str) -> str:
     return unit(unit_id).text(value)
 
 
-__all__ = ["DEFAULT", "MINUS", "NONE", "UNITS", "Unit", "fmt_value", "unit"]
+__all__ = ["DEFAULT", "MINUS", "NONE", "PERCENT_LABEL", "UNITS", "Unit", "fmt_value", "unit"]

@@ -69,8 +69,12 @@ def render_payroll_xlsx(sheet: PaySheet, month: str, lang: str) -> bytes:
     return book.close()
 
 
+# the unit each number format stands for: the page and the PDF write a value as fmt_value does
+UNIT_OF_FORMAT = {MONEY: "currency", PIECES: "pieces", HOURS: "hours", "0.000": "piece_rate"}
+
+
 def _cells(frame: pl.DataFrame, columns) -> list[list[str]]:
-    units = {MONEY: "currency", PIECES: "pieces", HOURS: "hours", "0.000": "score"}
+    units = UNIT_OF_FORMAT
     out = []
     for row in frame.iter_rows(named=True):
         out.append([str(row[name] if row[name] is not None else "—") if fmt is None else fmt_value(row[name], units[fmt])

@@ -19,6 +19,7 @@ from dashboard.i18n import set_lang, t
 from dashboard.kpi import Filters
 from dashboard.kpi.charts_data import has_rows
 from dashboard.kpi.compare import previous_period, same_period_last_year
+from dashboard.ui.drill_url import remembered
 from dashboard.ui.filters import FilterState, calendar_note, filter_bar
 from dashboard.ui.meeting import meeting_toggle
 from dashboard.ui.memo import cached
@@ -61,6 +62,7 @@ class AnalysisPage:
               rows_only: bool = False) -> Filters:
         """The filters narrowed to the clicked category (and a note saying so), or unchanged."""
         filters = filters or self.filters
+        code = remembered(dim, code)  # the click, or the URL's drill-down (dashboard.ui.drill_url)
         if not code:
             return filters
         value = display_name(self.facts, names_of or dim, code)

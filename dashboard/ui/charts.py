@@ -16,6 +16,7 @@ import streamlit as st
 
 from dashboard.chart_style import FONT, category_axis, count_axis, finish, gradient_legend, value_axis, value_format
 from dashboard.i18n import current_lang, t
+from dashboard.i18n.numbers import PERCENT_LABEL
 from dashboard.kpi import calendar
 from dashboard.kpi.compare import status_by_direction
 from dashboard.kpi.registry import MEASURES
@@ -146,7 +147,7 @@ def pareto_chart(data: pl.DataFrame, *, title: str, category_title: str, value_t
         opacity=_opacity(), tooltip=tooltip).add_params(pick)
     line = alt.Chart(data).mark_line(color=ORANGE, point=alt.OverlayMarkDef(color=ORANGE)).encode(
         x=x, y=alt.Y("cum_share:Q", title=t("analysis.cum_share"), scale=alt.Scale(domain=[0, 1]),
-                     axis=alt.Axis(format="%", orient="right")), tooltip=tooltip)
+                     axis=alt.Axis(format="%", labelExpr=PERCENT_LABEL, orient="right")), tooltip=tooltip)
     return _finish(alt.layer(bars, line).resolve_scale(y="independent").properties(title=title), height)
 
 
@@ -208,7 +209,7 @@ def p_chart(data: pl.DataFrame, *, title: str, x_title: str, value_title: str, h
                alt.Tooltip("lcl:Q", title=t("analysis.lcl"), format=".2%"),
                alt.Tooltip("total:Q", title=MEASURES["total"].label(current_lang()), format=",.0f")]
     # two decimals: the limits of a p-chart are often a few tenths of a point apart (1.5 %, 1.6 %, 1.6 %)
-    y = alt.Y("p:Q", title=value_title, axis=alt.Axis(format=".2%"), scale=alt.Scale(zero=False))
+    y = alt.Y("p:Q", title=value_title, axis=alt.Axis(format=".2%", labelExpr=PERCENT_LABEL), scale=alt.Scale(zero=False))
     limits = [base.mark_line(color=GREY, strokeDash=[4, 3], interpolate="step-after").encode(y=alt.Y(f"{c}:Q"))
               for c in ("ucl", "lcl")]
     center = base.mark_line(color=GREEN).encode(y=alt.Y("center:Q"))
@@ -303,7 +304,7 @@ def scatter(data: pl.DataFrame, *, x: str, y: str, x_title: str, y_title: str, s
     data = data.with_columns(first_at_point=pl.col("first_at_point")
                              & (spot_size.rank("ordinal", descending=True) <= SCATTER_LABELS).fill_null(False))
     # a ratio below 0 % or above 100 % is padding, not a value: no tick label there
-    axis = alt.Axis(format="%", labelExpr="datum.value < -0.0001 || datum.value > 1.0001 ? '' : datum.label")
+    axis = alt.Axis(format="%", labelExpr=f"datum.value < -0.0001 || datum.value > 1.0001 ? '' : {PERCENT_LABEL}")
     base = alt.Chart(data).encode(
         x=alt.X(f"{x}:Q", title=x_title, axis=axis, scale=alt.Scale(domain=x_domain, nice=False, zero=False)),
         y=alt.Y(f"{y}:Q", title=y_title, axis=axis, scale=alt.Scale(domain=y_domain, nice=False, zero=False)))

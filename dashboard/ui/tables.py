@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard.i18n import current_lang, t
 from dashboard.i18n.codes import COLUMN_GROUPS, EMPTY, code_labels
-from dashboard.i18n.numbers import fmt_value, unit
+from dashboard.i18n.numbers import UNITS, fmt_value, unit
 from data_access.ingest.export import frame_bytes
 
 MAX_SHOWN = 500  # rows drawn in the page; downloads always hold every row
@@ -38,19 +38,66 @@ def unit_column(unit_id: str, label: str | None = None, **kwargs):
     return st.column_config.NumberColumn(label, format=unit(unit_id).grid, **kwargs)
 
 
+# the unit of a column configured with unit_column (or with the same printf format), by that format
+_BY_GRID = {u.grid: u.id for u in reversed(list(UNITS.values()))} | {"percent": "ratio"}
+
+
+def _unit_of(spec) -> str | None:
+    if not isinstance(spec, dict):
+        return None
+    return _BY_GRID.get((spec.get("type_config") or {}).get("format"))
+
+
+def kpi_columns(kpis, name_of: Callable[[str], str]) -> dict:
+    """column_config for a table of KPI columns headed name_of(kpi): each in its KPI's unit."""
+    from dashboard.kpi import KPIS
+
+    return {name_of(k): unit_column(KPIS[k].unit) for k in kpis if k in KPIS}
+
+
+# columns of the rows behind a chart that hold a unit's figures, by their field name
+ROW_UNITS = {"cost": "currency", "amount": "currency"}
+
+
 def _dashes_for_gaps(shown: pl.DataFrame, column_config: dict | None) -> tuple[pl.DataFrame, dict | None]:
     """An empty cell says "—", never "None" (what the grid prints for a null): text columns get the
-    dash, a number column with gaps becomes text (a percent column formatted as the tiles do)."""
+    dash, a number column with gaps and no unit becomes text (a unit column is written by its unit)."""
     shown = shown.with_columns(pl.selectors.string().fill_null(EMPTY), pl.selectors.float().fill_nan(None))
     config = dict(column_config or {})
     for name, dtype in shown.schema.items():
-        if not dtype.is_numeric() or not shown[name].null_count():
+        if not dtype.is_numeric() or not shown[name].null_count() or _unit_of(config.get(name)):
             continue
-        spec = config.pop(name, None) or {}
-        percent = (spec.get("type_config") or {}).get("format") == "percent" if isinstance(spec, dict) else False
-        text = [EMPTY if v is None else fmt_value(v, "ratio" if percent else ("number" if isinstance(v, float) else "pieces")) for v in shown[name]]
+        config.pop(name, None)
+        text = [EMPTY if v is None else fmt_value(v, "number" if isinstance(v, float) else "pieces") for v in shown[name]]
         shown = shown.with_columns(pl.Series(name, text, dtype=pl.String))
     return shown, (config or None) if column_config is not None else None
+
+
+def _whole(column: pl.Series) -> bool:
+    """A float column of whole numbers (counts summed as floats): written 6, not 6.00."""
+    values = column.drop_nulls()
+    return bool(values.len()) and bool((values == values.round(0)).all())
+
+
+def unit_grid(shown: pl.DataFrame, column_config: dict | None):
+    """The frame for st.dataframe with its unit columns written as the tiles write them ("36.7 %",
+    "−¥4,351.00", "—"), which no printf format of the grid can do (it prints "36.70%", "¥-4,351.00").
+    The text is the Styler's display value, so the column still sorts by the number beneath."""
+    config = dict(column_config or {})
+    units = {name: u for name, spec in config.items()
+             if name in shown.columns and shown.schema[name].is_numeric() and (u := _unit_of(spec))
+             and (u in ("ratio", "currency") or (shown[name] < 0).any() or shown[name].null_count())}
+    if not units:  # the grid's printf prints the others alike
+        return shown, column_config
+    for name in units:  # the grid's own format would override the display text
+        spec = dict(config[name])
+        spec["type_config"] = {k: v for k, v in (spec.get("type_config") or {}).items() if k != "format"}
+        config[name] = spec
+    # a Styler writes every cell: the other number columns as numbers are written ("—" for a gap)
+    others = {name: unit("pieces" if dtype.is_integer() or _whole(shown[name]) else "number").text
+              for name, dtype in shown.schema.items() if dtype.is_numeric() and name not in units}
+    styler = shown.to_pandas().style.format(others | {name: unit(u).text for name, u in units.items()})
+    return styler, config
 
 
 def with_grouped_integers(shown: pl.DataFrame, column_config: dict | None) -> dict:
@@ -67,6 +114,15 @@ def without_gaps(frame: pl.DataFrame) -> pl.DataFrame:
     return _dashes_for_gaps(frame, None)[0]
 
 
+def grid(frame: pl.DataFrame, *, column_config: dict | None = None, **kwargs) -> None:
+    """st.dataframe as every table of the app draws it: "—" in a gap, thousands grouped, a unit's
+    figures as the tiles write them (for a table without downloads; data_table adds them)."""
+    shown, config = _dashes_for_gaps(frame, column_config)
+    config = with_grouped_integers(shown, config)
+    shown, config = unit_grid(shown, config)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, **kwargs)
+
+
 def data_table(frame: pl.DataFrame, name: str, key: str, *, column_config: dict | None = None,
                height: int | str = "auto", total: int | None = None,
                whole: Callable[[], pl.DataFrame] | None = None) -> None:
@@ -80,9 +136,7 @@ def data_table(frame: pl.DataFrame, name: str, key: str, *, column_config: dict 
         return
     # dates as plain text on screen (the grid would add 00:00:00); downloads keep real dates
     shown = frame.head(MAX_SHOWN).with_columns(pl.selectors.date().dt.strftime("%Y-%m-%d"))
-    shown, column_config = _dashes_for_gaps(shown, column_config)
-    column_config = with_grouped_integers(shown, column_config)
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config, height=height, key=key)
+    grid(shown, column_config=column_config, height=height, key=key)
     if total > MAX_SHOWN:
         st.caption(t("analysis.table.truncated", shown=MAX_SHOWN, total=f"{total:,}"))
     download_buttons(whole or frame, name, key)
@@ -115,6 +169,8 @@ def rows_behind_table(frame: pl.DataFrame, headers: dict[str, str], name: str, k
         items = list(present.items())
         present = dict(items[:at] + [("reason_name", t("r2zh.col.reason_name"))] + items[at:])
 
+    config = {present[c]: unit_column(u) for c, u in ROW_UNITS.items() if c in present}
+
     def shaped(rows: pl.DataFrame) -> pl.DataFrame:
         rows = labelled_codes(rows, reasons)
         # dates stored with a midnight time show as plain dates
@@ -123,14 +179,14 @@ def rows_behind_table(frame: pl.DataFrame, headers: dict[str, str], name: str, k
 
     st.caption(t("analysis.rows_behind.count", rows=f"{frame.height:,}"))
     if newest_first is None or newest_first not in frame.columns:
-        data_table(shaped(frame), name, key)
+        data_table(shaped(frame), name, key, column_config=config)
         return
     latest = frame.top_k(MAX_SHOWN, by=newest_first).sort(newest_first, descending=True)
-    data_table(shaped(latest), name, key, total=frame.height,
+    data_table(shaped(latest), name, key, column_config=config, total=frame.height,
                whole=lambda: shaped(frame.sort(newest_first, descending=True, maintain_order=True)))
 
 
-__all__ = ["MAX_SHOWN", "data_table", "download_buttons", "headers", "labelled_codes", "rows_behind_table", "translated", "unit_column", "without_gaps"]
+__all__ = ["MAX_SHOWN", "data_table", "download_buttons", "grid", "headers", "kpi_columns", "labelled_codes", "rows_behind_table", "translated", "unit_column", "unit_grid", "without_gaps"]
 
 
 def headers(*columns: str) -> dict[str, str]:
