@@ -23,11 +23,11 @@ def test_lines_declare_an_optional_english_name_and_are_bilingual():
 
 def test_chinese_file_imports_both_line_names_and_an_old_file_without_the_english_one(db, monkeypatch):
     both = "产线代码,产线名称,英文名称,工艺\nINJ,注塑,Injection molding,injection\n"
-    result = import_upload(db, "lines", both.encode(), "lines_zh.csv", "tester", lang="zh")
-    assert result.written == 1, [e.message for e in result.errors]
+    result = import_upload(db, "lines", both.encode(), "lines_zh.csv", "tester")
+    assert result.written == 1, [str(e) for e in result.errors]
     old = "line_code,name,process\nMAC,Machining,machining\n"
     result = import_upload(db, "lines", old.encode(), "lines_old.csv", "tester")
-    assert result.written == 1, [e.message for e in result.errors]
+    assert result.written == 1, [str(e) for e in result.errors]
     clear_cache()
     stored = load_kind("lines", db).sort("line_code")
     assert stored.select("line_code", "name", "name_en").rows() == [("INJ", "注塑", "Injection molding"),
