@@ -1,4 +1,4 @@
-"""The plant's open exceptions at a date (SPEC §5 "Appraisal and exceptions"): one rule set for the
+"""The plant's open exceptions at a date (docs/kpis.md "Appraisal and exceptions"): one rule set for the
 Exceptions page, the count on Home, the monthly summary and the weekly e-mail digest.
 
 Every exception has a `key` (rule and subject: the same exception on every run), its rule, owner

@@ -169,7 +169,7 @@ def _csat_mail(engine: Engine, sub: SubscriptionRow, now: datetime, facts) -> It
 
 
 def _alert_mails(engine: Engine, sub: SubscriptionRow, now: datetime, facts) -> Iterator[Mail]:
-    """The alert rules are the exceptions list's (dashboard.exceptions: one rule set, SPEC §5): the KPI off
+    """The alert rules are the exceptions list's (dashboard.exceptions: one rule set, docs/kpis.md): the KPI off
     target in the last complete month (sent while that month's mails are due), and for scrap_ratio each day
     of the last week outside the p-chart limits."""
     from dashboard.exceptions import kpi_off_target, out_of_control

@@ -1,4 +1,4 @@
-"""Who may write what (SPEC §1), checked below the UI: inside the write transaction of every
+"""Who may write what (docs/auth.md), checked below the UI: inside the write transaction of every
 data_access function that writes on behalf of a caller (issue 14 item 3;
 tests/test_write_permissions.py walks them all).
 

@@ -77,7 +77,7 @@ def data_status(engine: Engine | None = None, today: date | None = None, weeks: 
 
 
 def arrivals(engine: Engine | None = None) -> pl.DataFrame:
-    """When each day's data of the weekly and monthly kinds first arrived (data timeliness, SPEC §5):
+    """When each day's data of the weekly and monthly kinds first arrived (data timeliness, docs/kpis.md):
     department, kind, cadence, day (a monthly kind: the first day of its month), arrived (the earliest
     creation time of a live batch holding rows of that day; times as stored, UTC)."""
     engine = engine or get_engine()

@@ -11,7 +11,7 @@ from dashboard.ui.tables import data_table, headers, rows_behind_table, translat
 from dashboard.ui.tiles import kpi_name, kpi_tiles
 
 PLANT_TILES = ["finished_qty", "good_qty", "plan_attainment", "throughput_rate", "yield", "labour_productivity"]
-# a machine's or a line's output is its good output over its operations (SPEC §5 Production)
+# a machine's or a line's output is its good output over its operations (docs/kpis.md Production)
 MACHINE_TILES = ["good_qty", "total_qty", "plan_attainment", "throughput_rate", "yield", "labour_productivity_op"]
 
 page = analysis_page("throughput", PRODUCTION_DIMS)

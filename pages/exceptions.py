@@ -1,4 +1,4 @@
-"""Exceptions: the manager's Monday list (SPEC §5, dashboard.exceptions): the plant's open exceptions,
+"""Exceptions: the manager's Monday list (docs/kpis.md, dashboard.exceptions): the plant's open exceptions,
 most severe first, grouped by owner department, each with a link to the page and filter that show
 it; acknowledging one (with a comment) hides it until it gets worse. The rules live in
 dashboard.exceptions, the permission in data_access (exception_acks, permissions)."""

@@ -84,7 +84,7 @@ for start in range(0, len(summary.headline), PER_ROW):
             colour, icon = STATUS_BADGE.get(h.status, ("gray", None))  # the same badges as every tile
             st.badge(t(f"report.light.{h.light}"), color=colour, icon=icon)
             causes = summary.causes.get(h.kpi)
-            if causes:  # the top causes of a change beyond the threshold (SPEC §5, issue 19)
+            if causes:  # the top causes of a change beyond the threshold (docs/kpis.md, issue 19)
                 st.caption(t("explain.report.causes") + t("explain.colon") + t("explain.sep").join(
                     c.text(lang) for c in causes))
         with col:

@@ -1,4 +1,4 @@
-"""Scorecards (考评, SPEC §5 "Appraisal"): each department's score for a month with its KPI rows
+"""Scorecards (考评, docs/kpis.md "Appraisal"): each department's score for a month with its KPI rows
 (actual, target, achievement, weight, points; rows without a target listed, not scored), the ranking
 and the 12-month trend. For admin, executives and managers (dashboard/navigation.py; the check below
 holds for a link opened by anyone else)."""

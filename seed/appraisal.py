@@ -1,4 +1,4 @@
-"""The demo's scorecards (考评, SPEC §3 `scorecard`): for every department the KPIs it owns, weights
+"""The demo's scorecards (考评, docs/kinds.md `scorecard`): for every department the KPIs it owns, weights
 summing to 100. One production row scores a single line (the first line's OEE) to show line rows;
 customer service's days-to-close has no target in the demo, so it is listed and not scored."""
 from __future__ import annotations

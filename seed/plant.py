@@ -181,7 +181,7 @@ PRODUCTS = [
      [("DMC", 4, 110, 115), ("FIN", 1, 10, 11), ("MAC", 4, 30, 34)]),
 ]
 
-# Where a material is consumed (bom.seq, SPEC §3): packaging at the product's last operation (packing),
+# Where a material is consumed (bom.seq, docs/kinds.md): packaging at the product's last operation (packing),
 # brass inserts at the insert press (FIN machine 2) when the routing passes it, everything else at
 # the first operation (bom.seq left empty: the default).
 PACKAGING = ("M-CTN-S", "M-CTN-L", "M-BAG-PE")

@@ -1,4 +1,4 @@
-"""The demo's inspection lots of the stages SPEC §3 names besides incoming, in-process and final
+"""The demo's inspection lots of the stages docs/kinds.md names besides incoming, in-process and final
 (品管: 入库、出库检验, issue 17 item 6), from their own random stream (the demo's seed + SEED_OFFSET),
 so adding them leaves every other demo figure as it was:
 

@@ -1,4 +1,4 @@
-"""Department scorecards (SPEC §5 "Appraisal", §7 `plantkpi scorecard`), hand-computed.
+"""Department scorecards (docs/kpis.md "Appraisal", README "Command line"), hand-computed.
 
 The plant (every case below): line L1, machine M1, product P1 (one operation). March 2026: good 900,
 scrap 100 -> total 1,000, scrap_ratio 0.10, finished_qty 900, yield 0.90.
@@ -82,7 +82,7 @@ def run_cli(engine, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_cli_json_shape_and_scores(march):
-    """`plantkpi scorecard --month 2026-03 --json`: SPEC §7's shape, production 0.95 first, quality 0.9;
+    """`plantkpi scorecard --month 2026-03 --json`: the shape README "Command line" gives, production 0.95 first, quality 0.9;
     a bad month exits 2."""
     done = run_cli(march, "--month", "2026-03", "--json")
     assert done.returncode == 0, done.stderr

@@ -1,5 +1,5 @@
 """The command line's identity and `plantkpi user add|list|passwd|unlock|disable|enable|remove`
-(issue 14 item 4, SPEC §7), on SQLite and PostgreSQL, through main(argv) and, for the parts that
+(issue 14 item 4, README "Command line"), on SQLite and PostgreSQL, through main(argv) and, for the parts that
 depend on a real stdin, through a real subprocess.
 
 - `import --user NAME` authenticates NAME when accounts exist (password from PLANTKPI_PASSWORD,

@@ -1,4 +1,4 @@
-"""Exceptions (issue 18.2, SPEC §5): one small plant, one exception per rule, each hand-computed;
+"""Exceptions (issue 18.2, docs/kpis.md): one small plant, one exception per rule, each hand-computed;
 acknowledging hides an exception until it worsens; a clerk cannot acknowledge. On SQLite and
 PostgreSQL (the `engine` fixture).
 

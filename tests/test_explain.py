@@ -1,4 +1,4 @@
-"""Explaining a change (SPEC §5, issue 19): hand-computed cases, exactness as a property over random
+"""Explaining a change (docs/kpis.md, issue 19): hand-computed cases, exactness as a property over random
 data for every ratio KPI, OEE under a product-mix shift, and the sentence in English and Chinese."""
 from __future__ import annotations
 
@@ -184,7 +184,7 @@ def random_facts(seed: int, rows: int) -> dict[str, pl.DataFrame]:
                                 downtime_min=rng.uniform(0, planned), product=pick("P1", "P2"),
                                 line=pick("L1", "L2"), shift=pick("A", "B"), cycle=pick(1.0, 2.5, None)),
                      "planned_qty": qty(600), "labour_h": pick(0.0, 4.0, 8.0)})
-    # operation columns of production (SPEC §3 Operations): the step, first and last operation, input taken
+    # operation columns of production (docs/kinds.md Operations): the step, first and last operation, input taken
     production = pl.DataFrame(prod).with_columns(
         seq=pl.Series([pick(1, 2, None) for _ in prod], dtype=pl.Int64),
         input_qty=pl.col("total_qty")).with_columns(

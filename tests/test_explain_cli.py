@@ -1,4 +1,4 @@
-"""`plantkpi explain` as a user runs it (SPEC §7): a real process on SQLite and on PostgreSQL, rows
+"""`plantkpi explain` as a user runs it (README "Command line"): a real process on SQLite and on PostgreSQL, rows
 written through the store; JSON parts add up to the change; bad arguments exit 2 with a message."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The published worked examples of the KPI definitions (SPEC §5; the KPIs: docs/kpis.md), through
+"""The published worked examples of the KPI definitions (docs/kpis.md), through
 the real path: rows written to the database
 (store.new_batch/insert_rows in a write transaction), read by dashboard.facts, computed by
 dashboard.kpi — on SQLite and on PostgreSQL."""

@@ -1,4 +1,4 @@
-"""Operations (SPEC §3 Operations, §5 Production, Materials and cost; issue 13): finished output,
+"""Operations (docs/kinds.md Operations, docs/kpis.md Production, Materials and cost; issue 13): finished output,
 WIP, RTY and material loss at the consuming operation, through import -> engine -> CLI on SQLite
 and PostgreSQL, and the plausibility of the small demo plant.
 """

@@ -1,4 +1,4 @@
-"""Quality stages of SPEC §3 (incoming|in_process|final|receipt|outgoing; the source's 品管: 入库、出库检验,
+"""Quality stages of docs/kinds.md (incoming|in_process|final|receipt|outgoing; the source's 品管: 入库、出库检验,
 issue 17 item 6): the new stages are stored on SQLite and PostgreSQL (the CHECK constraint of migration
 0012 takes them and still refuses others, a CSV with them imports, one with the retired semi_in is
 refused at its row), and pass rate, scrap rate and reasons per stage are hand-computed.
@@ -47,7 +47,7 @@ LOTS = [lot("final", "F1", 300, 291, 9, "rework", "DF-DIM"),
 
 
 def test_stages_stored_and_summarised_per_stage(engine):
-    assert STAGES == ("incoming", "in_process", "final", "receipt", "outgoing")  # SPEC §3, in flow order
+    assert STAGES == ("incoming", "in_process", "final", "receipt", "outgoing")  # docs/kinds.md, in flow order
     with write_transaction(engine) as conn:
         batch = new_batch(conn, "inspections", "test", "form")
         insert_rows(conn, "reasons", REASONS, batch)

@@ -183,7 +183,7 @@ def test_material_moves_match_their_source_documents(frames):
     finished = frames["production"].join(last_ops, on=["product_code", "machine_code"])["good_qty"].sum()
     assert total("finished_in") == pytest.approx(finished)
     # material issued covers the BOM need of the operation that consumes it (bom.seq, empty: the
-    # first), good + scrap there (SPEC §5 material_loss), plus a normal loss
+    # first), good + scrap there (docs/kpis.md material_loss), plus a normal loss
     first = frames["routings"].group_by("product_code").agg(pl.col("seq").min().alias("first"))
     bom = frames["bom"].join(first, on="product_code").with_columns(seq=pl.col("seq").fill_null(pl.col("first")))
     need = frames["production"].join(frames["routings"].select("product_code", "machine_code", "seq"),

@@ -1,5 +1,5 @@
 """`plantkpi explain KPI --from DATE --to DATE [--vs-from DATE --vs-to DATE | --vs last_year|target]
---by DIM [--json] [--lang en|zh]` (SPEC §7): the change of a KPI explained by the members of a dimension.
+--by DIM [--json] [--lang en|zh]` (README "Command line"): the change of a KPI explained by the members of a dimension.
 
 The period is --from..--to; it is compared with --vs-from..--vs-to, the same period last year
 (--vs last_year), the plant's target (--vs target) or, by default, the period before it.

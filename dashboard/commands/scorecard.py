@@ -1,5 +1,5 @@
-"""`plantkpi scorecard --month YYYY-MM [--json]`: the month's department scores (SPEC §5 "Appraisal",
-§7; dashboard.kpi.appraisal). Exit 0 shown, 2 rejected arguments."""
+"""`plantkpi scorecard --month YYYY-MM [--json]`: the month's department scores (docs/kpis.md "Appraisal",
+README "Command line"; dashboard.kpi.appraisal). Exit 0 shown, 2 rejected arguments."""
 from __future__ import annotations
 
 import json

@@ -1,4 +1,4 @@
-"""The command line's identity and `plantkpi user …` (SPEC §7, issue 14; docs/auth.md "Command line").
+"""The command line's identity and `plantkpi user …` (README "Command line", issue 14; docs/auth.md "Command line").
 
 Who the CLI acts as:
 - without `--user`: the database owner (data_access.permissions.DatabaseOwner), recorded as

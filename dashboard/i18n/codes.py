@@ -45,7 +45,7 @@ CODES: dict[str, dict[str, tuple[str, str]]] = {
         "return": ("Return to supplier", "退货"),
     },
     "product_stage": {  # products.stage and projects.stage
-        # the source document's five stages 概念化 → 市场化 (SPEC: concept → market)
+        # the source document's five stages 概念化 → 市场化 (concept → market)
         "concept": ("Concept", "概念化"), "design": ("Design", "产品化"), "development": ("Development", "技术化"),
         "launch": ("Launch", "商品化"), "market": ("In market", "市场化"),
     },

@@ -161,7 +161,7 @@ def rty(facts: Mapping[str, pl.DataFrame], filters: Filters | None = None) -> pl
 
 def wip_by_operation(facts: Mapping[str, pl.DataFrame], filters: Filters | None = None) -> pl.DataFrame:
     """Per product and operation: good handed on, the next operation's input and wip_qty = good −
-    input of the next over the period (SPEC §5); the last operation's good is finished output."""
+    input of the next over the period (docs/kpis.md); the last operation's good is finished output."""
     output = _operation_output(facts, filters)
     steps = _steps(facts, filters).join(output, on=["product", "seq"], how="left")
     nxt = output.select("product", next_seq=pl.col("seq"), next_input=pl.col("input"))

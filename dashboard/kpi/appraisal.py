@@ -1,4 +1,4 @@
-"""Department scorecards (考评, SPEC §5 "Appraisal"): each scorecard row's actual and target for a
+"""Department scorecards (考评, docs/kpis.md "Appraisal"): each scorecard row's actual and target for a
 statistics month, its achievement and points, and each department's score.
 
 - actual: the KPI for the month, the plant figure or the row's line (dashboard.kpi.engine);
@@ -168,7 +168,7 @@ def score_trend(scorecard: pl.DataFrame, facts: Mapping[str, pl.DataFrame], mont
 
 
 def scorecard_json(rows: pl.DataFrame, scores: pl.DataFrame) -> dict:
-    """SPEC §7: {"departments": [{"department", "score", "rows": [{"kpi", "actual", "target",
+    """README "Command line": {"departments": [{"department", "score", "rows": [{"kpi", "actual", "target",
     "achievement", "weight"}]}]} — departments best first, each row also with its line and points."""
     departments = []
     for d in scores.iter_rows(named=True):

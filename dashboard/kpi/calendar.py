@@ -1,4 +1,4 @@
-"""The plant's statistics calendar (记帐时间, SPEC §5): which days make a month and a week.
+"""The plant's statistics calendar (记帐时间, docs/kpis.md): which days make a month and a week.
 
 Many plants close their statistics month on a cut-off day: with a cut-off on the 25th the
 month "2026-11" runs 2026-10-26 .. 2026-11-25 (the days after the cut-off belong to the next

@@ -1,4 +1,4 @@
-"""Explaining a change (SPEC §5): which members of a dimension moved a KPI between two periods
+"""Explaining a change (docs/kpis.md): which members of a dimension moved a KPI between two periods
 (or a period against its target), in parts that add up exactly to the change. Pure polars.
 
     e = explain("scrap_ratio", facts, "machine", before=Filters(...), after=Filters(...), today=today)

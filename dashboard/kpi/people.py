@@ -1,4 +1,4 @@
-"""People (人事行政部, SPEC §5 People): the exceptions behind the HR KPIs, as plain polars.
+"""People (人事行政部, docs/kpis.md People): the exceptions behind the HR KPIs, as plain polars.
 
 - Overtime over the limit: PRC Labour Law art. 41 allows at most 36 hours of overtime in a month;
   an employee whose overtime in a statistics month (dashboard.kpi.calendar: the plant's cut-off)

@@ -1,4 +1,4 @@
-"""Pass rate, scrap rate and reject reasons per inspection stage (SPEC §5 Quality; the source's 品管:
+"""Pass rate, scrap rate and reject reasons per inspection stage (docs/kpis.md Quality; the source's 品管:
 来料、制程、成品、入库、出库检验 with 合格率、废品率、废品事项及原因分析). Pure polars over the
 inspections fact.
 

@@ -1,4 +1,4 @@
-"""R&D projects (研发部, SPEC §5 R&D): projects by stage, days in stage, new products launched. Pure polars.
+"""R&D projects (研发部, docs/kpis.md R&D): projects by stage, days in stage, new products launched. Pure polars.
 
 The projects kind holds one row per project in its current stage (start_date: when it entered the
 stage it is in, end_date: when it was closed) and, where given, its budget: cost against budget is

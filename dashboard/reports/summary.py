@@ -207,7 +207,7 @@ def missing_data(engine: Engine, month: str) -> pl.DataFrame:
             .select("department", "kind", "missing_weeks"))
 
 
-# --- causes of the biggest changes (SPEC §5 "Explaining a change") ---------------------------------
+# --- causes of the biggest changes (docs/kpis.md "Explaining a change") ---------------------------------
 CAUSE_RELATIVE = 0.05   # a headline KPI "moved" when it changed by 5 % of its previous value or more
 CAUSE_POINTS = 0.01     # ... or, for a ratio, by one percentage point or more
 TOP_CAUSES = 2

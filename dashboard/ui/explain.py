@@ -1,4 +1,4 @@
-""""Why?" under a KPI tile (SPEC §5, §6; issue 19): the change against the previous period explained
+""""Why?" under a KPI tile (docs/kpis.md; issue 19): the change against the previous period explained
 by the members of a dimension — a sentence in the user's language, a waterfall from the previous
 value to the current one through the top members, a dimension picker that starts on the dimension
 explaining most, and a button per member that applies it as a filter of the page.

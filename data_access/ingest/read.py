@@ -84,7 +84,7 @@ def read_upload(data: bytes, file_name: str, kind_name: str, *, sheet: str | Non
 
 
 # ------------------------------------------------------------------------------------ CSV
-# The encodings a plant's files come in (SPEC §4, issue 14): charset-normalizer chooses among
+# The encodings a plant's files come in (docs/architecture.md "Ingestion", issue 14): charset-normalizer chooses among
 # these only, so that Latin text (Müller) is not read as GB18030 (M黮ler) and UTF-16 is text.
 CANDIDATE_ENCODINGS = ("utf_8", "gb18030", "cp1252", "utf_16", "utf_16_le", "utf_16_be")
 ENCODING_NAMES = {"utf_8": "UTF-8", "gb18030": "GB18030", "cp1252": "Windows-1252 (Latin)",

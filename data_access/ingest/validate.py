@@ -1,5 +1,5 @@
 """The database half of step 4: foreign keys to master data (single, several targets, composite),
-natural keys already stored, and the cross-kind sum check of SPEC §3 (scrap rows vs
+natural keys already stored, and the cross-kind sum check of docs/kinds.md (scrap rows vs
 production.scrap_qty, a warning). Every query is one IN-list per chunk, never one per row."""
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ def check_existing(conn: Connection, kind: Kind, parsed: Parsed,
 
 # --------------------------------------------------------------------- cross-kind sum check
 def check_routings(conn: Connection, kind: Kind, parsed: Parsed, bad_rows: set[int]) -> list[Problem]:
-    """Warnings for production rows whose product has no routing on their machine (SPEC §3
+    """Warnings for production rows whose product has no routing on their machine (docs/kinds.md
     Operations): the row is kept and counts for its machine, but not in finished output or WIP."""
     if kind.name != "production":
         return []
@@ -131,7 +131,7 @@ class SumCheck:
     key: tuple[str, ...]
 
 
-# SPEC §3: "a mismatch with production.scrap_qty is reported as a warning".
+# docs/kinds.md: "a mismatch with production.scrap_qty is reported as a warning".
 SUM_CHECKS = (SumCheck("scrap", "qty", "production", "scrap_qty", ("date", "shift", "machine_code", "product_code")),)
 
 

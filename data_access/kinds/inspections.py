@@ -3,7 +3,7 @@ import polars as pl
 
 from data_access.kinds.base import Kind, Rule, code, day, enum, qty
 
-# The quality department's lots (品管: 来料、制程、成品, 入库 and 出库检验), SPEC §3. One `receipt` stage
+# The quality department's lots (品管: 来料、制程、成品, 入库 and 出库检验), docs/kinds.md. One `receipt` stage
 # covers semi-finished and finished goods into stock: which of the two a lot is follows from its
 # item_code (a product or a material), so it is not stored twice.
 STAGES = ("incoming", "in_process", "final", "receipt", "outgoing")

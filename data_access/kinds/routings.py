@@ -3,7 +3,7 @@ import polars as pl
 
 from data_access.kinds.base import Kind, Rule, code, qty
 
-# One row per operation and machine that can run it (SPEC §3 Operations): alternative machines of one
+# One row per operation and machine that can run it (docs/kinds.md Operations): alternative machines of one
 # operation (a mold that fits several presses) share the seq, each with its own ideal cycle.
 KIND = Kind(
     "routings", "Routings", "工艺路线", "admin", position=4, master=True, key=("product_code", "seq", "machine_code"),

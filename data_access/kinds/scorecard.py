@@ -1,5 +1,5 @@
 """Data kind `scorecard` (考评, admin): which KPIs appraise which department and how much each counts
-(SPEC §3, §5 "Appraisal"; scores in dashboard.kpi.appraisal). One row per department, KPI and line
+(docs/kinds.md, docs/kpis.md "Appraisal"; scores in dashboard.kpi.appraisal). One row per department, KPI and line
 (empty line = the plant figure).
 
 The KPI ids are the registry's (dashboard.kpi.registry) plus `data_timeliness`, which appraisal

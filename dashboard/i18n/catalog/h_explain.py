@@ -1,4 +1,4 @@
-"""Messages of "Why?" — the change of a KPI explained by the members of a dimension (SPEC §5)."""
+"""Messages of "Why?" — the change of a KPI explained by the members of a dimension (docs/kpis.md)."""
 _PAIRS = {
     # the sentence
     "explain.head": ("{kpi} {change}", "{kpi} {change}"),

@@ -1,5 +1,5 @@
 """Operations: routings keyed (product_code, seq, machine_code) so that alternative machines of one
-operation share its seq; bom.seq, the operation that consumes the material (SPEC §3)
+operation share its seq; bom.seq, the operation that consumes the material (docs/kinds.md)
 
 Revision ID: 0006_operations
 Revises: 0005_sessions

@@ -1,4 +1,4 @@
-"""inspections.stage: SPEC §3's stages — receipt (semi-finished or finished goods into stock, 入库检验)
+"""inspections.stage: docs/kinds.md's stages — receipt (semi-finished or finished goods into stock, 入库检验)
 and outgoing (at shipment, 出库检验) beside incoming, in_process and final
 
 Revision ID: 0012_inspection_stages
