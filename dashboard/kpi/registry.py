@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from dashboard.kpi.dimensions import FILTER_DIMENSIONS
 from dashboard.kpi.people import ABSENCE_TYPES, OVERTIME_LIMIT_H
 
 # Time grains are derived from the fact's `date`; the other dimensions are fact columns.
 GRAINS = ("day", "week", "month", "quarter", "year")
-DIMENSIONS = GRAINS + ("line", "machine", "product", "shift", "customer", "abc_class", "reason", "stage",
-                       "supplier", "department", "category", "material", "salesperson", "employee")
+DIMENSIONS = GRAINS + FILTER_DIMENSIONS  # declared in dashboard.kpi.dimensions
 # The length of each period in days: not a fact's sum but the calendar's (DSO, DPO); by grain only.
 PERIOD_DAYS = "period_days"
 UNITS = ("ratio", "count", "pieces", "pieces_per_hour", "hours", "minutes", "days", "currency", "score",
