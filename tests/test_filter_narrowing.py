@@ -40,6 +40,16 @@ def test_everything_else_is_derived_from_the_declarations():
     assert QUERY_NAMES["abc_class"] == "abc" and QUERY_NAMES["machine"] == "machine"
 
 
+def test_every_fact_dimension_is_declared_and_production_pages_pick_its_own():
+    from dashboard.kpi.facts import FACTS
+    from dashboard.ui.analysis import PRODUCTION_DIMS
+
+    declared = {d.name for d in DIMENSION_LIST}
+    undeclared = {(f.name, d) for f in FACTS.values() for d in f.dims if d != "date" and d not in declared}
+    assert not undeclared
+    assert PRODUCTION_DIMS == ("line", "machine", "product", "shift")
+
+
 def test_allowed_members_from_parent_and_routings():
     f = frames()
     assert allowed(f, "machine", {}) is None                          # nothing narrows: all offered
