@@ -112,7 +112,7 @@ def test_a_stale_machine_is_dropped_with_a_note(plant_db):
     at.multiselect(key="flt_line").set_value(["INJ"]).run()
     assert not at.exception
     assert at.multiselect(key="flt_machine").value == []
-    assert any("DMC-01" in i.value for i in at.info)
+    assert any("DMC-01" in i.value and "other filters rule them out" in i.value for i in at.info)
     assert at.query_params["line"] == "INJ" and "machine" not in at.query_params
 
 
