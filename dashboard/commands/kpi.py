@@ -23,7 +23,7 @@ from dashboard.kpi.compare import period_target, target_status
 from dashboard.kpi.engine import Filters, compute, facts_for
 from dashboard.kpi.registry import DIMENSIONS, KPIS
 
-CLI_DIMENSIONS = DIMENSIONS  # every dimension of the registry, nothing kept by hand
+CLI_DIMENSIONS = DIMENSIONS  # the grains and every dimension of dashboard.kpi.dimensions, nothing kept by hand
 
 
 def _json_value(value):

@@ -13,7 +13,7 @@ never a plant-wide figure passed off as the customer's or the line's.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, make_dataclass
 from datetime import date
 from typing import Protocol, runtime_checkable
 
@@ -21,33 +21,17 @@ import polars as pl
 
 from dashboard.kpi import calendar
 from dashboard.kpi.calendar import PlantCalendar
+from dashboard.kpi.dimensions import FILTER_DIMENSIONS
 from dashboard.kpi.delivery import DERIVED_FACTS, DERIVED_INPUTS
 from dashboard.kpi.registry import (DIMENSIONS, EVENT_FACTS, FACT_OWN_DIMENSIONS, GRAINS, KPIS, MEASURES, PERIOD_DAYS,
                                     kpi)
 
-_FILTER_DIMS = tuple(d for d in DIMENSIONS if d not in GRAINS)
+_FILTER_DIMS = FILTER_DIMENSIONS
 
 
-@dataclass(frozen=True)
-class Filters:
-    """Period (inclusive dates) and dimension filters; a dimension value may be one code or several."""
-
-    date_from: date | None = None
-    date_to: date | None = None
-    line: tuple[str, ...] | None = None
-    machine: tuple[str, ...] | None = None
-    product: tuple[str, ...] | None = None
-    shift: tuple[str, ...] | None = None
-    customer: tuple[str, ...] | None = None
-    abc_class: tuple[str, ...] | None = None
-    reason: tuple[str, ...] | None = None
-    stage: tuple[str, ...] | None = None
-    supplier: tuple[str, ...] | None = None
-    department: tuple[str, ...] | None = None
-    category: tuple[str, ...] | None = None
-    material: tuple[str, ...] | None = None
-    salesperson: tuple[str, ...] | None = None
-    employee: tuple[str, ...] | None = None
+class _FilterMethods:
+    """Period (inclusive dates) and dimension filters; a dimension value may be one code or several.
+    The dimension fields are those of dashboard.kpi.dimensions (Filters is made from them below)."""
 
     def __post_init__(self):
         for name in _FILTER_DIMS:
@@ -65,6 +49,13 @@ class Filters:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update(changes)
         return Filters(**values)
+
+
+Filters = make_dataclass(
+    "Filters", [("date_from", date | None, None), ("date_to", date | None, None)]
+    + [(d, tuple[str, ...] | None, None) for d in _FILTER_DIMS],
+    bases=(_FilterMethods,), frozen=True)
+Filters.__module__, Filters.__doc__ = __name__, _FilterMethods.__doc__  # pickles and reads as a class of this module
 
 
 @runtime_checkable

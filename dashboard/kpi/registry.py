@@ -1,4 +1,4 @@
-"""Every KPI of SPEC §5, defined once: measures (sums over a fact) and KPIs (null-safe expressions
+"""Every KPI of docs/kpis.md, defined once: measures (sums over a fact) and KPIs (null-safe expressions
 over measures). Pages, the monthly report, the CLI and the tests all read this registry.
 
 A *fact* is a prepared polars frame (declared in dashboard.kpi.facts) with a `date` column and some of
@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from dashboard.kpi.dimensions import FILTER_DIMENSIONS
 from dashboard.kpi.people import ABSENCE_TYPES, OVERTIME_LIMIT_H
 
 # Time grains are derived from the fact's `date`; the other dimensions are fact columns.
 GRAINS = ("day", "week", "month", "quarter", "year")
-DIMENSIONS = GRAINS + ("line", "machine", "product", "shift", "customer", "abc_class", "reason", "stage",
-                       "supplier", "department", "category", "material", "salesperson", "employee")
+DIMENSIONS = GRAINS + FILTER_DIMENSIONS  # declared in dashboard.kpi.dimensions
 # The length of each period in days: not a fact's sum but the calendar's (DSO, DPO); by grain only.
 PERIOD_DAYS = "period_days"
 UNITS = ("ratio", "count", "pieces", "pieces_per_hour", "hours", "minutes", "days", "currency", "score",
@@ -137,7 +137,7 @@ def _count(where: pl.Expr | None = None) -> pl.Expr:
 
 
 _rated = pl.col("ideal_cycle_s").is_not_null()  # production rows whose product/machine has a routing
-_routed = pl.col("seq").is_not_null()  # the row's operation is known (SPEC §3 Operations)
+_routed = pl.col("seq").is_not_null()  # the row's operation is known (docs/kinds.md Operations)
 _operating_s = (pl.col("planned_min") - pl.col("downtime_min")) * 60
 
 MEASURES: dict[str, Measure] = {m.id: m for m in (
@@ -276,7 +276,7 @@ MEASURES: dict[str, Measure] = {m.id: m for m in (
     Measure("transport_cost", "sales", _sum("transport")),
     # purchase receipts valued at the PO price (date = receipt_date, supplier, material)
     Measure("received_value", "po_receipts", _sum("value")),
-    # receivables and payables: balances at each period's end (settlement changes, SPEC §5)
+    # receivables and payables: balances at each period's end (settlement changes, docs/kpis.md)
     *[Measure(f"{side}_{what}", "settlements", _sum("change", (pl.col("side") == side) & (pl.col("measure") == what)),
               balance=True)
       for side in ("ar", "ap") for what in ("open", "over_0", "over_30", "over_60", "over_90")],
@@ -415,7 +415,7 @@ KPIS: dict[str, KPI] = {k.id: k for k in (
            bounded=True),
     _total("pm_missed", "PM missed", "未完成保养项", "pm_missed_count", "count", -1, "production"),
     _total("pm_late", "PM done late", "延期完成保养项", "pm_late_count", "count", -1, "production"),
-    # operations (SPEC §3 Operations, §5 Production)
+    # operations (docs/kinds.md Operations, §5 Production)
     _total("finished_qty", "Finished output", "成品产量", "finished", "pieces", +1, "production"),
     _kpi("wip_qty", "Work in process added", "在制品增加量", "pieces", -1,
          "Σ good handed on by an operation − Σ input_qty taken in by the next operation",

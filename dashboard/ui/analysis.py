@@ -19,8 +19,9 @@ from dashboard.i18n import set_lang, t
 from dashboard.kpi import Filters
 from dashboard.kpi.charts_data import has_rows
 from dashboard.kpi.compare import previous_period, same_period_last_year
+from dashboard.kpi.facts import FACTS
 from dashboard.ui.drill_url import remembered
-from dashboard.ui.filters import FilterState, calendar_note, filter_bar
+from dashboard.ui.filters import DIMS, FilterState, calendar_note, filter_bar
 from dashboard.ui.meeting import meeting_toggle
 from dashboard.ui.memo import cached
 from dashboard.ui.names import display_name, names, with_names  # names for codes (re-exported)
@@ -28,7 +29,8 @@ from dashboard.ui.tiles import fmt_period
 from data_access.db import get_engine
 from dashboard.facts import load_facts
 
-PRODUCTION_DIMS = ("line", "machine", "product", "shift")
+# The pickers the production fact honours (its declared dims: line, machine, product, shift)
+PRODUCTION_DIMS = tuple(d for d in FACTS["production"].dims if d in DIMS)
 
 
 def today() -> date:

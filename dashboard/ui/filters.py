@@ -23,15 +23,15 @@ import streamlit as st
 from dashboard.i18n import current_lang, t
 from dashboard.kpi import Filters
 from dashboard.kpi import calendar
+from dashboard.kpi.dimensions import DIMENSION_BY_NAME, PICKER_DIMENSIONS, allowed, members
 from dashboard.ui.memo import cached
 from dashboard.ui.names import picker_labels
 
 PRESETS = ("this_week", "last_week", "this_month", "last_month", "quarter_to_date", "year_to_date",
            "last_12_months", "custom")
 GRAIN_CHOICES = ("day", "week", "month", "quarter")
-DIMS = ("line", "machine", "product", "customer", "abc_class", "shift")
-QUERY_NAMES = {"line": "line", "machine": "machine", "product": "product", "customer": "customer",
-               "abc_class": "abc", "shift": "shift"}
+DIMS = PICKER_DIMENSIONS  # declared in dashboard.kpi.dimensions
+QUERY_NAMES = {d: DIMENSION_BY_NAME[d].query_name for d in DIMS}
 PARAMS = ("period", "from", "to", "grain", *QUERY_NAMES.values())
 DEFAULT_PRESET, DEFAULT_GRAIN = "last_month", "day"
 
@@ -129,14 +129,22 @@ class FilterState:
 
 # --- options from master data -----------------------------------------------------------------------
 def filter_options(facts: Mapping[str, pl.DataFrame], lang: str | None = None) -> dict[str, dict[str, str]]:
-    """{dimension: {code: label}} from master data (shifts: the codes used in production)."""
-    def coded(kind: str, code: str) -> dict[str, str]:  # names in `lang` (part of the memo key), a product's stage
-        return picker_labels(facts, kind, code, lang)
+    """{dimension: {code: label}} of every picker: master rows "code · name" in `lang` (part of the memo
+    key), fixed choices and observed values (shifts: the codes used in production) as they are."""
+    out = {}
+    for dim in DIMS:
+        d = DIMENSION_BY_NAME[dim]
+        out[dim] = (picker_labels(facts, d.master, d.code, lang) if d.master
+                    else {c: c for c in members(facts, dim)})
+    return out
 
-    shifts = facts["production"].get_column("shift").unique().drop_nulls().sort().to_list()
-    return {"line": coded("lines", "line_code"), "machine": coded("machines", "machine_code"),
-            "product": coded("products", "product_code"), "customer": coded("customers", "customer_code"),
-            "abc_class": {c: c for c in ("A", "B", "C")}, "shift": {s: s for s in shifts}}
+
+def narrowed_options(facts: Mapping[str, pl.DataFrame], options: Mapping[str, Mapping[str, str]], dim: str,
+                     chosen: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """A picker's options given the other choices: the machines of the chosen lines (and with a routing
+    for a chosen product); all of them when nothing narrows it."""
+    keep = allowed(facts, dim, {k: tuple(v) for k, v in chosen.items() if v})
+    return dict(options[dim]) if keep is None else {c: n for c, n in options[dim].items() if c in keep}
 
 
 # --- the bar ------------------------------------------------------------------------------------------
@@ -200,13 +208,20 @@ def filter_bar(facts: Mapping[str, pl.DataFrame], today: date, page_id: str = ""
             c[2].markdown(f"**{t('analysis.filter.to')}**  \n{dates[1].isoformat()}")
         c[3].selectbox(t("analysis.filter.grain"), GRAIN_CHOICES, key=_KEY + "grain",
                        format_func=lambda g: t(f"analysis.grain.{g}"))
-        for col, dim in zip(c[4:], ("line", "machine")):
-            col.multiselect(t(f"analysis.dim.{dim}"), list(options[dim]), key=_KEY + dim,
-                            format_func=options[dim].get, placeholder=t("analysis.filter.all"))
-        d = st.columns(4)
-        for col, dim in zip(d, ("product", "customer", "abc_class", "shift")):
-            col.multiselect(t(f"analysis.dim.{dim}"), list(options[dim]), key=_KEY + dim,
-                            format_func=options[dim].get, placeholder=t("analysis.filter.all"))
+        cells = dict(zip(DIMS, [*c[4:], *st.columns(4)]))
+        # Product is drawn after machine but narrows it: its choice is read from the state (a widget
+        # changed in this run is already there), so each picker knows all the other choices.
+        stale = []
+        for dim in DIMS:
+            offered = narrowed_options(facts, options, dim, {k: ss.get(_KEY + k) or () for k in DIMS if k != dim})
+            kept = [v for v in ss.get(_KEY + dim) or () if v in offered]
+            if len(kept) < len(ss.get(_KEY + dim) or ()):  # a choice the others rule out: dropped, said below
+                stale += [options[dim].get(v, v) for v in ss[_KEY + dim] if v not in offered]
+                ss[_KEY + dim] = kept
+            cells[dim].multiselect(t(DIMENSION_BY_NAME[dim].label_key), list(offered), key=_KEY + dim,
+                                   format_func=offered.get, placeholder=t("analysis.filter.all"))
+        if stale:
+            st.info(t("analysis.filter.narrowed", codes=", ".join(stale)), icon=":material/filter_alt_off:")
 
     state = _read(today)
     written = state.to_query()
@@ -220,4 +235,5 @@ def filter_bar(facts: Mapping[str, pl.DataFrame], today: date, page_id: str = ""
     return state
 
 
-__all__ = ["DIMS", "FilterState", "calendar_note", "PRESETS", "filter_bar", "filter_options", "period_dates"]
+__all__ = ["DIMS", "FilterState", "calendar_note", "PRESETS", "filter_bar", "filter_options", "narrowed_options",
+           "period_dates"]

@@ -13,12 +13,12 @@ from dashboard.i18n import current_lang, t
 from dashboard.i18n.codes import code_label, code_labels
 from dashboard.i18n.master_names import BILINGUAL, local_name, localized, localized_frames
 from dashboard.kpi import OTHER, UNASSIGNED
+from dashboard.kpi.dimensions import DIMENSION_BY_NAME
 from data_access.kinds.base import DEPARTMENTS
 
 
-_MASTER = {"line": ("lines", "line_code"), "machine": ("machines", "machine_code"),
-           "product": ("products", "product_code"), "customer": ("customers", "customer_code"),
-           "supplier": ("suppliers", "supplier_code"), "material": ("materials", "material_code")}
+# {dimension: (master kind, code column)} of the dimensions whose names are master data names
+_MASTER = {d.name: (d.master, d.code) for d in DIMENSION_BY_NAME.values() if d.master and d.name_column}
 
 
 def stage_label(stage, lang: str | None = None) -> str:
