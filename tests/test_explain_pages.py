@@ -25,7 +25,10 @@ from seed.demo import load_demo, story_facts
 from tests.conftest import make_database, serving_database
 
 ROOT = Path(__file__).resolve().parents[1]
-TODAY = date.today()
+# The demo generated on a fixed day: its random draws follow the calendar, so the size of a story's
+# month-to-month move (the plant's scrap climbs about 8 % in November) would otherwise change with the
+# day the tests run (generated on 2 December it is 2 %, below the summary's 5 % threshold for causes).
+TODAY = date(2026, 12, 1)
 MONTH = parse_month("last", TODAY)
 STORY = story_facts(TODAY)
 
