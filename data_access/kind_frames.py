@@ -29,6 +29,9 @@ _lock = threading.Lock()
 SMALL_KINDS = ("reasons", "bom", "materials", "products", "machines", "lines", "customers", "suppliers",
                "routings", "targets", "wage_rates", "employees")  # master data: hundreds of rows
 SPLIT_ROWS = 250_000  # a column read spanning more ids than this is split into concurrent id ranges
+# A window read of SQLite touching at most this many rows is read in this process (loaders.read_sql_many
+# in_process): starting the reader processes costs more than the read itself (~0.9 s for a CLI run).
+IN_PROCESS_ROWS = 200_000
 
 # Column reads and window reads waiting to be taken, by (url, kind, window or None).
 _reads: dict[tuple[str, str, Window | None], tuple[int, pl.DataFrame]] = {}
@@ -40,6 +43,21 @@ def column_query(kind: str, columns: Iterable[str], where: str = "") -> str:
     return f'SELECT {", ".join(chr(34) + c + chr(34) for c in columns)} FROM "{kind}"{where}'
 
 
+def _bounds(engine: Engine, kinds: list[str], conditions: Mapping[str, str] | None = None
+            ) -> dict[str, tuple[int | None, int | None]]:
+    """(lowest, highest id) of each kind's rows meeting `conditions[kind]`, if any, in one SELECT (the id
+    and date fields are indexed)."""
+    if not kinds:
+        return {}
+    conditions = conditions or {}
+    where = {k: f" WHERE {conditions[k]}" if conditions.get(k) else "" for k in kinds}
+    bounds = ", ".join(f'(SELECT MIN(id) FROM "{k}"{where[k]}), (SELECT MAX(id) FROM "{k}"{where[k]})'
+                       for k in kinds)
+    with engine.connect() as conn:
+        row = conn.execute(sa.text(f"SELECT {bounds}")).one()
+    return {k: (row[2 * i], row[2 * i + 1]) for i, k in enumerate(kinds)}
+
+
 def _id_ranges(engine: Engine, kinds: list[str], conditions: Mapping[str, str] | None = None
                ) -> dict[str, list[str]]:
     """WHERE clauses cutting each large kind (its rows meeting `conditions[kind]`, if any) into one id
@@ -48,20 +66,23 @@ def _id_ranges(engine: Engine, kinds: list[str], conditions: Mapping[str, str] |
     if parts < 2 or not kinds:
         return {}
     conditions = conditions or {}
-    where = {k: f" WHERE {conditions[k]}" if conditions.get(k) else "" for k in kinds}
-    bounds = ", ".join(f'(SELECT MIN(id) FROM "{k}"{where[k]}), (SELECT MAX(id) FROM "{k}"{where[k]})'
-                       for k in kinds)
-    with engine.connect() as conn:
-        row = conn.execute(sa.text(f"SELECT {bounds}")).one()
     out = {}
-    for i, kind in enumerate(kinds):
-        low, high = row[2 * i], row[2 * i + 1]
+    for kind, (low, high) in _bounds(engine, kinds, conditions).items():
         if low is None or high - low + 1 <= SPLIT_ROWS:
             continue
         cuts = [low - 1 + (high - low + 1) * p // parts for p in range(parts)] + [high]
         extra = f" AND {conditions[kind]}" if conditions.get(kind) else ""
         out[kind] = [f" WHERE id > {a} AND id <= {b}{extra}" for a, b in zip(cuts, cuts[1:])]
     return out
+
+
+def few_rows(engine: Engine, kinds: list[str], window: Window | None, windowed: Iterable[str] = ()) -> bool:
+    """Would reading these kinds (those in `windowed` only in the window) touch at most IN_PROCESS_ROWS
+    rows of the large kinds? Estimated from the id range the rows span (an upper bound)."""
+    large = [k for k in dict.fromkeys(kinds) if k not in SMALL_KINDS]
+    conditions = {k: date_where(k, window) for k in windowed if k in large} if window else {}
+    spans = [high - low + 1 for low, high in _bounds(engine, large, conditions).values() if low is not None]
+    return sum(spans) <= IN_PROCESS_ROWS
 
 
 def read_plan(engine: Engine, kinds: list[str], window: Window | None = None, windowed: Iterable[str] = (),
@@ -122,7 +143,9 @@ def _fetch(engine: Engine, version: int, kinds: list[str], window: Window | None
     # large kinds): that many readers, not the whole pool — a CLI run would pay for starting the rest.
     big = sum(1 for k, _ in plan if k not in SMALL_KINDS and k not in windowed) + \
         max([sum(1 for k2, _ in plan if k2 == k) for k in windowed if k in columns] or [0])
-    frames = read_sql_many([q for _, q in plan], engine, then=typed, workers=max(1, big) if window else None)
+    here = window is not None and engine.url.get_backend_name() == "sqlite" and few_rows(engine, kinds, window, windowed)
+    frames = read_sql_many([q for _, q in plan], engine, then=typed, workers=max(1, big) if window else None,
+                           in_process=here)
     out = {}
     for kind in (k for k in kinds if k in columns or k in windowed):
         parts = [f for (k, _), f in zip(plan, frames) if k == kind]
