@@ -8,7 +8,9 @@ each frame while building:
 - a large kind read by column (`columns`: only what its fact uses) or a kind read for a window
   (`window`: the date range in the SQL, loaders.date_where on its indexed date field) is held until
   taken, and taken once: the fact built from it is what stays cached. A large read spanning more than
-  SPLIT_ROWS ids is cut into id ranges, one per reader.
+  SPLIT_ROWS ids is cut into id ranges, one per reader;
+- on SQLite, a window read of few rows (few_rows, IN_PROCESS_ROWS) is read in this process (stdlib
+  sqlite3) instead: a CLI run then starts no reader process.
 The parts of one kind are separate read transactions: a write landing between them is seen by one
 part only until the next rerun, which sees the new data version and reads again.
 """
@@ -29,7 +31,7 @@ _lock = threading.Lock()
 SMALL_KINDS = ("reasons", "bom", "materials", "products", "machines", "lines", "customers", "suppliers",
                "routings", "targets", "wage_rates", "employees")  # master data: hundreds of rows
 SPLIT_ROWS = 250_000  # a column read spanning more ids than this is split into concurrent id ranges
-# A window read of SQLite touching at most this many rows is read in this process (loaders.read_sql_many
+# A window read of SQLite of at most this many rows is read in this process (loaders.read_sql_many
 # in_process): starting the reader processes costs more than the read itself (~0.9 s for a CLI run).
 IN_PROCESS_ROWS = 200_000
 
@@ -78,11 +80,18 @@ def _id_ranges(engine: Engine, kinds: list[str], conditions: Mapping[str, str] |
 
 def few_rows(engine: Engine, kinds: list[str], window: Window | None, windowed: Iterable[str] = ()) -> bool:
     """Would reading these kinds (those in `windowed` only in the window) touch at most IN_PROCESS_ROWS
-    rows of the large kinds? Estimated from the id range the rows span (an upper bound)."""
+    rows of the large kinds? Counted on the indexes, each count stopping past the limit (a 12-month
+    window of the large demo costs no more than a one-month one)."""
     large = [k for k in dict.fromkeys(kinds) if k not in SMALL_KINDS]
-    conditions = {k: date_where(k, window) for k in windowed if k in large} if window else {}
-    spans = [high - low + 1 for low, high in _bounds(engine, large, conditions).values() if low is not None]
-    return sum(spans) <= IN_PROCESS_ROWS
+    if not large:
+        return True
+    windowed = set(windowed)
+    where = {k: date_where(k, window) if window and k in windowed else "" for k in large}
+    limit = IN_PROCESS_ROWS + 1
+    counts = ", ".join(f'(SELECT COUNT(*) FROM (SELECT 1 FROM "{k}"{" WHERE " + where[k] if where[k] else ""} '
+                       f"LIMIT {limit}))" for k in large)
+    with engine.connect() as conn:
+        return sum(conn.execute(sa.text(f"SELECT {counts}")).one()) <= IN_PROCESS_ROWS
 
 
 def read_plan(engine: Engine, kinds: list[str], window: Window | None = None, windowed: Iterable[str] = (),
