@@ -45,21 +45,6 @@ def column_query(kind: str, columns: Iterable[str], where: str = "") -> str:
     return f'SELECT {", ".join(chr(34) + c + chr(34) for c in columns)} FROM "{kind}"{where}'
 
 
-def _bounds(engine: Engine, kinds: list[str], conditions: Mapping[str, str] | None = None
-            ) -> dict[str, tuple[int | None, int | None]]:
-    """(lowest, highest id) of each kind's rows meeting `conditions[kind]`, if any, in one SELECT (the id
-    and date fields are indexed)."""
-    if not kinds:
-        return {}
-    conditions = conditions or {}
-    where = {k: f" WHERE {conditions[k]}" if conditions.get(k) else "" for k in kinds}
-    bounds = ", ".join(f'(SELECT MIN(id) FROM "{k}"{where[k]}), (SELECT MAX(id) FROM "{k}"{where[k]})'
-                       for k in kinds)
-    with engine.connect() as conn:
-        row = conn.execute(sa.text(f"SELECT {bounds}")).one()
-    return {k: (row[2 * i], row[2 * i + 1]) for i, k in enumerate(kinds)}
-
-
 def _id_ranges(engine: Engine, kinds: list[str], conditions: Mapping[str, str] | None = None
                ) -> dict[str, list[str]]:
     """WHERE clauses cutting each large kind (its rows meeting `conditions[kind]`, if any) into one id
@@ -68,8 +53,14 @@ def _id_ranges(engine: Engine, kinds: list[str], conditions: Mapping[str, str] |
     if parts < 2 or not kinds:
         return {}
     conditions = conditions or {}
+    where = {k: f" WHERE {conditions[k]}" if conditions.get(k) else "" for k in kinds}
+    bounds = ", ".join(f'(SELECT MIN(id) FROM "{k}"{where[k]}), (SELECT MAX(id) FROM "{k}"{where[k]})'
+                       for k in kinds)
+    with engine.connect() as conn:
+        row = conn.execute(sa.text(f"SELECT {bounds}")).one()
     out = {}
-    for kind, (low, high) in _bounds(engine, kinds, conditions).items():
+    for i, kind in enumerate(kinds):
+        low, high = row[2 * i], row[2 * i + 1]
         if low is None or high - low + 1 <= SPLIT_ROWS:
             continue
         cuts = [low - 1 + (high - low + 1) * p // parts for p in range(parts)] + [high]

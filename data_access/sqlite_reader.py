@@ -174,8 +174,8 @@ def read_sqlite_here(database: str, query: str) -> pl.DataFrame:
 
     import polars as pl
 
-    uri = "?" in database  # a read-only file: its URI with the flags (data_access.db.sqlite_file)
-    conn = sqlite3.connect(f"file:{database}" if uri else database, uri=uri)
+    uri = database.startswith("file:")  # a read-only file: its URI with the flags (data_access.db.sqlite_file)
+    conn = sqlite3.connect(database, uri=uri)
     try:
         conn.execute("PRAGMA query_only = ON")
         cursor = conn.execute(query)
