@@ -184,33 +184,39 @@ def cmd_docs(args) -> int:
     return docs_main(["--check"] if args.check else [])
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from data_access.kinds import KINDS
-
-    parser = argparse.ArgumentParser(prog="plantkpi", description="PlantKPI (数字化管理看板)")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    p = sub.add_parser("init", help="create or migrate the database; load the demo plant")
+# The sub-commands as a light table: (name, help, the function declaring its arguments). Only the
+# dispatched command's arguments are declared (build_parser(only=...)): some need heavy imports (the
+# kinds for choices, the explain module), and a CLI run should not pay for every command's.
+def _args_init(p) -> None:
     p.add_argument("--demo", action="store_true", help="load the demo plant")
     p.add_argument("--scale", choices=["small", "medium", "large"], default="small")
     p.add_argument("--if-empty", action="store_true", help="load the demo only into an empty database")
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("serve", help="start the web app")
+
+def _args_serve(p) -> None:
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--address", default="127.0.0.1",
                    help="interface to listen on (default: this machine only; 0.0.0.0 for the network)")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("template", help="write an upload template")
-    p.add_argument("kind", choices=sorted(KINDS))
+
+def _kind_names() -> list[str]:
+    from data_access.kinds import KINDS
+
+    return sorted(KINDS)
+
+
+def _args_template(p) -> None:
+    p.add_argument("kind", choices=_kind_names())
     p.add_argument("--lang", choices=["en", "zh"], default="en")
     p.add_argument("--format", choices=["csv", "xlsx"], default="xlsx")
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_template)
 
-    p = sub.add_parser("import", help="validate and import a CSV/XLSX file")
-    p.add_argument("kind", choices=sorted(KINDS))
+
+def _args_import(p) -> None:
+    p.add_argument("kind", choices=_kind_names())
     p.add_argument("file")
     p.add_argument("--mapping", help="JSON file: {file header: field name}")
     p.add_argument("--replace", action="store_true", help="overwrite rows whose natural key exists")
@@ -220,7 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["en", "zh"], default="en")
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("kpi", help="KPI values")
+
+def _args_kpi(p) -> None:
     p.add_argument("--from", dest="date_from")
     p.add_argument("--to", dest="date_to")
     p.add_argument("--by", help="comma-separated dimensions, e.g. month,line")
@@ -228,13 +235,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_kpi)
 
-    p = sub.add_parser("report", help="executive monthly report")
+
+def _args_report(p) -> None:
     p.add_argument("--month", required=True, help="YYYY-MM or 'last'")
     p.add_argument("--lang", choices=["en", "zh"], default="en")
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("user", help="manage accounts, as the database owner")
+
+def _args_user(p) -> None:
     user_sub = p.add_subparsers(dest="user_command", required=True)
     password_help = ("visible in the shell history; default: PLANTKPI_PASSWORD, else asked on the terminal, "
                      "else one line of stdin")
@@ -256,31 +265,35 @@ def build_parser() -> argparse.ArgumentParser:
         command_parser.add_argument("--lang", choices=["en", "zh"], default="en")
     p.set_defaults(func=cmd_user)
 
-    p = sub.add_parser("backup", help="whole database to one portable file, signed with the backup key "
-                                      "(PLANTKPI_BACKUP_KEY or PLANTKPI_BACKUP_KEY_FILE, default ./data/backup.key; "
-                                      "created when there is none)")
+
+def _args_backup(p) -> None:
     p.add_argument("file")
     p.add_argument("--lang", choices=["en", "zh"], default="en")
     p.set_defaults(func=cmd_backup)
-    p = sub.add_parser("restore", help="whole database from a backup file signed with this installation's key")
+
+
+def _args_restore(p) -> None:
     p.add_argument("file")
     p.add_argument("--trust-unsigned", action="store_true",
                    help="restore a backup that is unsigned, signed with another key, or altered after signing")
     p.add_argument("--lang", choices=["en", "zh"], default="en")
     p.set_defaults(func=cmd_restore)
 
-    p = sub.add_parser("payroll", help="the month's pay sheet")
+
+def _args_payroll(p) -> None:
     p.add_argument("--month", required=True, help="YYYY-MM or 'last'")
     p.add_argument("--lang", choices=["en", "zh"], default="en")
     p.add_argument("--out", required=True, help="FILE.xlsx or FILE.pdf")
     p.set_defaults(func=cmd_payroll)
 
-    p = sub.add_parser("scorecard", help="the month's department scores (考评)")
+
+def _args_scorecard(p) -> None:
     p.add_argument("--month", required=True, help="YYYY-MM or 'last'")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_scorecard)
 
-    p = sub.add_parser("subscription", help="what a user receives by e-mail")
+
+def _args_subscription(p) -> None:
     sub_sub = p.add_subparsers(dest="subscription_command", required=True)
     add = sub_sub.add_parser("add")
     add.add_argument("user")
@@ -293,42 +306,82 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["en", "zh"], default="en")
     p.set_defaults(func=cmd_subscription)
 
-    p = sub.add_parser("notify", help="send the subscriptions and alerts that are due, never twice")
+
+def _args_notify(p) -> None:
     p.add_argument("--now", help="the moment to act as (YYYY-MM-DD HH:MM); default: now")
     p.add_argument("--dry-run", action="store_true", help="list what is due; send and record nothing")
     p.add_argument("--lang", choices=["en", "zh"], default="en")
     p.set_defaults(func=cmd_notify)
-    p = sub.add_parser("db", help="developer commands for the schema")
+
+
+def _args_db(p) -> None:
     db_sub = p.add_subparsers(dest="db_command", required=True)
     revision = db_sub.add_parser("revision", help="write the next Alembic migration from the kinds and models")
     revision.add_argument("-m", "--message", required=True, help="what the migration does, e.g. 'add kind widgets'")
     p.set_defaults(func=cmd_db)
 
-    p = sub.add_parser("docs", help="rewrite docs/kinds.md and docs/kpis.md from the declarations")
+
+def _args_docs(p) -> None:
     p.add_argument("--check", action="store_true", help="only say whether they are current (exit 1 if not)")
     p.set_defaults(func=cmd_docs)
 
-    from dashboard.commands.explain import add_parser as add_explain_parser
 
-    add_explain_parser(sub)
+def _args_explain(p) -> None:
+    from dashboard.commands.explain import add_arguments
+
+    add_arguments(p)
+
+
+COMMANDS: tuple[tuple[str, str, object], ...] = (
+    ("init", "create or migrate the database; load the demo plant", _args_init),
+    ("serve", "start the web app", _args_serve),
+    ("template", "write an upload template", _args_template),
+    ("import", "validate and import a CSV/XLSX file", _args_import),
+    ("kpi", "KPI values", _args_kpi),
+    ("report", "executive monthly report", _args_report),
+    ("user", "manage accounts, as the database owner", _args_user),
+    ("backup", "whole database to one portable file, signed with the backup key "
+               "(PLANTKPI_BACKUP_KEY or PLANTKPI_BACKUP_KEY_FILE, default ./data/backup.key; "
+               "created when there is none)", _args_backup),
+    ("restore", "whole database from a backup file signed with this installation's key", _args_restore),
+    ("payroll", "the month's pay sheet", _args_payroll),
+    ("scorecard", "the month's department scores (考评)", _args_scorecard),
+    ("subscription", "what a user receives by e-mail", _args_subscription),
+    ("notify", "send the subscriptions and alerts that are due, never twice", _args_notify),
+    ("db", "developer commands for the schema", _args_db),
+    ("docs", "rewrite docs/kinds.md and docs/kpis.md from the declarations", _args_docs),
+    ("explain", "the change of a KPI explained by the members of a dimension", _args_explain),
+)
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """Every sub-command with its arguments; with `only`, every sub-command listed (for --help) but
+    only that one's arguments declared (the one being dispatched; "" for none)."""
+    parser = argparse.ArgumentParser(prog="plantkpi", description="PlantKPI (数字化管理看板)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, text, declare in COMMANDS:
+        p = sub.add_parser(name, help=text)
+        if only is None or only == name:
+            declare(p)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    from data_access.db import DatabaseReadOnly
-
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    names = {name for name, _, _ in COMMANDS}
+    args = build_parser(only=argv[0] if argv and argv[0] in names else "").parse_args(argv)
     try:
         return args.func(args)
-    except DatabaseReadOnly as refusal:  # any writing command on a read-only SQLite file
-        from dashboard.i18n import t
-
-        print(f"plantkpi {args.command}: {t(refusal.key, getattr(args, 'lang', 'en'), path=refusal.path)}",
-              file=sys.stderr)
-        return EXIT_REJECTED
     except KeyboardInterrupt:
         return EXIT_FAILED
     except Exception as exc:  # a clear message instead of a traceback
+        db = sys.modules.get("data_access.db")  # imported by whatever raised it: not imported up front
+        if db is not None and isinstance(exc, db.DatabaseReadOnly):  # any writing command on a read-only SQLite file
+            from dashboard.i18n import t
+
+            print(f"plantkpi {args.command}: {t(exc.key, getattr(args, 'lang', 'en'), path=exc.path)}",
+                  file=sys.stderr)
+            return EXIT_REJECTED
         if os.environ.get("PLANTKPI_DEBUG"):
             raise
         print(f"plantkpi {args.command}: {type(exc).__name__}: {exc}", file=sys.stderr)

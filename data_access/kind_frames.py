@@ -8,7 +8,9 @@ each frame while building:
 - a large kind read by column (`columns`: only what its fact uses) or a kind read for a window
   (`window`: the date range in the SQL, loaders.date_where on its indexed date field) is held until
   taken, and taken once: the fact built from it is what stays cached. A large read spanning more than
-  SPLIT_ROWS ids is cut into id ranges, one per reader.
+  SPLIT_ROWS ids is cut into id ranges, one per reader;
+- on SQLite, a window read of few rows (few_rows, IN_PROCESS_ROWS) is read in this process (stdlib
+  sqlite3) instead: a CLI run then starts no reader process.
 The parts of one kind are separate read transactions: a write landing between them is seen by one
 part only until the next rerun, which sees the new data version and reads again.
 """
@@ -29,6 +31,9 @@ _lock = threading.Lock()
 SMALL_KINDS = ("reasons", "bom", "materials", "products", "machines", "lines", "customers", "suppliers",
                "routings", "targets", "wage_rates", "employees")  # master data: hundreds of rows
 SPLIT_ROWS = 250_000  # a column read spanning more ids than this is split into concurrent id ranges
+# A window read of SQLite of at most this many rows is read in this process (loaders.read_sql_many
+# in_process): starting the reader processes costs more than the read itself (~0.9 s for a CLI run).
+IN_PROCESS_ROWS = 200_000
 
 # Column reads and window reads waiting to be taken, by (url, kind, window or None).
 _reads: dict[tuple[str, str, Window | None], tuple[int, pl.DataFrame]] = {}
@@ -62,6 +67,22 @@ def _id_ranges(engine: Engine, kinds: list[str], conditions: Mapping[str, str] |
         extra = f" AND {conditions[kind]}" if conditions.get(kind) else ""
         out[kind] = [f" WHERE id > {a} AND id <= {b}{extra}" for a, b in zip(cuts, cuts[1:])]
     return out
+
+
+def few_rows(engine: Engine, kinds: list[str], window: Window | None, windowed: Iterable[str] = ()) -> bool:
+    """Would reading these kinds (those in `windowed` only in the window) touch at most IN_PROCESS_ROWS
+    rows of the large kinds? Counted on the indexes, each count stopping past the limit (a 12-month
+    window of the large demo costs no more than a one-month one)."""
+    large = [k for k in dict.fromkeys(kinds) if k not in SMALL_KINDS]
+    if not large:
+        return True
+    windowed = set(windowed)
+    where = {k: date_where(k, window) if window and k in windowed else "" for k in large}
+    limit = IN_PROCESS_ROWS + 1
+    counts = ", ".join(f'(SELECT COUNT(*) FROM (SELECT 1 FROM "{k}"{" WHERE " + where[k] if where[k] else ""} '
+                       f"LIMIT {limit}))" for k in large)
+    with engine.connect() as conn:
+        return sum(conn.execute(sa.text(f"SELECT {counts}")).one()) <= IN_PROCESS_ROWS
 
 
 def read_plan(engine: Engine, kinds: list[str], window: Window | None = None, windowed: Iterable[str] = (),
@@ -122,7 +143,9 @@ def _fetch(engine: Engine, version: int, kinds: list[str], window: Window | None
     # large kinds): that many readers, not the whole pool — a CLI run would pay for starting the rest.
     big = sum(1 for k, _ in plan if k not in SMALL_KINDS and k not in windowed) + \
         max([sum(1 for k2, _ in plan if k2 == k) for k in windowed if k in columns] or [0])
-    frames = read_sql_many([q for _, q in plan], engine, then=typed, workers=max(1, big) if window else None)
+    here = window is not None and engine.url.get_backend_name() == "sqlite" and few_rows(engine, kinds, window, windowed)
+    frames = read_sql_many([q for _, q in plan], engine, then=typed, workers=max(1, big) if window else None,
+                           in_process=here)
     out = {}
     for kind in (k for k in kinds if k in columns or k in windowed):
         parts = [f for (k, _), f in zip(plan, frames) if k == kind]

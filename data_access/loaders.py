@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from data_access.db import data_version, get_engine, sqlite_file
 from data_access.kinds import KINDS
 from data_access.models import stores_empty_as_blank
-from data_access.sqlite_reader import pool_size, read_sqlite, read_sqlite_many
+from data_access.sqlite_reader import pool_size, read_sqlite, read_sqlite_here, read_sqlite_many
 
 _cache: dict[tuple[str, str], tuple[int, pl.DataFrame]] = {}
 _lock = threading.Lock()
@@ -54,12 +54,17 @@ def _sqlite_file(engine: Engine) -> str | None:
 
 
 def read_sql_many(queries: list[str], engine: Engine | None = None,
-                  then: Callable[[int, pl.DataFrame], object] | None = None, workers: int | None = None) -> list:
+                  then: Callable[[int, pl.DataFrame], object] | None = None, workers: int | None = None,
+                  in_process: bool = False) -> list:
     """Several SELECTs read concurrently (SQLite: the reader processes; PostgreSQL: a connection
     each), results in the order of the queries; `then(i, frame)` and `workers` (at most that many at
-    once, on SQLite) as in read_sqlite_many."""
+    once, on SQLite) as in read_sqlite_many. `in_process` (SQLite, a read of few rows): one after
+    the other in this process (sqlite_reader.read_sqlite_here), no reader process started."""
     engine = engine or get_engine()
     database = _sqlite_file(engine)
+    if database and in_process:
+        frames = (read_sqlite_here(database, q) for q in queries)
+        return [then(i, f) if then else f for i, f in enumerate(frames)]
     if database:
         return read_sqlite_many(database, queries, then, workers)
 

@@ -165,6 +165,29 @@ def read_sqlite_many(database: str, queries: list[str], then: Callable[[int, pl.
         return list(threads.map(one, range(len(queries))))
 
 
+def read_sqlite_here(database: str, query: str) -> pl.DataFrame:
+    """A small read in this process through the stdlib sqlite3 — the SQLite library the app's own
+    connections use, so not the second copy the module docstring warns of. Values come as Python
+    objects (slower per row than Arrow, no process to start); the columns are as the reader
+    processes give them: what SQLite stores, typed by the caller (loaders.conform)."""
+    import sqlite3
+
+    import polars as pl
+
+    uri = database.startswith("file:")  # a read-only file: its URI with the flags (data_access.db.sqlite_file)
+    conn = sqlite3.connect(database, uri=uri)
+    try:
+        conn.execute("PRAGMA query_only = ON")
+        cursor = conn.execute(query)
+        names = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+    finally:
+        conn.close()
+    columns = list(zip(*rows)) if rows else [()] * len(names)
+    # strict=False: a NUMERIC column may hold integers and reals side by side (a supertype is taken)
+    return pl.DataFrame([pl.Series(n, values, strict=False) for n, values in zip(names, columns)])
+
+
 def _as_views(table):
     """Text as string views: polars takes those over without converting (zero-copy)."""
     import pyarrow as pa

@@ -25,7 +25,11 @@ EXIT_OK, EXIT_REJECTED = 0, 2
 
 def add_parser(sub) -> None:
     """Register `explain` on the plantkpi sub-parsers."""
-    p = sub.add_parser("explain", help="the change of a KPI explained by the members of a dimension")
+    add_arguments(sub.add_parser("explain", help="the change of a KPI explained by the members of a dimension"))
+
+
+def add_arguments(p) -> None:
+    """Declare `explain`'s arguments on its parser (dashboard.cli declares it only when dispatched)."""
     p.add_argument("kpi")
     p.add_argument("--from", dest="date_from", required=True)
     p.add_argument("--to", dest="date_to", required=True)

@@ -253,7 +253,8 @@ def _production(i: FactInputs) -> pl.DataFrame:
 
 
 @fact("scrap", ("scrap", "products", "reasons", "machines"), windowed=True,
-      dims=("date", "line", "machine", "product", "shift", "reason"))
+      dims=("date", "line", "machine", "product", "shift", "reason"),
+      columns={"scrap": ("date", "shift", "machine_code", "product_code", "reason_code", "qty")})
 def _scrap(i: FactInputs) -> pl.DataFrame:
     rows = i.kind("scrap").rename({"machine_code": "machine", "product_code": "product"})
     costs = i.kind("products").select(product=pl.col("product_code"), standard_cost=pl.col("standard_cost"))
@@ -264,7 +265,8 @@ def _scrap(i: FactInputs) -> pl.DataFrame:
 
 
 @fact("downtime", ("downtime", "reasons", "machines"), windowed=True,
-      dims=("date", "line", "machine", "shift", "reason", "category"))
+      dims=("date", "line", "machine", "shift", "reason", "category"),
+      columns={"downtime": ("date", "shift", "machine_code", "reason_code", "minutes")})
 def _downtime(i: FactInputs) -> pl.DataFrame:
     rows = i.kind("downtime").rename({"machine_code": "machine"})
     categories = i.kind("reasons").select("reason_code", "category")
@@ -284,7 +286,9 @@ def _maintenance(i: FactInputs) -> pl.DataFrame:
 
 
 @fact("inspections", ("inspections", "products", "reasons", "machines"), windowed=True,
-      dims=("date", "line", "machine", "product", "reason", "stage", "supplier", "material"))
+      dims=("date", "line", "machine", "product", "reason", "stage", "supplier", "material"),
+      columns={"inspections": ("date", "stage", "lot_no", "item_code", "supplier_code", "machine_code", "inspected_qty",
+                               "passed_first_qty", "rejected_qty", "reason_code", "disposition")})
 def _inspections(i: FactInputs) -> pl.DataFrame:
     rows = i.kind("inspections").rename({"machine_code": "machine", "supplier_code": "supplier"})
     products = i.kind("products").get_column("product_code").to_list()
