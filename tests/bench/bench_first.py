@@ -16,7 +16,7 @@ import os
 import time
 
 from tests.bench.bench_pages import _DONE, _OBSERVE
-from tests.bench.large_demo import DB, large_demo_url
+from tests.bench.large_demo import DB, demo_url, large_demo_url
 
 PAGES = ("throughput", "quality", "delivery", "customer", "equipment", "materials", "purchasing", "people",
          "sales", "rd")
@@ -28,20 +28,7 @@ USER, PASSWORD = "bench-manager", "bench-manager-password"
 
 def small_demo_url() -> str:
     """data/bench/small.db, built once like the large one."""
-    from data_access.db import get_engine, init_db
-    from seed.demo import load_demo
-
-    path = DB.parent / "small.db"
-    if not path.exists():
-        tmp = path.with_suffix(".db.tmp")
-        tmp.unlink(missing_ok=True)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        engine = get_engine(f"sqlite:///{tmp}")
-        init_db(engine)
-        load_demo(engine, "small")
-        engine.dispose()
-        tmp.rename(path)
-    return f"sqlite:///{path}"
+    return demo_url("small", DB.parent / "small.db")
 
 
 def _ensure_user(url: str) -> None:

@@ -10,20 +10,26 @@ ROOT = Path(__file__).resolve().parents[2]
 DB = Path(os.environ.get("PLANTKPI_BENCH_DB") or ROOT / "data" / "bench" / "large.db")
 
 
-def large_demo_url() -> str:
+def demo_url(scale: str = "large", path: Path = DB) -> str:
+    """The demo of `scale` in the SQLite file `path`, built there once (into a temporary file first, so an
+    interrupted build is never taken for a whole one)."""
     from data_access.db import get_engine, init_db
     from seed.demo import load_demo
 
-    if not DB.exists():
-        tmp = DB.with_suffix(".db.tmp")
+    if not path.exists():
+        tmp = path.with_suffix(".db.tmp")
         tmp.unlink(missing_ok=True)
-        DB.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         engine = get_engine(f"sqlite:///{tmp}")
         init_db(engine)
-        load_demo(engine, scale="large", progress=lambda msg: print(f"  large demo: {msg}", flush=True))
+        load_demo(engine, scale=scale, progress=lambda msg: print(f"  {scale} demo: {msg}", flush=True))
         engine.dispose()
-        tmp.rename(DB)
-    return f"sqlite:///{DB}"
+        tmp.rename(path)
+    return f"sqlite:///{path}"
+
+
+def large_demo_url() -> str:
+    return demo_url("large", DB)
 
 
 def large_demo_engine():
