@@ -26,6 +26,7 @@ from dashboard.facts import load_facts
 from data_access.ingest.export import frame_bytes
 from data_access.kinds import KINDS
 from data_access.store import audit
+from tests.support.apptest import shown
 from tests.test_analysis_pages import JANUARY, PAGES, ROOT, known_db, run_page  # noqa: F401  (fixture)
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -67,7 +68,7 @@ def visible_text(at: AppTest) -> list[str]:
     for m in at.metric:
         out += [m.label, m.value]
     for df in at.dataframe:
-        frame = df.value
+        frame = shown(df)  # the cells as drawn: a unit table's Styler text ("—" over a gap), not its numbers
         out += [str(c) for c in frame.columns]
         out += ["None" if v is None else str(v) for row in frame.itertuples(index=False) for v in row]
     return [str(x) for x in out]

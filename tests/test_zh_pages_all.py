@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
-import pyarrow as pa
 import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
@@ -17,19 +15,11 @@ from dashboard.auth import CurrentUser
 from dashboard.i18n import language, t
 from dashboard.ui.login import SESSION_USER, SINGLE_USER_NAME
 from tests.test_analysis_pages import JANUARY, ROOT, known_db  # noqa: F401  (fixture)
+from tests.support.apptest import shown
 from tests.test_zh_labels import CJK, offences
 
 FILE_FIELD_COLUMN = t("ingest.tpl.col.field", "zh")
 PAGE_FILES = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
-
-
-def shown(element) -> pd.DataFrame:
-    """The cells of a table as the grid draws them: the Styler's display values where it has them
-    (dashboard.ui.tables.unit_grid), else the frame."""
-    styler = element.proto.arrow_data.styler if element.proto.HasField("arrow_data") else None
-    if styler is not None and styler.display_values:
-        return pa.ipc.open_stream(styler.display_values).read_all().to_pandas()
-    return element.value
 
 
 def visible_text(at: AppTest) -> list[str]:
