@@ -1,7 +1,6 @@
 """Purchasing & suppliers: on-time delivery against incoming pass rate per supplier (drill-down),
 purchase price variance per period, supplier scorecard and its history per month, price trend per
 material against the standard price, incoming rejects by supplier and reason (docs/kpis.md, delivery)."""
-import altair as alt
 import polars as pl
 import streamlit as st
 
@@ -58,17 +57,9 @@ if bought:
     material = st.selectbox(t("pur3.pick_material"), bought, key="pur_material",
                             format_func=lambda c: material_names.get(c, c))
     prices = cached(price_trend, facts, material, "month", price_trend_filters(drilled), today=today)
-    long = pl.concat([prices.select("period", series=pl.lit(t("pur3.price")), value="po_unit_price"),
-                      prices.select("period", series=pl.lit(t("pur3.standard")), value="standard_price")])
-    long = charts.with_labels(long, "period", "month")
-    order = charts.with_labels(prices, "period", "month").get_column("label").to_list()
-    charts.draw(alt.Chart(long).mark_line(point=True).encode(
-        x=alt.X("label:O", sort=order, title=t("analysis.grain.month"), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title=t("pur3.price"), scale=alt.Scale(zero=False)),
-        color=alt.Color("series:N", title=None),
-        tooltip=[alt.Tooltip("label:N", title=t("analysis.grain.month")), alt.Tooltip("series:N", title=" "),
-                 alt.Tooltip("value:Q", title=t("pur3.price"), format=",.3f")]).properties(height=300),
-        "pur_price_trend")
+    charts.draw(charts.price_trend_chart(charts.with_labels(prices, "period", "month"), price_title=t("pur3.price"),
+                                         standard_title=t("pur3.standard"), x_title=t("analysis.grain.month")),
+                "pur_price_trend")
     st.caption(t("pur3.price_note"))
 
 st.subheader(t("pur3.rejects"))

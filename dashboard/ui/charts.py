@@ -119,6 +119,22 @@ def trend_chart(data: pl.DataFrame, value: str, unit: str, *, title: str, value_
     return _finish(alt.layer(*layers).properties(title=title), height)
 
 
+def price_trend_chart(prices: pl.DataFrame, *, price_title: str, standard_title: str, x_title: str,
+                      height: int = 300):
+    """A material's mean purchase price per month beside its standard price, one line each (the
+    axis starts near the prices: a few percent of difference is the story). `prices`: label (month
+    text, in time order), po_unit_price, standard_price."""
+    order = prices.get_column("label").to_list()
+    long = pl.concat([prices.select("label", series=pl.lit(price_title), value="po_unit_price"),
+                      prices.select("label", series=pl.lit(standard_title), value="standard_price")])
+    return alt.Chart(long).mark_line(point=True).encode(
+        x=alt.X("label:O", sort=order, title=x_title, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=price_title, scale=alt.Scale(zero=False)),
+        color=alt.Color("series:N", title=None),
+        tooltip=[alt.Tooltip("label:N", title=x_title), alt.Tooltip("series:N", title=" "),
+                 alt.Tooltip("value:Q", title=price_title, format=",.3f")]).properties(height=height)
+
+
 def pareto_shares(data: pl.DataFrame) -> pl.DataFrame:
     """share and cum_share from the values drawn: the cumulative line ends at exactly 100 % (a float
     sum or a total that differs from the bars would put the last point above the axis)."""
