@@ -12,7 +12,7 @@ from dashboard.i18n import current_lang, set_lang, t
 from dashboard.i18n.numbers import fmt_value
 from dashboard.reports.summary import last_complete_month, shift_month
 from dashboard.ui.charts import draw
-from dashboard.ui.login import require_login
+from dashboard.ui.login import require_login, require_role
 from dashboard.ui.memo import cached
 from dashboard.ui.scorecards import department_name, ranking_chart, rows_table, trend_chart
 from data_access.db import get_engine
@@ -24,9 +24,7 @@ engine = get_engine()
 user = require_login(engine)
 lang = current_lang()
 st.title(t("nav.scorecards"))
-if user.role not in ("admin", "executive", "manager"):
-    st.error(t("score.page.not_allowed"))
-    st.stop()
+require_role(user.role in ("admin", "executive", "manager"), "score.page.not_allowed")
 st.caption(t("score.page.intro"))
 
 latest = last_complete_month(date.today())

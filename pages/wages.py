@@ -13,7 +13,7 @@ from dashboard.reports.payroll import (DEPARTMENT_COLUMNS, EMPLOYEE_COLUMNS, PIE
                                        render_payroll_pdf, render_payroll_xlsx)
 from dashboard.reports.summary import last_complete_month, shift_month
 from dashboard.i18n.numbers import fmt_value
-from dashboard.ui.login import require_login
+from dashboard.ui.login import require_login, require_role
 from dashboard.ui.tables import grid, unit_column
 from data_access.db import get_engine
 
@@ -23,9 +23,8 @@ engine = get_engine()
 user = require_login(engine)
 lang = current_lang()
 st.title(t("nav.wages"))
-if user.role not in ("admin", "executive") and not (user.role == "clerk" and user.department in ("hr", "finance")):
-    st.error(t("pay.page.not_allowed"))
-    st.stop()
+require_role(user.role in ("admin", "executive") or (user.role == "clerk" and user.department in ("hr", "finance")),
+             "pay.page.not_allowed")
 st.caption(t("pay.page.intro"))
 
 latest = last_complete_month(date.today())

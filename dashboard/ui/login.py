@@ -104,6 +104,14 @@ def require_admin(engine: Engine) -> CurrentUser:
     return user
 
 
+def require_role(allowed: bool, refusal_key: str) -> None:
+    """For pages of some roles only (Wages, Scorecards): the page's translated refusal and stop when the
+    signed-in user may not see it (the writes below the UI check again)."""
+    if not allowed:
+        st.error(t(refusal_key))
+        st.stop()
+
+
 def sign_out_button() -> None:
     """Who is signed in, and the sign-out button (nothing in single-user mode). Also writes the
     session cookie of a fresh sign-in into the browser."""
