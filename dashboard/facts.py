@@ -40,31 +40,48 @@ class Facts(FactsMapping):
     """The facts of one database at one data version; each is built on first use and cached.
     A dashboard.kpi.engine.VersionedFacts: cache_key names the database, version and window."""
 
-    def __init__(self, engine: Engine, version: int, window=None):
+    def __init__(self, engine: Engine, version: int, window=None, columns: Mapping[str, Iterable[str]] | None = None):
         self.engine, self.version, self.window = engine, version, as_window(window)
+        # {fact: the only columns asked of it} (engine.columns_for): such a fact is built from those
+        # kind columns alone (declared.read_columns), the others null — for one request, never shared
+        self.columns = {f: frozenset(c) for f, c in (columns or {}).items() if FACTS[f].keys} or None
         self.departments = tuple(DEPARTMENTS)
-        self._whole = Facts(engine, version) if self.window else self
+        self._whole = Facts(engine, version) if self.window or self.columns else self
 
     @property
     def cache_key(self) -> tuple:
-        return str(self.engine.url), self.version, self.window
+        pruned = None if self.columns is None else tuple(sorted((f, tuple(sorted(c))) for f, c in self.columns.items()))
+        return str(self.engine.url), self.version, self.window, pruned
 
     def _windowed(self, name: str) -> bool:
         return self.window is not None and FACTS[name].windowed
 
+    def _pruned(self, name: str) -> frozenset[str] | None:
+        return self.columns.get(name) if self.columns else None
+
     def _own(self, name: str) -> bool:
-        """Is this fact built here (windowed, or this is the whole-history Facts)?"""
-        return self.window is None or FACTS[name].windowed
+        """Is this fact built here (windowed or pruned, or this is the whole-history Facts)?"""
+        return self._whole is self or self._windowed(name) or self._pruned(name) is not None
 
     def _key(self, name: str) -> tuple:
-        return (str(self.engine.url), name) if self.window is None else (str(self.engine.url), name, self.window)
+        if self._whole is self:
+            return str(self.engine.url), name
+        pruned = self._pruned(name)
+        return (str(self.engine.url), name, self.window if self._windowed(name) else None,
+                None if pruned is None else tuple(sorted(pruned)))
 
     def _cached(self, name: str) -> pl.DataFrame | None:
         if not self._own(name):
             return self._whole._cached(name)
         with _lock:
-            hit = (_cache if self.window is None else _window_facts).get(self._key(name))
+            hit = (_cache if self._whole is self else _window_facts).get(self._key(name))
         return hit[1] if hit and hit[0] == self.version else None
+
+    def _read_columns(self, kind: str, fact: str) -> tuple[str, ...] | None:
+        """The columns of `kind` read to build `fact` here (None: the whole kind)."""
+        if kind not in KIND_COLUMNS:
+            return None
+        return declared.read_columns(fact, kind, self._pruned(fact)) if kind in FACTS[fact].columns else KIND_COLUMNS[kind]
 
     def known_first_date(self, name: str) -> date | None:
         """A windowed fact's first date over its whole history (date.max: it has no rows at all), from
@@ -78,8 +95,12 @@ class Facts(FactsMapping):
         """A kind's rows (only the declared columns of a large kind); building a windowed fact for a
         window: its own kind's rows in the window only."""
         in_window = self._windowed(fact.name) and name == fact.name
-        return kind_frames.take(self.engine, self.version, name, self.window if in_window else None,
-                                KIND_COLUMNS.get(name))
+        columns = self._read_columns(name, fact.name)
+        frame = kind_frames.take(self.engine, self.version, name, self.window if in_window else None, columns)
+        if columns is None or columns == KIND_COLUMNS[name]:
+            return frame
+        schema = schema_of(name)  # the columns not read: typed nulls, so that the build runs as ever
+        return frame.with_columns(pl.lit(None, schema[c]).alias(c) for c in KIND_COLUMNS[name] if c not in columns)
 
     def empty(self, name: str) -> pl.DataFrame:
         return pl.DataFrame(schema=schema_of(name))
@@ -98,7 +119,7 @@ class Facts(FactsMapping):
         self.prefetch([name])  # its inputs in one concurrent round, not one after another
         frame = build(name, self)
         with _lock:
-            if self.window is None:
+            if self._whole is self:
                 _cache[self._key(name)] = (self.version, frame)
             else:
                 while len(_window_facts) >= WINDOW_CACHE:
@@ -111,6 +132,7 @@ class Facts(FactsMapping):
         in one concurrent round of reads; the facts themselves are built on first use."""
         kinds: list[str] = []
         windowed: list[str] = []  # the kinds read for the window (a windowed fact's own kind)
+        columns = dict(KIND_COLUMNS)
         todo = [n for n in names if n in FACTS]
         while todo:
             name = todo.pop()
@@ -121,16 +143,20 @@ class Facts(FactsMapping):
                 else:
                     kinds += FACTS[name].inputs
                     todo += FACTS[name].uses
+                columns.update({k: c for k in FACTS[name].columns if (c := self._read_columns(k, name)) is not None})
         whole = [k for k in kinds if k not in windowed]
-        kind_frames.read(self.engine, self.version, whole + windowed, self.window, windowed, KIND_COLUMNS)
+        kind_frames.read(self.engine, self.version, whole + windowed, self.window, windowed, columns)
 
 
-def load_facts(engine: Engine | None = None, names: Iterable[str] | None = None, window=None) -> Facts:
+def load_facts(engine: Engine | None = None, names: Iterable[str] | None = None, window=None,
+               columns: Mapping[str, Iterable[str]] | None = None) -> Facts:
     """The facts at the current data version; `names` are built now, the others on first use. With a
     `window` — (from, to) or several such ranges, inclusive, None = open — the windowed facts hold
-    only the rows dated in it (the date range in the SQL): for a request whose periods lie inside it."""
+    only the rows dated in it (the date range in the SQL): for a request whose periods lie inside it.
+    With `columns` ({fact: columns}, engine.columns_for) those facts hold only these columns' values
+    (the others null): for one request asking only what uses them."""
     engine = engine or get_engine()
-    facts = Facts(engine, data_version(engine), window)
+    facts = Facts(engine, data_version(engine), window, columns)
     names = list(names or ())
     facts.prefetch(names)
     for name in names:

@@ -101,8 +101,8 @@ def read_plan(engine: Engine, kinds: list[str], window: Window | None = None, wi
             + [(k, kind_query(k) + where(k)) for k in kinds if k not in columns])
 
 
-def _read_key(engine: Engine, kind: str, window: Window | None) -> tuple[str, str, Window | None]:
-    return str(engine.url), kind, window
+def _read_key(engine: Engine, kind: str, window: Window | None, columns: tuple[str, ...] | None = None) -> tuple:
+    return str(engine.url), kind, window, columns
 
 
 def read(engine: Engine, version: int, kinds: Iterable[str], window: Window | None = None,
@@ -114,7 +114,7 @@ def read(engine: Engine, version: int, kinds: Iterable[str], window: Window | No
     wanted = list(dict.fromkeys(kinds))
     with _lock:
         held = [k for k in wanted if k in columns or k in windowed]
-        held = [k for k in held if _reads.get(_read_key(engine, k, window if k in windowed else None),
+        held = [k for k in held if _reads.get(_read_key(engine, k, window if k in windowed else None, columns.get(k)),
                                               (None,))[0] != version]
     whole = [k for k in wanted if k not in columns and k not in windowed
              and cached_kind(engine, version, k) is None]
@@ -122,7 +122,7 @@ def read(engine: Engine, version: int, kinds: Iterable[str], window: Window | No
         return
     for kind, frame in _fetch(engine, version, held + whole, window, windowed, columns).items():
         with _lock:
-            _reads[_read_key(engine, kind, window if kind in windowed else None)] = (version, frame)
+            _reads[_read_key(engine, kind, window if kind in windowed else None, columns.get(kind))] = (version, frame)
 
 
 def _fetch(engine: Engine, version: int, kinds: list[str], window: Window | None = None,
@@ -162,7 +162,7 @@ def take(engine: Engine, version: int, kind: str, window: Window | None = None,
     cols = {kind: columns} if columns else {}
     windowed = (kind,) if window is not None else ()
     read(engine, version, [kind], window, windowed, cols)
-    key = _read_key(engine, kind, window)
+    key = _read_key(engine, kind, window, columns)
     with _lock:
         hit = _reads.get(key)
         if hit is not None and hit[0] == version:

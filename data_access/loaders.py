@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 
 from data_access.db import data_version, get_engine, sqlite_file
 from data_access.kinds import KINDS
-from data_access.models import stores_empty_as_blank
+from data_access.kinds.base import stores_empty_as_blank
 from data_access.sqlite_reader import pool_size, read_sqlite, read_sqlite_here, read_sqlite_many
 
 _cache: dict[tuple[str, str], tuple[int, pl.DataFrame]] = {}
@@ -104,7 +104,7 @@ def conform_types(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.Dat
 def conform(frame: pl.DataFrame, kind_name: str, columns: list[str] | None = None) -> pl.DataFrame:
     """A read of a kind's columns (default: all) as the app sees it: the declared dtypes whatever
     the database (SQLite and PostgreSQL report integers differently), optional key text stored
-    as '' (see models.stores_empty_as_blank) back as null, the columns in the order asked."""
+    as '' (see kinds.base.stores_empty_as_blank) back as null, the columns in the order asked."""
     schema = schema_of(kind_name)
     schema = {c: schema[c] for c in columns} if columns is not None else schema
     if frame.height == 0:

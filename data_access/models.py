@@ -14,7 +14,7 @@ from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
 from data_access.kinds import KINDS, Kind
-from data_access.kinds.base import Field
+from data_access.kinds.base import Field, stores_empty_as_blank  # noqa: F401  (re-exported: ingest, store)
 
 metadata = SQLModel.metadata
 
@@ -183,12 +183,6 @@ class Delivery(SQLModel, table=True):
 
 
 # -------------------------------------------------------------------- kind tables
-def stores_empty_as_blank(kind: Kind, f: Field) -> bool:
-    """An optional text field inside the natural key is stored as '' (not NULL) so that the
-    unique key works the same on SQLite and PostgreSQL (NULLs are distinct in both)."""
-    return not f.required and f.name in kind.key and f.field_type.text
-
-
 def _column(kind: Kind, f: Field) -> sa.Column:
     args: list = [f.name, f.field_type.sql(f)]
     targets = f.ref_targets

@@ -197,24 +197,40 @@ def _as_views(table):
     return table.cast(pa.schema(fields))
 
 
+def _query(conn, sql: str, options: dict[str, str] | None = None):
+    """One statement's result as an Arrow table, through the driver manager's own API (its DB-API
+    layer imports polars and pyarrow.dataset: most of a reader's start-up)."""
+    import adbc_driver_manager as adbc
+    import pyarrow as pa
+
+    statement = adbc.AdbcStatement(conn)
+    try:
+        if options:
+            statement.set_options(**options)
+        statement.set_sql_query(sql)
+        stream, _ = statement.execute_query()
+        return pa.RecordBatchReader._import_from_c(stream.address).read_all()
+    finally:
+        statement.close()
+
+
 def _serve() -> None:
-    import adbc_driver_sqlite.dbapi as adbc_sqlite
+    import adbc_driver_manager as adbc
+    import adbc_driver_sqlite
     import pyarrow as pa
 
     out = sys.stdout.buffer
+    # The driver infers each column's type from its first batch of rows and fails on a later row of
+    # another type (a text column NULL in the first rows is taken for an integer): one batch for the
+    # whole result makes it look at every row.
+    whole = {"adbc.sqlite.query.batch_rows": str(WHOLE_RESULT)}
     for line in sys.stdin.buffer:
         request = json.loads(line)
         try:
-            with adbc_sqlite.connect(request["database"]) as conn, conn.cursor() as cursor:
+            with adbc_driver_sqlite.connect(request["database"]) as database, adbc.AdbcConnection(database) as conn:
                 for pragma in _PRAGMAS:
-                    cursor.execute(pragma)
-                    cursor.fetchall()
-                # The driver infers each column's type from its first batch of rows and fails on a
-                # later row of another type (a text column NULL in the first rows is taken for an
-                # integer): one batch for the whole result makes it look at every row.
-                cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(WHOLE_RESULT)})
-                cursor.execute(request["query"])
-                table = _as_views(cursor.fetch_arrow_table())
+                    _query(conn, pragma)
+                table = _as_views(_query(conn, request["query"], whole))
             with pa.OSFile(request["out"], "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
                 writer.write_table(table)
             answer = {"ok": True}

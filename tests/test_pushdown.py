@@ -132,3 +132,38 @@ def test_compare_over_its_comparison_window_equals_whole_history(demo):
         clear_cache()
         whole = compare(ids, load_facts(demo), date_from, date_to, today=TODAY)
         assert windowed.to_dicts() == _same_figures(whole.to_dicts()), (date_from, date_to)
+
+
+def test_kpi_column_pruning_gives_every_production_kpi_unchanged(demo):
+    """`plantkpi kpi --kpi ...` reads of a large fact only the columns those KPIs and the breakdown use
+    (engine.columns_for, facts.read_columns): for every KPI of the production fact, alone and by each
+    breakdown, the figures equal those of the fact read whole; the pages' whole facts are untouched."""
+    from dashboard.kpi.engine import Filters, columns_for, compute
+    from dashboard.kpi.facts import KIND_COLUMNS, read_columns
+    from dashboard.kpi.registry import KPIS
+
+    clear_cache()
+    period = Filters(date_from=date(2026, 8, 1), date_to=date(2026, 10, 31))
+    whole = load_facts(demo)
+    ids = [k for k in KPIS if "production" in columns_for([k])]
+    assert {"good_qty", "scrap_ratio", "oee", "availability", "finished_qty", "mtbf"} <= set(ids)
+    narrower = 0
+    for dims in ([], ["month", "line"], ["shift"], ["week", "product"], ["machine"]):
+        by_read: dict[tuple, list[str]] = {}  # KPIs reading the same columns share one read
+        for k in ids:
+            by_read.setdefault(read_columns("production", "production", columns_for([k], dims)["production"]), []).append(k)
+        for read, same in by_read.items():
+            narrower += len(read) < len(KIND_COLUMNS["production"])
+            pruned = load_facts(demo, window=(period.date_from, period.date_to), columns=columns_for(same[:1], dims))
+            for k in same:
+                expected = compute([k], whole, dims, period, today=TODAY).to_dicts()
+                assert compute([k], pruned, dims, period, today=TODAY).to_dicts() == _same_figures(expected), (k, dims)
+    assert narrower > 0  # a real pruning: most KPIs read fewer columns
+    assert "shift" in read_columns("production", "production", columns_for(["good_qty"], ["shift"])["production"])
+    assert "shift" not in read_columns("production", "production", columns_for(["good_qty"], ["line"])["production"])
+    # the check bites: a KPI computed from too few columns differs
+    starved = load_facts(demo, window=(period.date_from, period.date_to), columns={"production": {"date"}})
+    assert compute(["scrap_ratio"], starved, [], period, today=TODAY).to_dicts() != \
+        compute(["scrap_ratio"], whole, [], period, today=TODAY).to_dicts()
+    # a request's pruned fact is never the pages' fact
+    assert load_facts(demo)["production"].get_column("shift").null_count() == 0

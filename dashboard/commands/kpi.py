@@ -20,7 +20,7 @@ from dashboard.commands.exit_codes import EXIT_OK, EXIT_REJECTED
 from dashboard.i18n import t
 from dashboard.i18n.numbers import fmt_value
 from dashboard.kpi.compare import period_target, target_status
-from dashboard.kpi.engine import Filters, compute, facts_for
+from dashboard.kpi.engine import Filters, columns_for, compute, facts_for
 from dashboard.kpi.registry import DIMENSIONS, KPIS
 
 CLI_DIMENSIONS = DIMENSIONS  # the grains and every dimension of dashboard.kpi.dimensions, nothing kept by hand
@@ -93,7 +93,9 @@ def run_kpi_command(args, engine, *, today: date | None = None) -> int:
     # PLANTKPI_PUSHDOWN=0 reads the whole history instead (to check pushdown and measure it)
     pushdown = os.environ.get("PLANTKPI_PUSHDOWN", "1") != "0"
     window = (date_from, date_to) if (date_from or date_to) and pushdown else None
-    facts = load_facts(engine, facts_for(ids) + (["targets"] if with_targets else []), window=window)
+    # ... and of the large facts only the columns these KPIs and the breakdown use
+    columns = columns_for(ids, dims) if pushdown else None
+    facts = load_facts(engine, facts_for(ids) + (["targets"] if with_targets else []), window=window, columns=columns)
     table = compute(ids, facts, dims, Filters(date_from=date_from, date_to=date_to), today=today or date.today())
     if dims:  # periods before every requested KPI's data start are not rows at all
         table = table.filter(~pl.all_horizontal([pl.col(k).is_null() for k in ids]))

@@ -329,6 +329,25 @@ def facts_for(kpi_ids: Iterable[str]) -> list[str]:
     return needed_facts(MEASURES[m].fact for k in kpi_ids for m in kpi(k).measures if m != PERIOD_DAYS)
 
 
+def columns_for(kpi_ids: Iterable[str], dims: Iterable[str] = ()) -> dict[str, frozenset[str]]:
+    """{stored fact: its columns that these KPIs' measures (their expressions' columns) and the
+    dimensions `dims` (grouped or filtered by) use, with date} — for a request that reads only those
+    (load_facts(..., columns=...)). A fact a derived fact is built on is left out: read whole."""
+    used: dict[str, set[str]] = {}
+    whole: set[str] = set()
+    for k in kpi_ids:
+        for m in kpi(k).measures:
+            if m == PERIOD_DAYS:
+                continue
+            measure = MEASURES[m]
+            if measure.fact in DERIVED_FACTS:
+                whole.update(needed_facts([measure.fact]))
+            else:
+                used.setdefault(measure.fact, set()).update(measure.expr.meta.root_names())
+    extra = {d for d in dims if d not in GRAINS} | {"date"}
+    return {f: frozenset(cols | extra) for f, cols in used.items() if f not in whole}
+
+
 def needed_facts(fact_names: Iterable[str]) -> list[str]:
     """The stored facts behind these (derived facts replaced by their inputs, recursively)."""
     out: list[str] = []

@@ -49,6 +49,7 @@ from typing import Protocol
 
 import polars as pl
 
+from dashboard.kpi.dimensions import DIMENSION_LIST
 from dashboard.kpi.people import TRANSFER_PREFIX  # "to:<department> [from:<department>] ..."
 from dashboard.kpi.registry import UNASSIGNED
 
@@ -76,17 +77,20 @@ class Fact:
     windowed: bool = False                        # rows = its own dated kind's rows (see the module doc)
     columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # large kinds: the columns read
     master: bool = False                          # a master kind handed over as it is
+    # Columns of `columns` its build always needs (date, join keys): with keys declared, a request for
+    # some KPIs reads only these and the columns those KPIs use (read_columns); the others are null.
+    keys: tuple[str, ...] = ()
 
 
 FACTS: dict[str, Fact] = {}
 
 
 def fact(name: str, inputs: Iterable[str], *, uses: Iterable[str] = (), dims: Iterable[str] = (),
-         windowed: bool = False, columns: Mapping[str, Iterable[str]] | None = None):
+         windowed: bool = False, columns: Mapping[str, Iterable[str]] | None = None, keys: Iterable[str] = ()):
     """Declare the decorated build function as the fact `name`."""
     def register(build: Callable[[FactInputs], pl.DataFrame]) -> Callable[[FactInputs], pl.DataFrame]:
         _declare(Fact(name, tuple(inputs), build, tuple(uses), tuple(dims), windowed,
-                      {k: tuple(v) for k, v in (columns or {}).items()}))
+                      {k: tuple(v) for k, v in (columns or {}).items()}, keys=tuple(keys)))
         return build
     return register
 
@@ -94,6 +98,7 @@ def fact(name: str, inputs: Iterable[str], *, uses: Iterable[str] = (), dims: It
 def _declare(f: Fact) -> None:
     assert f.name not in FACTS, f"fact {f.name!r} declared twice"
     assert not f.windowed or f.name in f.inputs, f"windowed fact {f.name!r} must read its own kind"
+    assert all(k in c for c in f.columns.values() for k in f.keys), f"fact {f.name!r}: keys outside its columns"
     for kind, cols in f.columns.items():
         other = KIND_COLUMNS.setdefault(kind, cols)
         assert other == cols, f"kind {kind!r} read with two column lists"
@@ -105,6 +110,19 @@ KIND_COLUMNS: dict[str, tuple[str, ...]] = {}  # large kinds read by column (fro
 
 def windowed_facts() -> tuple[str, ...]:
     return tuple(n for n, f in FACTS.items() if f.windowed)
+
+
+def read_columns(name: str, kind: str, used: Iterable[str] | None) -> tuple[str, ...]:
+    """The columns of the large kind `kind` read to build the fact `name` when only the fact columns
+    `used` are asked for (engine.columns_for): its keys, and each column used itself or as the code of
+    a dimension used (machine_code for machine). Every declared column when `used` is None or the
+    fact declares no keys."""
+    declared = FACTS[name].columns[kind]
+    if used is None or not FACTS[name].keys:
+        return declared
+    used = set(used)
+    codes = {d.code: d.name for d in DIMENSION_LIST if d.code}
+    return tuple(c for c in declared if c in FACTS[name].keys or c in used or codes.get(c) in used)
 
 
 def kinds_for(names: Iterable[str]) -> list[str]:
@@ -237,7 +255,7 @@ def operations(routings: pl.DataFrame) -> pl.DataFrame:
 
 
 @fact("production", ("production", "routings", "machines", "products"), windowed=True,
-      dims=("date", "line", "machine", "product", "shift"),
+      dims=("date", "line", "machine", "product", "shift"), keys=("date", "machine_code", "product_code"),
       columns={"production": ("date", "shift", "machine_code", "product_code", "planned_min", "downtime_min", "planned_qty",
                  "input_qty", "total_qty", "good_qty", "defect_qty", "scrap_qty", "labour_h")})
 def _production(i: FactInputs) -> pl.DataFrame:

@@ -13,7 +13,7 @@ from data_access.ingest.read import RawTable
 from data_access.kinds import Field, Kind, get_kind
 from data_access.kinds.field_types import half_width, only_where
 from data_access.loaders import schema_of
-from data_access.models import stores_empty_as_blank
+from data_access.kinds.base import stores_empty_as_blank
 
 ROW = "_row"  # the file row number column carried through the pipeline
 

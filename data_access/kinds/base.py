@@ -204,3 +204,9 @@ def not_more(part: str, whole: str, en: str, zh: str) -> Rule:
         zh,
         sql=f'"{part}" IS NULL OR "{part}" <= "{whole}"',
     )
+
+
+def stores_empty_as_blank(kind: Kind, f: Field) -> bool:
+    """An optional text field inside the natural key is stored as '' (not NULL) so that the
+    unique key works the same on SQLite and PostgreSQL (NULLs are distinct in both)."""
+    return not f.required and f.name in kind.key and f.field_type.text
