@@ -400,6 +400,9 @@ def run() -> None:
     if sys.argv[1:2] and sys.argv[1] in READ_ONLY:
         sys.stdout.flush()
         sys.stderr.flush()
+        readers = sys.modules.get("data_access.sqlite_reader")
+        if readers is not None:  # the reader processes end on their stdin's end: waited for, not orphaned
+            readers.close_all()
         os._exit(code)
     sys.exit(code)
 

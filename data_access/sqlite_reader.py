@@ -142,6 +142,11 @@ _pool = _Pool(pool_size())
 atexit.register(_pool.close)
 
 
+def close_all() -> None:
+    """End the reader processes now (a process ending without its atexit handlers calls this)."""
+    _pool.close()
+
+
 def read_sqlite(database: str, query: str) -> pl.DataFrame:
     return _pool.read(database, query)
 
@@ -238,6 +243,7 @@ def _serve() -> None:
             answer = {"error": f"{type(exc).__name__}: {exc}"}
         out.write(json.dumps(answer).encode() + b"\n")
         out.flush()
+    os._exit(0)  # the parent closed our stdin: nothing to tear down (a read-only client), end at once
 
 
 if __name__ == "__main__":
