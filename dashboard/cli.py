@@ -87,7 +87,26 @@ def cmd_import(args) -> int:
                        valid_only=args.valid_only, user=actor, lang=args.lang, engine=engine)
 
 
+def _prestart_sqlite_readers(args) -> None:
+    """On SQLite, start the Arrow reader processes now, so that their start-up overlaps this process's
+    imports (data_access.sqlite_reader): one for a period of up to two months, two for a longer one
+    (read in two id ranges at once)."""
+    url = os.environ.get("PLANTKPI_DATABASE_URL", "").strip()
+    if url and not url.startswith("sqlite"):
+        return
+    from datetime import date
+
+    try:
+        span = (date.fromisoformat(args.date_to) - date.fromisoformat(args.date_from)).days
+    except (TypeError, ValueError):  # an open period reads the whole history
+        span = None
+    from data_access.sqlite_reader import prestart
+
+    prestart(1 if span is not None and span <= 62 else 2)
+
+
 def cmd_kpi(args) -> int:
+    _prestart_sqlite_readers(args)
     from dashboard.commands.kpi import run_kpi_command
 
     return run_kpi_command(args, _engine())

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from data_access.db import data_version, get_engine, sqlite_file
 from data_access.kinds import KINDS
 from data_access.kinds.base import stores_empty_as_blank
-from data_access.sqlite_reader import pool_size, read_sqlite, read_sqlite_here, read_sqlite_many
+from data_access.sqlite_reader import pool_size, read_sqlite, read_sqlite_here, read_sqlite_many, readers_started
 
 _cache: dict[tuple[str, str], tuple[int, pl.DataFrame]] = {}
 _lock = threading.Lock()
@@ -62,7 +62,7 @@ def read_sql_many(queries: list[str], engine: Engine | None = None,
     the other in this process (sqlite_reader.read_sqlite_here), no reader process started."""
     engine = engine or get_engine()
     database = _sqlite_file(engine)
-    if database and in_process:
+    if database and in_process and not readers_started():  # readers already running read faster
         frames = (read_sqlite_here(database, q) for q in queries)
         return [then(i, f) if then else f for i, f in enumerate(frames)]
     if database:

@@ -129,6 +129,20 @@ class _Pool:
             self._idle.put(reader)
 
 
+    def prestart(self, count: int) -> None:
+        """Start up to `count` readers now (their interpreters start while the caller does other work)."""
+        with self._lock:
+            fresh = max(0, min(count, self.size) - self._started)
+            self._started += fresh
+        for _ in range(fresh):
+            reader = SQLiteReader()
+            reader._ensure()
+            self._idle.put(reader)
+
+    @property
+    def started(self) -> int:
+        return self._started
+
     def close(self) -> None:
         """End the readers started so far (at exit: they are waited for, not left to end on their own)."""
         while True:
@@ -136,10 +150,21 @@ class _Pool:
                 self._idle.get_nowait().close()
             except queue.Empty:
                 return
+            with self._lock:  # a later read may start readers again
+                self._started -= 1
 
 
 _pool = _Pool(pool_size())
 atexit.register(_pool.close)
+
+
+def prestart(count: int) -> None:
+    """Start `count` reader processes ahead of the reads (a CLI run: during its own imports)."""
+    _pool.prestart(count)
+
+
+def readers_started() -> int:
+    return _pool.started
 
 
 def close_all() -> None:
