@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard.commands.payroll import month_pay_sheet
 from dashboard.i18n import t
-from dashboard.reports.payroll import (DEPARTMENT_COLUMNS, EMPLOYEE_COLUMNS, PIECE_COLUMNS, UNIT_OF_FORMAT, 
+from dashboard.reports.payroll import (DEPARTMENT_COLUMNS, EMPLOYEE_COLUMNS, PIECE_COLUMNS, UNIT_OF_FORMAT,
                                        labelled,
                                        render_payroll_pdf, render_payroll_xlsx)
 from dashboard.reports.summary import last_complete_month, shift_month
