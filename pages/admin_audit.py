@@ -7,22 +7,17 @@ from datetime import date, timedelta
 import polars as pl
 import streamlit as st
 
-from dashboard.i18n import current_lang, set_lang, t
+from dashboard.i18n import t
 from dashboard.i18n.codes import EMPTY, code_label
 from dashboard.ui.audit_text import describe
-from dashboard.ui.login import require_admin
 from dashboard.ui.plain_text import spreadsheet_csv
+from dashboard.ui.page_frame import page_frame
 from data_access.audit_log import audit_filter_values, read_audit
-from data_access.db import get_engine
 from data_access.kinds import KINDS
 
 SHOWN_ROWS = 1_000
 DEFAULT_DAYS = 30
-engine = get_engine()
-require_admin(engine)
-if st.session_state.get("lang"):  # the app frame sets it too; a page run on its own (tests) needs it
-    set_lang(st.session_state.lang)
-lang = current_lang()
+engine, _, lang = page_frame(admin=True)
 
 
 def kind_label(kind: str | None) -> str:

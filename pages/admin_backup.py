@@ -11,14 +11,12 @@ import polars as pl
 import streamlit as st
 
 from dashboard.i18n import current_lang, t
-from dashboard.ui.login import require_admin
+from dashboard.ui.page_frame import page_frame
 from data_access.backup import (SIGNATURE_ERRORS, BackupError, backup_bytes, inspect_backup, load_or_create_key,
                                  restore, table_counts)
-from data_access.db import get_engine
 from data_access.permissions import PermissionDenied
 
-engine = get_engine()
-admin = require_admin(engine)
+engine, admin, _ = page_frame(admin=True)
 FLASH = "_admin_backup_flash"
 
 st.title(t("backup.page.title"))

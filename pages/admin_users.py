@@ -7,17 +7,14 @@ import streamlit as st
 
 from dashboard.auth import MIN_PASSWORD_LENGTH, ROLES, AuthProblem, change_role, create_user, delete_user, \
     list_users, reset_password, set_disabled, unlock_user
-from dashboard.i18n import LANG_NAMES, current_lang, t
+from dashboard.i18n import LANG_NAMES, t
 from dashboard.i18n.codes import code_label
-from dashboard.ui.login import require_admin
 from dashboard.ui.plain_text import plain
-from data_access.db import get_engine
+from dashboard.ui.page_frame import page_frame
 from data_access.kinds import DEPARTMENTS
 from data_access.permissions import PermissionDenied
 
-engine = get_engine()
-admin = require_admin(engine)
-lang = current_lang()
+engine, admin, lang = page_frame(admin=True)
 FLASH = "_admin_users_flash"
 CLEAR = "_admin_users_clear"
 if CLEAR in st.session_state:  # after a change: empty the form fields (before they are drawn)

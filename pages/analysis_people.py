@@ -40,7 +40,7 @@ with right:
                                    value_title=kpi_name("overtime_share"), x_title=t(f"analysis.grain.{grain}"),
                                    target="overtime_share_target"), "ppl_overtime")
 
-by_category = with_names(cached(cost_structure, facts, ("category",), filters), "category", facts, "cost_category")
+by_category = with_names(cached(cost_structure, facts, ("category",), filters), "category", facts, "category")
 picked = None
 left, right = st.columns(2)
 with left:
@@ -59,10 +59,10 @@ with right:
                                      title=t("analysis.people.cost_department"),
                                      category_title=t("analysis.dim.department"), value_title=kpi_name("total_cost"),
                                      unit="currency"), "ppl_department")
-drilled = page.drill("category", picked, names_of="cost_category")
+drilled = page.drill("category", picked)
 
 rows = rows_behind("costs", facts, drilled, newest_first=False)
-departments, categories = names(facts, "department"), names(facts, "cost_category")
+departments, categories = names(facts, "department"), names(facts, "category")
 rows = rows.with_columns(month=pl.col("date").dt.strftime("%Y-%m"),
                          department=pl.col("department").replace_strict(departments, default=pl.col("department")),
                          category=pl.col("category").replace_strict(categories, default=pl.col("category")))

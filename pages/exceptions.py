@@ -10,17 +10,12 @@ import streamlit as st
 
 from dashboard.exceptions import counts_by_severity, department_name, department_order, describe, link
 from dashboard.ui.exceptions import open_exceptions
-from dashboard.i18n import current_lang, set_lang, t
-from dashboard.ui.login import require_login
-from data_access.db import get_engine
+from dashboard.i18n import t
+from dashboard.ui.page_frame import page_frame
 from data_access.exception_acks import MAX_COMMENT, acknowledge_exception
 from data_access.permissions import COMMENTARY_ROLES, PermissionDenied
 
-if "lang" in st.session_state:  # the frame sets it too; a page run on its own (AppTest) needs it here
-    set_lang(st.session_state.lang)
-engine = get_engine()
-user = require_login(engine)
-lang = current_lang()
+engine, user, lang = page_frame()
 today = st.session_state.get("exceptions_as_of") or date.today()  # a test (or a link) may fix the day
 FLASH = "_exceptions_flash"
 BADGE = {"high": ":red[●]", "medium": ":orange[●]", "low": ":gray[●]"}  # the CJK font has ●, not colour emoji

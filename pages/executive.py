@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard.i18n import set_lang, t
+from dashboard.i18n import t
 from dashboard.kpi import KPIS, Filters
 from dashboard.reports.render import render
 from dashboard.reports.format import fmt_change, fmt_date, fmt_value, month_title
@@ -19,17 +19,14 @@ from dashboard.ui.tables import grid, unit_column
 from dashboard.ui.tiles import STATUS_BADGE
 from data_access.commentary import MAX_CHARS, save_commentary
 from data_access.permissions import COMMENTARY_ROLES, PermissionDenied
-from data_access.db import get_engine
 from dashboard.facts import load_facts
+from dashboard.ui.page_frame import page_frame
 
 EDITORS = COMMENTARY_ROLES  # the rule data_access.commentary enforces below the page
 MONTHS_OFFERED = 36
 PER_ROW = 4
 
-if st.session_state.get("lang"):  # the app frame sets it too; a page run on its own (tests) needs it
-    set_lang(st.session_state.lang)
-lang = st.session_state.get("lang", "en")
-engine = get_engine()
+engine, _, lang = page_frame(login=False)  # signed in by the app frame (dashboard/app.py)
 today = date.today()
 
 st.title(t("report.title"))

@@ -3,15 +3,14 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard.i18n import current_lang, t
+from dashboard.i18n import t
 from dashboard.kpi import calendar
 from dashboard.ui.status import show_status_table
-from data_access.db import get_engine
+from dashboard.ui.page_frame import page_frame
 from data_access.status import data_status
 
 WEEKS = 8
-engine = get_engine()
-lang = current_lang()
+engine, _, lang = page_frame(login=False)  # signed in by the app frame (dashboard/app.py)
 
 st.title(t("app.title"))
 st.caption(t("app.subtitle"))

@@ -8,21 +8,17 @@ import polars as pl
 import streamlit as st
 
 from dashboard.commands.scorecard import month_scorecards, scorecard_trend
-from dashboard.i18n import current_lang, set_lang, t
+from dashboard.i18n import t
 from dashboard.i18n.numbers import fmt_value
 from dashboard.reports.summary import last_complete_month, shift_month
 from dashboard.ui.charts import draw
-from dashboard.ui.login import require_login, require_role
+from dashboard.ui.login import require_role
 from dashboard.ui.memo import cached
 from dashboard.ui.scorecards import department_name, ranking_chart, rows_table, trend_chart
-from data_access.db import get_engine
 from dashboard.facts import load_facts
+from dashboard.ui.page_frame import page_frame
 
-if "lang" in st.session_state:  # the frame sets it too; a page run on its own (AppTest) needs it here
-    set_lang(st.session_state.lang)
-engine = get_engine()
-user = require_login(engine)
-lang = current_lang()
+engine, user, lang = page_frame()
 st.title(t("nav.scorecards"))
 require_role(user.role in ("admin", "executive", "manager"), "score.page.not_allowed")
 st.caption(t("score.page.intro"))

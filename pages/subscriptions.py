@@ -6,19 +6,14 @@ import polars as pl
 import streamlit as st
 
 from dashboard.auth import list_users
-from dashboard.i18n import current_lang, set_lang, t
+from dashboard.i18n import t
 from dashboard.kpi import KPIS
-from dashboard.ui.login import require_login
-from data_access.db import get_engine
+from dashboard.ui.page_frame import page_frame
 from data_access.permissions import PermissionDenied
 from data_access.subscriptions import WHATS, SubscriptionError, add_subscription, list_subscriptions, \
     remove_subscription
 
-if "lang" in st.session_state:  # the frame sets it too; a page run on its own (AppTest) needs it here
-    set_lang(st.session_state.lang)
-engine = get_engine()
-user = require_login(engine)
-lang = current_lang()
+engine, user, lang = page_frame()
 is_admin = user.role == "admin"
 FLASH = "_subscriptions_flash"
 

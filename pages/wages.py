@@ -7,21 +7,17 @@ import polars as pl
 import streamlit as st
 
 from dashboard.commands.payroll import month_pay_sheet
-from dashboard.i18n import current_lang, set_lang, t
+from dashboard.i18n import t
 from dashboard.reports.payroll import (DEPARTMENT_COLUMNS, EMPLOYEE_COLUMNS, PIECE_COLUMNS, UNIT_OF_FORMAT,
                                        labelled,
                                        render_payroll_pdf, render_payroll_xlsx)
 from dashboard.reports.summary import last_complete_month, shift_month
 from dashboard.i18n.numbers import fmt_value
-from dashboard.ui.login import require_login, require_role
+from dashboard.ui.login import require_role
 from dashboard.ui.tables import grid, unit_column
-from data_access.db import get_engine
+from dashboard.ui.page_frame import page_frame
 
-if "lang" in st.session_state:  # the frame sets it too; a page run on its own (AppTest) needs it here
-    set_lang(st.session_state.lang)
-engine = get_engine()
-user = require_login(engine)
-lang = current_lang()
+engine, user, lang = page_frame()
 st.title(t("nav.wages"))
 require_role(user.role in ("admin", "executive") or (user.role == "clerk" and user.department in ("hr", "finance")),
              "pay.page.not_allowed")

@@ -7,23 +7,11 @@ import re
 
 import pytest
 
-from data_access.db import get_engine, init_db
-from seed.demo import load_demo
-from tests.support.browser import chromium, screenshot, streamlit_server, wait_idle
+from tests.support.browser import demo_server, screenshot, wait_idle  # noqa: F401  (demo_server: a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 PAGES = ("throughput", "quality", "delivery", "customer", "equipment", "materials", "purchasing", "people")
 VIEWPORT = {"width": 1500, "height": 2400}
-
-
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    engine = get_engine(f"sqlite:///{path}")
-    init_db(engine)
-    load_demo(engine, "small")
-    with streamlit_server(f"sqlite:///{path}") as base, chromium() as browser:
-        yield base, browser
 
 
 def tile_values(page) -> list[str]:

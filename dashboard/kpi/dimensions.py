@@ -19,7 +19,13 @@ class Dimension:
     name: str
     master: str | None = None       # the master fact whose rows are the members (lines, machines, ...)
     code: str | None = None         # the master's code column
-    name_column: str | None = "name"  # the master's name column (dashboard.i18n.master_names localizes it)
+    # Display names (dashboard/ui/names.py reads only these): a master's members are named by its name
+    # column ("name" with "name_en", localized by dashboard.i18n.master_names; "name_{lang}": one column per
+    # language; None: the code is the name, as machine codes are what the floor says) ...
+    name_column: str | None = "name"
+    code_in_name: bool = True       # ... shown as "code name" (P-1001 外壳) or the name alone (reasons)
+    labels: tuple[str, ...] = ()    # code label groups naming the members (dashboard.i18n.codes), later ones win
+    named_by_code: bool = False     # no master, no labels: the code is what people say (shifts, salespeople)
     parent: str | None = None       # a coarser dimension every member belongs to (machine -> line) ...
     parent_column: str | None = None  # ... named by this column of the master
     picker: bool = False            # offered in the analysis filter bar
@@ -29,6 +35,11 @@ class Dimension:
     # Other dimensions a choice of this one narrows, through a link fact holding both columns:
     # a product narrows the machines to those with a routing for it.
     narrows: tuple[tuple[str, str, str], ...] = ()  # ((dimension narrowed, link fact, own column in it), ...)
+
+    def __post_init__(self):
+        if not (self.master or self.labels or self.named_by_code):
+            raise ValueError(f"dimension {self.name!r} has no source of display names: give it a master, "
+                             "labels or named_by_code=True")
 
     @property
     def label_key(self) -> str:
@@ -41,19 +52,21 @@ class Dimension:
 
 DIMENSION_LIST: tuple[Dimension, ...] = (
     Dimension("line", "lines", "line_code", picker=True),
-    Dimension("machine", "machines", "machine_code", parent="line", parent_column="line_code", picker=True),
+    Dimension("machine", "machines", "machine_code", name_column=None, parent="line", parent_column="line_code",
+              picker=True),
     Dimension("product", "products", "product_code", picker=True, narrows=(("machine", "routings", "product"),)),
-    Dimension("shift", picker=True, observed=("production", "shift")),
+    Dimension("shift", picker=True, observed=("production", "shift"), named_by_code=True),
     Dimension("customer", "customers", "customer_code", picker=True),
-    Dimension("abc_class", picker=True, query="abc", choices=("A", "B", "C")),
-    Dimension("reason", "reasons", "reason_code", name_column=None),
-    Dimension("stage"),
+    Dimension("abc_class", picker=True, query="abc", choices=("A", "B", "C"), labels=("abc_class",)),
+    Dimension("reason", "reasons", "reason_code", name_column="name_{lang}", code_in_name=False),
+    Dimension("stage", labels=("inspection_stage", "product_stage")),  # inspections' and projects' stages
     Dimension("supplier", "suppliers", "supplier_code"),
-    Dimension("department"),
-    Dimension("category"),
+    Dimension("department", labels=("reporting_department",)),
+    # downtime categories and the OEE waterfall's own steps (reasons.category wins on "speed"); costs' categories
+    Dimension("category", labels=("loss_step", "cost_category", "loss_category")),
     Dimension("material", "materials", "material_code"),
-    Dimension("salesperson"),
-    Dimension("employee"),
+    Dimension("salesperson", named_by_code=True),
+    Dimension("employee", named_by_code=True),
 )
 DIMENSION_BY_NAME: dict[str, Dimension] = {d.name: d for d in DIMENSION_LIST}
 FILTER_DIMENSIONS: tuple[str, ...] = tuple(d.name for d in DIMENSION_LIST)  # the engine's Filters fields

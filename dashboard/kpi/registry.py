@@ -298,7 +298,7 @@ def term_label(term: Term, lang: str) -> str:
 def _terms_text(terms: tuple[Term, ...], lang: str, sigma: bool) -> str:
     parts = []
     for i, term in enumerate(terms):
-        summed = sigma and term.id in MEASURES and MEASURES[term.id].additive
+        summed = sigma and term.id in MEASURES and MEASURES[term.id].additive and not MEASURES[term.id].balance
         label = f"Σ {term_label(term, lang)}" if summed else term_label(term, lang)
         if i == 0:
             parts.append(label if term.sign > 0 else f"−{label}")
@@ -539,9 +539,8 @@ KPIS.update({k.id: k for k in (
     _kpi("ar_open", "Receivables open", "应收账款余额", "currency", -1,
          "invoices to customers dated ≤ period end − payments dated ≤ period end", "期末前客户发票 − 期末前收款",
          ["ar_open"], pl.col("ar_open"), "finance"),
-    _kpi("ar_overdue_share", "Overdue share of receivables", "应收逾期占比", "ratio", -1,
-         "receivables past their due date / receivables open, at the period end", "期末逾期应收 / 期末应收余额",
-         ["ar_over_0", "ar_open"], ratio("ar_over_0", "ar_open"), "finance", bounded=True),
+    _ratio("ar_overdue_share", "Overdue share of receivables", "应收逾期占比", "ratio", -1, "finance", "ar_over_0",
+           "ar_open", bounded=True),
     _kpi("dso", "Days sales outstanding", "应收账款周转天数(DSO)", "days", -1,
          "receivables open at the period end / sales revenue of the period × days in the period",
          "期末应收余额 / 本期销售收入 × 本期天数", ["ar_open", "revenue", PERIOD_DAYS],

@@ -15,7 +15,7 @@ import polars as pl
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from dashboard.i18n import set_lang, t
+from dashboard.i18n import t
 from dashboard.kpi import Filters
 from dashboard.kpi.charts_data import has_rows
 from dashboard.kpi.compare import previous_period, same_period_last_year
@@ -25,8 +25,8 @@ from dashboard.ui.filters import DIMS, FilterState, calendar_note, filter_bar
 from dashboard.ui.meeting import meeting_toggle
 from dashboard.ui.memo import cached
 from dashboard.ui.names import display_name, names, with_names  # names for codes (re-exported)
+from dashboard.ui.page_frame import page_frame
 from dashboard.ui.tiles import fmt_period
-from data_access.db import get_engine
 from dashboard.facts import load_facts
 
 # The pickers the production fact honours (its declared dims: line, machine, product, shift)
@@ -60,14 +60,13 @@ class AnalysisPage:
     def say_empty(self) -> None:
         st.info(t("analysis.empty", period=fmt_period(self.filters.date_from, self.filters.date_to)))
 
-    def drill(self, dim: str, code: str | None, filters: Filters | None = None, *, names_of: str | None = None,
-              rows_only: bool = False) -> Filters:
+    def drill(self, dim: str, code: str | None, filters: Filters | None = None, *, rows_only: bool = False) -> Filters:
         """The filters narrowed to the clicked category (and a note saying so), or unchanged."""
         filters = filters or self.filters
         code = remembered(dim, code)  # the click, or the URL's drill-down (dashboard.ui.drill_url)
         if not code:
             return filters
-        value = display_name(self.facts, names_of or dim, code)
+        value = display_name(self.facts, dim, code)
         st.info(t("analysis.drill.rows" if rows_only else "analysis.drill", dim=t(f"analysis.dim.{dim}"), value=value),
                 icon=":material/filter_alt:")
         return filters.replace(**{dim: (code,)})
@@ -75,9 +74,7 @@ class AnalysisPage:
 
 def analysis_page(page: str, applicable: Sequence[str]) -> AnalysisPage:
     """Draw the page head (title, meeting switch, filter bar, period caption) and return the context."""
-    if st.session_state.get("lang"):  # the app frame sets it too; a page run on its own (tests) needs it
-        set_lang(st.session_state.lang)
-    engine = get_engine()
+    engine = page_frame(login=False).engine  # signed in by the app frame (dashboard/app.py)
     facts = load_facts(engine)
     now = today()
     head, switch = st.columns([5, 1], vertical_alignment="center")

@@ -10,15 +10,21 @@ from collections.abc import Mapping
 import polars as pl
 
 from dashboard.i18n import current_lang, t
-from dashboard.i18n.codes import code_label, code_labels
+from dashboard.i18n.codes import CODES, code_label
 from dashboard.i18n.master_names import BILINGUAL, local_name, localized, localized_frames
 from dashboard.kpi import OTHER, UNASSIGNED
 from dashboard.kpi.dimensions import DIMENSION_BY_NAME
 from data_access.kinds.base import DEPARTMENTS
 
 
-# {dimension: (master kind, code column)} of the dimensions whose names are master data names
-_MASTER = {d.name: (d.master, d.code) for d in DIMENSION_BY_NAME.values() if d.master and d.name_column}
+# The code label groups a dimension's `labels` may name: dashboard.i18n.codes, the departments the kinds
+# report to (data_access owns them; i18n is a leaf) and the OEE waterfall's own loss steps.
+_LOSS_STEPS = ("speed", "scrap", "rework", "no_ideal_cycle")
+LABEL_GROUPS: dict[str, Mapping[str, tuple[str, str]]] = {
+    **CODES,
+    "reporting_department": DEPARTMENTS,
+    "loss_step": {c: (t(f"kpi.loss.{c}", "en"), t(f"kpi.loss.{c}", "zh")) for c in _LOSS_STEPS},
+}
 
 
 def stage_label(stage, lang: str | None = None) -> str:
@@ -43,30 +49,19 @@ def picker_labels(facts: Mapping[str, pl.DataFrame], kind: str, code: str, lang:
 
 
 def names(facts: Mapping[str, pl.DataFrame], dim: str) -> dict[str, str]:
-    """{code: display name} for a dimension in the current language."""
+    """{code: display name} for a dimension in the current language, from its declaration
+    (dashboard.kpi.dimensions: master names, code label groups, or the codes themselves)."""
+    d = DIMENSION_BY_NAME[dim]
     lang = current_lang()
     out: dict[str, str] = {OTHER: t("kpi.other"), UNASSIGNED: t("kpi.unassigned")}
-    if dim == "reason":
-        reasons = facts["reasons"]
-        column = "name_zh" if lang == "zh" else "name_en"
-        out.update({c: (n or c) for c, n in reasons.select("reason_code", column).iter_rows()})
-    elif dim in _MASTER:
-        kind, code = _MASTER[dim]
-        if dim in ("machine",):  # machine codes are what the floor says
-            return out
-        frame = facts[kind]
-        out.update({c: f"{c} {n}" if n else c for c, n in frame.select(code, local_name(frame, lang)).iter_rows()})
-    elif dim in ("category", "loss"):
-        for c in ("speed", "scrap", "rework", "no_ideal_cycle"):  # the waterfall's own loss steps
-            out[c] = t(f"kpi.loss.{c}")
-        out.update(code_labels("loss_category"))  # the reasons' categories (dashboard.i18n.codes)
-        out["speed"] = t("kpi.loss.speed") if dim == "loss" else out["speed"]
-    elif dim == "stage":
-        out.update(code_labels("inspection_stage"))
-    elif dim == "cost_category":
-        out.update(code_labels("cost_category"))
-    elif dim == "department":
-        out.update({d: (zh if lang == "zh" else en) for d, (en, zh) in DEPARTMENTS.items()})
+    for group in d.labels:
+        out.update({c: texts[1] if lang == "zh" else texts[0] for c, texts in LABEL_GROUPS[group].items()})
+    if d.master and d.name_column:
+        frame = facts[d.master]
+        name = (pl.col(d.name_column.format(lang=lang)) if "{lang}" in d.name_column
+                else local_name(frame, lang) if d.name_column == "name" else pl.col(d.name_column))
+        pairs = frame.select(d.code, name.alias("name")).iter_rows()
+        out.update({c: (f"{c} {n}" if d.code_in_name else n) if n else c for c, n in pairs})
     return out
 
 
@@ -81,5 +76,5 @@ def with_names(frame: pl.DataFrame, code_column: str, facts: Mapping[str, pl.Dat
         name=pl.col("code").replace_strict(mapping, default=pl.col("code"), return_dtype=pl.String))
 
 
-__all__ = ["BILINGUAL", "display_name", "local_name", "localized", "localized_frames", "names", "picker_labels", "stage_label",
+__all__ = ["BILINGUAL", "LABEL_GROUPS", "display_name", "local_name", "localized", "localized_frames", "names", "picker_labels", "stage_label",
            "with_names"]

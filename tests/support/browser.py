@@ -13,6 +13,8 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboard" / "app.py"
 ARTIFACTS = ROOT / "artifacts"
@@ -90,3 +92,18 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    """(base URL, browser): the app served over a fresh small demo plant, and a Chromium, for one test module.
+    A module takes it with `from tests.support.browser import demo_server  # noqa: F401 (fixture)`."""
+    from data_access.db import get_engine, init_db
+    from seed.demo import load_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    engine = get_engine(f"sqlite:///{path}")
+    init_db(engine)
+    load_demo(engine, "small")
+    with streamlit_server(f"sqlite:///{path}") as base, chromium() as browser:
+        yield base, browser
