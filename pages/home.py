@@ -6,10 +6,11 @@ import streamlit as st
 from dashboard.i18n import current_lang, t
 from dashboard.kpi import calendar
 from dashboard.ui.status import show_status_table
+from dashboard.warmup import HOME_STATUS_WEEKS
 from data_access.db import get_engine
 from data_access.status import data_status
 
-WEEKS = 8
+WEEKS = HOME_STATUS_WEEKS  # the weeks the warm-up's data status has (dashboard.warmup)
 engine = get_engine()
 lang = current_lang()
 
