@@ -397,6 +397,16 @@ def labelled_rows(frame: pl.DataFrame, lang: str) -> list[dict[str, str]]:
 
 
 # --- reading the plant ------------------------------------------------------------------------------
+def exception_facts(facts: Mapping[str, pl.DataFrame]) -> list[str]:
+    """The facts the rules read: those of the KPIs with a plant target, production (the p-chart),
+    complaints and attendance."""
+    from dashboard.kpi import facts_for
+
+    targets = facts.get("targets")
+    kpis = [] if targets is None else [k for k in targets.get_column("kpi").unique().to_list() if k in KPIS]
+    return list(dict.fromkeys([*facts_for(kpis), "production", "complaints", "attendance"]))
+
+
 def load_exceptions(engine=None, today: date | None = None, *, include_acknowledged: bool = False) -> pl.DataFrame:
     """The open exceptions of the plant in the database at `today` (acknowledged ones hidden unless
     they worsened, or all with include_acknowledged)."""
@@ -408,8 +418,9 @@ def load_exceptions(engine=None, today: date | None = None, *, include_acknowled
 
     today = today or date.today()
     facts = load_facts(engine)
+    facts.prefetch(exception_facts(facts))  # what the rules read, in one concurrent round
     frames = load_planning_frames(engine)
-    lines = project(frames, today).lines if frames["orders"].height else None
+    lines = project(frames, today, operations=False).lines if frames["orders"].height else None
     status = data_status(engine, today, week_start=calendar.week_start)
     found = find_exceptions(facts, today, lines=lines, frames=frames, status=status)
     return hide_acknowledged(found, None if include_acknowledged else latest_acknowledgements(engine))

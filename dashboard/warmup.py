@@ -5,10 +5,11 @@ open of a page find their facts built instead of reading the whole history while
 the server starts warming as soon as someone opens it). It is cheap: one data-version query, at
 most every CHECK_SECONDS per database. When the version differs from the last one warmed — the
 server has just started, or a commit (an import, an edit, an undo) bumped it — one daemon thread
-builds every fact at that version: Home's headline facts first, then Home's open-exceptions count
-(dashboard.ui.exceptions' cache: on the large demo it is most of Home's first run), then the rest the
-analysis pages use. A page that needs a fact meanwhile builds it itself (dashboard.facts shares one cache), so
-nothing waits for the warm-up. PLANTKPI_WARMUP=0 turns it off.
+builds every fact at that version: Home's modules and data status first, then its headline facts and
+tiles, then Home's open-exceptions count (dashboard.ui.exceptions' cache; Home shows the count as
+"being counted" until it is there instead of waiting), then the rest the analysis pages use. A page
+that needs a fact meanwhile builds it itself (dashboard.facts shares one cache), so nothing waits for
+the warm-up. PLANTKPI_WARMUP=0 turns it off.
 """
 from __future__ import annotations
 
@@ -44,6 +45,27 @@ def facts_for_home() -> list[str]:
     return list(facts_for(HEADLINE))
 
 
+HOME_STATUS_WEEKS = 8  # pages/home.py's WEEKS
+
+
+def _home_modules() -> None:
+    """Import what Home's first run imports (charts, tiles, the status table): done here while the
+    user types, not after the click on "Sign in"."""
+    import dashboard.ui.exceptions  # noqa: F401
+    import dashboard.ui.headline  # noqa: F401
+    import dashboard.ui.status  # noqa: F401
+
+
+def _home_status(engine: Engine) -> None:
+    """Home's data status, into data_access.status's cache (same key as Home asks)."""
+    from datetime import date
+
+    from dashboard.kpi import calendar
+    from data_access.status import data_status
+
+    data_status(engine, date.today(), weeks=HOME_STATUS_WEEKS, week_start=calendar.week_start)
+
+
 def _home_exceptions(engine: Engine) -> None:
     """The open exceptions Home counts, into the cache Home reads them from (same key: database,
     data version, today)."""
@@ -54,11 +76,20 @@ def _home_exceptions(engine: Engine) -> None:
     open_exceptions(engine, date.today())
 
 
+
+
 def _warm(engine: Engine, version: int, state: dict) -> None:
     from dashboard.facts import load_facts
+    from dashboard.ui.exceptions import announce
 
     started = time.perf_counter()
+    announce(engine)  # Home shows the count as "being counted" meanwhile instead of computing it too
     try:
+        for step in (_home_modules, lambda: _home_status(engine)):
+            try:
+                step()
+            except Exception:  # Home does it itself then
+                log.exception("warming Home failed")
         facts = load_facts(engine)
         if facts.version != version:  # another write came in: warm what is there now
             version = facts.version
@@ -66,6 +97,12 @@ def _warm(engine: Engine, version: int, state: dict) -> None:
         headline = len(facts_for_home())
         for name in order[:headline]:
             facts[name]
+        try:
+            from dashboard.ui.headline import headline_figures
+
+            headline_figures(engine)  # Home's tiles, computed into the figures' memo
+        except Exception:
+            log.exception("warming Home's tiles failed")
         try:
             _home_exceptions(engine)
         except Exception:  # the facts are still worth warming
@@ -76,6 +113,7 @@ def _warm(engine: Engine, version: int, state: dict) -> None:
     except Exception:  # a warm-up failure must never reach a user; the page builds what it needs itself
         log.exception("warming the facts failed")
     finally:
+        announce(engine, coming=False)
         with _lock:
             state["warmed"], state["thread"] = version, None
 

@@ -2,6 +2,7 @@
 and the recent weeks without any record."""
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
@@ -9,7 +10,7 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data_access.db import get_engine
+from data_access.db import data_version, get_engine
 from data_access.kinds import TRANSACTION_KINDS
 from data_access.models import kind_table
 
@@ -36,8 +37,33 @@ def _as_date(value) -> date | None:
     return date.fromisoformat(text[:10])
 
 
+_cache: dict[tuple, pl.DataFrame] = {}
+_lock = threading.Lock()
+CACHE_ENTRIES = 16
+
+
 def data_status(engine: Engine | None = None, today: date | None = None, weeks: int = 8,
                 week_start: Callable[[date], date] = _monday) -> pl.DataFrame:
+    """data_status_uncached, remembered per database, data version, day, weeks and week start: Home
+    and the open exceptions ask for the same status on every run, and on the large demo the counts
+    scan millions of rows (every write bumps the data version, so it is never stale)."""
+    engine = engine or get_engine()
+    today = today or date.today()
+    key = (str(engine.url), data_version(engine), today, weeks, week_start)
+    with _lock:
+        hit = _cache.get(key)
+    if hit is not None:
+        return hit
+    status = data_status_uncached(engine, today, weeks, week_start)
+    with _lock:
+        while len(_cache) >= CACHE_ENTRIES:
+            _cache.pop(next(iter(_cache)))
+        _cache[key] = status
+    return status
+
+
+def data_status_uncached(engine: Engine | None = None, today: date | None = None, weeks: int = 8,
+                         week_start: Callable[[date], date] = _monday) -> pl.DataFrame:
     """One row per transaction kind: department, kind, rows, latest, missing_weeks (list of the
     Mondays of the last `weeks` complete weeks with no record), by the kind's reporting cadence:
     a monthly kind (costs, stocktake) covers a week when the week's month has a record or is not

@@ -7,9 +7,10 @@ from dashboard.i18n import t
 from dashboard.kpi import calendar
 from dashboard.ui.status import show_status_table
 from dashboard.ui.page_frame import page_frame
+from dashboard.warmup import HOME_STATUS_WEEKS
 from data_access.status import data_status
 
-WEEKS = 8
+WEEKS = HOME_STATUS_WEEKS  # the weeks the warm-up's data status has (dashboard.warmup)
 engine, _, lang = page_frame(login=False)  # signed in by the app frame (dashboard/app.py)
 
 st.title(t("app.title"))

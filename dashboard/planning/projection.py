@@ -104,9 +104,12 @@ def wip_by_stage(frames: Frames, today: date) -> dict[tuple[str, int], float]:
     if fact is None or fact.height == 0:
         return {}
     steps = routing_steps(frames).select("product_code", "machine_code", "step", "n_steps")
-    done = (fact.filter(pl.col("date") <= today)
-            .select(product_code="product", machine_code="machine", good=pl.col("good_qty").cast(pl.Float64),
-                    total=pl.col("total_qty").cast(pl.Float64))
+    # summed per product and machine before the join: the routing join then meets a few thousand rows, not
+    # the whole production history
+    done = (fact.lazy().filter(pl.col("date") <= today)
+            .group_by(product_code="product", machine_code="machine")
+            .agg(good=pl.col("good_qty").cast(pl.Float64).sum(), total=pl.col("total_qty").cast(pl.Float64).sum())
+            .collect()
             .join(steps, on=["product_code", "machine_code"], how="inner")
             .group_by("product_code", "step", "n_steps").agg(pl.col("good").sum(), pl.col("total").sum()))
     taken = done.select("product_code", step=pl.col("step") - 1, taken="total")
@@ -189,8 +192,10 @@ def _status(promised: date, today: date, finish: date | None, routed: bool) -> s
 
 
 def project(frames: Frames, today: date, calendar: ShiftCalendar = ShiftCalendar(),
-            op_lead_days: int = OPERATION_LEAD_DAYS, efficiency_default: float = DEFAULT_EFFICIENCY) -> Projection:
-    """The projection of every open order line (rules in the module docstring)."""
+            op_lead_days: int = OPERATION_LEAD_DAYS, efficiency_default: float = DEFAULT_EFFICIENCY,
+            operations: bool = True) -> Projection:
+    """The projection of every open order line (rules in the module docstring). operations=False: the
+    lines only (the open exceptions), Projection.operations left empty."""
     lines = sequenced_lines(frames)
     efficiency = dict(machine_efficiency(frames, today, default=efficiency_default)
                       .select("machine_code", "efficiency").iter_rows())
@@ -231,6 +236,9 @@ def project(frames: Frames, today: date, calendar: ShiftCalendar = ShiftCalendar
             else:
                 fits = False  # the later operations of the line cannot be placed either
             required_h += hours
+            finish_index = ready if fits else None
+            if not operations:
+                continue
             op_date = need_date(promised, n, step, op_lead_days)
             op_rows.append({
                 "sequence": line["sequence"], "order_no": line["order_no"], "line_no": line["line_no"],
@@ -241,7 +249,6 @@ def project(frames: Frames, today: date, calendar: ShiftCalendar = ShiftCalendar
                 "start": None if start is None else timeline.date_of(start),
                 "finish": timeline.date_of(end) if fits else None,
             })
-            finish_index = ready if fits else None
         finish = None if finish_index is None else timeline.date_of(finish_index)
         lateness = None if finish is None else max((finish - promised).days, 0)
         line_rows.append({

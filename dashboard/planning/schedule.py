@@ -113,7 +113,9 @@ def stock_on_hand(frames: Frames, today: date, items: list[str], ignore_moves: t
     the latest stocktake on or before today plus the signed moves after its date up to today; without a
     stocktake, opening 0 plus every move up to today. Moves of a type in `ignore_moves` are left out."""
     wanted = pl.DataFrame({"item_code": items}, schema={"item_code": pl.String})
-    moves = (frames["material_moves"].filter((pl.col("date") <= today) & ~pl.col("move").is_in(list(ignore_moves)))
+    # the moves of these items only: the history of every other item is not summed to be dropped
+    moves = (frames["material_moves"].filter(pl.col("item_code").is_in(wanted.get_column("item_code"))
+                                             & (pl.col("date") <= today) & ~pl.col("move").is_in(list(ignore_moves)))
              .select("item_code", "date",
                      signed=pl.col("qty") * pl.col("move").replace_strict(MOVE_SIGN, return_dtype=pl.Float64)))
     counts = (frames["stocktake"].filter(pl.col("date") <= today).sort("date")
@@ -142,11 +144,14 @@ def machine_list(frames: Frames) -> pl.DataFrame:
 def daily_capacity(frames: Frames, start: date, days: int, calendar: ShiftCalendar = ShiftCalendar()) -> pl.DataFrame:
     """machine_code, day, planned_h, maintenance_h, available_h for `days` days from `start`."""
     machines = machine_list(frames)
-    grid = (pl.DataFrame({"day": pl.date_range(start, start + timedelta(days=days - 1), "1d", eager=True)})
+    last = start + timedelta(days=days - 1)
+    grid = (pl.DataFrame({"day": pl.date_range(start, last, "1d", eager=True)})
             .join(machines.select("machine_code", "active"), how="cross")
             .with_columns(planned_h=pl.when(pl.col("active") & (pl.col("day").dt.weekday() <= calendar.days_per_week))
                           .then(pl.lit(calendar.hours_per_day)).otherwise(0.0)))
-    maintenance = frames["maintenance"].filter(pl.col("type") == "preventive")
+    # only the spans touching the window: the history of maintenance need not be exploded into days
+    maintenance = frames["maintenance"].filter((pl.col("type") == "preventive") & (pl.col("end").dt.date() >= start)
+                                               & (pl.col("start").dt.date() <= last))
     if maintenance.height:
         spans = (maintenance.select("machine_code", "start", "end")
                  .with_columns(day=pl.date_ranges(pl.col("start").dt.date(), pl.col("end").dt.date(), "1d"))

@@ -10,12 +10,20 @@ from sqlalchemy.engine import Engine
 from dashboard.i18n import t
 from dashboard.kpi import HEADLINE, Filters, calendar
 from dashboard.ui.filters import period_dates
-from dashboard.ui.tiles import kpi_tiles
+from dashboard.ui.tiles import kpi_tiles, tile_rows
 from dashboard.facts import load_facts
 
 
 def last_complete_month(today: date) -> tuple[date, date]:
     return period_dates("last_month", today)
+
+
+def headline_figures(engine: Engine, today: date | None = None):
+    """The tiles' figures (dashboard.ui.tiles.tile_rows, remembered by dashboard.ui.memo): the warm-up
+    computes them before the first sign-in, so Home's first run finds them."""
+    today = today or date.today()
+    start, end = last_complete_month(today)
+    return tile_rows(list(HEADLINE), load_facts(engine), Filters(date_from=start, date_to=end), today)
 
 
 def headline_tiles(engine: Engine, today: date | None = None) -> None:
@@ -26,4 +34,4 @@ def headline_tiles(engine: Engine, today: date | None = None) -> None:
               per_row=len(HEADLINE), key="home_headline")
 
 
-__all__ = ["headline_tiles", "last_complete_month"]
+__all__ = ["headline_figures", "headline_tiles", "last_complete_month"]
