@@ -54,16 +54,17 @@ The stories a manager finds (constants below; `story_facts(today)` gives their d
 from __future__ import annotations
 
 import time as _time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import numpy as np
 import polars as pl
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
-from data_access.db import is_sqlite, write_transaction
+from data_access.db import bump_version, is_sqlite
 from data_access.kinds import KINDS, MASTER_KINDS
 from data_access.kinds.base import DEPARTMENTS
 from data_access.ingest.bulk import bulk_insert
@@ -1232,6 +1233,75 @@ class DemoNotLoaded(RuntimeError):
     """The database already holds data."""
 
 
+@contextmanager
+def _fresh_build(engine: Engine) -> Iterator[Connection]:
+    """The connection the demo is written on. SQLite: a rollback journal and synchronous=OFF for the load
+    into an empty file (its new pages need no journal, and WAL writes every page twice: the log, then the
+    checkpoint), CHECKs and foreign keys left to _check_constraints; all back to normal afterwards. A file another
+    connection holds open stays in WAL (nothing breaks, only slower)."""
+    with engine.connect() as conn:
+        if not is_sqlite(engine):
+            yield conn
+            return
+        raw = conn.connection.driver_connection  # before any BEGIN: the journal mode is not set inside one
+        raw.execute("PRAGMA journal_mode=DELETE").fetchall()
+        raw.execute("PRAGMA synchronous=OFF")
+        raw.execute("PRAGMA ignore_check_constraints=ON")
+        raw.execute("PRAGMA foreign_keys=OFF")  # also set outside a transaction only
+        try:
+            yield conn
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
+            raw.execute("PRAGMA ignore_check_constraints=OFF")
+            raw.execute("PRAGMA synchronous=NORMAL")
+            raw.execute("PRAGMA journal_mode=WAL").fetchall()
+
+
+def _check_constraints(conn: Connection, name: str) -> None:
+    """The table's foreign keys (PRAGMA foreign_key_check) and CHECK constraints over all its rows in one
+    query each (per row, SQLite rebuilds each IN-list for every INSERT statement; here once). A CHECK fails
+    only when false, as NOT(NULL) selects nothing."""
+    table = kind_table(name)
+    orphan = conn.exec_driver_sql(f'PRAGMA foreign_key_check("{table.name}")').first()
+    if orphan:
+        raise sa.exc.IntegrityError(f"FOREIGN KEY constraint failed in {table.name}: {tuple(orphan)}", None,
+                                    RuntimeError("FOREIGN KEY constraint failed"))
+    checks = [str(c.sqltext) for c in table.constraints if isinstance(c, sa.CheckConstraint)]
+    if not checks:
+        return
+    where = " OR ".join(f"NOT ({c})" for c in checks)
+    bad = conn.exec_driver_sql(f'SELECT COUNT(*) FROM "{table.name}" WHERE {where}').scalar()
+    if bad:
+        raise sa.exc.IntegrityError(f"CHECK constraint failed in {table.name}: {bad} rows", None,
+                                    RuntimeError("CHECK constraint failed"))
+
+
+@contextmanager
+def _indexes_after(conn: Connection, name: str) -> Iterator[None]:
+    """PostgreSQL: the table's foreign keys and plain indexes dropped for the COPY and made again after it
+    (an index built at once and a key checked in one query, not row by row through triggers), in the same
+    transaction; its unique key stays (other tables' keys may reference it)."""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    table = kind_table(name).name
+    keys = conn.execute(sa.text("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                                "WHERE conrelid = CAST(:t AS regclass) AND contype = 'f' ORDER BY conname"),
+                        {"t": table}).all()
+    indexes = conn.execute(sa.text("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                                   "AND tablename = :t AND indexname NOT IN (SELECT conname FROM pg_constraint "
+                                   "WHERE conrelid = CAST(:t AS regclass)) ORDER BY indexname"), {"t": table}).all()
+    for key, _ in keys:
+        conn.exec_driver_sql(f'ALTER TABLE "{table}" DROP CONSTRAINT "{key}"')
+    for index, _ in indexes:
+        conn.exec_driver_sql(f'DROP INDEX "{index}"')
+    yield
+    for _, definition in indexes:
+        conn.exec_driver_sql(definition)
+    for key, definition in keys:
+        conn.exec_driver_sql(f'ALTER TABLE "{table}" ADD CONSTRAINT "{key}" {definition}')
+
+
 FAST_PATH_ROWS = 5_000  # kinds this large go through the imports' bulk insert (COPY / executemany)
 
 
@@ -1249,7 +1319,7 @@ def load_demo(engine: Engine, scale: str = "small", progress: Callable[[str], No
     frames = generate(scale, today=today, seed=seed)
     say(t("seed.generated", scale=scale, seconds=f"{_time.perf_counter() - started:.1f}"))
     counts: dict[str, int] = {}
-    with write_transaction(engine) as conn:
+    with _fresh_build(engine) as conn, conn.begin():  # write_transaction's, on the build's connection
         if is_sqlite(engine) and scale == "large":
             conn.exec_driver_sql("PRAGMA cache_size=-200000")
         for name, frame in frames.items():
@@ -1259,11 +1329,15 @@ def load_demo(engine: Engine, scale: str = "small", progress: Callable[[str], No
             began = _time.perf_counter()
             batch_id = new_batch(conn, name, user="demo", source="seed")
             if frame.height >= FAST_PATH_ROWS:
-                rows = bulk_insert(conn, name, frame, batch_id)  # the seed's rows are already clean
+                with _indexes_after(conn, name):
+                    rows = bulk_insert(conn, name, frame, batch_id)  # the seed's rows are already clean
             else:
                 rows = insert_rows(conn, name, frame, batch_id)
+            if is_sqlite(engine):
+                _check_constraints(conn, name)
             finish_batch(conn, batch_id, rows)
             counts[name] = rows
             say(t("seed.kind_loaded", kind=name, rows=f"{rows:,}", seconds=f"{_time.perf_counter() - began:.1f}"))
+        bump_version(conn)
     say(t("seed.done", rows=f"{sum(counts.values()):,}", seconds=f"{_time.perf_counter() - started:.1f}"))
     return counts
