@@ -1,5 +1,6 @@
 """The facts of a database: the fact declarations (dashboard.kpi.facts) built over kind frames
-that data_access.kind_frames reads — the one cache of facts per (database, data version[, window]).
+that data_access.kind_frames reads, kept in the one cache of the database and data version
+(data_access.cache: "facts", and "window_facts" per window).
 
 A KPI request flows tile -> dashboard.ui.memo (keyed by Facts.cache_key) -> dashboard.kpi.engine
 (asks Facts.prefetch for the facts it needs, then reads them) -> Facts (builds each declared fact on
@@ -15,7 +16,6 @@ decided as with whole facts.
 """
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Mapping
 from datetime import date
 
@@ -24,26 +24,25 @@ from sqlalchemy.engine import Engine
 
 from dashboard.kpi import facts as declared
 from dashboard.kpi.facts import FACTS, KIND_COLUMNS, FactsMapping, build, kinds_for
+from data_access import cache as version_caches
 from data_access import kind_frames
 from data_access.db import data_version, get_engine
 from data_access.kinds.base import DEPARTMENTS
 from data_access.loaders import as_window, conform, load_kinds, schema_of
 from data_access.planning_data import PLANNING_KINDS
 
-_cache: dict[tuple[str, str], tuple[int, pl.DataFrame]] = {}
-_window_facts: dict[tuple[str, str, tuple], tuple[int, pl.DataFrame]] = {}  # the last few windows' facts
-_lock = threading.Lock()
-WINDOW_CACHE = 16  # windowed facts kept (a page's facts are whole-history, cached per data version)
-
 
 class Facts(FactsMapping):
     """The facts of one database at one data version; each is built on first use and cached.
-    A dashboard.kpi.engine.VersionedFacts: cache_key names the database, version and window."""
+    A dashboard.kpi.engine.VersionedFacts: cache_key names the database, version and window; cache is
+    the version's cache (held here, so it lives while these facts are in use)."""
 
     def __init__(self, engine: Engine, version: int, window=None):
         self.engine, self.version, self.window = engine, version, as_window(window)
+        self.cache = version_caches.cache_for(engine.url, version)
         self.departments = tuple(DEPARTMENTS)
-        self._whole = Facts(engine, version) if self.window else self
+        # the whole-history facts a window's Facts defers to (not itself: no cycle, freed once dropped)
+        self._whole = Facts(engine, version) if self.window else None
 
     @property
     def cache_key(self) -> tuple:
@@ -56,15 +55,14 @@ class Facts(FactsMapping):
         """Is this fact built here (windowed, or this is the whole-history Facts)?"""
         return self.window is None or FACTS[name].windowed
 
-    def _key(self, name: str) -> tuple:
-        return (str(self.engine.url), name) if self.window is None else (str(self.engine.url), name, self.window)
+    def _section(self, name: str) -> tuple[str, object]:
+        """Where a fact built here is kept: (section, key) of the version's cache."""
+        return ("facts", name) if self.window is None else ("window_facts", (name, self.window))
 
     def _cached(self, name: str) -> pl.DataFrame | None:
         if not self._own(name):
             return self._whole._cached(name)
-        with _lock:
-            hit = (_cache if self.window is None else _window_facts).get(self._key(name))
-        return hit[1] if hit and hit[0] == self.version else None
+        return self.cache.get(*self._section(name))
 
     def known_first_date(self, name: str) -> date | None:
         """A windowed fact's first date over its whole history (date.max: it has no rows at all), from
@@ -96,15 +94,7 @@ class Facts(FactsMapping):
         if frame is not None:
             return frame
         self.prefetch([name])  # its inputs in one concurrent round, not one after another
-        frame = build(name, self)
-        with _lock:
-            if self.window is None:
-                _cache[self._key(name)] = (self.version, frame)
-            else:
-                while len(_window_facts) >= WINDOW_CACHE:
-                    _window_facts.pop(next(iter(_window_facts)))
-                _window_facts[self._key(name)] = (self.version, frame)
-        return frame
+        return self.cache.put(*self._section(name), build(name, self))
 
     def prefetch(self, names: Iterable[str]) -> None:
         """Read everything these facts (and the facts they are built on) need that is not cached,
@@ -139,10 +129,8 @@ def load_facts(engine: Engine | None = None, names: Iterable[str] | None = None,
 
 
 def clear_cache() -> None:
-    with _lock:
-        _cache.clear()
-        _window_facts.clear()
-    kind_frames.clear_cache()
+    """Forget every cache (tests): the one cache of data_access.cache, kind frames and facts included."""
+    version_caches.clear()
 
 
 class FrameFacts(declared.FrameFacts):
