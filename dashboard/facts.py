@@ -1,5 +1,6 @@
 """The facts of a database: the fact declarations (dashboard.kpi.facts) built over kind frames
-that data_access.kind_frames reads — the one cache of facts per (database, data version[, window]).
+that data_access.kind_frames reads, kept in the one cache of the database and data version
+(data_access.cache: "facts", and "window_facts" per window).
 
 A KPI request flows tile -> dashboard.ui.memo (keyed by Facts.cache_key) -> dashboard.kpi.engine
 (asks Facts.prefetch for the facts it needs, then reads them) -> Facts (builds each declared fact on
@@ -15,7 +16,6 @@ decided as with whole facts.
 """
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Mapping
 from datetime import date
 
@@ -24,29 +24,29 @@ from sqlalchemy.engine import Engine
 
 from dashboard.kpi import facts as declared
 from dashboard.kpi.facts import FACTS, KIND_COLUMNS, FactsMapping, build, kinds_for
+from data_access import cache as version_caches
 from data_access import kind_frames
 from data_access.db import data_version, get_engine
 from data_access.kinds.base import DEPARTMENTS
 from data_access.loaders import as_window, conform, load_kinds, schema_of
 from data_access.planning_data import PLANNING_KINDS
 
-_cache: dict[tuple[str, str], tuple[int, pl.DataFrame]] = {}
-_window_facts: dict[tuple[str, str, tuple], tuple[int, pl.DataFrame]] = {}  # the last few windows' facts
-_lock = threading.Lock()
-WINDOW_CACHE = 16  # windowed facts kept (a page's facts are whole-history, cached per data version)
-
 
 class Facts(FactsMapping):
     """The facts of one database at one data version; each is built on first use and cached.
-    A dashboard.kpi.engine.VersionedFacts: cache_key names the database, version and window."""
+    A dashboard.kpi.engine.VersionedFacts: cache_key names the database, version and window; cache is
+    the version's cache (held here, so it lives while these facts are in use)."""
 
     def __init__(self, engine: Engine, version: int, window=None, columns: Mapping[str, Iterable[str]] | None = None):
         self.engine, self.version, self.window = engine, version, as_window(window)
         # {fact: the only columns asked of it} (engine.columns_for): such a fact is built from those
         # kind columns alone (declared.read_columns), the others null — for one request, never shared
         self.columns = {f: frozenset(c) for f, c in (columns or {}).items() if FACTS[f].keys} or None
+        self.cache = version_caches.cache_for(engine.url, version)
         self.departments = tuple(DEPARTMENTS)
-        self._whole = Facts(engine, version) if self.window or self.columns else self
+        # the whole-history facts a window's (or a pruned) Facts defers to (None: these are they; no
+        # cycle, freed once dropped)
+        self._whole = Facts(engine, version) if self.window or self.columns else None
 
     @property
     def cache_key(self) -> tuple:
@@ -61,21 +61,20 @@ class Facts(FactsMapping):
 
     def _own(self, name: str) -> bool:
         """Is this fact built here (windowed or pruned, or this is the whole-history Facts)?"""
-        return self._whole is self or self._windowed(name) or self._pruned(name) is not None
+        return self._whole is None or self._windowed(name) or self._pruned(name) is not None
 
-    def _key(self, name: str) -> tuple:
-        if self._whole is self:
-            return str(self.engine.url), name
+    def _section(self, name: str) -> tuple[str, object]:
+        """Where a fact built here is kept: (section, key) of the version's cache."""
+        if self._whole is None:
+            return "facts", name
         pruned = self._pruned(name)
-        return (str(self.engine.url), name, self.window if self._windowed(name) else None,
-                None if pruned is None else tuple(sorted(pruned)))
+        return "window_facts", (name, self.window if self._windowed(name) else None,
+                                None if pruned is None else tuple(sorted(pruned)))
 
     def _cached(self, name: str) -> pl.DataFrame | None:
         if not self._own(name):
             return self._whole._cached(name)
-        with _lock:
-            hit = (_cache if self._whole is self else _window_facts).get(self._key(name))
-        return hit[1] if hit and hit[0] == self.version else None
+        return self.cache.get(*self._section(name))
 
     def _read_columns(self, kind: str, fact: str) -> tuple[str, ...] | None:
         """The columns of `kind` read to build `fact` here (None: the whole kind)."""
@@ -117,15 +116,7 @@ class Facts(FactsMapping):
         if frame is not None:
             return frame
         self.prefetch([name])  # its inputs in one concurrent round, not one after another
-        frame = build(name, self)
-        with _lock:
-            if self._whole is self:
-                _cache[self._key(name)] = (self.version, frame)
-            else:
-                while len(_window_facts) >= WINDOW_CACHE:
-                    _window_facts.pop(next(iter(_window_facts)))
-                _window_facts[self._key(name)] = (self.version, frame)
-        return frame
+        return self.cache.put(*self._section(name), build(name, self))
 
     def prefetch(self, names: Iterable[str]) -> None:
         """Read everything these facts (and the facts they are built on) need that is not cached,
@@ -165,10 +156,8 @@ def load_facts(engine: Engine | None = None, names: Iterable[str] | None = None,
 
 
 def clear_cache() -> None:
-    with _lock:
-        _cache.clear()
-        _window_facts.clear()
-    kind_frames.clear_cache()
+    """Forget every cache (tests): the one cache of data_access.cache, kind frames and facts included."""
+    version_caches.clear()
 
 
 class FrameFacts(declared.FrameFacts):

@@ -4,7 +4,8 @@ The fact declarations (dashboard.kpi.facts) say which kinds a fact is built from
 reads kinds, knowing nothing of facts. dashboard.facts asks it, for the facts a request needs, to
 read(...) every kind not cached yet in one concurrent round (loaders.read_sql_many) and then take()s
 each frame while building:
-- a kind read whole is shared with load_kind's cache (per database and data version);
+- a kind read whole is shared with load_kind's cache (the "kinds" section of the one cache of the
+  database and data version, data_access.cache);
 - a large kind read by column (`columns`: only what its fact uses) or a kind read for a window
   (`window`: the date range in the SQL, loaders.date_where on its indexed date field) is held until
   taken, and taken once: the fact built from it is what stays cached. A large read spanning more than
@@ -16,7 +17,6 @@ part only until the next rerun, which sees the new data version and reads again.
 """
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Mapping
 from datetime import date
 
@@ -24,10 +24,11 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from data_access.cache import cache_for
+from data_access.cache import clear as clear_caches
 from data_access.loaders import (Window, cache_kind, cached_kind, conform, date_where, first_date, kind_query,
                                  load_kind, parallel_reads, read_sql_many)
 
-_lock = threading.Lock()
 SMALL_KINDS = ("reasons", "bom", "materials", "products", "machines", "lines", "customers", "suppliers",
                "routings", "targets", "wage_rates", "employees")  # master data: hundreds of rows
 SPLIT_ROWS = 250_000  # a column read spanning more ids than this is split into concurrent id ranges
@@ -35,9 +36,8 @@ SPLIT_ROWS = 250_000  # a column read spanning more ids than this is split into 
 # in_process): starting the reader processes costs more than the read itself (~0.9 s for a CLI run).
 IN_PROCESS_ROWS = 200_000
 
-# Column reads and window reads waiting to be taken, by (url, kind, window or None).
-_reads: dict[tuple[str, str, Window | None], tuple[int, pl.DataFrame]] = {}
-_first_dates: dict[tuple[str, str], tuple[int, date]] = {}
+# Column reads and window reads waiting to be taken: the "reads" section of the version's cache, by
+# (kind, window or None); first dates: its "first_dates" section, by kind.
 Columns = Mapping[str, tuple[str, ...]]  # kind -> the columns read of it (large kinds)
 
 
@@ -101,8 +101,8 @@ def read_plan(engine: Engine, kinds: list[str], window: Window | None = None, wi
             + [(k, kind_query(k) + where(k)) for k in kinds if k not in columns])
 
 
-def _read_key(engine: Engine, kind: str, window: Window | None, columns: tuple[str, ...] | None = None) -> tuple:
-    return str(engine.url), kind, window, columns
+def _read_key(kind: str, window: Window | None, columns: tuple[str, ...] | None = None) -> tuple:
+    return kind, window, columns
 
 
 def read(engine: Engine, version: int, kinds: Iterable[str], window: Window | None = None,
@@ -112,17 +112,15 @@ def read(engine: Engine, version: int, kinds: Iterable[str], window: Window | No
     columns = columns or {}
     windowed = set(windowed) if window else set()
     wanted = list(dict.fromkeys(kinds))
-    with _lock:
-        held = [k for k in wanted if k in columns or k in windowed]
-        held = [k for k in held if _reads.get(_read_key(engine, k, window if k in windowed else None, columns.get(k)),
-                                              (None,))[0] != version]
+    cache = cache_for(engine.url, version)
+    held = [k for k in wanted if (k in columns or k in windowed)
+            and cache.get("reads", _read_key(k, window if k in windowed else None, columns.get(k))) is None]
     whole = [k for k in wanted if k not in columns and k not in windowed
              and cached_kind(engine, version, k) is None]
     if not held and not whole:
         return
     for kind, frame in _fetch(engine, version, held + whole, window, windowed, columns).items():
-        with _lock:
-            _reads[_read_key(engine, kind, window if kind in windowed else None, columns.get(kind))] = (version, frame)
+        cache.put("reads", _read_key(kind, window if kind in windowed else None, columns.get(kind)), frame)
 
 
 def _fetch(engine: Engine, version: int, kinds: list[str], window: Window | None = None,
@@ -162,30 +160,22 @@ def take(engine: Engine, version: int, kind: str, window: Window | None = None,
     cols = {kind: columns} if columns else {}
     windowed = (kind,) if window is not None else ()
     read(engine, version, [kind], window, windowed, cols)
-    key = _read_key(engine, kind, window, columns)
-    with _lock:
-        hit = _reads.get(key)
-        if hit is not None and hit[0] == version:
-            del _reads[key]
-            return hit[1]
+    hit = cache_for(engine.url, version).pop("reads", _read_key(kind, window, columns))
+    if hit is not None:
+        return hit
     # another session building from the same read took it meanwhile: a read of its own
     return _fetch(engine, version, [kind], window, windowed, cols)[kind]
 
 
 def known_first_date(engine: Engine, version: int, kind: str) -> date:
     """A dated kind's first date over its whole history (date.max: it has no rows), cached per version."""
-    key = (str(engine.url), kind)
-    with _lock:
-        hit = _first_dates.get(key)
-    if hit and hit[0] == version:
-        return hit[1]
-    first = first_date(kind, engine) or date.max
-    with _lock:
-        _first_dates[key] = (version, first)
+    cache = cache_for(engine.url, version)
+    first = cache.get("first_dates", kind)
+    if first is None:
+        first = cache.put("first_dates", kind, first_date(kind, engine) or date.max)
     return first
 
 
 def clear_cache() -> None:
-    with _lock:
-        _reads.clear()
-        _first_dates.clear()
+    """Forget every cache (tests): the one cache of data_access.cache, kind frames and facts included."""
+    clear_caches()

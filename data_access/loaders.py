@@ -3,13 +3,12 @@
 Analysis data is read as Arrow rather than as ORM objects: on this hardware a million rows take
 about a second that way. PostgreSQL goes through connectorx; SQLite through ADBC in reader
 processes of their own (data_access.sqlite_reader says why). read_sql_many runs several reads at
-once (one per core). Frames are cached per database URL and table, and
-the cache entry is only valid for the data version it was read at, so a write made by any app
-instance is seen by every other instance on its next rerun.
+once (one per core). Whole kind frames are cached in the "kinds" section of the one cache of their
+database and data version (data_access.cache), so a write made by any app instance is seen by every
+other instance on its next rerun.
 """
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
@@ -18,13 +17,11 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from data_access import cache
 from data_access.db import data_version, get_engine, sqlite_file
 from data_access.kinds import KINDS
 from data_access.kinds.base import stores_empty_as_blank
 from data_access.sqlite_reader import pool_size, read_sqlite, read_sqlite_here, read_sqlite_many, readers_started
-
-_cache: dict[tuple[str, str], tuple[int, pl.DataFrame]] = {}
-_lock = threading.Lock()
 
 
 def schema_of(kind_name: str) -> dict[str, pl.DataType]:
@@ -187,17 +184,12 @@ def first_date(kind_name: str, engine: Engine) -> date | None:
 
 
 def cached_kind(engine: Engine, version: int, kind_name: str) -> pl.DataFrame | None:
-    with _lock:
-        hit = _cache.get((str(engine.url), kind_name))
-    return hit[1] if hit and hit[0] == version else None
+    return cache.cache_for(engine.url, version).get("kinds", kind_name)
 
 
 def cache_kind(engine: Engine, version: int, kind_name: str, raw: pl.DataFrame) -> pl.DataFrame:
     """Keep the result of kind_query (read elsewhere) as load_kind's frame for that version."""
-    frame = conform(raw, kind_name)
-    with _lock:
-        _cache[(str(engine.url), kind_name)] = (version, frame)
-    return frame
+    return cache.cache_for(engine.url, version).put("kinds", kind_name, conform(raw, kind_name))
 
 
 def load_kind(kind_name: str, engine: Engine | None = None, version: int | None = None) -> pl.DataFrame:
@@ -208,17 +200,12 @@ def load_kind(kind_name: str, engine: Engine | None = None, version: int | None 
 
 
 def _load(names: list[str], engine: Engine, version: int) -> dict[str, pl.DataFrame]:
-    url = str(engine.url)
-    out = {}
-    with _lock:
-        for n in names:
-            hit = _cache.get((url, n))
-            if hit and hit[0] == version:
-                out[n] = hit[1]
+    version_cache = cache.cache_for(engine.url, version)
+    out = {n: frame for n in names if (frame := version_cache.get("kinds", n)) is not None}
     missing = [n for n in names if n not in out]
     frames = read_sql_many([_select_all(n) for n in missing], engine)
     for n, frame in zip(missing, frames):
-        out[n] = cache_kind(engine, version, n, frame)
+        out[n] = version_cache.put("kinds", n, conform(frame, n))
     return {n: out[n] for n in names}
 
 
@@ -230,5 +217,5 @@ def load_kinds(names: list[str] | tuple[str, ...], engine: Engine | None = None,
 
 
 def clear_cache() -> None:
-    with _lock:
-        _cache.clear()
+    """Forget everything cached of every database (tests): the one cache, data_access.cache.clear."""
+    cache.clear()

@@ -138,12 +138,15 @@ def test_recipe_spec_is_valid_vega_lite(name):
 
 # --- figures remembered per data version ------------------------------------------------------------
 class FakeFacts(dict):
-    """A VersionedFacts (dashboard.kpi.engine) as cached() reads it: its cache_key."""
+    """A VersionedFacts (dashboard.kpi.engine) as cached() reads it: its cache_key and cache."""
 
     def __init__(self, url: str, version: int):
+        from data_access.cache import cache_for
+
         super().__init__()
         self.version = version
         self.cache_key = (url, version, None)
+        self.cache = cache_for(url, version)
 
     def prefetch(self, names) -> None:
         pass

@@ -161,7 +161,8 @@ def test_concurrent_sessions_build_the_same_fact_and_raw_reads_are_not_kept(engi
     was built from is dropped (only the fact stays cached)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    import data_access.kind_frames as facts_module
+    from data_access.cache import cache_for
+    from data_access.db import data_version
 
     _two_line_plant(engine)
     clear_cache()
@@ -169,4 +170,5 @@ def test_concurrent_sessions_build_the_same_fact_and_raw_reads_are_not_kept(engi
         frames = list(threads.map(lambda _: load_facts(engine)["production"], range(2)))
     assert [f.height for f in frames] == [3, 3]
     assert frames[0].sort("date", "machine").equals(frames[1].sort("date", "machine"))
-    assert not any(kind == "production" for _, kind, _window in facts_module._reads)
+    held = cache_for(engine.url, data_version(engine)).keys("reads")
+    assert not any(kind == "production" for kind, _window in held)

@@ -31,8 +31,8 @@ from dashboard.cli import main
 from dashboard.kpi import KPIS, Filters, compare, compute, target_status
 from dashboard.kpi import calendar
 from dashboard.kpi.calendar import PlantCalendar
-from dashboard import facts as facts_module
-from data_access.db import write_transaction
+from data_access.cache import cache_for
+from data_access.db import data_version, write_transaction
 from dashboard.facts import clear_cache, load_facts
 from data_access.store import insert_rows, new_batch
 from tests.conftest import make_database, serving_database
@@ -362,7 +362,8 @@ def test_cli_by_reason_material_category_and_kpi(engine, monkeypatch, capsys):
     clear_cache()
     assert main(["kpi", "--kpi", "good_qty,scrap_ratio", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["kpis"] == {"good_qty": 950, "scrap_ratio": pytest.approx(10 / 980)}
-    assert {name for _, name in facts_module._cache} == {"production"}
+    cache = cache_for(engine.url, data_version(engine))  # a request's facts (pruned to its KPIs' columns) too
+    assert set(cache.keys("facts")) | {key[0] for key in cache.keys("window_facts")} == {"production"}
     assert main(["kpi", "--kpi", "good_qty,colour"]) == 2
     assert "unknown KPI 'colour'" in capsys.readouterr().err
 

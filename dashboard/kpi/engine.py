@@ -12,10 +12,10 @@ never a plant-wide figure passed off as the customer's or the line's.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, make_dataclass
 from datetime import date
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import polars as pl
 
@@ -58,14 +58,30 @@ Filters = make_dataclass(
 Filters.__module__, Filters.__doc__ = __name__, _FilterMethods.__doc__  # pickles and reads as a class of this module
 
 
+T = TypeVar("T")
+
+
+class Cache(Protocol):
+    """The one cache of a database at a data version (data_access.cache.VersionCache), in named
+    sections: what the engine ("derived") and the UI memo ("memo") keep beside the facts. Being per
+    version, nothing in it is ever stale: a write bumps the version, and the facts bring another cache."""
+
+    def get(self, section: str, key: Hashable, default: Any = None) -> Any: ...
+
+    def put(self, section: str, key: Hashable, value: T) -> T: ...
+
+
 @runtime_checkable
 class VersionedFacts(Protocol):
     """Facts of one database at one data version (dashboard.facts.Facts): what the engine and the UI
     memo rely on beyond a plain mapping. cache_key names the database, the data version and the window,
-    so a write (which bumps the version) is never answered from a cache."""
+    so a write (which bumps the version) is never answered from a cache; cache is that version's cache."""
 
     @property
     def cache_key(self) -> tuple: ...
+
+    @property
+    def cache(self) -> Cache: ...
 
     def __getitem__(self, name: str) -> pl.DataFrame: ...
 
@@ -74,9 +90,6 @@ class VersionedFacts(Protocol):
 
     def known_first_date(self, name: str) -> date | None:
         """A windowed fact's first date over its whole history; None: the frame tells."""
-
-
-_derived_cache: dict[tuple, tuple[tuple[pl.DataFrame, ...], pl.DataFrame]] = {}
 
 
 class _Resolver(Mapping):
@@ -94,17 +107,18 @@ class _Resolver(Mapping):
         return self._facts[name]
 
     def _derive(self, name: str) -> pl.DataFrame:
-        """Derived facts are reused across calls while their inputs are the very same frames
-        (cached facts are immutable and replaced on a write), for the same today and tolerance."""
+        """Derived facts are kept in the facts' cache (VersionedFacts; a plain mapping: not kept), per
+        window, today and tolerance, and reused while their inputs are the very same frames (a window's
+        fact may have been dropped and built again meanwhile)."""
+        if not isinstance(self._facts, VersionedFacts):
+            return DERIVED_FACTS[name](self, self._today, self._tolerance)
         inputs = tuple(self[i] for i in DERIVED_INPUTS[name])
-        key = (name, self._today, self._tolerance)
-        hit = _derived_cache.get(key)
+        key = (name, self._facts.cache_key, self._today, self._tolerance)
+        hit = self._facts.cache.get("derived", key)
         if hit is not None and len(hit[0]) == len(inputs) and all(a is b for a, b in zip(hit[0], inputs)):
             return hit[1]
         frame = DERIVED_FACTS[name](self, self._today, self._tolerance)
-        if len(_derived_cache) >= 32:
-            _derived_cache.pop(next(iter(_derived_cache)))
-        _derived_cache[key] = (inputs, frame)  # holding the inputs keeps their identity meaningful
+        self._facts.cache.put("derived", key, (inputs, frame))  # holding the inputs keeps their identity meaningful
         return frame
 
     def prefetch(self, names: list[str]) -> None:
@@ -438,5 +452,5 @@ def compute_one(kpi_ids: Iterable[str], facts: Mapping[str, pl.DataFrame], filte
     return {k: row[k] for k in kpi_ids}
 
 
-__all__ = ["Filters", "VersionedFacts", "compute", "compute_one", "data_starts", "facts_for", "measures_table", "filter_frame",
+__all__ = ["Cache", "Filters", "VersionedFacts", "compute", "compute_one", "data_starts", "facts_for", "measures_table", "filter_frame",
            "applicable", "KPIS"]

@@ -1,20 +1,17 @@
 """Figures of the analysis pages remembered while the data does not change (the UI layer's cache
-around the KPI engine, which stays pure)."""
+around the KPI engine, which stays pure): the "memo" section of the facts' cache (the one cache of
+the database and data version, data_access.cache)."""
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from dashboard.kpi import calendar
 from dashboard.kpi.engine import VersionedFacts
+from data_access import cache
 
 T = TypeVar("T")
-
-_MEMO: OrderedDict[tuple, Any] = OrderedDict()
-_MEMO_SIZE = 512  # aggregates only (tiles, trends, bars): a few KB each
-_memo_lock = threading.Lock()
+_MISSING = object()
 
 
 def _frozen(value):
@@ -28,9 +25,9 @@ def _frozen(value):
 def cached(fn: Callable[..., T], *args, **kwargs) -> T:
     """fn(*args, **kwargs), remembered while the data does not change.
 
-    One argument is the facts (a VersionedFacts, dashboard.facts.Facts): its cache_key (database, data
-    version, window) is part
-    of the key, so a write (which bumps the version) is never answered from memory. A click on a
+    One argument is the facts (a VersionedFacts, dashboard.facts.Facts): the result is kept in its
+    cache (that of its database and data version), keyed with its cache_key (the window too), so a
+    write (which bumps the version) is never answered from memory. A click on a
     bar reruns the whole page with the same period, and going back to a view already shown asks
     the same questions again: both are answered here. Only for small results (aggregates), never
     for the rows behind a figure. Facts that are a plain mapping (a dict, in tests) are not cached."""
@@ -44,21 +41,15 @@ def cached(fn: Callable[..., T], *args, **kwargs) -> T:
         hash(key)
     except TypeError:  # an argument that cannot be a key
         return fn(*args, **kwargs)
-    with _memo_lock:
-        if key in _MEMO:
-            _MEMO.move_to_end(key)
-            return _MEMO[key]
-    result = fn(*args, **kwargs)
-    with _memo_lock:
-        _MEMO[key] = result
-        while len(_MEMO) > _MEMO_SIZE:
-            _MEMO.popitem(last=False)
-    return result
+    hit = facts.cache.get("memo", key, _MISSING)
+    if hit is not _MISSING:
+        return hit
+    return facts.cache.put("memo", key, fn(*args, **kwargs))
 
 
 def clear() -> None:
-    with _memo_lock:
-        _MEMO.clear()
+    """Forget every remembered figure (tests), of every database and version."""
+    cache.clear(["memo"])
 
 
 __all__ = ["cached", "clear"]
