@@ -115,8 +115,13 @@ class Facts(FactsMapping):
         frame = self._cached(name)
         if frame is not None:
             return frame
-        self.prefetch([name])  # its inputs in one concurrent round, not one after another
-        return self.cache.put(*self._section(name), build(name, self))
+
+        def make() -> pl.DataFrame:
+            self.prefetch([name])  # its inputs in one concurrent round, not one after another
+            return build(name, self)
+
+        # built once: a page asking while the warm-up builds it waits for that build (no second one)
+        return self.cache.get_or_build(*self._section(name), make)
 
     def prefetch(self, names: Iterable[str]) -> None:
         """Read everything these facts (and the facts they are built on) need that is not cached,

@@ -18,10 +18,11 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+_MISSING = object()
 
 # Section -> entries kept (None: unbounded, i.e. what one version of the database holds).
 SECTIONS: dict[str, int | None] = {
@@ -45,6 +46,7 @@ class VersionCache:
         self.url, self.version = url, version
         self._lock = threading.Lock()
         self._sections: dict[str, OrderedDict] = {name: OrderedDict() for name in SECTIONS}
+        self._building: dict[tuple[str, Hashable], threading.Event] = {}  # entries being built now
 
     def get(self, section: str, key: Hashable, default: Any = None) -> Any:
         with self._lock:
@@ -64,6 +66,30 @@ class VersionCache:
             while bound is not None and len(entries) > bound:
                 entries.popitem(last=False)
         return value
+
+    def get_or_build(self, section: str, key: Hashable, build: Callable[[], T]) -> T:
+        """The entry, or `build()` kept under `key`. Built once: a caller asking while another one
+        builds it waits for that build instead of building it beside it (twice the CPU and memory).
+        Builds must not ask for their own key (facts are built on other facts, never on themselves)."""
+        with self._lock:
+            entries = self._sections[section]
+            if key in entries:
+                entries.move_to_end(key)
+                return entries[key]
+            flight = self._building.get((section, key))
+            mine = flight is None
+            if mine:
+                flight = self._building[(section, key)] = threading.Event()
+        if not mine:
+            flight.wait()
+            hit = self.get(section, key, _MISSING)  # missing: that build failed (or was dropped): build here
+            return self.get_or_build(section, key, build) if hit is _MISSING else hit
+        try:
+            return self.put(section, key, build())
+        finally:
+            with self._lock:
+                del self._building[(section, key)]
+            flight.set()
 
     def pop(self, section: str, key: Hashable, default: Any = None) -> Any:
         """Take an entry out (a read held until taken once)."""

@@ -151,3 +151,47 @@ def test_facts_derived_facts_and_memo_are_built_once_per_version(engine, monkeyp
     compute_one(["otd_line"], plain, DAY, today=D)
     compute_one(["otd_line"], plain, DAY, today=D)
     assert len(derivations) == 4  # a plain mapping: nothing kept between calls
+
+
+def test_an_entry_asked_for_while_it_is_built_is_built_once():
+    """Two threads asking for one missing entry (the warm-up and a page asking for the same fact):
+    one build, both get its value; a failed build lets the waiting caller build it itself."""
+    import threading
+    import time
+
+    from data_access.cache import VersionCache
+
+    cache = VersionCache("sqlite:///once.db", 1)
+    builds = []
+
+    def slow():
+        builds.append(1)
+        time.sleep(0.3)  # long enough for the second caller to arrive meanwhile
+        return len(builds)
+
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(cache.get_or_build("facts", "production", slow)))
+               for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert builds == [1] and got == [1, 1, 1]
+
+    def failing():
+        raise RuntimeError("read failed")
+
+    results = []
+
+    def first():
+        try:
+            cache.get_or_build("facts", "scrap", lambda: (time.sleep(0.2), failing()))
+        except RuntimeError as error:
+            results.append(str(error))
+
+    a = threading.Thread(target=first)
+    a.start()
+    time.sleep(0.05)
+    assert cache.get_or_build("facts", "scrap", lambda: 42) == 42  # waited, then built it here
+    a.join()
+    assert results == ["read failed"]
