@@ -86,7 +86,10 @@ def test_a_month_equals_its_days_pooled(frame):
 
 
 @FAST
-@given(st.lists(st.tuples(st.sampled_from(list("abcdefghij") + [None]), st.floats(0, 1e6)), min_size=1, max_size=40),
+# Quantities, minutes and money, never subnormal floats: polars divides a column by a scalar through its
+# reciprocal, which overflows to inf for a total below 2.2e-308 (hypothesis found 2 × 2.2e-313).
+@given(st.lists(st.tuples(st.sampled_from(list("abcdefghij") + [None]), st.floats(0, 1e6, allow_subnormal=False)),
+                min_size=1, max_size=40),
        st.floats(0, 0.3), st.integers(1, 12))
 def test_pareto_shares_sum_to_one_and_other_is_last(pairs, min_share, max_categories):
     frame = pl.DataFrame(pairs, schema={"category": pl.String, "value": pl.Float64}, orient="row")

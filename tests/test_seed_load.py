@@ -36,29 +36,25 @@ def test_small_demo_tables_hold_the_generated_frames(sqlite_engine):
     assert set(counts) == set(KINDS)
 
 
-def test_a_row_breaking_a_check_fails_the_load(sqlite_engine):
+@pytest.mark.parametrize("pragma, kind, insert, message", [
+    ("ignore_check_constraints", "customers",
+     "INSERT INTO customers (batch_id, customer_code, name, abc_class) VALUES (:b, 'C-1', 'one', 'A'), (:b, 'C-2', 'two', 'Z')",
+     "customers: 1 rows"),
+    ("foreign_keys", "machines",
+     "INSERT INTO machines (batch_id, machine_code, line_code, name, active) VALUES (:b, 'X-01', 'NOPE', 'x', 1)",
+     "FOREIGN KEY constraint failed in machines"),
+], ids=["check", "reference"])
+def test_a_row_the_unchecked_load_let_in_fails_the_load(sqlite_engine, pragma, kind, insert, message):
+    """The fresh build writes with CHECKs and foreign keys off; the check after each table still refuses
+    a row breaking a CHECK (abc_class 'Z') or naming an unknown reference (line NOPE)."""
+    off, on = ("ON", "OFF") if pragma == "ignore_check_constraints" else ("OFF", "ON")
     with sqlite_engine.connect() as conn:
-        conn.connection.driver_connection.execute("PRAGMA ignore_check_constraints=ON")
+        conn.connection.driver_connection.execute(f"PRAGMA {pragma}={off}")
         try:
             with conn.begin():
-                batch = new_batch(conn, "customers", user="demo", source="seed")
-                conn.execute(sa.text("INSERT INTO customers (batch_id, customer_code, name, abc_class) "
-                                     "VALUES (:b, 'C-1', 'one', 'A'), (:b, 'C-2', 'two', 'Z')"), {"b": batch})
-                with pytest.raises(sa.exc.IntegrityError, match="customers: 1 rows"):
-                    demo._check_constraints(conn, "customers")
+                batch = new_batch(conn, kind, user="demo", source="seed")
+                conn.execute(sa.text(insert), {"b": batch})
+                with pytest.raises(sa.exc.IntegrityError, match=message):
+                    demo._check_constraints(conn, kind)
         finally:
-            conn.connection.driver_connection.execute("PRAGMA ignore_check_constraints=OFF")
-
-
-def test_a_row_with_an_unknown_reference_fails_the_load(sqlite_engine):
-    with sqlite_engine.connect() as conn:
-        conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
-        try:
-            with conn.begin():
-                batch = new_batch(conn, "machines", user="demo", source="seed")
-                conn.execute(sa.text("INSERT INTO machines (batch_id, machine_code, line_code, name, active) "
-                                     "VALUES (:b, 'X-01', 'NOPE', 'x', 1)"), {"b": batch})
-                with pytest.raises(sa.exc.IntegrityError, match="FOREIGN KEY constraint failed in machines"):
-                    demo._check_constraints(conn, "machines")
-        finally:
-            conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+            conn.connection.driver_connection.execute(f"PRAGMA {pragma}={on}")
