@@ -8,8 +8,8 @@ server has just started, or a commit (an import, an edit, an undo) bumped it —
 builds every fact at that version: Home's modules and data status first, then its headline facts and
 tiles, then Home's open-exceptions count (dashboard.ui.exceptions' cache; Home shows the count as
 "being counted" until it is there instead of waiting), then the rest the analysis pages use. A page
-that needs a fact meanwhile builds it itself (dashboard.facts shares one cache), so nothing waits for
-the warm-up. PLANTKPI_WARMUP=0 turns it off.
+that needs a fact meanwhile waits for it if the warm-up is building it, or builds it itself
+(data_access.cache get_or_build: each fact built once). PLANTKPI_WARMUP=0 turns it off.
 """
 from __future__ import annotations
 
@@ -74,8 +74,6 @@ def _home_exceptions(engine: Engine) -> None:
     from dashboard.ui.exceptions import open_exceptions
 
     open_exceptions(engine, date.today())
-
-
 
 
 def _warm(engine: Engine, version: int, state: dict) -> None:

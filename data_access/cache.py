@@ -33,6 +33,8 @@ SECTIONS: dict[str, int | None] = {
     "window_facts": 16,    # facts of a date window: one-off requests, each its own window (dashboard.facts)
     "derived": 32,         # derived facts, per today and tolerance (dashboard.kpi.engine)
     "memo": 512,           # page aggregates, a few KB each (dashboard.ui.memo)
+    "exceptions": 16,      # the open exceptions per day (dashboard.ui.exceptions)
+    "status": 16,          # the data status per day (data_access.status)
 }
 # Per database. Not 2: keeping the previous version too held its facts beside the new ones (small demo,
 # every fact built at three versions in turn: RSS 217/267/272 MB with 2, 223/224/218 MB with 1).
@@ -90,6 +92,11 @@ class VersionCache:
             with self._lock:
                 del self._building[(section, key)]
             flight.set()
+
+    def building(self, section: str, key: Hashable) -> bool:
+        """Is get_or_build building this entry now?"""
+        with self._lock:
+            return (section, key) in self._building
 
     def pop(self, section: str, key: Hashable, default: Any = None) -> Any:
         """Take an entry out (a read held until taken once)."""

@@ -2,7 +2,6 @@
 and the recent weeks without any record."""
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
@@ -10,6 +9,7 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from data_access.cache import cache_for
 from data_access.db import data_version, get_engine
 from data_access.kinds import TRANSACTION_KINDS
 from data_access.models import kind_table
@@ -37,29 +37,15 @@ def _as_date(value) -> date | None:
     return date.fromisoformat(text[:10])
 
 
-_cache: dict[tuple, pl.DataFrame] = {}
-_lock = threading.Lock()
-CACHE_ENTRIES = 16
-
-
 def data_status(engine: Engine | None = None, today: date | None = None, weeks: int = 8,
                 week_start: Callable[[date], date] = _monday) -> pl.DataFrame:
-    """data_status_uncached, remembered per database, data version, day, weeks and week start: Home
-    and the open exceptions ask for the same status on every run, and on the large demo the counts
-    scan millions of rows (every write bumps the data version, so it is never stale)."""
+    """data_status_uncached, kept in the version's cache (data_access.cache) per day, weeks and week
+    start: Home and the open exceptions ask for the same status on every run, and on the large demo the
+    counts scan millions of rows (every write bumps the data version, so it is never stale)."""
     engine = engine or get_engine()
     today = today or date.today()
-    key = (str(engine.url), data_version(engine), today, weeks, week_start)
-    with _lock:
-        hit = _cache.get(key)
-    if hit is not None:
-        return hit
-    status = data_status_uncached(engine, today, weeks, week_start)
-    with _lock:
-        while len(_cache) >= CACHE_ENTRIES:
-            _cache.pop(next(iter(_cache)))
-        _cache[key] = status
-    return status
+    return cache_for(engine.url, data_version(engine)).get_or_build(
+        "status", (today, weeks, week_start), lambda: data_status_uncached(engine, today, weeks, week_start))
 
 
 def data_status_uncached(engine: Engine | None = None, today: date | None = None, weeks: int = 8,

@@ -130,6 +130,26 @@ def test_month_end_balances_dso_margin_and_dpo(case):
         {"dpo": 49.6, "purchase_spend": 500})
 
 
+def test_dso_is_declared_as_its_terms_times_the_days_of_the_period(case):
+    """DSO of February: receivables open 1,100 / revenue 2,000 × 28 days = 15.4. The formula, the
+    numerator and denominator panel and docs/kpis.md come from the declaration (no hand-written text);
+    the days are a per-period factor, so the change is not split by members."""
+    from dashboard.i18n import language
+    from dashboard.kpi.explain import decomposable
+    from dashboard.kpi.registry import KPIS
+    from dashboard.ui.tiles import formula_table
+
+    assert KPIS["dso"].formula_text is None and KPIS["dpo"].formula_text is None
+    assert KPIS["dso"].formula("en") == "Receivables open / Σ Sales revenue × Days in the period"
+    assert KPIS["dpo"].formula("zh") == "应付账款余额 / Σ 收货金额 × 本期天数"
+    with language("en"):
+        row = formula_table(["dso"], load_facts(case), FEB, date(2026, 6, 1)).row(0, named=True)
+    assert row["Value"].startswith("15.4")
+    assert row["Numerator"] == "Receivables open = 1,100 × Days in the period = 28"
+    assert row["Denominator"] == "Sales revenue = 2,000"
+    assert not decomposable("dso") and not decomposable("dpo")
+
+
 def test_nothing_invoiced_is_unknown_not_zero(engine):
     masters(engine)
     assert compute_one(["ar_open", "dso"], load_facts(engine), FEB, today=date(2026, 6, 1)) == {"ar_open": None,

@@ -90,6 +90,9 @@ class KPI:
     offset: float = 0.0
     iso: str | None = None  # ISO 22400-2 name
     formula_text: tuple[str, str] | None = None  # (en, zh), older entries only
+    # A per-period measure the ratio is multiplied by (DSO: × days in the period). Not a sum over members,
+    # so such a KPI is type "other": its change is not explained by members (dashboard.kpi.explain).
+    factor: str | None = None
 
     def name(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -109,7 +112,7 @@ class KPI:
 
     def numerator_denominator(self) -> tuple[tuple[Term, ...], tuple[Term, ...]]:
         """The terms shown as numerator and denominator (older entries: first measure / the others)."""
-        if self.type in ("ratio", "derived"):
+        if self.type in ("ratio", "derived") or self.numerator:
             return self.numerator, self.denominator
         if self.type == "sum":
             return tuple(Term(m) for m in self.measures), ()
@@ -320,6 +323,8 @@ def formula_of(k: KPI, lang: str) -> str:
             text += f" ÷ {1 / k.scale:,.0f}"
         if k.offset:
             text += f" {'−' if k.offset < 0 else '+'} {abs(k.offset):g}"
+        if k.factor:
+            text += f" × {MEASURES[k.factor].label(lang)}"
     return f"{text} [{k.iso}]" if k.iso else text
 
 
@@ -351,18 +356,21 @@ def _term_measures(terms: tuple[Term, ...]) -> list[str]:
 
 
 def _ratio(id, en, zh, unit, direction, group, numerator, denominator, *, scale: float = 1.0,
-           offset: float = 0.0, iso: str | None = None, **kw) -> KPI:
+           offset: float = 0.0, iso: str | None = None, factor: str | None = None, **kw) -> KPI:
     """scale × Σ numerator / Σ denominator + offset; numerator and denominator: a measure (or a
-    KPI, which makes it a derived KPI) or several, "-name" subtracted: ("promoters", "-detractors")."""
+    KPI, which makes it a derived KPI) or several, "-name" subtracted: ("promoters", "-detractors").
+    `factor`: a per-period measure multiplying the ratio (PERIOD_DAYS for DSO, DPO)."""
     num = tuple(_term(s) for s in ((numerator,) if isinstance(numerator, (str, Term)) else numerator))
     den = tuple(_term(s) for s in ((denominator,) if isinstance(denominator, (str, Term)) else denominator))
-    expr = ratio(_term_expr(num), _term_expr(den), scale)
+    top = _term_expr(num) * pl.col(factor) if factor else _term_expr(num)
+    expr = ratio(top, _term_expr(den), scale)
     if offset:
         expr = expr + offset
     derived = any(term.id not in MEASURES for term in num + den)
-    return _register(KPI(id, en, zh, unit, direction, tuple(dict.fromkeys(_term_measures(num) + _term_measures(den))),
-                         expr, group, type="derived" if derived else "ratio", numerator=num, denominator=den,
-                         scale=scale, offset=offset, iso=iso, **kw))
+    kind = "other" if factor else "derived" if derived else "ratio"
+    measures = _term_measures(num) + _term_measures(den) + ([factor] if factor else [])
+    return _register(KPI(id, en, zh, unit, direction, tuple(dict.fromkeys(measures)), expr, group, type=kind,
+                         numerator=num, denominator=den, scale=scale, offset=offset, iso=iso, factor=factor, **kw))
 
 
 def _total(id, en, zh, measure, unit, direction, group, formula_en=None, formula_zh=None) -> KPI:
@@ -541,17 +549,13 @@ KPIS.update({k.id: k for k in (
          ["ar_open"], pl.col("ar_open"), "finance"),
     _ratio("ar_overdue_share", "Overdue share of receivables", "应收逾期占比", "ratio", -1, "finance", "ar_over_0",
            "ar_open", bounded=True),
-    _kpi("dso", "Days sales outstanding", "应收账款周转天数(DSO)", "days", -1,
-         "receivables open at the period end / sales revenue of the period × days in the period",
-         "期末应收余额 / 本期销售收入 × 本期天数", ["ar_open", "revenue", PERIOD_DAYS],
-         ratio(pl.col("ar_open") * pl.col(PERIOD_DAYS), "revenue"), "finance"),
+    _ratio("dso", "Days sales outstanding", "应收账款周转天数(DSO)", "days", -1, "finance", "ar_open", "revenue",
+           factor=PERIOD_DAYS),
     _kpi("ap_open", "Payables open", "应付账款余额", "currency", -1,
          "invoices from suppliers dated ≤ period end − payments dated ≤ period end", "期末前供应商发票 − 期末前付款",
          ["ap_open"], pl.col("ap_open"), "finance"),
-    _kpi("dpo", "Days payables outstanding", "应付账款周转天数(DPO)", "days", +1,
-         "payables open at the period end / value received in the period × days in the period",
-         "期末应付余额 / 本期收货金额 × 本期天数", ["ap_open", "received_value", PERIOD_DAYS],
-         ratio(pl.col("ap_open") * pl.col(PERIOD_DAYS), "received_value"), "finance"),
+    _ratio("dpo", "Days payables outstanding", "应付账款周转天数(DPO)", "days", +1, "finance", "ap_open",
+           "received_value", factor=PERIOD_DAYS),
     *_ageing("ar"), *_ageing("ap"),
     # --- wages (工资计算) -----------------------------------------------------------------------
     _kpi("payroll_total", "Payroll", "工资总额", "currency", -1,

@@ -2,8 +2,9 @@
 version and day: every write (an upload, an acknowledgement) bumps the version, so a page never
 shows a stale list, and Home does not recompute the planning projection on every rerun.
 
-One computation per key at a time: a page asking while the warm-up (dashboard.warmup) computes the
-same list waits for that one instead of computing it a second time. Home does not wait at all while
+Kept in the version's cache (data_access.cache, section "exceptions"), computed once: a page asking
+while the warm-up (dashboard.warmup) computes the same list waits for that one instead of computing
+it a second time. Home does not wait at all while
 the warm-up is at work: it shows the count as "being counted" and fills it in when the list is there
 (issue 15.3: on the large demo the list takes longer than Home may).
 """
@@ -18,51 +19,31 @@ from sqlalchemy.engine import Engine
 
 from dashboard.exceptions import counts_by_severity, load_exceptions
 from dashboard.i18n import t
+from data_access import cache as version_caches
+from data_access.cache import VersionCache, cache_for
 from data_access.db import data_version
 
-CACHE_ENTRIES = 16
 POLL_S = 1.0  # Home looks again this often while the warm-up computes the list
 
-_found: dict[tuple, pl.DataFrame] = {}
-_running: dict[tuple, threading.Event] = {}
 _announced: set[str] = set()  # databases whose warm-up is under way
 _lock = threading.Lock()
 
 
-def _key(engine: Engine, today: date, include_acknowledged: bool) -> tuple:
-    return engine.url.render_as_string(hide_password=False), data_version(engine), today, include_acknowledged
+def _cached(engine: Engine, today: date, include_acknowledged: bool) -> tuple[VersionCache, tuple]:
+    """The version's cache (data_access.cache) and the list's key in it."""
+    return cache_for(engine.url, data_version(engine)), (today, include_acknowledged)
 
 
 def open_exceptions(engine: Engine, today: date, include_acknowledged: bool = False) -> pl.DataFrame:
-    key = _key(engine, today, include_acknowledged)
-    while True:
-        with _lock:
-            if key in _found:
-                return _found[key]
-            event = _running.get(key)
-            mine = event is None
-            if mine:
-                event = _running[key] = threading.Event()
-        if not mine:
-            event.wait()
-            continue  # found now, or the other computation failed: then this one tries
-        try:
-            found = load_exceptions(engine, today, include_acknowledged=include_acknowledged)
-            with _lock:
-                while len(_found) >= CACHE_ENTRIES:
-                    _found.pop(next(iter(_found)))
-                _found[key] = found
-            return found
-        finally:
-            with _lock:
-                _running.pop(key, None)
-            event.set()
+    cache, key = _cached(engine, today, include_acknowledged)
+    return cache.get_or_build("exceptions", key, lambda: load_exceptions(
+        engine, today, include_acknowledged=include_acknowledged))
 
 
 def cached_exceptions(engine: Engine, today: date, include_acknowledged: bool = False) -> pl.DataFrame | None:
     """The list if it is computed already, else None (nothing is computed)."""
-    with _lock:
-        return _found.get(_key(engine, today, include_acknowledged))
+    cache, key = _cached(engine, today, include_acknowledged)
+    return cache.get("exceptions", key)
 
 
 def announce(engine: Engine, coming: bool = True) -> None:
@@ -74,13 +55,14 @@ def announce(engine: Engine, coming: bool = True) -> None:
 
 def _being_computed(engine: Engine, today: date) -> bool:
     """Is the list under way in another thread, or announced by the warm-up?"""
+    cache, key = _cached(engine, today, False)
     with _lock:
-        return _key(engine, today, False) in _running or str(engine.url) in _announced
+        announced = str(engine.url) in _announced
+    return announced or cache.building("exceptions", key)
 
 
 def clear_cache() -> None:
-    with _lock:
-        _found.clear()
+    version_caches.clear(["exceptions"])
 
 
 def _count_text(found: pl.DataFrame, lang: str, link: bool) -> str:

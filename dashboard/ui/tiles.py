@@ -15,7 +15,7 @@ from dashboard.i18n import current_lang, t
 from dashboard.i18n.numbers import NONE, fmt_value
 from dashboard.kpi import KPIS, Filters, calendar, compare, compute
 from dashboard.kpi.compare import previous_period, same_period_last_year, weight_measure
-from dashboard.kpi.registry import MEASURES, term_label
+from dashboard.kpi.registry import MEASURES, Term, term_label
 from dashboard.ui.explain import why_popover
 from dashboard.ui.memo import cached
 
@@ -168,7 +168,8 @@ def formula_table(kpi_ids: Sequence[str], facts: Mapping[str, pl.DataFrame], fil
         row = compute([kpi_id, *inner], facts, (), filters, today=today, with_measures=True).row(0, named=True)
         rows.append({t("analysis.col.kpi"): k.name(lang), t("analysis.col.formula"): k.formula(lang),
                      t("analysis.col.value"): fmt_value(row[kpi_id], k.unit),
-                     t("analysis.col.numerator"): _terms_values(numerator, row, lang),
+                     t("analysis.col.numerator"): _terms_values(numerator, row, lang) + (
+                         f" × {term_label(Term(k.factor), lang)} = {fmt_number(row.get(k.factor))}" if k.factor else ""),
                      t("analysis.col.denominator"): _terms_values(denominator, row, lang)})
     return pl.DataFrame(rows)
 
