@@ -164,7 +164,8 @@ def formula_table(kpi_ids: Sequence[str], facts: Mapping[str, pl.DataFrame], fil
     for kpi_id in kpi_ids:
         k = KPIS[kpi_id]
         numerator, denominator = k.numerator_denominator()
-        inner = [term.id for term in numerator + denominator if term.id in KPIS]  # derived: the KPIs it uses
+        # derived: the KPIs it uses (a term is a measure first: ar_open is both)
+        inner = [term.id for term in numerator + denominator if term.id in KPIS and term.id not in MEASURES]
         row = compute([kpi_id, *inner], facts, (), filters, today=today, with_measures=True).row(0, named=True)
         rows.append({t("analysis.col.kpi"): k.name(lang), t("analysis.col.formula"): k.formula(lang),
                      t("analysis.col.value"): fmt_value(row[kpi_id], k.unit),
