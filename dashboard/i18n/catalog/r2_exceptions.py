@@ -30,6 +30,7 @@ MESSAGES = {
     "exc.show_acked": {"en": "Show acknowledged exceptions too", "zh": "同时显示已确认的异常"},
     "exc.home.count": {"en": "Open exceptions", "zh": "未处理异常"},
     "exc.home.link": {"en": "see the list", "zh": "查看清单"},
+    "exc.home.counting": {"en": "being counted…", "zh": "正在统计…"},  # while the warm-up computes the list
     "report.section.exceptions": {"en": "Top exceptions", "zh": "主要异常"},
     "report.none.exceptions": {"en": "No open exceptions.", "zh": "没有未处理的异常。"},
     "report.sheet.exceptions": {"en": "Exceptions", "zh": "异常"},
