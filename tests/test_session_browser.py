@@ -72,6 +72,7 @@ def signed_in_context(browser, base):
     assert on_sign_in_page(page)
     sign_in(page)
     assert signed_in_as(page) == "Signed in as li · Manager"
+    assert cookie_after_script(context, page, written=True), "the sign-in never wrote the session cookie"
     return context, page
 
 
@@ -79,6 +80,15 @@ def session_cookie(context) -> dict:
     cookies = [c for c in context.cookies() if c["name"] == "plantkpi_session"]
     assert len(cookies) <= 1
     return cookies[0] if cookies else {}
+
+
+def cookie_after_script(context, page, written: bool, timeout_s: float = 30.0) -> dict:
+    """The session cookie once the page script has written (or removed) it: the script runs in the
+    browser after the rerun is drawn, so on a busy machine it lands a moment after the page is idle."""
+    deadline = time.monotonic() + timeout_s
+    while bool(cookie := session_cookie(context)) != written and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    return cookie
 
 
 def records(page) -> str:
@@ -182,7 +192,7 @@ def test_after_sign_out_a_reload_asks_to_sign_in_again_in_every_tab(server):
     page.get_by_role("button", name="Sign out").click()
     settle(page)
     assert on_sign_in_page(page)
-    assert session_cookie(context) == {}  # removed from the browser, and revoked on the server
+    assert cookie_after_script(context, page, written=False) == {}  # removed from the browser, and revoked on the server
     page.reload()
     settle(page)
     assert on_sign_in_page(page)
