@@ -34,6 +34,10 @@ def cmd_init(args) -> int:
             print("demo plant not loaded: the database already holds data")
         else:
             load_demo(engine, scale=args.scale, progress=lambda msg: print(msg, flush=True))
+            from data_access.snapshots import build
+
+            if build(engine):
+                print("columnar snapshots written (data_access.snapshots)", flush=True)
     try:
         from dashboard.auth import ensure_demo_accounts
 
@@ -94,6 +98,10 @@ def _prestart_sqlite_readers(args) -> None:
     url = os.environ.get("PLANTKPI_DATABASE_URL", "").strip()
     if url and not url.startswith("sqlite"):
         return
+    from data_access.snapshots import sqlite_is_current
+
+    if url.startswith("sqlite:///") and sqlite_is_current(url.removeprefix("sqlite:///").split("?")[0]):
+        return  # the large kinds come from their columnar snapshot: no reader needed
     from datetime import date
 
     try:

@@ -7,7 +7,8 @@ most every CHECK_SECONDS per database. When the version differs from the last on
 server has just started, or a commit (an import, an edit, an undo) bumped it — one daemon thread
 builds every fact at that version: Home's modules and data status first, then its headline facts and
 tiles, then Home's open-exceptions count (dashboard.ui.exceptions' cache; Home shows the count as
-"being counted" until it is there instead of waiting), then the rest the analysis pages use. A page
+"being counted" until it is there instead of waiting), then the rest the analysis pages use, and last
+it starts writing that version's columnar snapshots (data_access.snapshots) in a process of its own. A page
 that needs a fact meanwhile waits for it if the warm-up is building it, or builds it itself
 (data_access.cache get_or_build: each fact built once). PLANTKPI_WARMUP=0 turns it off.
 """
@@ -107,6 +108,7 @@ def _warm(engine: Engine, version: int, state: dict) -> None:
             log.exception("warming Home's exceptions failed")
         for name in order[headline:]:
             facts[name]
+        _snapshots(engine, state)
         log.info("facts warmed at data version %s in %.1f s", version, time.perf_counter() - started)
     except Exception:  # a warm-up failure must never reach a user; the page builds what it needs itself
         log.exception("warming the facts failed")
@@ -114,6 +116,21 @@ def _warm(engine: Engine, version: int, state: dict) -> None:
         announce(engine, coming=False)
         with _lock:
             state["warmed"], state["thread"] = version, None
+
+
+def _snapshots(engine: Engine, state: dict) -> None:
+    """Start writing the columnar snapshots of this version (data_access.snapshots: the next server start
+    and the CLI read them instead of SQL) in a low-priority process of its own; a builder still busy with
+    an older version is stopped first (its version is history)."""
+    from data_access import snapshots
+
+    builder = state.get("builder")
+    if builder is not None and builder.poll() is None:
+        builder.terminate()
+    try:
+        state["builder"] = snapshots.build_in_background(engine)
+    except Exception:  # the snapshots only save time
+        log.exception("starting the columnar snapshots failed")
 
 
 def ensure_warm(engine: Engine, force: bool = False) -> threading.Thread | None:

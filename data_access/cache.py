@@ -35,6 +35,7 @@ SECTIONS: dict[str, int | None] = {
     "memo": 512,           # page aggregates, a few KB each (dashboard.ui.memo)
     "exceptions": 16,      # the open exceptions per day (dashboard.ui.exceptions)
     "status": 16,          # the data status per day (data_access.status)
+    "snapshots": None,     # the columnar snapshots' directory of this version (data_access.snapshots)
 }
 # Per database. Not 2: keeping the previous version too held its facts beside the new ones (small demo,
 # every fact built at three versions in turn: RSS 217/267/272 MB with 2, 223/224/218 MB with 1).

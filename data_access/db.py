@@ -13,6 +13,7 @@ refuses first with DatabaseReadOnly (see ensure_writable).
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -134,7 +135,8 @@ def _engine_for(url: str) -> Engine:
 
 
 def bump_version(conn: Connection) -> None:
-    conn.execute(sa.text("UPDATE data_version SET version = version + 1 WHERE id = 1"))
+    conn.execute(sa.text("UPDATE data_version SET version = version + 1, stamp = :stamp WHERE id = 1"),
+                 {"stamp": secrets.token_hex(8)})
 
 
 @contextmanager
@@ -154,6 +156,15 @@ def data_version(engine: Engine | None = None) -> int:
     return int(value or 0)
 
 
+def data_state(engine: Engine | None = None) -> tuple[int, str | None]:
+    """(version, stamp): the data version and the random stamp its write drew (bump_version)."""
+    engine = engine or get_engine()
+    with engine.connect() as conn:
+        row = conn.execute(sa.text("SELECT version, stamp FROM data_version WHERE id = 1")).one_or_none()
+        conn.rollback()
+    return (int(row[0] or 0), row[1]) if row is not None else (0, None)
+
+
 def init_db(engine: Engine | None = None) -> None:
     """Create or migrate the database to the newest schema (Alembic head)."""
     from data_access.migrations import upgrade_to_head
@@ -166,7 +177,8 @@ def init_db(engine: Engine | None = None) -> None:
     upgrade_to_head(engine)
     with engine.begin() as conn:
         if conn.execute(sa.text("SELECT COUNT(*) FROM data_version")).scalar() == 0:
-            conn.execute(sa.text("INSERT INTO data_version (id, version) VALUES (1, 0)"))
+            conn.execute(sa.text("INSERT INTO data_version (id, version, stamp) VALUES (1, 0, :stamp)"),
+                         {"stamp": secrets.token_hex(8)})
 
 
 def _at_head(engine: Engine) -> bool:

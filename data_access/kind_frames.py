@@ -10,6 +10,8 @@ each frame while building:
   (`window`: the date range in the SQL, loaders.date_where on its indexed date field) is held until
   taken, and taken once: the fact built from it is what stays cached. A large read spanning more than
   SPLIT_ROWS ids is cut into id ranges, one per reader;
+- a large kind whose columnar snapshot of the current data is there (data_access.snapshots) is
+  taken from it, rows of the window and columns asked, without SQL;
 - on SQLite, a window read of few rows (few_rows, IN_PROCESS_ROWS) is read in this process (stdlib
   sqlite3) instead: a CLI run then starts no reader process.
 The parts of one kind are separate read transactions: a write landing between them is seen by one
@@ -24,13 +26,12 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from data_access import snapshots
 from data_access.cache import cache_for
 from data_access.cache import clear as clear_caches
-from data_access.loaders import (Window, cache_kind, cached_kind, conform, date_where, first_date, kind_query,
-                                 load_kind, parallel_reads, read_sql_many)
+from data_access.loaders import (SMALL_KINDS, Window, cache_kind, cached_kind, conform, date_where, first_date,
+                                 kind_query, load_kind, parallel_reads, read_sql_many)
 
-SMALL_KINDS = ("reasons", "bom", "materials", "products", "machines", "lines", "customers", "suppliers",
-               "routings", "targets", "wage_rates", "employees")  # master data: hundreds of rows
 SPLIT_ROWS = 250_000  # a column read spanning more ids than this is split into concurrent id ranges
 # A window read of SQLite of at most this many rows is read in this process (loaders.read_sql_many
 # in_process): starting the reader processes costs more than the read itself (~0.9 s for a CLI run).
@@ -117,6 +118,16 @@ def read(engine: Engine, version: int, kinds: Iterable[str], window: Window | No
             and cache.get("reads", _read_key(k, window if k in windowed else None, columns.get(k))) is None]
     whole = [k for k in wanted if k not in columns and k not in windowed
              and cached_kind(engine, version, k) is None]
+    for kind in [k for k in held + whole if k not in SMALL_KINDS]:  # the columnar snapshot, where current
+        frame = snapshots.read(engine, version, kind, columns.get(kind), window if kind in windowed else None)
+        if frame is None:
+            continue
+        if kind in held:
+            cache.put("reads", _read_key(kind, window if kind in windowed else None, columns.get(kind)), frame)
+            held.remove(kind)
+        else:
+            cache.put("kinds", kind, frame)
+            whole.remove(kind)
     if not held and not whole:
         return
     for kind, frame in _fetch(engine, version, held + whole, window, windowed, columns).items():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import polars as pl
 import sqlalchemy as sa
@@ -125,6 +125,10 @@ def kind_query(kind_name: str, window: Window | None = None) -> str:
     return _select_all(kind_name) + (f" WHERE {where}" if where else "")
 
 
+SMALL_KINDS = ("reasons", "bom", "materials", "products", "machines", "lines", "customers", "suppliers",
+               "routings", "targets", "wage_rates", "employees")  # master data: hundreds of rows
+
+
 # A window: date ranges (first, last day inclusive; None = open on that side), e.g. a period and its
 # comparison periods.
 Window = tuple[tuple[date | None, date | None], ...]
@@ -167,6 +171,33 @@ def date_where(kind_name: str, window: Sequence[tuple[date | None, date | None]]
             return ""
         ranges.append(" AND ".join(conditions))
     return "(" + " OR ".join(f"({r})" for r in ranges) + ")" if ranges else ""
+
+
+def window_filter(kind_name: str, window: Sequence[tuple[date | None, date | None]]) -> pl.Expr | None:
+    """date_where as a polars condition on a conformed frame (the same rows: upper bound "before the
+    next day", a month field keeps the months the ranges touch, a null date is never kept); None when it
+    keeps every row."""
+    kind = KINDS[kind_name]
+    column = pl.col(kind.date_field)
+    monthly = kind.field(kind.date_field).field_type.monthly
+    timed = schema_of(kind_name)[kind.date_field] == pl.Datetime
+
+    def bound(day: date):
+        if monthly:
+            return pl.lit(f"{day:%Y-%m}")
+        return pl.lit(datetime(day.year, day.month, day.day)) if timed else pl.lit(day)
+
+    ranges = []
+    for lo, hi in window:
+        conditions = []
+        if lo is not None:
+            conditions.append(column >= bound(lo))
+        if hi is not None:
+            conditions.append(column <= bound(hi) if monthly else column < bound(hi + timedelta(days=1)))
+        if not conditions:
+            return None
+        ranges.append(pl.all_horizontal(conditions))
+    return pl.any_horizontal(ranges) if ranges else None
 
 
 def first_date(kind_name: str, engine: Engine) -> date | None:

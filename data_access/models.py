@@ -8,6 +8,7 @@ quantities, enumerations and the cross-field rules as CHECK constraints. The sys
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Optional
 
 import sqlalchemy as sa
 from sqlmodel import Field as SQLField
@@ -27,11 +28,13 @@ def utcnow() -> datetime:
 
 
 class DataVersion(SQLModel, table=True):
-    """One row; every write bumps `version` in its own transaction (docs/architecture.md "Ingestion")."""
+    """One row; every write bumps `version` in its own transaction (docs/architecture.md "Ingestion")
+    and draws a new random `stamp`: (version, stamp) names one state of the data (data_access.snapshots)."""
 
     __tablename__ = "data_version"
     id: int = SQLField(default=1, primary_key=True)
     version: int = SQLField(default=0)
+    stamp: Optional[str] = SQLField(default=None, max_length=32)
 
 
 class Batch(SQLModel, table=True):

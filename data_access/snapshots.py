@@ -1,0 +1,222 @@
+"""Columnar snapshots: the large kinds of one database at one state of its data, as Arrow IPC files that
+the app and the CLI memory-map instead of reading the rows from SQL again (issue 15: a CLI run or an app
+start reads a million rows in milliseconds instead of a second or more).
+
+A snapshot belongs to a state of the data: (version, stamp) of data_access.db.data_state, which every
+write changes (bump_version draws a new random stamp, so a database rebuilt at the same path or restored
+from a backup and written to again never matches an older snapshot). Each file also carries the kind's
+schema in its name: a migration that changes a kind's columns makes its old files unused. A reader
+only ever uses the snapshot of the state the database is in when it asks; anything else is read from
+SQL as before — a missing or outdated snapshot costs time, never correctness.
+
+Where: beside a SQLite file (`plant.db` -> `plant.db.columns/`), else in the user's cache directory
+(`~/.cache/plantkpi/columns/<database>/`); PLANTKPI_SNAPSHOT_DIR moves them, PLANTKPI_SNAPSHOTS=0 turns
+them off. Only the newest state's directory is kept.
+
+Who writes them: build() — run by the app's warm-up after the server starts and after each write, in a
+process of its own at low priority (`python -m data_access.snapshots URL`), and by `plantkpi init
+--demo`. It reads each kind whole in id order, and writes nothing when a write landed meanwhile. Files
+are written under a temporary name and renamed, so a reader never sees half a file; a reader holding a
+file that gets pruned keeps its mapping (Linux keeps the pages until it is unmapped).
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+# polars, SQLAlchemy and the loaders are imported where used: the CLI asks sqlite_is_current() before
+# its own imports, to know whether to start SQLite reader processes at all.
+if TYPE_CHECKING:
+    import polars as pl
+    from sqlalchemy.engine import Engine
+
+    from data_access.loaders import Window
+
+
+def enabled() -> bool:
+    return os.environ.get("PLANTKPI_SNAPSHOTS", "1") != "0"
+
+
+def root(engine: Engine) -> Path | None:
+    """The directory holding this database's snapshots (None: snapshots off, or an in-memory database)."""
+    if not enabled():
+        return None
+    url = engine.url
+    where = os.environ.get("PLANTKPI_SNAPSHOT_DIR")
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:":
+            return None
+        if not where:
+            return _beside(url.database)
+    key = hashlib.sha1(url.render_as_string(hide_password=True).encode()).hexdigest()[:16]
+    base = Path(where) if where else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "plantkpi" / "columns"
+    return base / key
+
+
+def _beside(database: str) -> Path:
+    return Path(database + ".columns")
+
+
+def sqlite_is_current(database: str) -> bool:
+    """Has this SQLite file a snapshot directory of its current state (the standard library only)?"""
+    if not enabled() or os.environ.get("PLANTKPI_SNAPSHOT_DIR"):
+        return False
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
+            version, stamp = conn.execute("SELECT version, stamp FROM data_version WHERE id = 1").fetchone()
+    except (sqlite3.Error, TypeError):
+        return False
+    return _state_dir(_beside(database), version, stamp).is_dir()
+
+
+def _file_name(kind: str) -> str:
+    """The kind and a digest of its columns and their types: another schema, another file."""
+    from data_access.loaders import schema_of
+
+    schema = ",".join(f"{c}:{t}" for c, t in schema_of(kind).items())
+    return f"{kind}-{hashlib.sha1(schema.encode()).hexdigest()[:10]}.arrow"
+
+
+def _state_dir(base: Path, version: int, stamp: str | None) -> Path:
+    return base / f"v{version}-{stamp or 'none'}"
+
+
+def current_dir(engine: Engine, version: int) -> Path | None:
+    """The snapshot directory of the state the database is in, when that is still `version` (asked once
+    per version: the "snapshots" section of the version's cache)."""
+    from data_access.cache import cache_for
+    from data_access.db import data_state
+
+    base = root(engine)
+    if base is None:
+        return None
+
+    def look() -> Path | None:
+        now, stamp = data_state(engine)
+        return _state_dir(base, now, stamp) if now == version else None
+
+    return cache_for(engine.url, version).get_or_build("snapshots", "dir", look)
+
+
+def read(engine: Engine, version: int, kind: str, columns: Iterable[str] | None = None,
+         window: Window | None = None) -> pl.DataFrame | None:
+    """The kind's rows (those in `window`, if any; its `columns`, default all) from the current state's
+    snapshot, as conform() gives them from SQL; None when there is no such snapshot."""
+    import polars as pl
+
+    from data_access.loaders import window_filter
+
+    directory = current_dir(engine, version)
+    if directory is None:
+        return None
+    path = directory / _file_name(kind)
+    if not path.exists():
+        return None
+    # polars' own IPC scan (no pyarrow import for a CLI run): only these columns, the window's rows
+    scan = pl.scan_ipc(path)
+    condition = window_filter(kind, window) if window else None
+    if condition is not None:
+        scan = scan.filter(condition)
+    try:
+        return (scan.select(list(columns)) if columns is not None else scan).collect()
+    except (OSError, pl.exceptions.PolarsError):  # pruned meanwhile (a newer state's was written): SQL
+        return None
+
+
+def missing(engine: Engine, kinds: Iterable[str]) -> list[str]:
+    """The kinds without a snapshot of the database's current state."""
+    from data_access.db import data_state
+
+    base = root(engine)
+    if base is None:
+        return []
+    directory = _state_dir(base, *data_state(engine))
+    return [k for k in kinds if not (directory / _file_name(k)).exists()]
+
+
+def build(engine: Engine, kinds: Iterable[str] | None = None) -> list[str]:
+    """Write the snapshots the current state lacks (default: every large kind), one kind at a time (only
+    one whole kind in memory at once); none when a write lands meanwhile (the next build makes them).
+    Returns the kinds written."""
+    from data_access.db import data_state
+    from data_access.loaders import conform, kind_query, read_sql_many
+
+    base = root(engine)
+    if base is None:
+        return []
+    state = data_state(engine)
+    directory = _state_dir(base, *state)
+    written = []
+    for kind in missing(engine, kinds if kinds is not None else large_kinds()):
+        (frame,) = read_sql_many([kind_query(kind) + " ORDER BY id"], engine)
+        frame = conform(frame, kind)
+        if data_state(engine) != state:
+            return written  # a write landed: this state is history already
+        path = directory / _file_name(kind)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            frame.write_ipc(partial, compression="uncompressed")
+            os.replace(partial, path)
+        except OSError:  # a read-only directory or a full disk: the readers keep reading SQL
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+            return written
+        written.append(kind)
+    _prune(base, keep=directory)
+    return written
+
+
+def _prune(base: Path, keep: Path) -> None:
+    """Remove the directories of older states (a newer one, written meanwhile by another process, stays)."""
+    newest = _version_of(keep)
+    for other in base.glob("v*-*"):
+        if other != keep and _version_of(other) < newest:
+            shutil.rmtree(other, ignore_errors=True)
+
+
+def _version_of(directory: Path) -> int:
+    try:
+        return int(directory.name[1:].split("-", 1)[0])
+    except ValueError:
+        return -1
+
+
+def large_kinds() -> list[str]:
+    from data_access.kinds import KINDS
+    from data_access.loaders import SMALL_KINDS
+
+    return [k for k in KINDS if k not in SMALL_KINDS]
+
+
+def build_in_background(engine: Engine) -> subprocess.Popen | None:
+    """Start build() in a process of its own at low priority (the app's memory and reruns stay free of
+    it); None when every snapshot of the current state is there already."""
+    if root(engine) is None or not missing(engine, large_kinds()):
+        return None
+    url = engine.url.render_as_string(hide_password=False)
+    return subprocess.Popen([sys.executable, "-m", "data_access.snapshots", url], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL)  # a failure's traceback goes to the server's log
+
+
+def main(argv: list[str]) -> int:
+    from data_access.db import get_engine
+
+    try:
+        os.nice(10)  # after the users' reruns
+    except OSError:
+        pass
+    build(get_engine(argv[0]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
