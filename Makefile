@@ -67,4 +67,4 @@ bench: install-test system-deps postgres
 	$(BIN)/python -m tests.bench
 
 clean:
-	rm -rf $(VENV) data/*.db data/*.db-wal data/*.db-shm .pytest_cache
+	rm -rf $(VENV) data/*.db data/*.db-wal data/*.db-shm data/*.db.columns .pytest_cache

@@ -1,13 +1,16 @@
 """Scale (issue 15.2): the same questions on 100k and 1M production rows (5M with BENCH_SCALE_5M=1),
 the other kinds in proportion (the demo plant repeated as cells), on SQLite and PostgreSQL.
 
-Per database:
+Per database, with its columnar snapshots written first (data_access.snapshots, as the app's warm-up
+leaves them; the seconds that took are shown):
 - cold `plantkpi kpi` one month and twelve months by month x line, production KPIs, as whole processes
-  (tests.bench.bench_cli's runner: wall seconds and peak RSS; median of BENCH_ROUNDS, default 3);
+  (tests.bench.bench_cli's runner: wall seconds and peak RSS; median of BENCH_ROUNDS, default 3), and
+  twelve months from SQL (no snapshot: the first request after a write);
 - in a fresh process the app's way: every fact built from the whole history (what opening every
   analysis page does), then the warm filter change (the headline by month x line for 12 months, one
   line chosen: the engine's recompute from cached facts, best of 5), and that process's resident
-  memory (peak RSS) — the app's memory after every analysis page was opened.
+  memory (peak RSS) — the app's memory after every analysis page was opened; and the same build from
+  SQL (a server start right after a write).
 "per 1M rows" columns say whether time and memory grow no faster than the rows.
 Databases are built once: data/bench/scale-<cells>.db (the 1M one is large_demo's), PostgreSQL
 plantkpi_bench_scale_<cells> on PLANTKPI_TEST_PG_URL's server; the bench never drops them.
@@ -23,7 +26,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from tests.bench.bench_cli import _child, _cli, _env, _median
+from tests.bench.bench_cli import _child, _cli, _env, _median, ensure_snapshots
 from tests.bench.bench_kpi import ROUNDS, _period
 from tests.bench.large_demo import DB, large_demo_url
 
@@ -123,9 +126,9 @@ def child_main(url: str) -> None:
     print(json.dumps({"build_s": build_s, "warm_s": best, "rss_mb": rss, "rows": facts["production"].height}))
 
 
-def _app_process(url: str) -> dict:
-    out = subprocess.run([sys.executable, "-m", "tests.bench.bench_scale", "child", url], env=_env(url),
-                         check=True, capture_output=True, text=True)
+def _app_process(url: str, snapshots: bool = True) -> dict:
+    out = subprocess.run([sys.executable, "-m", "tests.bench.bench_scale", "child", url],
+                         env=_env(url, snapshots=snapshots), check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -134,21 +137,25 @@ def _case(size: str, backend: str, url: str, built: float | None) -> dict:
     year_from, year_to = _period(engine)
     with engine.connect() as conn:
         rows = conn.exec_driver_sql("SELECT COUNT(*) FROM production").scalar()
+    snapshot_s = ensure_snapshots(engine)
     engine.dispose()
     month_from = date(year_to.year, year_to.month, 1)
-    twelve, month = (_cli(year_from, year_to), _env(url)), (_cli(month_from, year_to), _env(url))
-    _child(*month)  # the database's pages into the OS cache
-    runs = {"twelve": [], "month": []}
+    cases = {"twelve": (_cli(year_from, year_to), _env(url)), "month": (_cli(month_from, year_to), _env(url)),
+             "twelve_sql": (_cli(year_from, year_to), _env(url, snapshots=False))}
+    _child(*cases["month"])  # the database's pages into the OS cache
+    runs = {k: [] for k in cases}
     for _ in range(ROUNDS):
-        runs["twelve"].append(_child(*twelve))
-        runs["month"].append(_child(*month))
+        for name, case in cases.items():
+            runs[name].append(_child(*case))
     t = {k: _median([r[0] for r in v]) for k, v in runs.items()}
     m = {k: _median([r[2] for r in v]) for k, v in runs.items()}
-    app = _app_process(url)
+    app, app_sql = _app_process(url), _app_process(url, snapshots=False)
     millions = rows / 1e6
     return {"case": f"{size} / {backend}", "production rows": rows, "built s": built,
-            "cli 12 months s": t["twelve"], "cli 1 month s": t["month"], "cli 12m rss MB": m["twelve"],
-            "cli 1m rss MB": m["month"], "app all facts s": app["build_s"], "warm filter change s": app["warm_s"],
+            "snapshots written s": snapshot_s or None,
+            "cli 12 months s": t["twelve"], "cli 1 month s": t["month"], "cli 12m from SQL s": t["twelve_sql"],
+            "cli 12m rss MB": m["twelve"], "cli 1m rss MB": m["month"], "app all facts s": app["build_s"],
+            "app from SQL s": app_sql["build_s"], "warm filter change s": app["warm_s"],
             "app rss MB": app["rss_mb"], "12m s per 1M rows": t["twelve"] / millions,
             "warm s per 1M rows": app["warm_s"] / millions, "app MB per 1M rows": app["rss_mb"] / millions}
 
