@@ -64,3 +64,22 @@ def test_warm_up_off_and_headline_first(demo, monkeypatch):
     assert sorted(order) == sorted(FACTS)
     monkeypatch.setenv("PLANTKPI_WARMUP", "0")
     assert warmup.ensure_warm(demo, force=True) is None
+
+
+def test_warm_up_writes_the_columnar_snapshots_of_its_version(demo, tmp_path, monkeypatch):
+    """Last, the warm-up starts writing the version's snapshots (data_access.snapshots) in a process of
+    its own; once it is done, every large kind is there and reads as SQL does."""
+    import sqlalchemy as sa
+
+    from data_access import snapshots
+
+    monkeypatch.setenv("PLANTKPI_SNAPSHOT_DIR", str(tmp_path / "columns"))
+    assert snapshots.missing(demo, snapshots.large_kinds()) == snapshots.large_kinds()
+    warmup.ensure_warm(demo).join(120)
+    builder = warmup._state[str(demo.url)]["builder"]
+    assert builder is not None and builder.wait(120) == 0
+    assert snapshots.missing(demo, snapshots.large_kinds()) == []
+    with demo.connect() as conn:
+        scrap = conn.execute(sa.text("SELECT COUNT(*), SUM(qty) FROM scrap")).one()
+    frame = snapshots.read(demo, data_version(demo), "scrap", ["qty"])
+    assert (frame.height, frame.get_column("qty").sum()) == tuple(scrap)
