@@ -28,7 +28,7 @@ from data_access import cache as version_caches
 from data_access import kind_frames
 from data_access.db import data_version, get_engine
 from data_access.kinds.base import DEPARTMENTS
-from data_access.loaders import as_window, conform, load_kinds, schema_of
+from data_access.loaders import as_window, conform, schema_of
 from data_access.planning_data import PLANNING_KINDS
 
 
@@ -178,7 +178,7 @@ def load_planning_frames(engine: Engine | None = None) -> dict[str, pl.DataFrame
     """{kind name: frame} for PLANNING_KINDS plus "production_fact" (the KPI engine's production fact,
     so that machine availability and performance are computed by the one KPI definition)."""
     engine = engine or get_engine()
-    frames = dict(load_kinds(PLANNING_KINDS, engine))
+    frames = kind_frames.whole_kinds(engine, PLANNING_KINDS)
     frames["production_fact"] = load_facts(engine)["production"]
     return frames
 
@@ -189,7 +189,7 @@ def load_manpower_frames(engine: Engine | None = None) -> dict[str, pl.DataFrame
     engine = engine or get_engine()
     facts = load_facts(engine)
     return {"attendance": facts["attendance"], "employees": facts["employees"],
-            "work_tickets": load_kinds(("work_tickets",), engine)["work_tickets"]}
+            "work_tickets": kind_frames.whole_kinds(engine, ("work_tickets",))["work_tickets"]}
 
 
 __all__ = ["Facts", "FrameFacts", "clear_cache", "kinds_for", "load_facts", "load_manpower_frames", "load_planning_frames"]

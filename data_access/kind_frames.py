@@ -29,6 +29,7 @@ from sqlalchemy.engine import Engine
 from data_access import snapshots
 from data_access.cache import cache_for
 from data_access.cache import clear as clear_caches
+from data_access.db import data_version
 from data_access.loaders import (SMALL_KINDS, Window, cache_kind, cached_kind, conform, date_where, first_date,
                                  kind_query, load_kind, parallel_reads, read_sql_many)
 
@@ -167,6 +168,7 @@ def take(engine: Engine, version: int, kind: str, window: Window | None = None,
     """A kind's frame: read whole (load_kind's cache), or — by column, or for a window — the held read
     (read() it first to read several kinds at once), taken so that it is not kept."""
     if columns is None and window is None:
+        read(engine, version, [kind])  # its snapshot, or SQL, into load_kind's cache
         return load_kind(kind, engine, version)
     cols = {kind: columns} if columns else {}
     windowed = (kind,) if window is not None else ()
@@ -176,6 +178,14 @@ def take(engine: Engine, version: int, kind: str, window: Window | None = None,
         return hit
     # another session building from the same read took it meanwhile: a read of its own
     return _fetch(engine, version, [kind], window, windowed, cols)[kind]
+
+
+def whole_kinds(engine: Engine, names: Iterable[str], version: int | None = None) -> dict[str, pl.DataFrame]:
+    """Several kinds read whole at one data version (their snapshots, else SQL in one concurrent round)."""
+    version = data_version(engine) if version is None else version
+    names = list(dict.fromkeys(names))
+    read(engine, version, names)
+    return {name: load_kind(name, engine, version) for name in names}
 
 
 def known_first_date(engine: Engine, version: int, kind: str) -> date:
