@@ -74,7 +74,21 @@ def sqlite_is_current(database: str) -> bool:
             version, stamp = conn.execute("SELECT version, stamp FROM data_version WHERE id = 1").fetchone()
     except (sqlite3.Error, TypeError):
         return False
-    return _state_dir(_beside(database), version, stamp).is_dir()
+    return bool(stamp) and _state_dir(_beside(database), version, stamp).is_dir()
+
+
+def _state(engine: Engine) -> tuple[int, str] | None:
+    """The database's (version, stamp); None when it has no stamp (not migrated to 0015 yet: a CLI run
+    before `plantkpi init`), and then no snapshot is read or written."""
+    import sqlalchemy as sa
+
+    from data_access.db import data_state
+
+    try:
+        version, stamp = data_state(engine)
+    except sa.exc.SQLAlchemyError:
+        return None
+    return (version, stamp) if stamp else None
 
 
 def _file_name(kind: str) -> str:
@@ -93,15 +107,14 @@ def current_dir(engine: Engine, version: int) -> Path | None:
     """The snapshot directory of the state the database is in, when that is still `version` (asked once
     per version: the "snapshots" section of the version's cache)."""
     from data_access.cache import cache_for
-    from data_access.db import data_state
 
     base = root(engine)
     if base is None:
         return None
 
     def look() -> Path | None:
-        now, stamp = data_state(engine)
-        return _state_dir(base, now, stamp) if now == version else None
+        state = _state(engine)
+        return _state_dir(base, *state) if state is not None and state[0] == version else None
 
     return cache_for(engine.url, version).get_or_build("snapshots", "dir", look)
 
@@ -132,13 +145,12 @@ def read(engine: Engine, version: int, kind: str, columns: Iterable[str] | None 
 
 
 def missing(engine: Engine, kinds: Iterable[str]) -> list[str]:
-    """The kinds without a snapshot of the database's current state."""
-    from data_access.db import data_state
-
+    """The kinds without a snapshot of the database's current state (none when there can be none)."""
     base = root(engine)
-    if base is None:
+    state = _state(engine) if base is not None else None
+    if state is None:
         return []
-    directory = _state_dir(base, *data_state(engine))
+    directory = _state_dir(base, *state)
     return [k for k in kinds if not (directory / _file_name(k)).exists()]
 
 
@@ -146,19 +158,18 @@ def build(engine: Engine, kinds: Iterable[str] | None = None) -> list[str]:
     """Write the snapshots the current state lacks (default: every large kind), one kind at a time (only
     one whole kind in memory at once); none when a write lands meanwhile (the next build makes them).
     Returns the kinds written."""
-    from data_access.db import data_state
     from data_access.loaders import conform, kind_query, read_sql_many
 
     base = root(engine)
-    if base is None:
+    state = _state(engine) if base is not None else None
+    if state is None:
         return []
-    state = data_state(engine)
     directory = _state_dir(base, *state)
     written = []
     for kind in missing(engine, kinds if kinds is not None else large_kinds()):
         (frame,) = read_sql_many([kind_query(kind) + " ORDER BY id"], engine)
         frame = conform(frame, kind)
-        if data_state(engine) != state:
+        if _state(engine) != state:
             return written  # a write landed: this state is history already
         path = directory / _file_name(kind)
         partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")

@@ -158,3 +158,16 @@ def test_an_unwritable_place_writes_nothing_and_reads_sql(demo, tmp_path, monkey
     with demo.connect() as conn:
         rows = conn.execute(sa.text("SELECT COUNT(*) FROM scrap")).scalar()
     assert load_facts(demo, ["scrap"])["scrap"].height == rows
+
+
+def test_a_database_not_migrated_to_the_stamp_reads_sql(demo):
+    """A CLI run against a database of the release before (no stamp yet: `plantkpi init` not run since
+    the upgrade) neither writes nor reads a snapshot, and still answers."""
+    with demo.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE data_version DROP COLUMN stamp"))
+    assert snapshots.build(demo) == []
+    assert snapshots.missing(demo, ["production"]) == []  # nothing to write either
+    clear_cache()
+    with demo.connect() as conn:
+        rows = conn.execute(sa.text("SELECT COUNT(*) FROM production")).scalar()
+    assert load_facts(demo, ["production"])["production"].height == rows
