@@ -45,9 +45,8 @@ def pool_size() -> int:
 
 def _from_ipc_file(path: str) -> pl.DataFrame:
     import polars as pl
-    import pyarrow as pa
 
-    return pl.from_arrow(pa.ipc.open_file(pa.memory_map(path)).read_all(), rechunk=False)
+    return pl.read_ipc(path)
 
 
 class _NoSpace(Exception):
