@@ -23,7 +23,9 @@ import sys
 from datetime import date
 
 import openpyxl
+import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
 from dashboard.commands.payroll import month_pay_sheet
 from dashboard.kpi import Filters, compute_one
@@ -115,3 +117,27 @@ def test_payroll_command_writes_typed_numbers_in_chinese(march, tmp_path):
     bad = subprocess.run([sys.executable, "-m", "dashboard.cli", "payroll", "--month", "2026-13", "--out",
                           str(tmp_path / "x.xlsx")], env=env, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "2026-13" in bad.stderr and not (tmp_path / "x.xlsx").exists()
+
+
+def test_pay_reads_the_tickets_by_column_and_keeps_no_whole_ticket_frame(march):
+    """Memory (15.2): the pay fact reads only the work-ticket columns it uses (kind_frames' held reads,
+    taken once), so the whole work_tickets frame is not kept beside the fact (large demo: 164 MB); the
+    fact is the same as one built from the whole kinds in memory, its piece pay as computed by hand."""
+    from dashboard.facts import FrameFacts, load_manpower_frames
+    from dashboard.kpi.facts import FACTS
+    from data_access.loaders import load_kinds
+
+    facts = load_facts(march)
+    pay = facts["pay"]
+    assert "work_tickets" not in facts.cache.keys("kinds")
+    piece = pay.filter(pl.col("piece_pay") > 0).sort("date")
+    assert piece.select("employee", "pieces", "rate", "piece_pay").rows() == [
+        ("E-1", 1000.0, 0.10, pytest.approx(1000 * 0.10)), ("E-1", 1000.0, 0.12, pytest.approx(1000 * 0.12))]
+    whole = load_kinds(FACTS["pay"].inputs + FACTS["sales"].inputs + FACTS["order_shipments"].inputs
+                       + FACTS["order_lines"].inputs, march)
+    fresh = FrameFacts(whole)["pay"]
+    key = ["date", "employee", "basis", "product", "hours"]
+    assert_frame_equal(pay.sort(key), fresh.sort(key))
+    # the capacity page's manpower load still gets the whole kind, read on its own
+    tickets = load_manpower_frames(march)["work_tickets"]
+    assert {"shift", "scrap_qty"} <= set(tickets.columns) and tickets["good_qty"].sum() == 2000

@@ -305,13 +305,13 @@ def _maintenance(i: FactInputs) -> pl.DataFrame:
 
 @fact("inspections", ("inspections", "products", "reasons", "machines"), windowed=True,
       dims=("date", "line", "machine", "product", "reason", "stage", "supplier", "material"),
-      columns={"inspections": ("date", "stage", "lot_no", "item_code", "supplier_code", "machine_code", "inspected_qty",
+      columns={"inspections": ("date", "stage", "item_code", "supplier_code", "machine_code", "inspected_qty",
                                "passed_first_qty", "rejected_qty", "reason_code", "disposition")})
 def _inspections(i: FactInputs) -> pl.DataFrame:
     rows = i.kind("inspections").rename({"machine_code": "machine", "supplier_code": "supplier"})
     products = i.kind("products").get_column("product_code").to_list()
     return (_reason_label(rows, i.kind("reasons")).join(_machine_lines(i), on="machine", how="left")
-            .select("date", "stage", "lot_no", "machine", "line", "supplier", "reason", "disposition",
+            .select("date", "stage", "machine", "line", "supplier", "reason", "disposition",
                     product=pl.when(pl.col("item_code").is_in(products)).then(pl.col("item_code")),
                     material=pl.when(~pl.col("item_code").is_in(products)).then(pl.col("item_code")),
                     inspected_qty="inspected_qty", passed_first_qty="passed_first_qty",
@@ -474,7 +474,8 @@ def pay_rows(tickets: pl.DataFrame, rates: pl.DataFrame, routings: pl.DataFrame,
 
 
 @fact("pay", ("work_tickets", "wage_rates", "routings", "attendance", "employees", "customers"), uses=("sales",),
-      dims=("date", "product", "department", "employee"))
+      dims=("date", "product", "department", "employee"),
+      columns={"work_tickets": ("date", "employee_code", "machine_code", "product_code", "good_qty", "hours")})
 def _pay(i: FactInputs) -> pl.DataFrame:
     return pay_rows(i.kind("work_tickets"), i.kind("wage_rates"), i.kind("routings"), i.kind("attendance"),
                     i.kind("employees"), i.fact("sales"))
