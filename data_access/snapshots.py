@@ -155,11 +155,9 @@ def missing(engine: Engine, kinds: Iterable[str]) -> list[str]:
 
 
 def build(engine: Engine, kinds: Iterable[str] | None = None) -> list[str]:
-    """Write the snapshots the current state lacks (default: every large kind), one kind at a time (only
-    one whole kind in memory at once); none when a write lands meanwhile (the next build makes them).
-    Returns the kinds written."""
-    from data_access.loaders import conform, kind_query, read_sql_many
-
+    """Write the snapshots the current state lacks (default: every large kind), kind by kind, each in
+    chunks of CHUNK_ROWS ids (the builder holds a few chunks, never a whole kind); none when a write
+    lands meanwhile (the next build makes them). Returns the kinds written."""
     base = root(engine)
     state = _state(engine) if base is not None else None
     if state is None:
@@ -167,15 +165,14 @@ def build(engine: Engine, kinds: Iterable[str] | None = None) -> list[str]:
     directory = _state_dir(base, *state)
     written = []
     for kind in missing(engine, kinds if kinds is not None else large_kinds()):
-        (frame,) = read_sql_many([kind_query(kind) + " ORDER BY id"], engine)
-        frame = conform(frame, kind)
-        if _state(engine) != state:
-            return written  # a write landed: this state is history already
         path = directory / _file_name(kind)
         partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             directory.mkdir(parents=True, exist_ok=True)
-            frame.write_ipc(partial, compression="uncompressed")
+            _write(engine, kind, partial)
+            if _state(engine) != state:
+                partial.unlink()
+                return written  # a write landed: this state is history already
             os.replace(partial, path)
         except OSError:  # a read-only directory or a full disk: the readers keep reading SQL
             with contextlib.suppress(OSError):
@@ -184,6 +181,33 @@ def build(engine: Engine, kinds: Iterable[str] | None = None) -> list[str]:
         written.append(kind)
     _prune(base, keep=directory)
     return written
+
+
+CHUNK_ROWS = 250_000  # ids per read while writing a snapshot
+
+
+def _write(engine: Engine, kind: str, path: Path) -> None:
+    """The kind in id order as an Arrow IPC file of one record batch per chunk of ids, conform()'s dtypes;
+    the chunks are read as many at once as there are reader processes."""
+    import pyarrow as pa
+    import sqlalchemy as sa
+
+    from data_access.loaders import conform, kind_query, parallel_reads, read_sql_many
+
+    with engine.connect() as conn:
+        low, high = conn.execute(sa.text(f'SELECT MIN(id), MAX(id) FROM "{kind}"')).one()
+    select = kind_query(kind)
+    queries = ([f"{select} WHERE id > {a} AND id <= {min(a + CHUNK_ROWS, high)} ORDER BY id"
+                for a in range(low - 1, high, CHUNK_ROWS)] if low is not None else [select])
+    group = parallel_reads()
+    writer = None
+    with pa.OSFile(str(path), "wb") as sink:
+        for first in range(0, len(queries), group):
+            for raw in read_sql_many(queries[first:first + group], engine):
+                table = conform(raw, kind).to_arrow()
+                writer = writer or pa.ipc.new_file(sink, table.schema)
+                writer.write_table(table)
+        writer.close()
 
 
 def _prune(base: Path, keep: Path) -> None:
