@@ -1,6 +1,7 @@
 """Columnar snapshots: the large kinds of one database at one state of its data, as Arrow IPC files that
-the app and the CLI memory-map instead of reading the rows from SQL again (issue 15: a CLI run or an app
-start reads a million rows in milliseconds instead of a second or more).
+the app and the CLI scan instead of reading the rows from SQL again (issue 15: a CLI run or an app
+start reads a million rows in milliseconds instead of a second or more). A dated kind is cut into one
+file per month of its date field, so a one-month question scans one month's file, not the history.
 
 A snapshot belongs to a state of the data: (version, stamp) of data_access.db.data_state, which every
 write changes (bump_version draws a new random stamp, so a database rebuilt at the same path or restored
@@ -92,11 +93,36 @@ def _state(engine: Engine) -> tuple[int, str] | None:
 
 
 def _file_name(kind: str) -> str:
-    """The kind and a digest of its columns and their types: another schema, another file."""
+    """The kind's directory: its name and a digest of its columns and their types (another schema,
+    another directory). It holds one file per month of the kind's date field (`2026-11.arrow`, and
+    `none.arrow` for rows without a date), or `all.arrow` for a kind without a daily date field."""
     from data_access.loaders import schema_of
 
     schema = ",".join(f"{c}:{t}" for c, t in schema_of(kind).items())
-    return f"{kind}-{hashlib.sha1(schema.encode()).hexdigest()[:10]}.arrow"
+    return f"{kind}-{hashlib.sha1(schema.encode()).hexdigest()[:10]}"
+
+
+def _month_field(kind: str) -> str | None:
+    """The date field a kind's snapshot is cut into months by (a date or timestamp: not a 'YYYY-MM' text)."""
+    from data_access.kinds import KINDS
+
+    field = KINDS[kind].date_field
+    return field if field and not KINDS[kind].field(field).field_type.monthly else None
+
+
+def _parts(directory: Path, window: Window | None) -> list[Path]:
+    """The month files a window touches (every file without one; rows without a date are in no window)."""
+    files = sorted(directory.glob("*.arrow"))
+    if window is None:
+        return files
+
+    def touched(name: str) -> bool:
+        if name == "all":
+            return True
+        return name != "none" and any((lo is None or name >= f"{lo:%Y-%m}") and (hi is None or name <= f"{hi:%Y-%m}")
+                                      for lo, hi in window)
+
+    return [f for f in files if touched(f.stem)]
 
 
 def _state_dir(base: Path, version: int, stamp: str | None) -> Path:
@@ -127,19 +153,25 @@ def read(engine: Engine, version: int, kind: str, columns: Iterable[str] | None 
 
     from data_access.loaders import window_filter
 
+    from data_access.loaders import schema_of, window_filter
+
     directory = current_dir(engine, version)
     if directory is None:
         return None
     path = directory / _file_name(kind)
-    if not path.exists():
+    if not path.is_dir():
         return None
-    # polars' own IPC scan (no pyarrow import for a CLI run): only these columns, the window's rows
-    scan = pl.scan_ipc(path)
+    columns = list(columns) if columns is not None else list(schema_of(kind))
+    parts = _parts(path, window)
+    if not parts:  # no row of the kind in the window
+        return pl.DataFrame(schema={c: schema_of(kind)[c] for c in columns})
+    # polars' own IPC scan (no pyarrow import for a CLI run): the window's months, these columns, its rows
+    scan = pl.scan_ipc(parts)
     condition = window_filter(kind, window) if window else None
     if condition is not None:
         scan = scan.filter(condition)
     try:
-        return (scan.select(list(columns)) if columns is not None else scan).collect()
+        return scan.select(columns).collect()
     except (OSError, pl.exceptions.PolarsError):  # pruned meanwhile (a newer state's was written): SQL
         return None
 
@@ -168,15 +200,18 @@ def build(engine: Engine, kinds: Iterable[str] | None = None) -> list[str]:
         path = directory / _file_name(kind)
         partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
-            directory.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(partial, ignore_errors=True)
+            partial.mkdir(parents=True)
             _write(engine, kind, partial)
             if _state(engine) != state:
-                partial.unlink()
+                shutil.rmtree(partial, ignore_errors=True)
                 return written  # a write landed: this state is history already
-            os.replace(partial, path)
+            os.rename(partial, path)  # whole or not at all (another builder's, there first, stays)
         except OSError:  # a read-only directory or a full disk: the readers keep reading SQL
-            with contextlib.suppress(OSError):
-                partial.unlink(missing_ok=True)
+            shutil.rmtree(partial, ignore_errors=True)
+            if path.is_dir():
+                written.append(kind)
+                continue
             return written
         written.append(kind)
     _prune(base, keep=directory)
@@ -186,9 +221,11 @@ def build(engine: Engine, kinds: Iterable[str] | None = None) -> list[str]:
 CHUNK_ROWS = 250_000  # ids per read while writing a snapshot
 
 
-def _write(engine: Engine, kind: str, path: Path) -> None:
-    """The kind in id order as an Arrow IPC file of one record batch per chunk of ids, conform()'s dtypes;
-    the chunks are read as many at once as there are reader processes."""
+def _write(engine: Engine, kind: str, directory: Path) -> None:
+    """The kind as Arrow IPC files in `directory`, one per month of its date field (_file_name), rows in
+    id order within each, conform()'s dtypes. Read in chunks of CHUNK_ROWS ids, as many at once as there
+    are reader processes; each chunk's rows go to the files of their months (a record batch each)."""
+    import polars as pl
     import pyarrow as pa
     import sqlalchemy as sa
 
@@ -199,15 +236,31 @@ def _write(engine: Engine, kind: str, path: Path) -> None:
     select = kind_query(kind)
     queries = ([f"{select} WHERE id > {a} AND id <= {min(a + CHUNK_ROWS, high)} ORDER BY id"
                 for a in range(low - 1, high, CHUNK_ROWS)] if low is not None else [select])
-    group = parallel_reads()
-    writer = None
-    with pa.OSFile(str(path), "wb") as sink:
+    field, group = _month_field(kind), parallel_reads()
+    files: dict[str, tuple] = {}  # part name -> (sink, writer)
+    try:
         for first in range(0, len(queries), group):
             for raw in read_sql_many(queries[first:first + group], engine):
-                table = conform(raw, kind).to_arrow()
-                writer = writer or pa.ipc.new_file(sink, table.schema)
-                writer.write_table(table)
-        writer.close()
+                frame = conform(raw, kind)
+                if field is None:
+                    parts = {"all": frame}
+                else:
+                    months = frame.get_column(field).dt.strftime("%Y-%m").fill_null("none")
+                    parts = {name: frame.filter(months == name) for name in months.unique().sort()}
+                for name, part in parts.items():
+                    table = part.to_arrow()
+                    if name not in files:
+                        sink = pa.OSFile(str(directory / f"{name}.arrow"), "wb")
+                        files[name] = (sink, pa.ipc.new_file(sink, table.schema))
+                    files[name][1].write_table(table)
+        if not files:  # an empty kind: one empty file, so that its snapshot is there
+            table = conform(pl.DataFrame(), kind).to_arrow()
+            with pa.OSFile(str(directory / "all.arrow"), "wb") as sink, pa.ipc.new_file(sink, table.schema) as w:
+                w.write_table(table)
+    finally:
+        for sink, writer in files.values():
+            writer.close()
+            sink.close()
 
 
 def _prune(base: Path, keep: Path) -> None:

@@ -21,10 +21,11 @@ from data_access.loaders import as_window, conform, kind_query, read_sql
 from seed.demo import load_demo
 from tests.test_pushdown import REQUESTS, TODAY, _cli_json, _same_figures
 
-# none; a month; a period and last year's; open before; open after
+# none; a month; a period and last year's; open before; open after; mid-month to mid-month; no data at all
 WINDOWS = [None, (date(2026, 10, 1), date(2026, 10, 31)),
            ((date(2026, 10, 1), date(2026, 10, 31)), (date(2025, 10, 1), date(2025, 10, 31))),
-           (None, date(2026, 3, 31)), (date(2026, 9, 15), None)]
+           (None, date(2026, 3, 31)), (date(2026, 9, 15), None), (date(2026, 8, 20), date(2026, 10, 9)),
+           (date(2031, 1, 1), date(2031, 1, 31))]
 
 
 @pytest.fixture
