@@ -1,6 +1,6 @@
 """Data kind `work_tickets` (工票, Production): one worker's output on one operation in one shift, the
 basis of piece-rate pay. The product must have a routing on the machine (the operation it belongs to)."""
-from data_access.kinds.base import Kind, code, day, qty, text
+from data_access.kinds.base import Kind, code, day, qty
 
 KIND = Kind(
     "work_tickets", "Work tickets", "工票", "production", position=4, date_field="date",
