@@ -25,7 +25,17 @@ from data_access.sqlite_reader import pool_size, read_sqlite, read_sqlite_here, 
 
 
 def schema_of(kind_name: str) -> dict[str, pl.DataType]:
-    """The polars schema of a kind's table (system columns first)."""
+    """The polars schema of a kind frame as the app reads it (conform; system columns first): codes
+    are Categorical (Field.frame_dtype), the rest as text_schema_of."""
+    kind = KINDS[kind_name]
+    schema = {"id": pl.Int64, "batch_id": pl.Int64}
+    schema.update({f.name: f.frame_dtype for f in kind.fields})
+    return schema
+
+
+def text_schema_of(kind_name: str) -> dict[str, pl.DataType]:
+    """The polars schema of a kind's rows as a file, a form or the editor holds them (system columns
+    first): each field's type's dtype (FieldType.polars), codes as text."""
     kind = KINDS[kind_name]
     schema = {"id": pl.Int64, "batch_id": pl.Int64}
     schema.update({f.name: f.field_type.polars for f in kind.fields})
@@ -108,9 +118,9 @@ def conform(frame: pl.DataFrame, kind_name: str, columns: list[str] | None = Non
         return pl.DataFrame(schema=schema)
     kind = KINDS[kind_name]
     blank = [f.name for f in kind.fields if f.name in schema and stores_empty_as_blank(kind, f)]
-    frame = conform_types(frame, schema)
     if blank:
-        frame = frame.with_columns(pl.col(c).replace("", None) for c in blank)
+        frame = frame.with_columns(pl.col(c).replace("", None) for c in blank if c in frame.columns)
+    frame = conform_types(frame, schema)
     return frame.select(pl.col(c) if c in frame.columns else pl.lit(None, t).alias(c) for c, t in schema.items())
 
 

@@ -35,16 +35,17 @@ def case():
     employees = pl.DataFrame({"employee": ["E1", "E2", "E3", "E4"],
                               "department": ["production", "production", "production", "quality"],
                               "hire_date": [date(2020, 1, 1)] * 4, "leave_date": [None] * 4},
-                             schema_overrides={"leave_date": pl.Date})
+                             schema_overrides={"employee": pl.Categorical, "leave_date": pl.Date})  # the fact's dtypes
     workdays = [TODAY - timedelta(days=d) for d in range(1, 29) if (TODAY - timedelta(days=d)).weekday() < 5]
     assert len(workdays) == 20
     rows = [(d, e, "production" if e != "E4" else "quality", h) for d in workdays
             for e, h in (("E1", 8.0), ("E2", 4.0), ("E3", 8.0), ("E4", 8.0))]
     rows += [(date(2026, 3, 9) + timedelta(days=i), "E3", "production", 6.0) for i in range(3)]  # entered ahead
-    attendance = pl.DataFrame(rows, schema={"date": pl.Date, "employee": pl.String, "department": pl.String,
+    attendance = pl.DataFrame(rows, schema={"date": pl.Date, "employee": pl.Categorical, "department": pl.String,
                                             "scheduled_h": pl.Float64}, orient="row")
     tickets = pl.DataFrame({"date": [TODAY - timedelta(days=2)] * 4, "employee_code": ["E1", "E2", "E3", "E3"],
-                            "machine_code": ["M1", "M1", "M2", "M1"], "hours": [8.0, 4.0, 6.0, 2.0]})
+                            "machine_code": ["M1", "M1", "M2", "M1"], "hours": [8.0, 4.0, 6.0, 2.0]},
+                           schema_overrides={"employee_code": pl.Categorical, "machine_code": pl.Categorical})  # the kind's
     projection = project(frames, TODAY)
     return projection, frames, attendance, employees, tickets
 

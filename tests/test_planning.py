@@ -18,7 +18,7 @@ from data_access.planning_data import PLANNING_KINDS
 TODAY = date(2026, 3, 4)
 W0, W1, W2, W3 = date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 16), date(2026, 3, 23)
 
-FACT_SCHEMA = {"date": pl.Date, "machine": pl.String, "product": pl.String, "planned_min": pl.Float64,
+FACT_SCHEMA = {"date": pl.Date, "machine": pl.Categorical, "product": pl.Categorical, "planned_min": pl.Float64,
                "downtime_min": pl.Float64, "total_qty": pl.Int64, "good_qty": pl.Int64, "ideal_cycle_s": pl.Float64}
 
 

@@ -38,7 +38,7 @@ def _rule_violations(kind_name: str, frame: pl.DataFrame, known: dict[str, pl.Da
     kind = KINDS[kind_name]
     problems = []
     for f in kind.fields:
-        col = frame[f.name]
+        col = frame[f.name].cast(pl.String) if f.is_code else frame[f.name]  # a code as its text
         blank_in_key = not f.required and f.name in kind.key and f.field_type.text
         values = col.filter(col != "") if blank_in_key else col.drop_nulls()
         if f.required and col.null_count():

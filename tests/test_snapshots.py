@@ -146,7 +146,7 @@ def test_every_whole_history_fact_from_snapshots_is_the_one_from_sql(demo, monke
     for name, frame in expected.items():
         got = from_snapshots[name]
         assert got.columns == frame.columns, name
-        keys = [c for c in frame.columns if frame.schema[c].is_numeric() or frame.schema[c] in (pl.String, pl.Date)]
+        keys = [c for c in frame.columns if frame.schema[c].is_numeric() or frame.schema[c] in (pl.String, pl.Categorical, pl.Date)]
         assert_frame_equal(got.sort(keys, nulls_last=True), frame.sort(keys, nulls_last=True), check_exact=False,
                            rel_tol=1e-9), name
 

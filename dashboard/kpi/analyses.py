@@ -65,7 +65,7 @@ def scrap_pareto(facts: Mapping[str, pl.DataFrame], by: str, filters: Filters | 
         return pareto("scrap_qty", facts, by, filters, **kw)
     min_share, max_categories = kw.pop("min_share", 0.02), kw.pop("max_categories", 10)
     by_reason = measures_table(["scrap_reason_qty"], facts, ["reason"], filters, **kw).select(
-        category="reason", value="scrap_reason_qty")
+        category=pl.col("reason").cast(pl.String), value="scrap_reason_qty")
     if filters.reason is None:
         produced = measures_table(["scrap"], facts, [], filters, **kw).item(0, "scrap") or 0.0
         unexplained = produced - (by_reason.get_column("value").sum() or 0.0)

@@ -445,7 +445,7 @@ def pay_rows(tickets: pl.DataFrame, rates: pl.DataFrame, routings: pl.DataFrame,
                      **(zero | {"piece_pay": pl.col("good_qty") * pl.col("piece_rate").fill_null(0.0)})))
     worked = (attendance.rename({"employee_code": "employee"}).join(people, on="employee", how="inner")
               .filter(pl.col("basis").is_in(["hourly", "piece"]))
-              .select("date", "employee", product=pl.lit(None, pl.String), seq=pl.lit(None, pl.Int64),
+              .select("date", "employee", product=pl.lit(None, pl.Categorical), seq=pl.lit(None, pl.Int64),
                       pieces=pl.lit(0.0), rate=pl.lit(None, pl.Float64),
                       hours=pl.col("worked_h").cast(pl.Float64), overtime_h=pl.col("overtime_h").cast(pl.Float64),
                       **(zero | {"hourly_pay": pl.when(pl.col("basis") == "hourly")
@@ -459,13 +459,13 @@ def pay_rows(tickets: pl.DataFrame, rates: pl.DataFrame, routings: pl.DataFrame,
     share = ((employed_to - employed_from).dt.total_days() + 1).clip(0) / month_end.dt.day()
     salary = (people.filter((pl.col("basis") == "salary") & pl.col("monthly_salary").is_not_null())
               .join(months, how="cross")
-              .select("date", "employee", product=pl.lit(None, pl.String), seq=pl.lit(None, pl.Int64),
+              .select("date", "employee", product=pl.lit(None, pl.Categorical), seq=pl.lit(None, pl.Int64),
                       pieces=pl.lit(0.0), rate=pl.lit(None, pl.Float64), hours=pl.lit(0.0), overtime_h=pl.lit(0.0),
                       **(zero | {"salary": (pl.col("monthly_salary") * share).round(2)}))
               .filter(pl.col("salary") > 0))
     commission = (sales.join(people.select(salesperson="employee", rate_="commission_rate"), on="salesperson",
                              how="inner").filter(pl.col("rate_") > 0)
-                  .select("date", employee="salesperson", product=pl.lit(None, pl.String), seq=pl.lit(None, pl.Int64),
+                  .select("date", employee="salesperson", product=pl.lit(None, pl.Categorical), seq=pl.lit(None, pl.Int64),
                           pieces=pl.lit(0.0), rate=pl.lit(None, pl.Float64), hours=pl.lit(0.0),
                           overtime_h=pl.lit(0.0), **(zero | {"commission": pl.col("revenue") * pl.col("rate_")})))
     rows = pl.concat([piece, worked, salary, commission], how="vertical_relaxed")
@@ -551,7 +551,7 @@ def employee_departments(employees: pl.DataFrame, hr_events: pl.DataFrame | None
     department: so HR may keep the register's department current (and write from:) or leave it as
     hired. Other transfer details (a move between lines, "INJ -> DMC") and departments not in `departments` change
     nothing."""
-    schema = {"employee": pl.String, "department": pl.String, "start": pl.Date, "end": pl.Date}
+    schema = {"employee": pl.Categorical, "department": pl.String, "start": pl.Date, "end": pl.Date}
     if employees.height == 0:
         return pl.DataFrame(schema=schema)
     first = employees.select("employee", "department", start=pl.col("hire_date"))

@@ -31,7 +31,7 @@ ABSENCE_TYPES = {"leave": ("leave", "请假"), "sick": ("sick", "病假"), "abse
 
 def monthly_overtime(attendance: pl.DataFrame, cal: PlantCalendar | None = None) -> pl.DataFrame:
     """date (first day of the statistics month), employee, department, overtime_h: each employee's month."""
-    schema = {"date": pl.Date, "employee": pl.String, "department": pl.String, "overtime_h": pl.Float64}
+    schema = {"date": pl.Date, "employee": pl.Categorical, "department": pl.String, "overtime_h": pl.Float64}
     if attendance.height == 0:
         return pl.DataFrame(schema=schema)
     return (attendance.group_by(calendar.grain_key("month", cal).alias("date"), "employee")
@@ -52,7 +52,8 @@ def overtime_over_limit(attendance: pl.DataFrame, employees: pl.DataFrame | None
         month=calendar.grain_label("month", cal), over_h=pl.col("overtime_h") - limit_h)
     if employees is not None and "name" in employees.columns:
         code = "employee_code" if "employee_code" in employees.columns else "employee"
-        out = out.join(employees.select(employee=pl.col(code), name=pl.col("name")), on="employee", how="left")
+        names = employees.select(employee=pl.col(code).cast(out.schema["employee"]), name=pl.col("name"))  # codes as text too
+        out = out.join(names, on="employee", how="left")
     else:
         out = out.with_columns(name=pl.lit(None, pl.String))
     return (out.sort(["date", "overtime_h", "employee"], descending=[False, True, False])
@@ -73,8 +74,8 @@ def injuries(hr_events: pl.DataFrame, employees: pl.DataFrame | None = None) -> 
     """date, employee, name, department, detail, cost: the work injuries (hr_events event = injury)."""
     rows = hr_events.filter(pl.col("event") == "injury")
     if employees is not None and "name" in employees.columns and "name" not in rows.columns:
-        rows = rows.join(employees.select(employee=pl.col("employee_code"), name=pl.col("name")), on="employee",
-                         how="left")
+        rows = rows.join(employees.select(employee=pl.col("employee_code").cast(rows.schema["employee"]),
+                                          name=pl.col("name")), on="employee", how="left")
     if "name" not in rows.columns:
         rows = rows.with_columns(name=pl.lit(None, pl.String))
     return rows.sort("date", "employee").select("date", "employee", "name", "department", "detail", "cost")

@@ -82,7 +82,7 @@ def open_purchase_lines(frames: Frames) -> pl.DataFrame:
 
 
 MRP_SCHEMA = {
-    "material_code": pl.String, "week": pl.Date, "on_hand_start": pl.Float64, "gross_requirement": pl.Float64,
+    "material_code": pl.Categorical, "week": pl.Date, "on_hand_start": pl.Float64, "gross_requirement": pl.Float64,
     "scheduled_receipts": pl.Float64, "projected_on_hand": pl.Float64, "safety_stock": pl.Float64,
     "net_requirement": pl.Float64, "planned_receipt": pl.Float64, "ending_on_hand": pl.Float64,
     "need_date": pl.Date, "lead_time_days": pl.Int64, "release_date": pl.Date, "shortage": pl.Boolean,

@@ -51,7 +51,7 @@ def priority_list(frames: Frames, today: date, weights: PriorityWeights = Priori
     per_line = (projection.operations.join(overloaded, on=["machine_code", "week"], how="left")
                 .group_by("order_no", "line_no")
                 .agg(bottleneck_machines=pl.col("machine_code").filter(pl.col("on_bottleneck").fill_null(False))
-                     .unique().sort().str.join(", ")))
+                     .cast(pl.String).unique().sort().str.join(", ")))
     most_steps = lines.get_column("n_steps").max() or 0
     days_to_due = (pl.col("promised_date") - pl.lit(today)).dt.total_days()
     ranked = (lines.join(per_line, on=["order_no", "line_no"], how="left")

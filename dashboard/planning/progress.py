@@ -37,7 +37,7 @@ STATUS_ORDER = {"late": 0, "projected_late": 1, "behind": 2, "on_track": 3}
 def _finished_output(frames: Frames, today: date) -> pl.DataFrame:
     """date, product_code, good_qty of the rows at each product's last operation, up to today."""
     fact = frames.get("production_fact")
-    schema = {"date": pl.Date, "product_code": pl.String, "good_qty": pl.Float64}
+    schema = {"date": pl.Date, "product_code": pl.Categorical, "good_qty": pl.Float64}
     if fact is None or fact.height == 0:
         return pl.DataFrame(schema=schema)
     last = (routing_steps(frames).filter(pl.col("step") == pl.col("n_steps"))

@@ -53,16 +53,16 @@ STATUSES = ("late", "projected_late", "on_track")
 _EPS = 1e-9  # an operation needing exactly a day's hours finishes on that day
 
 LINE_SCHEMA = {
-    "sequence": pl.Int64, "order_no": pl.String, "line_no": pl.Int64, "customer_code": pl.String,
-    "abc_class": pl.String, "product_code": pl.String, "order_date": pl.Date, "promised_date": pl.Date,
+    "sequence": pl.Int64, "order_no": pl.Categorical, "line_no": pl.Int64, "customer_code": pl.Categorical,
+    "abc_class": pl.String, "product_code": pl.Categorical, "order_date": pl.Date, "promised_date": pl.Date,
     "qty": pl.Float64, "shipped_qty": pl.Float64, "remaining_qty": pl.Float64, "n_steps": pl.Int64,
     "from_stock": pl.Float64, "from_wip": pl.Float64, "to_make": pl.Float64, "required_h": pl.Float64,
     "projected_finish": pl.Date, "lateness_days": pl.Int64, "status": pl.String,
 }
 OP_SCHEMA = {
-    "sequence": pl.Int64, "order_no": pl.String, "line_no": pl.Int64, "product_code": pl.String,
+    "sequence": pl.Int64, "order_no": pl.Categorical, "line_no": pl.Int64, "product_code": pl.Categorical,
     "promised_date": pl.Date, "remaining_qty": pl.Float64, "seq": pl.Int64, "step": pl.Int64, "n_steps": pl.Int64,
-    "machine_code": pl.String, "ideal_cycle_s": pl.Float64, "efficiency": pl.Float64, "qty": pl.Float64,
+    "machine_code": pl.Categorical, "ideal_cycle_s": pl.Float64, "efficiency": pl.Float64, "qty": pl.Float64,
     "hours": pl.Float64, "op_date": pl.Date, "week": pl.Date, "start": pl.Date, "finish": pl.Date,
 }
 

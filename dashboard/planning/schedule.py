@@ -33,8 +33,8 @@ EFFICIENCY_LOOKBACK_DAYS = 28
 Frames = Mapping[str, pl.DataFrame]
 
 OPEN_LINE_SCHEMA = {
-    "order_no": pl.String, "line_no": pl.Int64, "customer_code": pl.String, "abc_class": pl.String,
-    "product_code": pl.String, "order_date": pl.Date, "promised_date": pl.Date, "qty": pl.Float64,
+    "order_no": pl.Categorical, "line_no": pl.Int64, "customer_code": pl.Categorical, "abc_class": pl.String,
+    "product_code": pl.Categorical, "order_date": pl.Date, "promised_date": pl.Date, "qty": pl.Float64,
     "shipped_qty": pl.Float64, "remaining_qty": pl.Float64,
 }
 
@@ -112,7 +112,7 @@ def stock_on_hand(frames: Frames, today: date, items: list[str], ignore_moves: t
     """item_code, on_hand, basis ('stocktake' or 'moves'), stocktake_date for every item of `items`, at today:
     the latest stocktake on or before today plus the signed moves after its date up to today; without a
     stocktake, opening 0 plus every move up to today. Moves of a type in `ignore_moves` are left out."""
-    wanted = pl.DataFrame({"item_code": items}, schema={"item_code": pl.String})
+    wanted = pl.DataFrame({"item_code": items}, schema={"item_code": pl.Categorical})
     # the moves of these items only: the history of every other item is not summed to be dropped
     moves = (frames["material_moves"].filter(pl.col("item_code").is_in(wanted.get_column("item_code"))
                                              & (pl.col("date") <= today) & ~pl.col("move").is_in(list(ignore_moves)))
@@ -180,7 +180,7 @@ def machine_efficiency(frames: Frames, today: date, lookback_days: int = EFFICIE
     machines = frames["machines"].select("machine_code")
     fact = frames.get("production_fact")
     if fact is None or fact.height == 0:
-        recent = pl.DataFrame(schema={"machine_code": pl.String, "availability": pl.Float64, "performance": pl.Float64})
+        recent = pl.DataFrame(schema={"machine_code": pl.Categorical, "availability": pl.Float64, "performance": pl.Float64})
     else:
         recent = (compute(["availability", "performance"], {"production": fact}, ["machine"],
                           Filters(date_from=today - timedelta(days=lookback_days), date_to=today - timedelta(days=1)))

@@ -152,7 +152,7 @@ def top_scrap_reasons(facts: Mapping[str, pl.DataFrame], filters: Filters, today
     """The n largest scrap reasons of the period (scrap Pareto by reason, shares of all scrap)."""
     pareto = scrap_pareto(facts, "reason", filters, today=today, min_share=0.0, max_categories=n)
     top = pareto.filter(pl.col("category") != "Other").head(n)
-    reasons = facts["reasons"].select(reason="reason_code", name_en="name_en", name_zh="name_zh")
+    reasons = facts["reasons"].select(reason=pl.col("reason_code").cast(pl.String), name_en="name_en", name_zh="name_zh")
     return (top.rename({"category": "reason", "value": "qty"}).join(reasons, on="reason", how="left")
             .with_columns(pl.col("name_en").fill_null(pl.col("reason")), pl.col("name_zh").fill_null(pl.col("reason")))
             .select("reason", "name_en", "name_zh", "qty", "share", "cum_share"))

@@ -313,7 +313,7 @@ def scatter(data: pl.DataFrame, *, x: str, y: str, x_title: str, y_title: str, s
     # "the same spot": one cell of a 25 x 15 grid over the plot, about a label's size
     spot = [(pl.col(x) / ((x_domain[1] - x_domain[0]) / 25)).round(0),
             (pl.col(y) / ((y_domain[1] - y_domain[0]) / 15)).round(0)]
-    data = data.with_columns(point_label=pl.col("code").sort().str.join(", ").over(spot),
+    data = data.with_columns(point_label=pl.col("code").cast(pl.String).sort().str.join(", ").over(spot),
                              first_at_point=pl.int_range(pl.len()).over(spot) == 0)
     # only the SCATTER_LABELS largest spots are named (the rest in the tooltip): labels never pile up
     spot_size = pl.when(pl.col("first_at_point")).then(pl.col(size).fill_null(0).max().over(spot))

@@ -24,7 +24,7 @@ def plain(text: object) -> str:
 
 def spreadsheet_csv(frame: pl.DataFrame) -> bytes:
     """CSV in UTF-8 with a BOM (so that Excel reads Chinese), formula-looking text made inert."""
-    safe = frame.with_columns(
-        pl.when(pl.col(c).str.contains(r"^[=+\-@]")).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
-        for c, dtype in frame.schema.items() if dtype == pl.String)
+    text = {c: pl.col(c).cast(pl.String) for c, dtype in frame.schema.items() if dtype in (pl.String, pl.Categorical)}
+    safe = frame.with_columns(pl.when(v.str.contains(r"^[=+\-@]")).then(pl.lit("'") + v).otherwise(v).alias(c)
+                              for c, v in text.items())
     return ("\ufeff" + safe.write_csv()).encode("utf-8")

@@ -62,6 +62,7 @@ ROW_UNITS = {"cost": "currency", "amount": "currency"}
 def _dashes_for_gaps(shown: pl.DataFrame, column_config: dict | None) -> tuple[pl.DataFrame, dict | None]:
     """An empty cell says "—", never "None" (what the grid prints for a null): text columns get the
     dash, a number column with gaps and no unit becomes text (a unit column is written by its unit)."""
+    shown = shown.with_columns(pl.selectors.categorical().cast(pl.String))  # codes are shown as the text they are
     shown = shown.with_columns(pl.selectors.string().fill_null(EMPTY), pl.selectors.float().fill_nan(None))
     config = dict(column_config or {})
     for name, dtype in shown.schema.items():

@@ -24,7 +24,7 @@ from data_access.ingest.problems import FileProblem, Msg, Problem, kind_label, p
 from data_access.ingest.read import RawTable, ReadInfo, column_names, read_upload
 from data_access.ingest.validate import check_routings, check_sums, database_problems, select_in
 from data_access.kinds import KINDS, get_kind
-from data_access.loaders import schema_of
+from data_access.loaders import text_schema_of
 from data_access.models import Batch, ReplacedRow, kind_table, stores_empty_as_blank, utcnow
 from data_access.permissions import PermissionDenied, ensure_can_write
 from data_access.store import audit, finish_batch, json_default, new_batch
@@ -460,7 +460,7 @@ def undo_batch(engine: Engine, batch_id: int, user: str) -> UndoResult:
                                                                "later": ", ".join(f"#{x}" for x in blocking)}))
             table = kind_table(batch.kind)
             rows = conn.execute(sa.select(table).where(table.c.batch_id == batch_id)).all()
-            current = pl.DataFrame([tuple(r) for r in rows], schema=schema_of(batch.kind), orient="row") if rows else None
+            current = pl.DataFrame([tuple(r) for r in rows], schema=text_schema_of(batch.kind), orient="row") if rows else None
             restored = [_typed_row(batch.kind, json.loads(r.row_json))
                         for r in conn.execute(sa.select(rr.c.row_json).where(rr.c.batch_id == batch_id)).all()]
             if kind.master and current is not None:
@@ -515,7 +515,7 @@ def recent_rows(engine: Engine, kind_name: str, limit: int = 200) -> pl.DataFram
     with engine.connect() as conn:
         rows = conn.execute(sa.select(table.c.id, *[table.c[n] for n in kind.field_names])
                             .order_by(table.c.id.desc()).limit(limit)).all()
-    schema = {"id": pl.Int64} | schema_of(kind_name)
+    schema = {"id": pl.Int64} | text_schema_of(kind_name)
     schema.pop("batch_id", None)
     blank = [f.name for f in kind.fields if stores_empty_as_blank(kind, f)]  # '' in the table, empty to the user
     return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row").with_columns(

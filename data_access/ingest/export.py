@@ -21,9 +21,9 @@ def neutralise_formula(value):
 def neutralise_frame(frame: pl.DataFrame) -> pl.DataFrame:
     """neutralise_formula on every text column, vectorised."""
     pattern = r"^[=+\-@\t\r]"
-    return frame.with_columns([
-        pl.when(pl.col(c).str.contains(pattern)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
-        for c, dtype in frame.schema.items() if dtype == pl.String
+    text = {c: pl.col(c).cast(pl.String) for c, dtype in frame.schema.items() if dtype in (pl.String, pl.Categorical)}
+    return frame.with_columns([  # a code (Categorical) is text too: written as its text
+        pl.when(v.str.contains(pattern)).then(pl.lit("'") + v).otherwise(v).alias(c) for c, v in text.items()
     ])
 
 

@@ -12,7 +12,7 @@ from data_access.ingest.problems import Label, Msg, Problem
 from data_access.ingest.read import RawTable
 from data_access.kinds import Field, Kind, get_kind
 from data_access.kinds.field_types import half_width, only_where
-from data_access.loaders import schema_of
+from data_access.loaders import text_schema_of
 from data_access.kinds.base import stores_empty_as_blank
 
 ROW = "_row"  # the file row number column carried through the pipeline
@@ -71,7 +71,7 @@ def parse_table(raw: RawTable, match: HeaderMatch, kind_name: str) -> Parsed:
 
 
 def _typed(kind: Kind, texts: pl.DataFrame, match: HeaderMatch) -> Parsed:
-    schema = schema_of(kind.name)
+    schema = text_schema_of(kind.name)
     columns, problems, formats = {}, [], {}
     for f in kind.fields:
         header = match.header_of(f.name)

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from data_access.ingest.parse import ROW, Parsed, key_frame
 from data_access.ingest.problems import Msg, Problem, joined, kind_label
 from data_access.kinds import Kind, get_kind
-from data_access.loaders import schema_of
+from data_access.loaders import text_schema_of
 from data_access.models import kind_table
 
 IN_CHUNK = 500
@@ -21,7 +21,7 @@ IN_CHUNK = 500
 def select_in(conn: Connection, table_name: str, columns: list[str], filter_col: str, values: list) -> pl.DataFrame:
     """Rows of `table_name` whose `filter_col` is one of `values`, as a typed polars frame."""
     table = kind_table(table_name)
-    schema = {"id": pl.Int64, "batch_id": pl.Int64} | schema_of(table_name)
+    schema = {"id": pl.Int64, "batch_id": pl.Int64} | text_schema_of(table_name)
     out_schema = {c: schema[c] for c in columns}
     rows: list = []
     values = [v for v in values if v is not None]

@@ -54,6 +54,10 @@ class Field:
     help_en: str = ""
     help_zh: str = ""
     example: object = None
+    # A code (machine, product, order no, shift, ...; `code()`): a kind frame keeps it as
+    # pl.Categorical (4 bytes a row rather than a string's 16), the same dtype in every kind so that
+    # joins between kinds and facts match; the table, the file and the form keep text (`polars`).
+    is_code: bool = False
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -62,6 +66,11 @@ class Field:
     def field_type(self) -> FieldType:
         """What the declared type means in every layer (data_access.kinds.field_types)."""
         return field_type(self)
+
+    @property
+    def frame_dtype(self) -> pl.DataType:
+        """The dtype of this column in a kind frame read for analysis (data_access.loaders.conform)."""
+        return pl.Categorical if self.is_code else self.field_type.polars
 
     @property
     def ref_targets(self) -> list[tuple[str, str]]:
@@ -168,7 +177,8 @@ def qty(name: str, en: str, zh: str, *aliases: str, required: bool = True, integ
 
 
 def code(name: str, en: str, zh: str, *aliases: str, ref: str | None = None, required: bool = True, **kw) -> Field:
-    return Field(name, "str", en, zh, aliases, required=required, ref=ref, max_len=40, **kw)
+    return Field(name, "str", en, zh, aliases, required=required, ref=ref, max_len=kw.pop("max_len", 40), is_code=True,
+                 **kw)
 
 
 def text(name: str, en: str, zh: str, *aliases: str, required: bool = True, max_len: int = 200, **kw) -> Field:
