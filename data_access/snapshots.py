@@ -170,8 +170,9 @@ def read(engine: Engine, version: int, kind: str, columns: Iterable[str] | None 
     condition = window_filter(kind, window) if window else None
     if condition is not None:
         scan = scan.filter(condition)
+    codes = {c: schema_of(kind)[c] for c in columns if schema_of(kind)[c] == pl.Categorical}
     try:
-        return scan.select(columns).collect()
+        return scan.select(columns).cast(codes).collect()  # codes are stored as text (_write)
     except (OSError, pl.exceptions.PolarsError):  # pruned meanwhile (a newer state's was written): SQL
         return None
 
@@ -248,13 +249,14 @@ def _write(engine: Engine, kind: str, directory: Path) -> None:
                     months = frame.get_column(field).dt.strftime("%Y-%m").fill_null("none")
                     parts = {name: frame.filter(months == name) for name in months.unique().sort()}
                 for name, part in parts.items():
-                    table = part.to_arrow()
+                    # codes as text: an IPC file holds one dictionary per column, chunks would each bring one
+                    table = part.with_columns(pl.col(pl.Categorical).cast(pl.String)).to_arrow()
                     if name not in files:
                         sink = pa.OSFile(str(directory / f"{name}.arrow"), "wb")
                         files[name] = (sink, pa.ipc.new_file(sink, table.schema))
                     files[name][1].write_table(table)
         if not files:  # an empty kind: one empty file, so that its snapshot is there
-            table = conform(pl.DataFrame(), kind).to_arrow()
+            table = conform(pl.DataFrame(), kind).with_columns(pl.col(pl.Categorical).cast(pl.String)).to_arrow()
             with pa.OSFile(str(directory / "all.arrow"), "wb") as sink, pa.ipc.new_file(sink, table.schema) as w:
                 w.write_table(table)
     finally:
