@@ -20,7 +20,7 @@ from data_access.db import write_transaction
 from data_access.ingest.bulk import bulk_insert
 from data_access.ingest.headers import HeaderMatch, match_headers
 from data_access.ingest.parse import ROW, Parsed, parse_table
-from data_access.ingest.problems import FileProblem, Msg, Problem, kind_label, problem
+from data_access.ingest.problems import FileProblem, Msg, Problem, kind_label, problem, problem_order
 from data_access.ingest.read import RawTable, ReadInfo, column_names, read_upload
 from data_access.ingest.validate import check_routings, check_sums, database_problems, select_in
 from data_access.kinds import KINDS, get_kind
@@ -193,7 +193,7 @@ def run_pipeline(engine: Engine, kind_name: str, make_raw, *, user: str, write: 
         replaced_ids = set(matches.get_column("id").to_list()) if replace else set()
         result.problems += check_sums(conn, kind, parsed, bad, replaced_ids)
         result.problems += check_routings(conn, kind, parsed, bad)
-        result.problems.sort(key=lambda p: (p.row or 0, p.warning))
+        result.problems.sort(key=problem_order)
         valid = parsed.frame.filter(~pl.col(ROW).is_in(list(bad)))
         result.valid = valid
         if bad:
