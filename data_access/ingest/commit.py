@@ -221,8 +221,10 @@ def run_pipeline(engine: Engine, kind_name: str, make_raw, *, user: str, write: 
                     result.problems.insert(0, _duplicate_file_problem(earlier))
                     raise _Rollback
             valid, matches = evaluate(conn)
-            if (result.errors and not valid_only) or valid.height == 0 or any(p.row is None for p in result.errors):
+            errors = result.errors  # once: a file can bring 200,000 problems
+            if (errors and not valid_only) or valid.height == 0 or any(p.row is None for p in errors):
                 raise _Rollback
+            rejected = len({p.row for p in errors})  # no error without a row is left here
             batch_id = new_batch(conn, kind_name, user, source, department=department, file_name=file_name,
                                  sha256=sha256, mode=result.mode)
             valid_rows = set(valid.get_column(ROW).to_list())
@@ -236,7 +238,7 @@ def run_pipeline(engine: Engine, kind_name: str, make_raw, *, user: str, write: 
                 bulk_insert(conn, kind_name, valid.drop(ROW), batch_id)
                 audit(conn, user, "import" if source in ("upload", "cli") else source, kind=kind_name, batch_id=batch_id,
                       detail={"file": file_name, "rows": valid.height, "replaced": replaced.height,
-                              "rejected": len(result.rejected_row_numbers), "mode": result.mode, "source": source})
+                              "rejected": rejected, "mode": result.mode, "source": source})
             rows_replaced = len(edit_ids) if edit_ids else replaced.height
             finish_batch(conn, batch_id, valid.height, rows_replaced)
             result.batch_id, result.rows_written, result.rows_replaced = batch_id, valid.height, rows_replaced
