@@ -132,3 +132,28 @@ def test_problem_order_is_row_then_errors_before_warnings():
           Problem(1, None, None, msg, warning=True)]
     assert sorted(ps, key=problem_order) == sorted(ps, key=lambda p: (p.row or 0, p.warning))
     assert [(p.row, p.warning) for p in sorted(ps, key=problem_order)] == [(None, False), (1, True), (2, False), (2, True)]
+
+
+# ------------------------------------------------------------------------------ merged cells of a large sheet
+@pytest.mark.parametrize("at", [0, (1 << 20) - 5, 1 << 20, (1 << 20) + 3, 3 * (1 << 20) - 11])
+def test_the_end_of_a_sheet_is_found_wherever_its_marker_falls_in_the_stream(at):
+    """read._from_last streams the sheet's XML: the bytes from the last marker on, the same as
+    slicing the whole member, also when the marker straddles two of the 1 MiB reads."""
+    import io
+    import zipfile
+
+    from data_access.ingest.read import _from_last
+
+    body = bytearray(b"x" * (3 * (1 << 20) + 100))
+    tail = b'<mergeCells count="1"><mergeCell ref="A4:A5"/></mergeCells></worksheet>'
+    body[at:at + len(tail)] = tail
+    early = b"<mergeCells early/>"
+    if at > len(early):
+        body[0:len(early)] = early  # an earlier marker is not the last one
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("s.xml", bytes(body))
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as z:
+        got = _from_last(z, "s.xml", b"<mergeCells")
+        assert bytes(got) == bytes(body[bytes(body).rfind(b"<mergeCells"):])
+        assert _from_last(z, "s.xml", b"<nothing-like-this") is None
