@@ -5,8 +5,6 @@ types store (so that reads and key lookups through SQLAlchemy see exactly what t
 written). Both skip building a dict per row, which cost more than the database's own work."""
 from __future__ import annotations
 
-from itertools import chain
-
 import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -42,6 +40,18 @@ def copy_rows(conn: Connection, table_name: str, frame: pl.DataFrame) -> None:
                 copy.write(frame.slice(start, 50_000).write_csv(include_header=False, null_value=""))
 
 
+def _statement_rows(frame: pl.DataFrame, per: int) -> list[tuple]:
+    """The parameters of the multi-row INSERTs: `per` consecutive rows side by side in one tuple,
+    made by polars (rows j, j+per, ... as the j-th group of columns) rather than a tuple per row
+    chained in Python. frame.height is a multiple of per."""
+    if per == 1:
+        return frame.rows()
+    names = frame.columns
+    wide = pl.concat([frame.gather_every(per, offset=j).rename({c: f"{c}#{j}" for c in names}) for j in range(per)],
+                     how="horizontal")
+    return wide.rows()
+
+
 def executemany_rows(conn: Connection, table_name: str, frame: pl.DataFrame) -> None:
     """SQLite: one executemany of tuples, dates and times as SQLAlchemy stores them, booleans 1/0."""
     frame = frame.with_columns(
@@ -57,12 +67,12 @@ def executemany_rows(conn: Connection, table_name: str, frame: pl.DataFrame) -> 
     cursor = conn.connection.driver_connection.cursor()
     try:
         for start in range(0, frame.height, 100_000):  # tuples made in bulk, memory bounded
-            rows = frame.slice(start, 100_000).rows()
-            full = len(rows) // per * per
+            part = frame.slice(start, 100_000)
+            full = part.height // per * per
             if full:
-                cursor.executemany(many, [tuple(chain.from_iterable(rows[i:i + per])) for i in range(0, full, per)])
-            if full < len(rows):
-                cursor.executemany(head + one, rows[full:])
+                cursor.executemany(many, _statement_rows(part.slice(0, full), per))
+            if full < part.height:
+                cursor.executemany(head + one, part.slice(full).rows())
     finally:
         cursor.close()
 

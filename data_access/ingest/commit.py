@@ -20,7 +20,7 @@ from data_access.db import write_transaction
 from data_access.ingest.bulk import bulk_insert
 from data_access.ingest.headers import HeaderMatch, match_headers
 from data_access.ingest.parse import ROW, Parsed, parse_table
-from data_access.ingest.problems import FileProblem, Msg, Problem, kind_label, problem
+from data_access.ingest.problems import FileProblem, Msg, Problem, kind_label, problem, problem_order
 from data_access.ingest.read import RawTable, ReadInfo, column_names, read_upload
 from data_access.ingest.validate import check_routings, check_sums, database_problems, select_in
 from data_access.kinds import KINDS, get_kind
@@ -193,7 +193,7 @@ def run_pipeline(engine: Engine, kind_name: str, make_raw, *, user: str, write: 
         replaced_ids = set(matches.get_column("id").to_list()) if replace else set()
         result.problems += check_sums(conn, kind, parsed, bad, replaced_ids)
         result.problems += check_routings(conn, kind, parsed, bad)
-        result.problems.sort(key=lambda p: (p.row or 0, p.warning))
+        result.problems.sort(key=problem_order)
         valid = parsed.frame.filter(~pl.col(ROW).is_in(list(bad)))
         result.valid = valid
         if bad:
@@ -221,8 +221,10 @@ def run_pipeline(engine: Engine, kind_name: str, make_raw, *, user: str, write: 
                     result.problems.insert(0, _duplicate_file_problem(earlier))
                     raise _Rollback
             valid, matches = evaluate(conn)
-            if (result.errors and not valid_only) or valid.height == 0 or any(p.row is None for p in result.errors):
+            errors = result.errors  # once: a file can bring 200,000 problems
+            if (errors and not valid_only) or valid.height == 0 or any(p.row is None for p in errors):
                 raise _Rollback
+            rejected = len({p.row for p in errors})  # no error without a row is left here
             batch_id = new_batch(conn, kind_name, user, source, department=department, file_name=file_name,
                                  sha256=sha256, mode=result.mode)
             valid_rows = set(valid.get_column(ROW).to_list())
@@ -236,7 +238,7 @@ def run_pipeline(engine: Engine, kind_name: str, make_raw, *, user: str, write: 
                 bulk_insert(conn, kind_name, valid.drop(ROW), batch_id)
                 audit(conn, user, "import" if source in ("upload", "cli") else source, kind=kind_name, batch_id=batch_id,
                       detail={"file": file_name, "rows": valid.height, "replaced": replaced.height,
-                              "rejected": len(result.rejected_row_numbers), "mode": result.mode, "source": source})
+                              "rejected": rejected, "mode": result.mode, "source": source})
             rows_replaced = len(edit_ids) if edit_ids else replaced.height
             finish_batch(conn, batch_id, valid.height, rows_replaced)
             result.batch_id, result.rows_written, result.rows_replaced = batch_id, valid.height, rows_replaced

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from data_access.ingest.headers import HeaderMatch
-from data_access.ingest.problems import Label, Msg, Problem
+from data_access.ingest.problems import Label, Msg, Problem, problem_order, problem_rows
 from data_access.ingest.read import RawTable
 from data_access.kinds import Field, Kind, get_kind
 from data_access.kinds.field_types import half_width, only_where
@@ -55,9 +55,9 @@ def _problems_from(texts: pl.DataFrame, mask: pl.Series, column: str, f: Field |
     hits = texts.filter(mask)
     if hits.height == 0:
         return []
-    values = hits.get_column(value_col) if value_col else pl.Series([None] * hits.height, dtype=pl.String)
-    return [Problem(int(r), column, v, text, key=key, field=f.name if f else None, warning=warning)
-            for r, v in zip(hits.get_column(ROW).to_list(), values.to_list())]
+    values = hits.get_column(value_col).to_list() if value_col else [None] * hits.height
+    return problem_rows(hits.get_column(ROW).to_list(), values, column, text, key, field=f.name if f else None,
+                        warning=warning)
 
 
 def parse_table(raw: RawTable, match: HeaderMatch, kind_name: str) -> Parsed:
@@ -134,7 +134,7 @@ def _typed(kind: Kind, texts: pl.DataFrame, match: HeaderMatch) -> Parsed:
             problems += _problems_from(texts, ~ok, match.header_of(first), kind.field(first), Label(rule.en, rule.zh),
                                        f"ingest.rule.{rule.id}", warning=rule.warning, value_col=first)
     problems += _duplicate_keys(kind, frame, texts, match)
-    problems.sort(key=lambda p: (p.row or 0, p.warning))
+    problems.sort(key=problem_order)
     return Parsed(kind.name, frame, texts, match, problems, formats)
 
 

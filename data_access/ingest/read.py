@@ -249,6 +249,22 @@ def _cell_position(ref: str) -> tuple[int, int]:
     return int(digits), column
 
 
+def _from_last(z: zipfile.ZipFile, part: str, marker: bytes) -> bytearray | None:
+    """The member's bytes from the last `marker` on (None without one), read as a stream: the
+    merged cells come after the cells, and a 200,000-row sheet is 90 MB of XML, not kept whole."""
+    found, carry = None, b""
+    with z.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            window = carry + chunk
+            at = window.rfind(marker)
+            if at >= 0:
+                found = bytearray(window[at:])
+            elif found is not None:
+                found += chunk
+            carry = window[-(len(marker) - 1):]
+    return found
+
+
 def merged_ranges(data: bytes, sheet: str) -> list[tuple[str, int, int, int, int]]:
     """The merged cells of one sheet as (coordinates, first row, first column, last row, last
     column), 1-based, read from the sheet's XML (calamine does not report them)."""
@@ -265,14 +281,13 @@ def merged_ranges(data: bytes, sheet: str) -> list[tuple[str, int, int, int, int
                           if e.get("name") == sheet)
             target = next(e.get("Target") for e in rels.iterfind("p:Relationship", ns) if e.get("Id") == rel_id)
             part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            xml = z.read(part)
+            xml = _from_last(z, part, b"<mergeCells")
     except (KeyError, StopIteration, zipfile.BadZipFile, ElementTree.ParseError):
         return []
-    at = xml.rfind(b"<mergeCells")
-    if at < 0:
+    if xml is None:
         return []
     out = []
-    for ref in re.findall(rb'<mergeCell[^>]*\sref="([A-Z]+\d+:[A-Z]+\d+)"', xml[at:]):
+    for ref in re.findall(rb'<mergeCell[^>]*\sref="([A-Z]+\d+:[A-Z]+\d+)"', xml):
         first, last = ref.decode().split(":")
         (r1, c1), (r2, c2) = _cell_position(first), _cell_position(last)
         out.append((ref.decode(), r1, c1, r2, c2))
