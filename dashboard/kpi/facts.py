@@ -311,7 +311,7 @@ def _inspections(i: FactInputs) -> pl.DataFrame:
     rows = i.kind("inspections").rename({"machine_code": "machine", "supplier_code": "supplier"})
     products = i.kind("products").get_column("product_code").to_list()
     return (_reason_label(rows, i.kind("reasons")).join(_machine_lines(i), on="machine", how="left")
-            .select("date", "stage", "machine", "line", "supplier", "reason", "disposition",
+            .select("date", "stage", "machine", "line", "supplier", "reason", pl.col("disposition").cast(pl.Categorical),
                     product=pl.when(pl.col("item_code").is_in(products)).then(pl.col("item_code")),
                     material=pl.when(~pl.col("item_code").is_in(products)).then(pl.col("item_code")),
                     inspected_qty="inspected_qty", passed_first_qty="passed_first_qty",
@@ -469,8 +469,10 @@ def pay_rows(tickets: pl.DataFrame, rates: pl.DataFrame, routings: pl.DataFrame,
                           pieces=pl.lit(0.0), rate=pl.lit(None, pl.Float64), hours=pl.lit(0.0),
                           overtime_h=pl.lit(0.0), **(zero | {"commission": pl.col("revenue") * pl.col("rate_")})))
     rows = pl.concat([piece, worked, salary, commission], how="vertical_relaxed")
+    # the employee's department, name and basis repeat on each of their rows: Categorical, 4 bytes a row
     return (rows.join(people.select("employee", "department", "name", "basis"), on="employee", how="left")
-            .with_columns([pl.col(c).cast(pl.Float64) for c in PAY_COLUMNS]))
+            .with_columns([pl.col(c).cast(pl.Float64) for c in PAY_COLUMNS])
+            .with_columns(pl.col("department", "name", "basis").cast(pl.Categorical)))
 
 
 @fact("pay", ("work_tickets", "wage_rates", "routings", "attendance", "employees", "customers"), uses=("sales",),
