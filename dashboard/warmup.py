@@ -17,14 +17,50 @@ import logging
 import os
 import threading
 import time
+from contextlib import contextmanager
 
 from sqlalchemy.engine import Engine
 
 CHECK_SECONDS = 2.0  # a rerun storm (a slider dragged) asks the database at most this often
+YIELD_MAX_S = 5.0  # the longest the warm-up waits for the script runs under way before its next step
 
 _lock = threading.Lock()
 _state: dict[str, dict] = {}  # per database URL: warmed version, running thread, last check
+_runs = threading.Condition()  # guards _active: the app's script runs under way (session_run)
+_active = 0
 log = logging.getLogger(__name__)
+
+
+@contextmanager
+def session_run():
+    """Around a script run of the app frame (dashboard/app.py): while a run is under way — a sign-in,
+    Home's first run, a page opened — the warm-up does not start its next fact (yield_to_sessions), so
+    the user's run has the machine's cores instead of sharing them with facts nobody asked for yet. A
+    fact the warm-up is building meanwhile is finished (a run waiting for it gets it), and a run needing
+    one the warm-up has not started builds it itself (data_access.cache get_or_build)."""
+    global _active
+    with _runs:
+        _active += 1
+    try:
+        yield
+    finally:
+        with _runs:
+            _active -= 1
+            _runs.notify_all()
+
+
+def active_runs() -> int:
+    with _runs:
+        return _active
+
+
+def yield_to_sessions(max_wait: float = YIELD_MAX_S) -> float:
+    """Wait until no script run is under way, at most `max_wait` seconds (a page that reruns without end
+    must not stop the warm-up); returns the seconds waited."""
+    started = time.monotonic()
+    with _runs:
+        _runs.wait_for(lambda: _active == 0, timeout=max_wait)
+    return time.monotonic() - started
 
 
 def enabled() -> bool:
@@ -49,11 +85,21 @@ HOME_STATUS_WEEKS = 8  # pages/home.py's WEEKS
 
 
 def _home_modules() -> None:
-    """Import what Home's first run imports (charts, tiles, the status table): done here while the
-    user types, not after the click on "Sign in"."""
+    """Import what Home's first run imports (charts, tiles, the status table, and what st.dataframe
+    imports on its first call: pandas, 0.2 s and more of a sign-in on a busy machine): done here while
+    the user types, not after the click on "Sign in"."""
+    import pandas  # noqa: F401  (streamlit.dataframe_util.determine_data_format imports it on first use)
+    import streamlit.material_icon_names  # noqa: F401  (the first icon of a run: the sign-out button's)
+    from streamlit import dataframe_util
+
     import dashboard.ui.exceptions  # noqa: F401
     import dashboard.ui.headline  # noqa: F401
+    import dashboard.ui.page_frame  # noqa: F401
     import dashboard.ui.status  # noqa: F401
+
+    import polars as pl
+
+    dataframe_util.convert_anything_to_arrow_bytes(pl.DataFrame({"warm": [1]}))  # what st.dataframe does
 
 
 def _home_status(engine: Engine) -> None:
@@ -85,6 +131,7 @@ def _warm(engine: Engine, version: int, state: dict) -> None:
     try:
         for step in (_home_modules, lambda: _home_status(engine)):
             try:
+                yield_to_sessions()
                 step()
             except Exception:  # Home does it itself then
                 log.exception("warming Home failed")
@@ -94,18 +141,22 @@ def _warm(engine: Engine, version: int, state: dict) -> None:
         order = fact_order()
         headline = len(facts_for_home())
         for name in order[:headline]:
+            yield_to_sessions()
             facts[name]
         try:
             from dashboard.ui.headline import headline_figures
 
+            yield_to_sessions()
             headline_figures(engine)  # Home's tiles, computed into the figures' memo
         except Exception:
             log.exception("warming Home's tiles failed")
         try:
+            yield_to_sessions()
             _home_exceptions(engine)
         except Exception:  # the facts are still worth warming
             log.exception("warming Home's exceptions failed")
         for name in order[headline:]:
+            yield_to_sessions()
             facts[name]
         log.info("facts warmed at data version %s in %.1f s", version, time.perf_counter() - started)
     except Exception:  # a warm-up failure must never reach a user; the page builds what it needs itself
@@ -149,4 +200,4 @@ def reset() -> None:
         _state.clear()
 
 
-__all__ = ["ensure_warm", "fact_order", "reset"]
+__all__ = ["active_runs", "ensure_warm", "fact_order", "reset", "session_run", "yield_to_sessions"]
