@@ -112,6 +112,24 @@ def test_warm_up_yields_before_every_step(demo, monkeypatch):
     assert len(calls) == len(FACTS) + 4  # modules, data status, tiles, exceptions
 
 
+def test_modules_frozen_once_before_the_facts(demo, monkeypatch):
+    """The objects alive after the imports are frozen (gc.freeze: Streamlit's collection after each run
+    does not scan them again), once per process, before any fact is built: facts stay collectable."""
+    import gc
+
+    frozen = []
+    monkeypatch.setattr(warmup, "_frozen", False)
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(_cached_names(demo, data_version(demo))))
+    warmup.ensure_warm(demo).join(120)
+    assert frozen == [set()]  # frozen once, no fact built yet
+    assert _cached_names(demo, data_version(demo)) == set(FACTS)
+    warmup.reset()
+    with write_transaction(demo):
+        pass
+    warmup.ensure_warm(demo, force=True).join(120)  # a later warm-up (after a write) does not freeze again
+    assert len(frozen) == 1
+
+
 def test_app_runs_are_counted_out(demo, monkeypatch):
     """The sign-in page's run ends with st.stop: no run is left counted (the warm-up would wait)."""
     from pathlib import Path
