@@ -81,7 +81,7 @@ def _open_page(page, name: str) -> float:
 
 
 def _session(url: str, demo: str, warm: bool) -> list[dict]:
-    from tests.support.browser import chromium, streamlit_server, wait_idle
+    from tests.support.browser import chromium, screenshot, streamlit_server, wait_idle
 
     env = {"PLANTKPI_WARMUP": "1" if warm else "0"}
     rows = []
@@ -104,7 +104,8 @@ def _session(url: str, demo: str, warm: bool) -> list[dict]:
                 rows.append({"case": f"{label}: first open {name}", "seconds": seconds, "goal_s": GOALS[demo],
                              "ok": "yes" if seconds <= GOALS[demo] else "NO"})
             except Exception as error:  # one broken page must not hide the others' figures
-                rows.append({"case": f"{label}: first open {name}", "ok": f"error: {str(error)[:80]}"})
+                rows.append({"case": f"{label}: first open {name}", "ok": f"error: {str(error)[:80]}",
+                             "screenshot": str(screenshot(page, f"bench-first-{demo}-{name}"))})
             print(rows[-1], flush=True)
     return rows
 
