@@ -10,6 +10,12 @@ tiles, then Home's open-exceptions count (dashboard.ui.exceptions' cache; Home s
 "being counted" until it is there instead of waiting), then the rest the analysis pages use. A page
 that needs a fact meanwhile waits for it if the warm-up is building it, or builds it itself
 (data_access.cache get_or_build: each fact built once). PLANTKPI_WARMUP=0 turns it off.
+
+The user's run comes first: the app frame runs inside session_run(), and the warm-up starts its next
+step only when no run is under way (yield_to_sessions, at most YIELD_MAX_S per step), so a sign-in or a
+first open does not share the two cores with facts nobody has asked for yet. Its first step imports
+what Home's first run would (pandas for st.dataframe, the page modules) and then freezes the objects
+alive (gc.freeze, once per process): Streamlit's garbage collection after every run no longer scans them.
 """
 from __future__ import annotations
 
