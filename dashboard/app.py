@@ -42,7 +42,7 @@ engine = get_engine()
 # the facts built in the background from the login page on, and again after each write (dashboard.warmup)
 ensure_warm(engine)
 # the warm-up waits while this run is under way: the user's run first, the facts nobody asked for yet after it
-with session_run():
+with session_run(engine):
     if "lang" not in st.session_state and st.query_params.get("lang") in LANGS:
         st.session_state.lang = st.query_params["lang"]  # a shared link may carry the language
     set_lang(st.session_state.get("lang", "en"))

@@ -33,40 +33,42 @@ YIELD_MAX_S = 5.0  # the longest the warm-up waits for the script runs under way
 
 _lock = threading.Lock()
 _state: dict[str, dict] = {}  # per database URL: warmed version, running thread, last check
-_runs = threading.Condition()  # guards _active: the app's script runs under way (session_run)
-_active = 0
+_runs = threading.Condition()  # guards _active: the app's script runs under way per database URL (session_run)
+_active: dict[str, int] = {}
 log = logging.getLogger(__name__)
 
 
 @contextmanager
-def session_run():
-    """Around a script run of the app frame (dashboard/app.py): while a run is under way — a sign-in,
-    Home's first run, a page opened — the warm-up does not start its next fact (yield_to_sessions), so
-    the user's run has the machine's cores instead of sharing them with facts nobody asked for yet. A
-    fact the warm-up is building meanwhile is finished (a run waiting for it gets it), and a run needing
-    one the warm-up has not started builds it itself (data_access.cache get_or_build)."""
-    global _active
+def session_run(engine: Engine):
+    """Around a script run of the app frame (dashboard/app.py) on `engine`: while a run is under way — a
+    sign-in, Home's first run, a page opened — the database's warm-up does not start its next fact
+    (yield_to_sessions), so the user's run has the machine's cores instead of sharing them with facts
+    nobody asked for yet. A fact the warm-up is building meanwhile is finished (a run waiting for it gets
+    it), and a run needing one the warm-up has not started builds it itself (data_access.cache
+    get_or_build)."""
+    key = str(engine.url)
     with _runs:
-        _active += 1
+        _active[key] = _active.get(key, 0) + 1
     try:
         yield
     finally:
         with _runs:
-            _active -= 1
+            _active[key] -= 1
             _runs.notify_all()
 
 
-def active_runs() -> int:
+def active_runs(engine: Engine) -> int:
     with _runs:
-        return _active
+        return _active.get(str(engine.url), 0)
 
 
-def yield_to_sessions(max_wait: float = YIELD_MAX_S) -> float:
-    """Wait until no script run is under way, at most `max_wait` seconds (a page that reruns without end
-    must not stop the warm-up); returns the seconds waited."""
+def yield_to_sessions(engine: Engine, max_wait: float = YIELD_MAX_S) -> float:
+    """Wait until no script run on `engine` is under way, at most `max_wait` seconds (a page that reruns
+    without end must not stop the warm-up); returns the seconds waited."""
+    key = str(engine.url)
     started = time.monotonic()
     with _runs:
-        _runs.wait_for(lambda: _active == 0, timeout=max_wait)
+        _runs.wait_for(lambda: _active.get(key, 0) == 0, timeout=max_wait)
     return time.monotonic() - started
 
 
@@ -169,7 +171,7 @@ def _warm(engine: Engine, version: int, state: dict) -> None:
     try:
         for step in (_home_modules, lambda: _home_status(engine)):
             try:
-                yield_to_sessions()
+                yield_to_sessions(engine)
                 step()
             except Exception:  # Home does it itself then
                 log.exception("warming Home failed")
@@ -179,22 +181,22 @@ def _warm(engine: Engine, version: int, state: dict) -> None:
         order = fact_order()
         headline = len(facts_for_home())
         for name in order[:headline]:
-            yield_to_sessions()
+            yield_to_sessions(engine)
             facts[name]
         try:
             from dashboard.ui.headline import headline_figures
 
-            yield_to_sessions()
+            yield_to_sessions(engine)
             headline_figures(engine)  # Home's tiles, computed into the figures' memo
         except Exception:
             log.exception("warming Home's tiles failed")
         try:
-            yield_to_sessions()
+            yield_to_sessions(engine)
             _home_exceptions(engine)
         except Exception:  # the facts are still worth warming
             log.exception("warming Home's exceptions failed")
         for name in order[headline:]:
-            yield_to_sessions()
+            yield_to_sessions(engine)
             facts[name]
         log.info("facts warmed at data version %s in %.1f s", version, time.perf_counter() - started)
     except Exception:  # a warm-up failure must never reach a user; the page builds what it needs itself

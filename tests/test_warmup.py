@@ -66,16 +66,20 @@ def test_warm_up_off_and_headline_first(demo, monkeypatch):
     assert warmup.ensure_warm(demo, force=True) is None
 
 
-def test_warm_up_waits_for_the_script_run_under_way():
-    """yield_to_sessions returns only once no run is under way (the run's end comes first), or after
-    its longest wait while one still runs; session_run counts runs, however they end."""
+def test_warm_up_waits_for_the_script_run_under_way(demo):
+    """yield_to_sessions returns only once no run on its database is under way (the run's end comes
+    first), or after its longest wait while one still runs; runs on another database do not hold it;
+    session_run counts runs, however they end."""
     import threading
 
+    import sqlalchemy as sa
+
+    other = sa.create_engine("sqlite://")
     events = []
     inside, release = threading.Event(), threading.Event()
 
     def run():
-        with warmup.session_run():
+        with warmup.session_run(demo):
             inside.set()
             release.wait(30)
             events.append("run ended")
@@ -83,12 +87,13 @@ def test_warm_up_waits_for_the_script_run_under_way():
     runner = threading.Thread(target=run)
     runner.start()
     inside.wait(30)
-    assert warmup.active_runs() == 1
-    warmup.yield_to_sessions(max_wait=0.01)  # a run that does not end does not hold the warm-up for ever
-    assert events == [] and warmup.active_runs() == 1
+    assert warmup.active_runs(demo) == 1 and warmup.active_runs(other) == 0
+    assert warmup.yield_to_sessions(other, max_wait=30) < 30  # nothing runs on that one: not held
+    warmup.yield_to_sessions(demo, max_wait=0.01)  # a run that does not end does not hold the warm-up for ever
+    assert events == [] and warmup.active_runs(demo) == 1
 
     def warm():
-        warmup.yield_to_sessions(max_wait=60)
+        warmup.yield_to_sessions(demo, max_wait=60)
         events.append("warm-up goes on")
 
     waiter = threading.Thread(target=warm)
@@ -98,9 +103,9 @@ def test_warm_up_waits_for_the_script_run_under_way():
     waiter.join(30)
     assert events == ["run ended", "warm-up goes on"]
     with pytest.raises(RuntimeError):  # st.stop / st.rerun end a run by an exception: still counted out
-        with warmup.session_run():
+        with warmup.session_run(demo):
             raise RuntimeError
-    assert warmup.active_runs() == 0
+    assert warmup.active_runs(demo) == 0
 
 
 def test_warm_up_yields_before_every_step(demo, monkeypatch):
@@ -144,4 +149,4 @@ def test_app_runs_are_counted_out(demo, monkeypatch):
     app = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
     at = AppTest.from_file(app, default_timeout=60).run()
     assert not at.exception and any("Sign in" in str(b.label) for b in at.button)
-    assert warmup.active_runs() == 0
+    assert warmup.active_runs(demo) == 0
