@@ -114,7 +114,9 @@ def _home_modules() -> None:
 
 
 def _page_modules() -> None:
-    """What the analysis pages import, so that their first open does not import it (and it is frozen)."""
+    """What the analysis pages import, so that their first open does not import it (and it is frozen):
+    pandas' Styler (dashboard.ui.tables formats a table's cells with it) reads its templates on import."""
+    import pandas.io.formats.style  # noqa: F401
     import dashboard.ui.analysis  # noqa: F401
     import dashboard.ui.charts  # noqa: F401
     import dashboard.ui.explain  # noqa: F401
