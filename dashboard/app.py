@@ -16,7 +16,7 @@ from dashboard.kpi import calendar
 from dashboard.navigation import pages_for
 from dashboard.ui.error_boundary import run_guarded
 from dashboard.ui.login import open_link_after_sign_in, require_login, sign_out_button
-from dashboard.warmup import ensure_warm
+from dashboard.warmup import ensure_warm, session_run
 from data_access.db import get_engine
 
 # the icon is a file of ours: a material-icon name made the browser fetch the favicon from a font CDN,
@@ -41,32 +41,34 @@ def _on_language_change() -> None:
 engine = get_engine()
 # the facts built in the background from the login page on, and again after each write (dashboard.warmup)
 ensure_warm(engine)
-if "lang" not in st.session_state and st.query_params.get("lang") in LANGS:
-    st.session_state.lang = st.query_params["lang"]  # a shared link may carry the language
-set_lang(st.session_state.get("lang", "en"))
-user = require_login(engine)
-st.session_state["_plantkpi_user_name"] = user.name
-set_lang(_language(user))
+# the warm-up waits while this run is under way: the user's run first, the facts nobody asked for yet after it
+with session_run(engine):
+    if "lang" not in st.session_state and st.query_params.get("lang") in LANGS:
+        st.session_state.lang = st.query_params["lang"]  # a shared link may carry the language
+    set_lang(st.session_state.get("lang", "en"))
+    user = require_login(engine)
+    st.session_state["_plantkpi_user_name"] = user.name
+    set_lang(_language(user))
 
-with st.sidebar:
-    st.selectbox(t("app.language"), LANGS, format_func=LANG_NAMES.get, key="lang", on_change=_on_language_change)
-    set_lang(st.session_state.lang)
-    sign_out_button()
+    with st.sidebar:
+        st.selectbox(t("app.language"), LANGS, format_func=LANG_NAMES.get, key="lang", on_change=_on_language_change)
+        set_lang(st.session_state.lang)
+        sign_out_button()
 
-sections: dict[str, list] = {}
-for spec in pages_for(user.role, user.department):
-    page = st.Page(str(spec.path), title=t(spec.title_key), url_path=spec.url_path, icon=spec.icon,
-                   default=spec.file == "home.py")
-    sections.setdefault(t(spec.section), []).append(page)
+    sections: dict[str, list] = {}
+    for spec in pages_for(user.role, user.department):
+        page = st.Page(str(spec.path), title=t(spec.title_key), url_path=spec.url_path, icon=spec.icon,
+                       default=spec.file == "home.py")
+        sections.setdefault(t(spec.section), []).append(page)
 
-try:  # the plant calendar (environment) decides every week and month: a bad setting stops here, clearly
-    calendar.current()
-except calendar.CalendarSettingError as exc:
-    st.error(str(exc))
-    st.stop()
+    try:  # the plant calendar (environment) decides every week and month: a bad setting stops here, clearly
+        calendar.current()
+    except calendar.CalendarSettingError as exc:
+        st.error(str(exc))
+        st.stop()
 
-# the pages in the top bar, one menu per section: the sidebar keeps the language switch and the page's own
-# controls (priority weights ...) within reach on a 1280 x 720 screen instead of below 23 page entries
-current_page = st.navigation(sections, position="top")
-open_link_after_sign_in(current_page, [page for pages in sections.values() for page in pages])
-run_guarded(current_page.run, where=current_page.url_path)  # an exception becomes a message and an incident id
+    # the pages in the top bar, one menu per section: the sidebar keeps the language switch and the page's own
+    # controls (priority weights ...) within reach on a 1280 x 720 screen instead of below 23 page entries
+    current_page = st.navigation(sections, position="top")
+    open_link_after_sign_in(current_page, [page for pages in sections.values() for page in pages])
+    run_guarded(current_page.run, where=current_page.url_path)  # an exception becomes a message and an incident id

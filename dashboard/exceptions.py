@@ -426,5 +426,21 @@ def load_exceptions(engine=None, today: date | None = None, *, include_acknowled
     return hide_acknowledged(found, None if include_acknowledged else latest_acknowledgements(engine))
 
 
+def open_exceptions(engine, today: date | None = None, *, include_acknowledged: bool = False) -> pl.DataFrame:
+    """load_exceptions remembered in the cache of the database's current data version (data_access.cache,
+    section "exceptions", key: the day and include_acknowledged), computed once: Home's count, the
+    Exceptions page and the monthly summary (a rerun of the Executive page, the PDF after the page) share
+    it, and a caller asking while another thread computes the same list waits for that one. Every write
+    (an upload, an acknowledgement) bumps the version, so the list is never stale."""
+    from data_access.cache import cache_for
+    from data_access.db import data_version, get_engine
+
+    engine = engine or get_engine()
+    today = today or date.today()
+    return cache_for(engine.url, data_version(engine)).get_or_build(
+        "exceptions", (today, include_acknowledged),
+        lambda: load_exceptions(engine, today, include_acknowledged=include_acknowledged))
+
+
 __all__ = ["RULES", "SCHEMA", "SEVERITIES", "counts_by_severity", "department_name", "department_order", "describe", "empty", "labelled_rows", "find_exceptions", "hide_acknowledged", "link",
-           "load_exceptions", "query_string", "sort_exceptions"]
+           "load_exceptions", "open_exceptions", "query_string", "sort_exceptions"]

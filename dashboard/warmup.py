@@ -11,21 +11,66 @@ tiles, then Home's open-exceptions count (dashboard.ui.exceptions' cache; Home s
 it starts writing that version's columnar snapshots (data_access.snapshots) in a process of its own. A page
 that needs a fact meanwhile waits for it if the warm-up is building it, or builds it itself
 (data_access.cache get_or_build: each fact built once). PLANTKPI_WARMUP=0 turns it off.
+
+The user's run comes first: the app frame runs inside session_run(), and the warm-up starts its next
+step only when no run is under way (yield_to_sessions, at most YIELD_MAX_S per step), so a sign-in or a
+first open does not share the two cores with facts nobody has asked for yet. Its first step imports
+what Home's first run would (pandas for st.dataframe, the page modules) and then freezes the objects
+alive (gc.freeze, once per process): Streamlit's garbage collection after every run no longer scans them.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
 import time
+from contextlib import contextmanager
 
 from sqlalchemy.engine import Engine
 
 CHECK_SECONDS = 2.0  # a rerun storm (a slider dragged) asks the database at most this often
+YIELD_MAX_S = 5.0  # the longest the warm-up waits for the script runs under way before its next step
 
 _lock = threading.Lock()
 _state: dict[str, dict] = {}  # per database URL: warmed version, running thread, last check
+_runs = threading.Condition()  # guards _active: the app's script runs under way per database URL (session_run)
+_active: dict[str, int] = {}
 log = logging.getLogger(__name__)
+
+
+@contextmanager
+def session_run(engine: Engine):
+    """Around a script run of the app frame (dashboard/app.py) on `engine`: while a run is under way — a
+    sign-in, Home's first run, a page opened — the database's warm-up does not start its next fact
+    (yield_to_sessions), so the user's run has the machine's cores instead of sharing them with facts
+    nobody asked for yet. A fact the warm-up is building meanwhile is finished (a run waiting for it gets
+    it), and a run needing one the warm-up has not started builds it itself (data_access.cache
+    get_or_build)."""
+    key = str(engine.url)
+    with _runs:
+        _active[key] = _active.get(key, 0) + 1
+    try:
+        yield
+    finally:
+        with _runs:
+            _active[key] -= 1
+            _runs.notify_all()
+
+
+def active_runs(engine: Engine) -> int:
+    with _runs:
+        return _active.get(str(engine.url), 0)
+
+
+def yield_to_sessions(engine: Engine, max_wait: float = YIELD_MAX_S) -> float:
+    """Wait until no script run on `engine` is under way, at most `max_wait` seconds (a page that reruns
+    without end must not stop the warm-up); returns the seconds waited."""
+    key = str(engine.url)
+    started = time.monotonic()
+    with _runs:
+        _runs.wait_for(lambda: _active.get(key, 0) == 0, timeout=max_wait)
+    return time.monotonic() - started
 
 
 def enabled() -> bool:
@@ -50,11 +95,54 @@ HOME_STATUS_WEEKS = 8  # pages/home.py's WEEKS
 
 
 def _home_modules() -> None:
-    """Import what Home's first run imports (charts, tiles, the status table): done here while the
-    user types, not after the click on "Sign in"."""
+    """Import what Home's first run imports (charts, tiles, the status table, and what st.dataframe
+    imports on its first call: pandas, 0.2 s and more of a sign-in on a busy machine): done here while
+    the user types, not after the click on "Sign in"."""
+    import pandas  # noqa: F401  (streamlit.dataframe_util.determine_data_format imports it on first use)
+    import streamlit.material_icon_names  # noqa: F401  (the first icon of a run: the sign-out button's)
+    from streamlit import dataframe_util
+
     import dashboard.ui.exceptions  # noqa: F401
     import dashboard.ui.headline  # noqa: F401
+    import dashboard.ui.page_frame  # noqa: F401
     import dashboard.ui.status  # noqa: F401
+
+    import polars as pl
+
+    dataframe_util.convert_anything_to_arrow_bytes(pl.DataFrame({"warm": [1]}))  # what st.dataframe does
+    _page_modules()
+    _freeze_once()
+
+
+def _page_modules() -> None:
+    """What the analysis pages import, so that their first open does not import it (and it is frozen):
+    pandas' Styler (dashboard.ui.tables formats a table's cells with it) reads its templates on import."""
+    import pandas.io.formats.style  # noqa: F401
+    import dashboard.ui.analysis  # noqa: F401
+    import dashboard.ui.charts  # noqa: F401
+    import dashboard.ui.explain  # noqa: F401
+    import dashboard.ui.people  # noqa: F401
+    import dashboard.ui.tables  # noqa: F401
+    import dashboard.ui.tiles  # noqa: F401
+
+
+_frozen = False
+
+
+def _freeze_once() -> None:
+    """Once per process, after the imports and before any fact: the objects alive now (the modules of
+    Python, Streamlit, polars, pandas, Altair and ours, 200,000 objects) move to the collector's permanent
+    generation (gc.freeze). Streamlit collects garbage after every script run (runner.postScriptGC), a
+    full collection that scanned them all each time: 0.1–0.2 s after each run, twice in a sign-in (its
+    run and the rerun to Home). Objects made later — facts, caches, a session's state — are collected as
+    before, so memory is freed as it was; only what exists at server start is never scanned again."""
+    global _frozen
+    with _lock:
+        if _frozen:
+            return
+        _frozen = True
+    gc.collect()  # what is garbage now is freed, not frozen
+    gc.freeze()
 
 
 def _home_status(engine: Engine) -> None:
@@ -86,6 +174,7 @@ def _warm(engine: Engine, version: int, state: dict) -> None:
     try:
         for step in (_home_modules, lambda: _home_status(engine)):
             try:
+                yield_to_sessions(engine)
                 step()
             except Exception:  # Home does it itself then
                 log.exception("warming Home failed")
@@ -95,18 +184,22 @@ def _warm(engine: Engine, version: int, state: dict) -> None:
         order = fact_order()
         headline = len(facts_for_home())
         for name in order[:headline]:
+            yield_to_sessions(engine)
             facts[name]
         try:
             from dashboard.ui.headline import headline_figures
 
+            yield_to_sessions(engine)
             headline_figures(engine)  # Home's tiles, computed into the figures' memo
         except Exception:
             log.exception("warming Home's tiles failed")
         try:
+            yield_to_sessions(engine)
             _home_exceptions(engine)
         except Exception:  # the facts are still worth warming
             log.exception("warming Home's exceptions failed")
         for name in order[headline:]:
+            yield_to_sessions(engine)
             facts[name]
         _snapshots(engine, state)
         log.info("facts warmed at data version %s in %.1f s", version, time.perf_counter() - started)
@@ -166,4 +259,4 @@ def reset() -> None:
         _state.clear()
 
 
-__all__ = ["ensure_warm", "fact_order", "reset"]
+__all__ = ["active_runs", "ensure_warm", "fact_order", "reset", "session_run", "yield_to_sessions"]

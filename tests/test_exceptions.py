@@ -276,6 +276,33 @@ def test_monthly_summary_lists_the_five_most_severe(sqlite_engine, tmp_path):
     assert any(isinstance(v, str) and v.startswith("input-") or "?" in str(v) for v in values)
 
 
+def test_summary_exceptions_remembered_for_the_data_version(sqlite_engine, monkeypatch):
+    """A second summary of the same month at the same data version (a rerun of the Executive page, the
+    PDF after the page) takes the exceptions computed for the first one: the same list, no second
+    computation; an acknowledgement (a write) makes them computed again, one fewer."""
+    import dashboard.exceptions as exceptions
+    from dashboard.reports.summary import build_summary
+    from data_access.cache import clear
+
+    small_plant(sqlite_engine)
+    clear(["exceptions"])
+    calls = []
+    real = exceptions.load_exceptions
+    monkeypatch.setattr(exceptions, "load_exceptions", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    first = build_summary(sqlite_engine, "2026-11", today=TODAY)
+    again = build_summary(sqlite_engine, "2026-11", today=TODAY)
+    assert calls == [TODAY]  # the day after November: min(today, 30 Nov + 1)
+    assert again.top_exceptions.equals(first.top_exceptions)
+    every = real(sqlite_engine, TODAY)
+    assert first.top_exceptions.get_column("key").to_list() == every.head(5).get_column("key").to_list()
+    gone = every.row(0, named=True)
+    acknowledge_exception(sqlite_engine, "owner-less install", gone["key"], gone["measure"], "on it")
+    after = build_summary(sqlite_engine, "2026-11", today=TODAY)
+    assert calls == [TODAY, TODAY]
+    assert after.top_exceptions.get_column("key").to_list() == every.get_column("key").to_list()[1:6]
+    clear(["exceptions"])
+
+
 def test_home_counts_the_open_exceptions_and_drops_one_when_acknowledged(sqlite_engine, monkeypatch):
     """Home's count is the Exceptions list's length (same rules, same day); acknowledging one
     exception makes it one less."""

@@ -269,10 +269,12 @@ def _no_exceptions() -> pl.DataFrame:
 
 def top_exceptions(engine: Engine, date_to: date, today: date, n: int = TOP_EXCEPTIONS) -> pl.DataFrame:
     """The n most severe exceptions open the day after the month (its off-target KPIs are the
-    month's), or today for the running month; acknowledged ones hidden unless they worsened."""
-    from dashboard.exceptions import load_exceptions
+    month's), or today for the running month; acknowledged ones hidden unless they worsened. The list
+    is remembered for the data version (dashboard.exceptions.open_exceptions): a rerun of the Executive
+    page does not project every open order line again."""
+    from dashboard.exceptions import open_exceptions
 
-    return load_exceptions(engine, min(today, date_to + timedelta(days=1))).head(n)
+    return open_exceptions(engine, min(today, date_to + timedelta(days=1))).head(n)
 
 
 def build_summary(engine: Engine, month: str, *, today: date | None = None,

@@ -35,6 +35,8 @@ def _cached(engine: Engine, today: date, include_acknowledged: bool) -> tuple[Ve
 
 
 def open_exceptions(engine: Engine, today: date, include_acknowledged: bool = False) -> pl.DataFrame:
+    """The list under the same key as dashboard.exceptions.open_exceptions (the monthly summary's): one
+    computation for Home, the Exceptions page and the summary of the same day."""
     cache, key = _cached(engine, today, include_acknowledged)
     return cache.get_or_build("exceptions", key, lambda: load_exceptions(
         engine, today, include_acknowledged=include_acknowledged))

@@ -33,13 +33,18 @@ _OBSERVE = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   window.__runs = [];
   if (window.__observer) window.__observer.disconnect();  // one observer per page, however many changes
-  window.__observer = new MutationObserver(() => {
-    const state = app.getAttribute('data-test-script-state');
-    const entry = {state, at: performance.now(), painted: null};
-    window.__runs.push(entry);
-    if (state === 'notRunning') requestAnimationFrame(() => setTimeout(() => { entry.painted = performance.now(); }));
+  // one entry per change, even when several reach one callback (a fast run: running and notRunning
+  // together): the value after change i is the old value of change i + 1, the current one after the last
+  window.__observer = new MutationObserver((records) => {
+    const at = performance.now();
+    const states = records.slice(1).map(r => r.oldValue).concat([app.getAttribute('data-test-script-state')]);
+    for (const state of states) {
+      const entry = {state, at, painted: null};
+      window.__runs.push(entry);
+      if (state === 'notRunning') requestAnimationFrame(() => setTimeout(() => { entry.painted = performance.now(); }));
+    }
   });
-  window.__observer.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  window.__observer.observe(app, {attributes: true, attributeFilter: ['data-test-script-state'], attributeOldValue: true});
 }"""
 
 # Done when a run started after the click, the last recorded state is a finished run that has
