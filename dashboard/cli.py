@@ -49,6 +49,12 @@ def cmd_init(args) -> int:
     return EXIT_OK
 
 
+# polars' allocator (jemalloc) gives freed memory back at once instead of keeping it for seconds: the
+# server's peak after every fact is built falls ~15 % (large demo 1.13 -> 0.97 GB), a warm filter change
+# costs a few ms more. Set unless the environment sets it.
+SERVE_ENV = {"_RJEM_MALLOC_CONF": "dirty_decay_ms:0,muzzy_decay_ms:0"}
+
+
 def cmd_serve(args) -> int:
     app = Path(__file__).parent / "app.py"
     shown = "localhost" if args.address in ("127.0.0.1", "localhost") else args.address
@@ -57,7 +63,7 @@ def cmd_serve(args) -> int:
                "--server.address", args.address,
                "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--client.toolbarMode", "minimal"]
-    return subprocess.call(command, env=os.environ.copy())
+    return subprocess.call(command, env={**SERVE_ENV, **os.environ})
 
 
 def cmd_template(args) -> int:

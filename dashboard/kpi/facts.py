@@ -291,7 +291,7 @@ def _downtime(i: FactInputs) -> pl.DataFrame:
     return (_reason_label(rows, i.kind("reasons")).join(_machine_lines(i), on="machine", how="left")
             .join(categories, on="reason_code", how="left")
             .select("date", "shift", "machine", "line", "reason",
-                    pl.col("category").fill_null(UNASSIGNED), "minutes"))
+                    pl.col("category").fill_null(UNASSIGNED).cast(pl.Categorical), "minutes"))
 
 
 @fact("maintenance", ("maintenance", "machines"), dims=("date", "line", "machine"))
@@ -695,7 +695,7 @@ def _bom_requirements(i: FactInputs) -> pl.DataFrame:
 
 @fact("material_moves", ("material_moves",), dims=("date",))
 def _material_moves(i: FactInputs) -> pl.DataFrame:
-    return i.kind("material_moves").rename({"item_code": "item"})
+    return i.kind("material_moves").rename({"item_code": "item"}).with_columns(pl.col("move").cast(pl.Categorical))
 
 
 @fact("stocktakes", ("stocktake",), dims=("date",))

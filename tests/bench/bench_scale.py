@@ -127,8 +127,10 @@ def child_main(url: str) -> None:
 
 
 def _app_process(url: str, snapshots: bool = True) -> dict:
-    out = subprocess.run([sys.executable, "-m", "tests.bench.bench_scale", "child", url],
-                         env=_env(url, snapshots=snapshots), check=True, capture_output=True, text=True)
+    from dashboard.cli import SERVE_ENV
+
+    out = subprocess.run([sys.executable, "-m", "tests.bench.bench_scale", "child", url],  # as `plantkpi serve` runs
+                         env={**SERVE_ENV, **_env(url, snapshots=snapshots)}, check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
