@@ -291,7 +291,7 @@ def _downtime(i: FactInputs) -> pl.DataFrame:
     return (_reason_label(rows, i.kind("reasons")).join(_machine_lines(i), on="machine", how="left")
             .join(categories, on="reason_code", how="left")
             .select("date", "shift", "machine", "line", "reason",
-                    pl.col("category").fill_null(UNASSIGNED).cast(pl.Categorical), "minutes"))
+                    pl.col("category").fill_null(UNASSIGNED), "minutes"))
 
 
 @fact("maintenance", ("maintenance", "machines"), dims=("date", "line", "machine"))
@@ -469,10 +469,11 @@ def pay_rows(tickets: pl.DataFrame, rates: pl.DataFrame, routings: pl.DataFrame,
                           pieces=pl.lit(0.0), rate=pl.lit(None, pl.Float64), hours=pl.lit(0.0),
                           overtime_h=pl.lit(0.0), **(zero | {"commission": pl.col("revenue") * pl.col("rate_")})))
     rows = pl.concat([piece, worked, salary, commission], how="vertical_relaxed")
-    # the employee's department, name and basis repeat on each of their rows: Categorical, 4 bytes a row
+    # the employee's name and basis repeat on each of their rows: Categorical, 4 bytes a row (not the
+    # department: a dimension, joined as text with the other facts' departments in a breakdown)
     return (rows.join(people.select("employee", "department", "name", "basis"), on="employee", how="left")
             .with_columns([pl.col(c).cast(pl.Float64) for c in PAY_COLUMNS])
-            .with_columns(pl.col("department", "name", "basis").cast(pl.Categorical)))
+            .with_columns(pl.col("name", "basis").cast(pl.Categorical)))
 
 
 @fact("pay", ("work_tickets", "wage_rates", "routings", "attendance", "employees", "customers"), uses=("sales",),

@@ -27,7 +27,7 @@ class PaySheet:
 
 def pay_sheet(pay: pl.DataFrame, costs: pl.DataFrame, date_from: date, date_to: date) -> PaySheet:
     rows = (pay.filter(pl.col("date").is_between(date_from, date_to))  # the pay fact keeps them Categorical
-            .with_columns(pl.col("department", "name", "basis").cast(pl.String)))
+            .with_columns(pl.col("name", "basis").cast(pl.String)))
     parts = [pl.col(p).sum().round(2) for p in PAY_PARTS]
     employees = (rows.group_by("employee", "name", "department", "basis")
                  .agg(pl.col("pieces").sum(), pl.col("hours").sum().round(2), pl.col("overtime_h").sum().round(2), *parts)
