@@ -34,10 +34,11 @@ def cmd_init(args) -> int:
             print("demo plant not loaded: the database already holds data")
         else:
             load_demo(engine, scale=args.scale, progress=lambda msg: print(msg, flush=True))
+            from dashboard.i18n import t
             from data_access.snapshots import build
 
-            if build(engine):
-                print("columnar snapshots written (data_access.snapshots)", flush=True)
+            if written := build(engine):
+                print(t("seed.snapshots", kinds=len(written)), flush=True)
     try:
         from dashboard.auth import ensure_demo_accounts
 

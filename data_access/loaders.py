@@ -161,53 +161,66 @@ def as_window(window) -> Window | None:
     return tuple(merged)
 
 
-def date_where(kind_name: str, window: Sequence[tuple[date | None, date | None]]) -> str:
-    """The SQL condition keeping a kind's rows whose date field (Kind.date_field) lies in the window;
-    '' when it keeps every row. Dates compare as ISO text on SQLite and as dates on PostgreSQL; the
-    upper bound is "before the next day", which also holds for a value stored with a time. A month
-    field ('YYYY-MM') keeps the months the ranges touch."""
+def _window_bounds(kind_name: str, window: Sequence[tuple[date | None, date | None]]
+                   ) -> list[tuple[str | date | None, str | date | None]] | None:
+    """The one rule of a window on a kind's date field (Kind.date_field), for date_where (SQL) and
+    window_filter (polars): per range (from, before) — `from` inclusive, `before` the next day, exclusive,
+    so that a value stored with a time is kept; a month field ('YYYY-MM') keeps the months the ranges
+    touch, both ends inclusive. None when a range is open on both ends (every row is kept)."""
     kind = KINDS[kind_name]
-    column = f'"{kind.date_field}"'
     monthly = kind.field(kind.date_field).field_type.monthly
-    ranges = []
+    bounds = []
     for lo, hi in window:
-        conditions = []
-        if lo is not None:
-            conditions.append(f"{column} >= '{lo:%Y-%m}'" if monthly else f"{column} >= '{lo.isoformat()}'")
-        if hi is not None:
-            conditions.append(f"{column} <= '{hi:%Y-%m}'" if monthly
-                              else f"{column} < '{(hi + timedelta(days=1)).isoformat()}'")
-        if not conditions:
-            return ""
+        if lo is None and hi is None:
+            return None
+        if monthly:
+            bounds.append((lo and f"{lo:%Y-%m}", hi and f"{hi:%Y-%m}"))
+        else:
+            bounds.append((lo, hi and hi + timedelta(days=1)))
+    return bounds
+
+
+def _monthly(kind_name: str) -> bool:
+    kind = KINDS[kind_name]
+    return kind.field(kind.date_field).field_type.monthly
+
+
+def date_where(kind_name: str, window: Sequence[tuple[date | None, date | None]]) -> str:
+    """The SQL condition keeping a kind's rows whose date field lies in the window (_window_bounds);
+    '' when it keeps every row. Dates compare as ISO text on SQLite and as dates on PostgreSQL."""
+    bounds = _window_bounds(kind_name, window)
+    if not bounds:
+        return ""
+    column, upper = f'"{KINDS[kind_name].date_field}"', "<=" if _monthly(kind_name) else "<"
+
+    def text(bound) -> str:
+        return bound if isinstance(bound, str) else bound.isoformat()
+
+    ranges = []
+    for lo, hi in bounds:
+        conditions = [f"{column} >= '{text(lo)}'"] if lo is not None else []
+        conditions += [f"{column} {upper} '{text(hi)}'"] if hi is not None else []
         ranges.append(" AND ".join(conditions))
-    return "(" + " OR ".join(f"({r})" for r in ranges) + ")" if ranges else ""
+    return "(" + " OR ".join(f"({r})" for r in ranges) + ")"
 
 
 def window_filter(kind_name: str, window: Sequence[tuple[date | None, date | None]]) -> pl.Expr | None:
-    """date_where as a polars condition on a conformed frame (the same rows: upper bound "before the
-    next day", a month field keeps the months the ranges touch, a null date is never kept); None when it
-    keeps every row."""
-    kind = KINDS[kind_name]
-    column = pl.col(kind.date_field)
-    monthly = kind.field(kind.date_field).field_type.monthly
-    timed = schema_of(kind_name)[kind.date_field] == pl.Datetime
+    """date_where as a polars condition on a conformed frame (the same rows, _window_bounds; a null date
+    is never kept); None when it keeps every row."""
+    bounds = _window_bounds(kind_name, window)
+    if not bounds:
+        return None
+    field = KINDS[kind_name].date_field
+    column, timed = pl.col(field), schema_of(kind_name)[field] == pl.Datetime
 
-    def bound(day: date):
-        if monthly:
-            return pl.lit(f"{day:%Y-%m}")
-        return pl.lit(datetime(day.year, day.month, day.day)) if timed else pl.lit(day)
+    def value(day):
+        return pl.lit(datetime(day.year, day.month, day.day)) if timed and isinstance(day, date) else pl.lit(day)
 
-    ranges = []
-    for lo, hi in window:
-        conditions = []
-        if lo is not None:
-            conditions.append(column >= bound(lo))
-        if hi is not None:
-            conditions.append(column <= bound(hi) if monthly else column < bound(hi + timedelta(days=1)))
-        if not conditions:
-            return None
-        ranges.append(pl.all_horizontal(conditions))
-    return pl.any_horizontal(ranges) if ranges else None
+    ranges = [pl.all_horizontal(([column >= value(lo)] if lo is not None else [])
+                                + ([(column <= value(hi)) if _monthly(kind_name) else (column < value(hi))]
+                                   if hi is not None else []))
+              for lo, hi in bounds]
+    return pl.any_horizontal(ranges)
 
 
 def first_date(kind_name: str, engine: Engine) -> date | None:

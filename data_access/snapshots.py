@@ -16,9 +16,9 @@ them off. Only the newest state's directory is kept.
 
 Who writes them: build() — run by the app's warm-up after the server starts and after each write, in a
 process of its own at low priority (`python -m data_access.snapshots URL`), and by `plantkpi init
---demo`. It reads each kind whole in id order, and writes nothing when a write landed meanwhile. Files
-are written under a temporary name and renamed, so a reader never sees half a file; a reader holding a
-file that gets pruned keeps its mapping (Linux keeps the pages until it is unmapped).
+--demo`. It reads each kind in chunks of ids, writes each chunk's rows to their months' files (codes as
+text), and writes nothing when a write landed meanwhile. A kind's directory is written under a temporary
+name and renamed, so a reader never sees half of one; a reader whose files are pruned meanwhile reads SQL.
 """
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ def _state(engine: Engine) -> tuple[int, str] | None:
     return (version, stamp) if stamp else None
 
 
-def _file_name(kind: str) -> str:
+def _kind_dir(kind: str) -> str:
     """The kind's directory: its name and a digest of its columns and their types (another schema,
     another directory). It holds one file per month of the kind's date field (`2026-11.arrow`, and
     `none.arrow` for rows without a date), or `all.arrow` for a kind without a daily date field."""
@@ -158,7 +158,7 @@ def read(engine: Engine, version: int, kind: str, columns: Iterable[str] | None 
     directory = current_dir(engine, version)
     if directory is None:
         return None
-    path = directory / _file_name(kind)
+    path = directory / _kind_dir(kind)
     if not path.is_dir():
         return None
     columns = list(columns) if columns is not None else list(schema_of(kind))
@@ -184,7 +184,7 @@ def missing(engine: Engine, kinds: Iterable[str]) -> list[str]:
     if state is None:
         return []
     directory = _state_dir(base, *state)
-    return [k for k in kinds if not (directory / _file_name(k)).exists()]
+    return [k for k in kinds if not (directory / _kind_dir(k)).exists()]
 
 
 def build(engine: Engine, kinds: Iterable[str] | None = None) -> list[str]:
@@ -198,7 +198,7 @@ def build(engine: Engine, kinds: Iterable[str] | None = None) -> list[str]:
     directory = _state_dir(base, *state)
     written = []
     for kind in missing(engine, kinds if kinds is not None else large_kinds()):
-        path = directory / _file_name(kind)
+        path = directory / _kind_dir(kind)
         partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             shutil.rmtree(partial, ignore_errors=True)
@@ -223,7 +223,7 @@ CHUNK_ROWS = 250_000  # ids per read while writing a snapshot
 
 
 def _write(engine: Engine, kind: str, directory: Path) -> None:
-    """The kind as Arrow IPC files in `directory`, one per month of its date field (_file_name), rows in
+    """The kind as Arrow IPC files in `directory`, one per month of its date field (_kind_dir), rows in
     id order within each, conform()'s dtypes. Read in chunks of CHUNK_ROWS ids, as many at once as there
     are reader processes; each chunk's rows go to the files of their months (a record batch each)."""
     import polars as pl
